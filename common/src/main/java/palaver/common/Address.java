@@ -1,0 +1,59 @@
+package palaver.common;
+
+/**
+ * Event-bus addresses: the public API other verticles integrate through.
+ * Operations are request/reply under {@code palaver.<service>.*}; fan-out is
+ * publish-only under {@code palaver.fanout.*} so the two never mix.
+ */
+public final class Address {
+  private Address() {
+  }
+
+  // user-service
+  public static final String USER_REGISTER = "palaver.user.register";
+  public static final String USER_LOGIN = "palaver.user.login";
+  public static final String USER_AUTHENTICATE = "palaver.user.authenticate";
+  public static final String USER_LOGOUT = "palaver.user.logout";
+  public static final String USER_REFRESH = "palaver.user.refresh";
+  public static final String USER_GET = "palaver.user.get";
+  public static final String USER_PROFILES = "palaver.user.profiles";
+  public static final String USER_UPDATE = "palaver.user.update";
+  public static final String USER_PASSWORD = "palaver.user.password";
+  public static final String USER_SEARCH = "palaver.user.search";
+  public static final String USER_PRESENCE = "palaver.user.presence";
+
+  // session-service
+  public static final String SESSION_CREATE = "palaver.session.create";
+  public static final String SESSION_GET = "palaver.session.get";
+  public static final String SESSION_LIST = "palaver.session.list";
+  public static final String SESSION_MEMBERSHIPS = "palaver.session.memberships";
+  public static final String SESSION_CHECK_MEMBER = "palaver.session.checkMember";
+  public static final String SESSION_JOIN = "palaver.session.join";
+  public static final String SESSION_LEAVE = "palaver.session.leave";
+  public static final String SESSION_READ = "palaver.session.read";
+
+  // message-service
+  public static final String MESSAGE_SEND = "palaver.message.send";
+  public static final String MESSAGE_SYSTEM = "palaver.message.system";
+  public static final String MESSAGE_HISTORY = "palaver.message.history";
+  public static final String MESSAGE_SYNC = "palaver.message.sync";
+  public static final String MESSAGE_HEADS = "palaver.message.heads";
+
+  /** Each service answers {@code palaver.health.<service>} after pinging its store. */
+  public static final String HEALTH_PREFIX = "palaver.health.";
+  public static final String HEALTH_USER = HEALTH_PREFIX + "user";
+  public static final String HEALTH_SESSION = HEALTH_PREFIX + "session";
+  public static final String HEALTH_MESSAGE = HEALTH_PREFIX + "message";
+
+  // fan-out roots (publish only)
+  public static final String FANOUT_SESSION_PREFIX = "palaver.fanout.session.";
+  public static final String FANOUT_USER_PREFIX = "palaver.fanout.user.";
+
+  public static String fanoutSession(String sid) {
+    return FANOUT_SESSION_PREFIX + sid;
+  }
+
+  public static String fanoutUser(String uid) {
+    return FANOUT_USER_PREFIX + uid;
+  }
+}

@@ -1,0 +1,83 @@
+package palaver.common;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Request/reply conventions of the event-bus API: JSON in, JSON out, failures
+ * as {@link ReplyException} with an {@link ErrorCode} status. Requests go to an
+ * instance in the same JVM when one serves the address, so a standalone node
+ * never crosses the network for its own services.
+ */
+public final class Bus {
+  private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
+
+  /** Long enough for a busy store, short enough that no client waits 30 s. */
+  public static final long DEFAULT_TIMEOUT_MS = 5_000;
+
+  private static final String LOCAL_ADDRESSES = "palaver.bus.local";
+
+  private Bus() {
+  }
+
+  public static Future<JsonObject> request(Vertx vertx, String address, JsonObject body) {
+    return request(vertx, address, body, DEFAULT_TIMEOUT_MS);
+  }
+
+  public static Future<JsonObject> request(Vertx vertx, String address, JsonObject body, long timeoutMs) {
+    DeliveryOptions options = new DeliveryOptions()
+        .setSendTimeout(timeoutMs)
+        .setLocalOnly(servedLocally(vertx, address));
+    return vertx.eventBus().<JsonObject>request(address, body, options).map(Message::body);
+  }
+
+  /**
+   * Serves one operation. The body is checked to be a JSON object without
+   * {@code $}-keys before {@code operation} sees it; whatever the operation
+   * throws or fails with becomes the reply's failure code.
+   */
+  public static Future<MessageConsumer<Object>> serve(Vertx vertx, String address,
+      Function<JsonObject, Future<JsonObject>> operation) {
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, msg -> handle(address, msg, operation));
+    localAddresses(vertx).put(address, Boolean.TRUE);
+    return consumer.completion().map(v -> consumer);
+  }
+
+  private static void handle(String address, Message<Object> msg, Function<JsonObject, Future<JsonObject>> operation) {
+    Future<JsonObject> result;
+    try {
+      result = operation.apply(Check.object(msg.body()));
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result() == null ? new JsonObject() : ar.result());
+      } else {
+        Throwable t = ar.cause();
+        ErrorCode code = ErrorCode.of(t);
+        if (code == ErrorCode.INTERNAL) {
+          LOG.error("{} failed", address, t);
+        }
+        msg.fail(code.status(), ErrorCode.publicMessage(t));
+      }
+    });
+  }
+
+  private static boolean servedLocally(Vertx vertx, String address) {
+    return vertx.isClustered() && localAddresses(vertx).containsKey(address);
+  }
+
+  private static LocalMap<String, Boolean> localAddresses(Vertx vertx) {
+    return vertx.sharedData().getLocalMap(LOCAL_ADDRESSES);
+  }
+}

@@ -1,0 +1,296 @@
+package palaver.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.Set;
+import palaver.common.Address;
+import palaver.common.Bus;
+import palaver.common.Check;
+import palaver.common.ErrorCode;
+import palaver.common.Field;
+
+/**
+ * One client WebSocket: the auth handshake, client frames turned into bus
+ * requests, and fan-out deliveries written back. Lives on the gateway's event
+ * loop; every session of the user travels over this one socket.
+ */
+final class ClientConnection implements FanoutHub.Listener {
+  static final long AUTH_TIMEOUT_MS = 10_000;
+  static final short CLOSE_GOING_AWAY = 1001;
+  static final short CLOSE_UNAUTHENTICATED = 4401;
+  static final short CLOSE_SLOW_CONSUMER = 4008;
+
+  private final GatewayVerticle gateway;
+  private final ServerWebSocket ws;
+  private final Set<String> sessions = new HashSet<>();
+  private String uid;
+  /** The user's fan-out address once joined (before auth completes, so a failed auth can leave it). */
+  private String userAddress;
+  private boolean authenticating;
+  private boolean closed;
+  private long authTimer;
+
+  ClientConnection(GatewayVerticle gateway, ServerWebSocket ws) {
+    this.gateway = gateway;
+    this.ws = ws;
+  }
+
+  /** {@code queryToken}: for clients that can't send an auth frame ({@code /ws?token=}). */
+  void start(String queryToken) {
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(b -> error(null, ErrorCode.INVALID, "binary frames are not supported"));
+    ws.exceptionHandler(t -> close(ClientConnection.CLOSE_GOING_AWAY, "error"));
+    ws.closeHandler(v -> onClosed());
+    authTimer = gateway.vertx().setTimer(AUTH_TIMEOUT_MS, id -> {
+      if (uid == null) {
+        close(CLOSE_UNAUTHENTICATED, "authentication timeout");
+      }
+    });
+    if (queryToken != null) {
+      authenticate(null, queryToken);
+    }
+  }
+
+  String uid() {
+    return uid;
+  }
+
+  private void onText(String text) {
+    JsonObject frame;
+    Object rid = null;
+    try {
+      frame = Check.parse(text);
+      rid = frame.getValue(Field.RID);
+      if (rid != null && !(rid instanceof String s && s.length() <= 64) && !(rid instanceof Number)) {
+        rid = null;
+        throw ErrorCode.INVALID.exception("rid must be a string or a number");
+      }
+      String type = Check.string(frame, Field.TYPE, 1, 32);
+      dispatch(type, frame, rid);
+    } catch (ReplyException e) {
+      error(rid, ErrorCode.of(e), e.getMessage());
+    }
+  }
+
+  private void dispatch(String type, JsonObject frame, Object rid) {
+    if (type.equals("auth")) {
+      if (uid != null || authenticating) {
+        throw ErrorCode.INVALID.exception("already authenticated");
+      }
+      authenticate(rid, Check.string(frame, Field.TOKEN, 1, 4096));
+      return;
+    }
+    if (uid == null) {
+      throw ErrorCode.UNAUTHENTICATED.exception("send an auth frame first");
+    }
+    switch (type) {
+      case "send" -> send(frame, rid);
+      case "sync" -> sync(frame, rid);
+      case "history" -> history(frame, rid);
+      case "read" -> read(frame, rid);
+      case "typing" -> typing(frame, rid);
+      case "ping" -> write(new JsonObject().put(Field.TYPE, "pong").put(Field.RID, rid));
+      default -> throw ErrorCode.INVALID.exception("unknown frame type " + type);
+    }
+  }
+
+  /** Verify, subscribe to the user's and every session's fan-out, then {@code ready}. */
+  private void authenticate(Object rid, String token) {
+    authenticating = true;
+    Bus.request(gateway.vertx(), Address.USER_AUTHENTICATE, new JsonObject().put(Field.TOKEN, token))
+        .compose(principal -> {
+          String user = principal.getString(Field.UID);
+          userAddress = Address.fanoutUser(user);
+          return gateway.hub().join(userAddress, this)
+              .compose(v -> Bus.request(gateway.vertx(), Address.SESSION_LIST, new JsonObject().put(Field.UID, user)))
+              .compose(list -> subscribeAll(list.getJsonArray(Field.SESSIONS)).map(list))
+              .map(list -> {
+                uid = user;
+                return list;
+              });
+        })
+        .onComplete(ar -> {
+          authenticating = false;
+          if (closed) {
+            leaveAll();
+            return;
+          }
+          if (ar.failed()) {
+            error(rid, ErrorCode.UNAUTHENTICATED, "invalid or expired token");
+            close(CLOSE_UNAUTHENTICATED, "unauthenticated");
+            return;
+          }
+          gateway.vertx().cancelTimer(authTimer);
+          gateway.authenticated(this);
+          JsonArray positions = new JsonArray();
+          ar.result().getJsonArray(Field.SESSIONS).forEach(o -> {
+            JsonObject s = (JsonObject) o;
+            positions.add(new JsonObject().put(Field.SID, s.getString(Field.SID))
+                .put(Field.LAST_SEQ, s.getLong(Field.LAST_SEQ, 0L)).put(Field.READ_SEQ, s.getLong(Field.READ_SEQ, 0L)));
+          });
+          write(new JsonObject().put(Field.TYPE, "ready").put(Field.RID, rid).put(Field.UID, uid)
+              .put(Field.SESSIONS, positions));
+        });
+  }
+
+  private Future<Void> subscribeAll(JsonArray list) {
+    Future<?>[] joins = new Future<?>[list.size()];
+    for (int i = 0; i < list.size(); i++) {
+      joins[i] = subscribe(list.getJsonObject(i).getString(Field.SID));
+    }
+    return Future.all(java.util.Arrays.asList(joins)).mapEmpty();
+  }
+
+  private Future<Void> subscribe(String sid) {
+    if (!sessions.add(sid)) {
+      return Future.succeededFuture();
+    }
+    return gateway.hub().join(Address.fanoutSession(sid), this);
+  }
+
+  private void unsubscribe(String sid) {
+    if (sessions.remove(sid)) {
+      gateway.hub().leave(Address.fanoutSession(sid), this);
+    }
+  }
+
+  private void send(JsonObject frame, Object rid) {
+    JsonObject request = new JsonObject().put(Field.UID, uid)
+        .put(Field.SID, frame.getValue(Field.SID)).put(Field.CID, frame.getValue(Field.CID))
+        .put(Field.MSG_TYPE, frame.getValue(Field.MSG_TYPE)).put(Field.CONTENT, frame.getValue(Field.CONTENT))
+        .put(Field.FILE_ID, frame.getValue(Field.FILE_ID));
+    answer(rid, Bus.request(gateway.vertx(), Address.MESSAGE_SEND, request), ack -> ack.put(Field.TYPE, "ack"));
+  }
+
+  /** Missed messages as {@code message} frames in seq order, then {@code synced}. */
+  private void sync(JsonObject frame, Object rid) {
+    JsonObject request = new JsonObject().put(Field.UID, uid).put(Field.POSITIONS, frame.getValue(Field.POSITIONS));
+    Bus.request(gateway.vertx(), Address.MESSAGE_SYNC, request).onComplete(ar -> {
+      if (ar.failed()) {
+        error(rid, ErrorCode.of(ar.cause()), ErrorCode.publicMessage(ar.cause()));
+        return;
+      }
+      JsonObject bySession = ar.result().getJsonObject(Field.SESSIONS);
+      for (String sid : bySession.fieldNames()) {
+        bySession.getJsonArray(sid).forEach(m -> write((JsonObject) m));
+      }
+      write(new JsonObject().put(Field.TYPE, "synced").put(Field.RID, rid)
+          .put(Field.MORE, ar.result().getJsonArray(Field.MORE)));
+    });
+  }
+
+  private void history(JsonObject frame, Object rid) {
+    JsonObject request = new JsonObject().put(Field.UID, uid).put(Field.SID, frame.getValue(Field.SID))
+        .put(Field.BEFORE, frame.getValue(Field.BEFORE)).put(Field.AFTER, frame.getValue(Field.AFTER))
+        .put(Field.LIMIT, frame.getValue(Field.LIMIT));
+    answer(rid, Bus.request(gateway.vertx(), Address.MESSAGE_HISTORY, request), h -> h.put(Field.TYPE, "history"));
+  }
+
+  private void read(JsonObject frame, Object rid) {
+    JsonObject request = new JsonObject().put(Field.UID, uid).put(Field.SID, frame.getValue(Field.SID))
+        .put(Field.SEQ, frame.getValue(Field.SEQ));
+    answer(rid, Bus.request(gateway.vertx(), Address.SESSION_READ, request), r -> r.put(Field.TYPE, "ok"));
+  }
+
+  /** Not stored: published straight to the session's members. */
+  private void typing(JsonObject frame, Object rid) {
+    String sid = Check.string(frame, Field.SID, 1, 64);
+    if (!sessions.contains(sid)) {
+      throw ErrorCode.FORBIDDEN.exception("not a member of this session");
+    }
+    gateway.vertx().eventBus().publish(Address.fanoutSession(sid), new JsonObject().put(Field.TYPE, "event")
+        .put(Field.EVENT, "typing").put(Field.SID, sid).put(Field.UID, uid));
+  }
+
+  /** Writes the reply (shaped by {@code shape}) or an {@code error} frame, echoing {@code rid}. */
+  private void answer(Object rid, Future<JsonObject> result, java.util.function.UnaryOperator<JsonObject> shape) {
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        write(shape.apply(ar.result()).put(Field.RID, rid));
+      } else {
+        error(rid, ErrorCode.of(ar.cause()), ErrorCode.publicMessage(ar.cause()));
+      }
+    });
+  }
+
+  @Override
+  public void onFanout(String address, JsonObject body, String encoded) {
+    if (address.startsWith(Address.FANOUT_USER_PREFIX)) {
+      onUserEvent(body);
+    }
+    if (!closed && !"logout".equals(body.getString(Field.EVENT))) {
+      writeText(encoded);
+    }
+  }
+
+  /** What the services tell this user's connections: membership changes, forced logout. */
+  private void onUserEvent(JsonObject event) {
+    String kind = event.getString(Field.EVENT, "");
+    if (kind.equals("logout")) {
+      close(CLOSE_UNAUTHENTICATED, "logged out");
+    } else if (kind.equals("session")) {
+      String sid = event.getString(Field.SID);
+      String action = event.getString(Field.ACTION, "");
+      if (action.equals("added")) {
+        subscribe(sid);
+      } else if (action.equals("removed")) {
+        unsubscribe(sid);
+      }
+    }
+  }
+
+  void error(Object rid, ErrorCode code, String message) {
+    write(new JsonObject().put(Field.TYPE, "error").put(Field.RID, rid).put(Field.CODE, code.code())
+        .put(Field.MESSAGE, message));
+  }
+
+  void write(JsonObject frame) {
+    if (frame.getValue(Field.RID) == null) {
+      frame.remove(Field.RID);
+    }
+    writeText(frame.encode());
+  }
+
+  /** A client that can't keep up is closed, never buffered without bound; it resumes with sync. */
+  private void writeText(String text) {
+    if (closed) {
+      return;
+    }
+    if (ws.writeQueueFull()) {
+      close(CLOSE_SLOW_CONSUMER, "too slow, resume with sync");
+      return;
+    }
+    ws.writeTextMessage(text);
+  }
+
+  void close(short code, String reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    leaveAll();
+    ws.close(code, reason);
+  }
+
+  private void onClosed() {
+    closed = true;
+    gateway.vertx().cancelTimer(authTimer);
+    leaveAll();
+  }
+
+  private void leaveAll() {
+    gateway.closed(this);
+    for (String sid : sessions) {
+      gateway.hub().leave(Address.fanoutSession(sid), this);
+    }
+    sessions.clear();
+    if (userAddress != null) {
+      gateway.hub().leave(userAddress, this);
+      userAddress = null;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package palaver.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One event-bus consumer per fan-out address for as long as at least one
+ * local connection listens to it (reference counted), dropped when the last
+ * one leaves so subscriptions don't leak across the cluster. Each delivery is
+ * encoded to text once and handed to every listening connection.
+ * Used only from the gateway's event loop.
+ */
+final class FanoutHub {
+  /** What a listening connection receives. */
+  interface Listener {
+    void onFanout(String address, JsonObject body, String encoded);
+  }
+
+  private static final class Topic {
+    final Set<Listener> listeners = new LinkedHashSet<>();
+    MessageConsumer<JsonObject> consumer;
+    Future<Void> ready;
+  }
+
+  private final Vertx vertx;
+  private final Map<String, Topic> topics = new HashMap<>();
+
+  FanoutHub(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Completes once the address is registered in the cluster, so nothing published after is missed. */
+  Future<Void> join(String address, Listener listener) {
+    Topic topic = topics.get(address);
+    if (topic == null) {
+      Topic created = new Topic();
+      created.consumer = vertx.eventBus().consumer(address, msg -> deliver(address, created, msg.body()));
+      created.ready = created.consumer.completion();
+      topics.put(address, created);
+      topic = created;
+    }
+    topic.listeners.add(listener);
+    return topic.ready;
+  }
+
+  void leave(String address, Listener listener) {
+    Topic topic = topics.get(address);
+    if (topic != null && topic.listeners.remove(listener) && topic.listeners.isEmpty()) {
+      topics.remove(address);
+      topic.consumer.unregister();
+    }
+  }
+
+  int topicCount() {
+    return topics.size();
+  }
+
+  private void deliver(String address, Topic topic, JsonObject body) {
+    if (topic.listeners.isEmpty()) {
+      return;
+    }
+    String encoded = body.encode();
+    // Copy: a listener may leave (or close) while we iterate.
+    for (Listener l : topic.listeners.toArray(new Listener[0])) {
+      l.onFanout(address, body, encoded);
+    }
+  }
+}

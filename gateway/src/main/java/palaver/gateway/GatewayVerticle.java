@@ -1,0 +1,174 @@
+package palaver.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import palaver.common.Address;
+import palaver.common.Bus;
+import palaver.common.ErrorCode;
+import palaver.common.Setting;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway: the HTTP API under {@code /api/v1}, the WebSocket endpoint
+ * {@code /ws}, {@code /health}, {@code /metrics} and the web client. Holds no
+ * data of its own: every operation is a request to a service over the bus.
+ */
+public class GatewayVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  static final int MAX_FRAME = 64 * 1024;
+  static final int MAX_MESSAGE = 256 * 1024;
+  static final long MAX_BODY = 256 * 1024;
+
+  private HttpServer server;
+  private FanoutHub hub;
+  private OriginPolicy origins;
+  private final Set<ClientConnection> connections = new HashSet<>();
+
+  @Override
+  public Future<?> start() {
+    hub = new FanoutHub(vertx);
+    origins = new OriginPolicy(config().getString(Setting.ALLOWED_ORIGINS.key(), ""));
+    Router router = Router.router(vertx);
+    router.route().handler(GatewayVerticle::securityHeaders);
+    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.route("/api/v1/*").subRouter(api());
+    router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    HttpServerOptions options = new HttpServerOptions()
+        .setMaxWebSocketFrameSize(MAX_FRAME)
+        .setMaxWebSocketMessageSize(MAX_MESSAGE)
+        .setDecompressionSupported(false);
+    server = vertx.createHttpServer(options)
+        .requestHandler(router)
+        .webSocketHandshakeHandler(this::handshake)
+        .webSocketHandler(this::connect);
+    return server.listen(config().getInteger(Setting.HTTP_PORT.key(), 8080),
+        config().getString(Setting.HTTP_HOST.key(), "0.0.0.0"));
+  }
+
+  /** Closes every socket with 1001 (clients reconnect elsewhere and sync), then the server. */
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (ClientConnection c : new ArrayList<>(connections)) {
+      c.close(ClientConnection.CLOSE_GOING_AWAY, "server shutting down");
+    }
+    connections.clear();
+    closing.add(server == null ? Future.succeededFuture() : server.close());
+    return Future.all(closing);
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  FanoutHub hub() {
+    return hub;
+  }
+
+  int port() {
+    return server.actualPort();
+  }
+
+  void authenticated(ClientConnection c) {
+    connections.add(c);
+  }
+
+  void closed(ClientConnection c) {
+    connections.remove(c);
+  }
+
+  private Router api() {
+    Router api = Router.router(vertx);
+    api.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false));
+    BearerAuth auth = new BearerAuth(vertx);
+    new AccountApi(vertx).mount(api, auth);
+    new SessionApi(vertx).mount(api, auth);
+    new MessageApi(vertx).mount(api, auth);
+    api.route().handler(ctx -> Rest.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
+    api.route().failureHandler(GatewayVerticle::apiFailure);
+    return api;
+  }
+
+  private static void apiFailure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure == null) {
+      ErrorCode code = ctx.statusCode() == 413 ? ErrorCode.TOO_LARGE : ErrorCode.ofStatus(ctx.statusCode());
+      Rest.error(ctx, code, code == ErrorCode.TOO_LARGE ? "body too large" : code.code());
+      return;
+    }
+    ErrorCode code = ErrorCode.of(failure);
+    if (code == ErrorCode.INTERNAL) {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+    }
+    Rest.error(ctx, code, ErrorCode.publicMessage(failure));
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response().putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("X-Frame-Options", "DENY");
+    ctx.next();
+  }
+
+  /** Store and cluster reachable: every service answers its health address (crossing the cluster if needed). */
+  private HealthChecks healthChecks() {
+    HealthChecks checks = HealthChecks.create(vertx);
+    for (String service : List.of("user", "session", "message")) {
+      checks.register(service + "-service", 3_000, promise -> ping(Address.HEALTH_PREFIX + service, promise));
+    }
+    return checks;
+  }
+
+  private void ping(String address, Promise<Status> promise) {
+    Bus.request(vertx, address, new JsonObject(), 2_500).onComplete(ar -> promise.complete(ar.succeeded()
+        ? Status.OK() : Status.KO(new JsonObject().put("reason", ErrorCode.publicMessage(ar.cause())))));
+  }
+
+  private void handshake(ServerWebSocketHandshake handshake) {
+    if (!"/ws".equals(handshake.path())) {
+      handshake.reject(404);
+    } else if (!origins.allows(handshake.headers().get("Origin"), handshake.authority())) {
+      handshake.reject(403);
+    } else {
+      handshake.accept();
+    }
+  }
+
+  private void connect(ServerWebSocket ws) {
+    new ClientConnection(this, ws).start(queryToken(ws.query()));
+  }
+
+  /** {@code ?token=} for clients that can't send an auth frame; never logged. */
+  private static String queryToken(String query) {
+    if (query == null) {
+      return null;
+    }
+    for (String part : query.split("&")) {
+      if (part.startsWith("token=")) {
+        return java.net.URLDecoder.decode(part.substring(6), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+}

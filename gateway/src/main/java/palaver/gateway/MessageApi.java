@@ -1,0 +1,45 @@
+package palaver.gateway;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import palaver.common.Address;
+import palaver.common.Bus;
+import palaver.common.Check;
+import palaver.common.Field;
+
+/** {@code /sessions/{sid}/messages}: history and sends over HTTP, answered by message-service. */
+final class MessageApi {
+  private final Vertx vertx;
+
+  MessageApi(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  void mount(Router api, BearerAuth auth) {
+    api.get("/sessions/:sid/messages").handler(auth).handler(this::history);
+    api.post("/sessions/:sid/messages").handler(auth).handler(this::send);
+  }
+
+  private void history(RoutingContext ctx) {
+    JsonObject request = SessionApi.scoped(ctx);
+    putQuery(ctx, request, Field.BEFORE);
+    putQuery(ctx, request, Field.AFTER);
+    putQuery(ctx, request, Field.LIMIT);
+    Rest.respond(ctx, Bus.request(vertx, Address.MESSAGE_HISTORY, request), 200);
+  }
+
+  /** Same as the {@code send} frame; answers the ack. */
+  private void send(RoutingContext ctx) {
+    JsonObject request = Rest.body(ctx).put(Field.UID, Rest.uid(ctx)).put(Field.SID, ctx.pathParam("sid"));
+    Rest.respond(ctx, Bus.request(vertx, Address.MESSAGE_SEND, request), 200);
+  }
+
+  private static void putQuery(RoutingContext ctx, JsonObject request, String name) {
+    Long value = Check.queryLong(ctx.queryParams().get(name), name, 0, Long.MAX_VALUE);
+    if (value != null) {
+      request.put(name, value);
+    }
+  }
+}

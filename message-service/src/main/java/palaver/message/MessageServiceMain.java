@@ -1,0 +1,16 @@
+package palaver.message;
+
+import java.util.List;
+import palaver.common.Launcher;
+import palaver.common.PalaverNode;
+
+/** {@code java -jar palaver-message-service.jar --cluster --mongo-uri ...}. */
+public final class MessageServiceMain {
+  private MessageServiceMain() {
+  }
+
+  public static void main(String[] args) {
+    Launcher.main("palaver-message-service", "Palaver message-service: messages, sequence, history, sync.",
+        false, args, config -> config, List.of(new PalaverNode.Service("message", MessageVerticle::new)));
+  }
+}

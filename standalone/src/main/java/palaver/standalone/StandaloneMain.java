@@ -1,0 +1,57 @@
+package palaver.standalone;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import palaver.common.Launcher;
+import palaver.common.PalaverNode;
+import palaver.common.Setting;
+import palaver.gateway.GatewayVerticle;
+import palaver.message.MessageVerticle;
+import palaver.session.SessionVerticle;
+import palaver.user.UserVerticle;
+
+/** {@code java -jar palaver.jar}: every service, and the embedded store unless {@code --mongo-uri} is given. */
+public final class StandaloneMain {
+  private StandaloneMain() {
+  }
+
+  /** The services of a standalone node, in start order (the gateway last, once everything answers). */
+  public static List<PalaverNode.Service> services() {
+    return List.of(
+        new PalaverNode.Service("user-service", UserVerticle::new),
+        new PalaverNode.Service("session-service", SessionVerticle::new),
+        new PalaverNode.Service("message-service", MessageVerticle::new),
+        new PalaverNode.Service("gateway", GatewayVerticle::new));
+  }
+
+  public static void main(String[] args) {
+    Launcher.main("palaver", "Palaver: chat server and push platform, every service in one JVM.",
+        true, args, new StorePreparation(), services());
+  }
+
+  /** Starts the embedded store when no MongoDB is configured (or when asked to serve it). */
+  static final class StorePreparation implements Launcher.Preparation {
+    private EmbeddedStore store;
+
+    @Override
+    public JsonObject prepare(JsonObject config) throws Exception {
+      Integer storePort = config.getInteger(Setting.STORE_PORT.key());
+      if (config.getString(Setting.MONGO_URI.key()) != null) {
+        if (storePort != null) {
+          throw new IllegalArgumentException("--store-port serves the embedded store; it can't be used with --mongo-uri");
+        }
+        return config;
+      }
+      store = EmbeddedStore.start(Path.of(config.getString(Setting.DATA_DIR.key())), storePort);
+      return config.put(Setting.MONGO_URI.key(), store.connectionString());
+    }
+
+    @Override
+    public void close() {
+      if (store != null) {
+        store.close();
+      }
+    }
+  }
+}

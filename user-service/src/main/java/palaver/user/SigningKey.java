@@ -1,0 +1,57 @@
+package palaver.user;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import java.util.Base64;
+import palaver.common.Ids;
+import palaver.common.Setting;
+import palaver.common.Store;
+
+/**
+ * The JWT signing key: from config ({@code jwtSecret}) when given, otherwise
+ * generated once and kept in the store, so every node of a deployment signs
+ * and verifies with the same key. Two nodes starting together race on the
+ * fixed {@code _id}: the loser reads the winner's key.
+ */
+final class SigningKey {
+  static final String COLLECTION = "keys";
+  private static final String ID = "jwt";
+  private static final int MIN_BYTES = 32;
+
+  private SigningKey() {
+  }
+
+  static Future<String> load(MongoClient mongo, JsonObject config) {
+    String configured = config.getString(Setting.JWT_SECRET.key());
+    if (configured != null) {
+      return checked(configured);
+    }
+    JsonObject query = new JsonObject().put("_id", ID);
+    return mongo.findOne(COLLECTION, query, null).compose(found -> {
+      if (found != null) {
+        return Future.succeededFuture(found.getString("secret"));
+      }
+      String secret = Ids.randomBytes(MIN_BYTES);
+      return mongo.insert(COLLECTION, new JsonObject().put("_id", ID).put("secret", secret)
+              .put("createdAt", System.currentTimeMillis()))
+          .map(secret)
+          .recover(t -> Store.isDuplicateKey(t)
+              ? mongo.findOne(COLLECTION, query, null).map(winner -> winner.getString("secret"))
+              : Future.failedFuture(t));
+    });
+  }
+
+  private static Future<String> checked(String secret) {
+    byte[] decoded;
+    try {
+      decoded = Base64.getDecoder().decode(secret);
+    } catch (IllegalArgumentException e) {
+      decoded = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    if (decoded.length < MIN_BYTES) {
+      return Future.failedFuture(new IllegalArgumentException("jwtSecret must hold at least 256 bits"));
+    }
+    return Future.succeededFuture(secret);
+  }
+}

@@ -1,0 +1,16 @@
+package palaver.user;
+
+import java.util.List;
+import palaver.common.Launcher;
+import palaver.common.PalaverNode;
+
+/** {@code java -jar palaver-user-service.jar --cluster --mongo-uri ...}. */
+public final class UserServiceMain {
+  private UserServiceMain() {
+  }
+
+  public static void main(String[] args) {
+    Launcher.main("palaver-user-service", "Palaver user-service: accounts, tokens, friends, presence.",
+        false, args, config -> config, List.of(new PalaverNode.Service("user", UserVerticle::new)));
+  }
+}
