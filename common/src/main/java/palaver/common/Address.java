@@ -21,6 +21,10 @@ public final class Address {
   public static final String USER_PASSWORD = "palaver.user.password";
   public static final String USER_SEARCH = "palaver.user.search";
   public static final String USER_PRESENCE = "palaver.user.presence";
+  /** {@code {uids:[...]}} → {@code {presence:{uid: online|away|busy|offline}}}; invisible shows as offline. */
+  public static final String USER_PRESENCE_QUERY = "palaver.user.presence.query";
+  /** {@code {uid, kind, data}}: stores a notification and pushes it on {@code palaver.fanout.user.<uid>}. */
+  public static final String USER_NOTIFY = "palaver.user.notify";
 
   // session-service
   public static final String SESSION_CREATE = "palaver.session.create";
