@@ -7,11 +7,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
-import io.vertx.ext.mongo.UpdateOptions;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import palaver.common.Address;
 import palaver.common.Bus;
@@ -21,23 +22,37 @@ import palaver.common.Field;
 import palaver.common.Ids;
 import palaver.common.Store;
 
-/** message-service: owns the {@code messages} and {@code heads} collections. */
+/**
+ * message-service: owns the {@code messages} and {@code heads} collections.
+ * Sends are stored by {@link GroupCommit}; recent messages are kept in
+ * {@link Tails} so a short-gap sync needs no read of {@code messages}.
+ */
 public class MessageVerticle extends VerticleBase {
   static final String MESSAGES = "messages";
   static final String HEADS = "heads";
   static final int MAX_CONTENT = 16 * 1024;
   static final int SYNC_LIMIT = 200;
+  static final int SYNC_TOTAL = 5_000;
+  static final int SYNC_MAX_SESSIONS = 1_000;
   static final int HISTORY_LIMIT = 200;
+  private static final String INSTANCES = "palaver.message.instances";
+
+  /** A page of stored messages, ascending, and whether more follow in the direction read. */
+  private record Page(List<JsonObject> messages, boolean more) {
+  }
 
   private MongoClient mongo;
-  private Sequencer sequencer;
+  private GroupCommit commits;
+  private Tails tails;
   private Profiles profiles;
 
   @Override
   public Future<?> start() {
     mongo = Store.client(vertx, config());
-    sequencer = new Sequencer(mongo);
+    tails = new Tails();
+    commits = new GroupCommit(vertx, mongo, tails);
     profiles = new Profiles(vertx);
+    countInstance(1);
     return Store.ping(mongo, config())
         .compose(v -> Future.all(
             mongo.createIndexWithOptions(MESSAGES, new JsonObject().put(Field.SID, 1).put(Field.SEQ, 1),
@@ -46,30 +61,50 @@ public class MessageVerticle extends VerticleBase {
                 new IndexOptions().unique(true).name("uid_cid"))))
         .compose(v -> Future.all(List.of(
             Bus.serve(vertx, Address.HEALTH_MESSAGE, body -> Store.ping(mongo, config()).map(new JsonObject())),
-              Bus.serve(vertx, Address.MESSAGE_SEND, this::send),
+            Bus.serve(vertx, Address.MESSAGE_SEND, this::send),
             Bus.serve(vertx, Address.MESSAGE_SYSTEM, this::system),
             Bus.serve(vertx, Address.MESSAGE_HISTORY, this::history),
             Bus.serve(vertx, Address.MESSAGE_SYNC, this::sync),
             Bus.serve(vertx, Address.MESSAGE_HEADS, this::heads))));
   }
 
+  @Override
+  public Future<?> stop() {
+    countInstance(-1);
+    return Future.succeededFuture();
+  }
+
   /** A user's message: validated, membership checked, stored with its seq, then acked and fanned out. */
   private Future<JsonObject> send(JsonObject body) {
+    JsonObject draft = validSend(body);
+    String uid = draft.getString(Field.UID);
+    return Bus.request(vertx, Address.SESSION_CHECK_MEMBER,
+            new JsonObject().put(Field.UID, uid).put(Field.SID, draft.getString(Field.SID)))
+        .compose(member -> profiles.of(uid))
+        .compose(profile -> store(draft.put(Field.NICKNAME, profile.getString(Field.NICKNAME))
+            .put(Field.AVATAR, profile.getString(Field.AVATAR))));
+  }
+
+  /** The stored fields of a client's message, or an {@code invalid}/{@code too_large} failure. */
+  static JsonObject validSend(JsonObject body) {
     String uid = Check.string(body, Field.UID, 1, 64);
     String sid = Check.string(body, Field.SID, 1, 64);
     String cid = Check.string(body, Field.CID, 1, 64);
+    if ("system".equals(body.getValue(Field.MSG_TYPE))) {
+      throw ErrorCode.INVALID.exception("msgType system is made by the server only");
+    }
     String msgType = Check.oneOf(body, Field.MSG_TYPE, "text", "text", "image", "file", "voice");
+    if (body.getValue(Field.CONTENT) instanceof String s && s.length() > MAX_CONTENT) {
+      throw ErrorCode.TOO_LARGE.exception("content must have at most " + MAX_CONTENT + " characters");
+    }
     String content = Check.optionalString(body, Field.CONTENT, MAX_CONTENT);
+    Check.optionalString(body, Field.FILE_ID, 64);
     if (msgType.equals("text") && (content == null || content.isBlank())) {
       throw ErrorCode.INVALID.exception("content is required for text messages");
     }
-    return Bus.request(vertx, Address.SESSION_CHECK_MEMBER, new JsonObject().put(Field.UID, uid).put(Field.SID, sid))
-        .compose(member -> profiles.of(uid))
-        .compose(profile -> store(new JsonObject()
-            .put("_id", Ids.random()).put(Field.SID, sid).put(Field.UID, uid).put(Field.CID, cid)
-            .put(Field.NICKNAME, profile.getString(Field.NICKNAME)).put(Field.AVATAR, profile.getString(Field.AVATAR))
-            .put(Field.MSG_TYPE, msgType).put(Field.CONTENT, content == null ? "" : content)
-            .put(Field.AT, System.currentTimeMillis())));
+    return new JsonObject().put("_id", Ids.random()).put(Field.SID, sid).put(Field.UID, uid).put(Field.CID, cid)
+        .put(Field.MSG_TYPE, msgType).put(Field.CONTENT, content == null ? "" : content)
+        .put(Field.AT, System.currentTimeMillis());
   }
 
   /** A server-made notice (join, leave, rename, ...): never reachable from clients. */
@@ -85,29 +120,16 @@ public class MessageVerticle extends VerticleBase {
             .put(Field.AT, System.currentTimeMillis())));
   }
 
+  /** Acked only once stored (and the head moved); published only when new, so a retry is not delivered twice. */
   private Future<JsonObject> store(JsonObject draft) {
-    return sequencer.append(draft).compose(appended -> {
+    return commits.append(draft).map(appended -> {
       JsonObject message = appended.message();
       if (appended.duplicate()) {
-        return Future.succeededFuture(ack(message).put("duplicate", true));
+        return ack(message).put("duplicate", true);
       }
-      return updateHead(message).map(v -> {
-        vertx.eventBus().publish(Address.fanoutSession(message.getString(Field.SID)), frame(message));
-        return ack(message);
-      });
+      vertx.eventBus().publish(Address.fanoutSession(message.getString(Field.SID)), frame(message));
+      return ack(message);
     });
-  }
-
-  /** Keeps {lastSeq, lastMessage} per session so listing sessions needs no scan of messages. */
-  private Future<Void> updateHead(JsonObject message) {
-    String sid = message.getString(Field.SID);
-    long seq = message.getLong(Field.SEQ);
-    return mongo.updateCollectionWithOptions(HEADS, new JsonObject().put("_id", sid),
-            new JsonObject().put("$max", new JsonObject().put(Field.LAST_SEQ, seq)), new UpdateOptions().setUpsert(true))
-        .compose(r -> mongo.updateCollection(HEADS, new JsonObject().put("_id", sid).put(Field.LAST_SEQ, seq),
-            new JsonObject().put("$set", new JsonObject().put(Field.LAST_MESSAGE, summary(message)))))
-        .<Void>mapEmpty()
-        .recover(t -> Store.isDuplicateKey(t) ? updateHead(message) : Future.failedFuture(t));
   }
 
   private Future<JsonObject> history(JsonObject body) {
@@ -115,15 +137,15 @@ public class MessageVerticle extends VerticleBase {
     String sid = Check.string(body, Field.SID, 1, 64);
     Long before = Check.optionalLong(body, Field.BEFORE, 0, Long.MAX_VALUE);
     Long after = Check.optionalLong(body, Field.AFTER, 0, Long.MAX_VALUE);
-    int limit = Check.optionalLong(body, Field.LIMIT, 1, HISTORY_LIMIT) == null ? 50
-        : body.getLong(Field.LIMIT).intValue();
+    Long limit = Check.optionalLong(body, Field.LIMIT, 1, HISTORY_LIMIT);
     return Bus.request(vertx, Address.SESSION_CHECK_MEMBER, new JsonObject().put(Field.UID, uid).put(Field.SID, sid))
-        .compose(member -> page(sid, before, after, limit))
-        .map(page -> page.put(Field.SID, sid));
+        .compose(member -> read(sid, before, after, limit == null ? 50 : limit.intValue()))
+        .map(page -> new JsonObject().put(Field.SID, sid).put(Field.MESSAGES, frames(page.messages()))
+            .put(Field.MORE, page.more()));
   }
 
-  /** Ascending messages; newest page by default, or after/before a seq. */
-  private Future<JsonObject> page(String sid, Long before, Long after, int limit) {
+  /** Ascending messages from the store; the newest page by default, or after/before a seq. */
+  private Future<Page> read(String sid, Long before, Long after, int limit) {
     JsonObject range = new JsonObject();
     if (before != null) {
       range.put("$lt", before);
@@ -138,27 +160,25 @@ public class MessageVerticle extends VerticleBase {
     boolean ascending = after != null && before == null;
     FindOptions options = new FindOptions().setSort(new JsonObject().put(Field.SEQ, ascending ? 1 : -1)).setLimit(limit + 1);
     return mongo.findWithOptions(MESSAGES, query, options).map(found -> {
-      boolean more = found.size() > limit;
       List<JsonObject> page = new ArrayList<>(found.subList(0, Math.min(limit, found.size())));
       if (!ascending) {
         Collections.reverse(page);
       }
-      JsonArray messages = new JsonArray();
-      page.forEach(m -> messages.add(frame(m)));
-      return new JsonObject().put(Field.MESSAGES, messages).put(Field.MORE, more);
+      return new Page(page, found.size() > limit);
     });
   }
 
   /**
    * {@code {uid, positions:{sid: lastSeq}}} → the messages after each position
-   * (at most {@value #SYNC_LIMIT} per session; sids with more are listed in
-   * {@code more}); sids the user is not a member of are listed in {@code forbidden}.
+   * (at most {@value #SYNC_LIMIT} per session and {@value #SYNC_TOTAL} in all;
+   * sids cut short are listed in {@code more}); sids the user is not a member
+   * of are listed in {@code forbidden}.
    */
   private Future<JsonObject> sync(JsonObject body) {
     String uid = Check.string(body, Field.UID, 1, 64);
     JsonObject positions = Check.optionalObject(body, Field.POSITIONS);
-    if (positions == null || positions.size() > 1000) {
-      throw ErrorCode.INVALID.exception("positions must be an object of at most 1000 sessions");
+    if (positions == null || positions.size() > SYNC_MAX_SESSIONS) {
+      throw ErrorCode.INVALID.exception("positions must be an object of at most " + SYNC_MAX_SESSIONS + " sessions");
     }
     for (String sid : positions.fieldNames()) {
       Check.longValue(positions, sid, 0, Long.MAX_VALUE);
@@ -166,27 +186,94 @@ public class MessageVerticle extends VerticleBase {
     return Bus.request(vertx, Address.SESSION_MEMBERSHIPS, new JsonObject().put(Field.UID, uid)).compose(mine -> {
       Set<String> member = new HashSet<>();
       mine.getJsonArray(Field.SESSIONS).forEach(s -> member.add(((JsonObject) s).getString(Field.SID)));
-      JsonObject sessions = new JsonObject();
-      JsonArray more = new JsonArray();
+      List<String> wanted = new ArrayList<>();
       JsonArray forbidden = new JsonArray();
-      List<Future<?>> pages = new ArrayList<>();
       for (String sid : positions.fieldNames()) {
-        if (!member.contains(sid)) {
+        if (member.contains(sid)) {
+          wanted.add(sid);
+        } else {
           forbidden.add(sid);
-          continue;
         }
-        pages.add(page(sid, null, positions.getLong(sid), SYNC_LIMIT).onSuccess(page -> {
-          if (!page.getJsonArray(Field.MESSAGES).isEmpty()) {
-            sessions.put(sid, page.getJsonArray(Field.MESSAGES));
-          }
-          if (page.getBoolean(Field.MORE)) {
-            more.add(sid);
-          }
-        }));
       }
-      return Future.all(pages).map(v -> new JsonObject().put(Field.SESSIONS, sessions).put(Field.MORE, more)
-          .put("forbidden", forbidden));
+      return trueHeads(wanted).compose(heads -> missed(wanted, positions, heads))
+          .map(result -> result.put("forbidden", forbidden));
     });
+  }
+
+  /**
+   * Where this is the only instance writing messages (one instance, not
+   * clustered), a kept tail ends at the true head: null. Otherwise other
+   * instances may have stored more, so the heads are read (one query; a head
+   * is moved before any ack, so it covers every acked message).
+   */
+  private Future<Map<String, Long>> trueHeads(List<String> sids) {
+    if (soleWriter() || sids.isEmpty()) {
+      return Future.succeededFuture(null);
+    }
+    JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(sids)));
+    return mongo.findWithOptions(HEADS, query, new FindOptions().setFields(new JsonObject().put(Field.LAST_SEQ, 1)))
+        .map(found -> {
+          Map<String, Long> heads = new HashMap<>();
+          found.forEach(h -> heads.put(h.getString("_id"), h.getLong(Field.LAST_SEQ, 0L)));
+          return heads;
+        });
+  }
+
+  /** Answers from the tails what they cover; the rest from the store (which refills the tails). */
+  private Future<JsonObject> missed(List<String> sids, JsonObject positions, Map<String, Long> heads) {
+    JsonObject sessions = new JsonObject();
+    JsonArray more = new JsonArray();
+    List<String> fromStore = new ArrayList<>();
+    int budget = SYNC_TOTAL;
+    for (String sid : sids) {
+      long after = positions.getLong(sid);
+      Tails.Slice slice = tails.after(sid, after, Math.min(SYNC_LIMIT, budget));
+      if (slice == null || (heads != null && slice.end() < heads.getOrDefault(sid, 0L))) {
+        fromStore.add(sid);
+        continue;
+      }
+      budget -= slice.messages().size();
+      collect(sessions, more, sid, new Page(slice.messages(), slice.more()));
+    }
+    int share = fromStore.isEmpty() ? 0 : Math.min(SYNC_LIMIT, budget / fromStore.size());
+    List<Future<?>> reads = new ArrayList<>();
+    for (String sid : fromStore) {
+      long after = positions.getLong(sid);
+      if (share == 0) {
+        more.add(sid);
+        continue;
+      }
+      reads.add(read(sid, null, after, share).onSuccess(page -> {
+        tails.fill(sid, after, page.messages(), !page.more());
+        collect(sessions, more, sid, page);
+      }));
+    }
+    return Future.all(reads).map(v -> new JsonObject().put(Field.SESSIONS, sessions).put(Field.MORE, more));
+  }
+
+  private static void collect(JsonObject sessions, JsonArray more, String sid, Page page) {
+    if (!page.messages().isEmpty()) {
+      sessions.put(sid, frames(page.messages()));
+    }
+    if (page.more()) {
+      more.add(sid);
+    }
+  }
+
+  private boolean soleWriter() {
+    Integer instances = vertx.sharedData().<String, Integer>getLocalMap(INSTANCES).get(INSTANCES);
+    return !vertx.isClustered() && instances != null && instances == 1;
+  }
+
+  private void countInstance(int delta) {
+    vertx.sharedData().<String, Integer>getLocalMap(INSTANCES)
+        .compute(INSTANCES, (k, n) -> (n == null ? 0 : n) + delta);
+  }
+
+  private static JsonArray frames(List<JsonObject> messages) {
+    JsonArray out = new JsonArray();
+    messages.forEach(m -> out.add(frame(m)));
+    return out;
   }
 
   /** {@code {sids:[...]}} → {@code {heads:{sid:{lastSeq, lastMessage}}}} in one query. */

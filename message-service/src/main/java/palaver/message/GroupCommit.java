@@ -1,0 +1,327 @@
+package palaver.message;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
+import io.vertx.ext.mongo.BulkWriteOptions;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.UpdateOptions;
+import io.vertx.ext.mongo.WriteOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import palaver.common.ErrorCode;
+import palaver.common.Field;
+import palaver.common.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores messages in batches: sends arriving within a few milliseconds (or
+ * while the previous batch is being written) are given consecutive seqs per
+ * session and written with one ordered bulk insert, then one head update per
+ * session, then acked together. One batch is in flight at a time per
+ * instance, so a session's seqs are handed out in order here.
+ *
+ * <p>The unique (sid, seq) index is the arbiter, not a counter: a seq is taken
+ * only by a successful insert, so a crash between steps leaves no gap, and
+ * several instances writing one session meet on the index. An ordered insert
+ * that fails at document k has stored exactly documents 0..k-1; document k is
+ * either a retry (unique (uid, cid): answered with the original) or lost its
+ * seq to another instance (the session's last seq is reloaded), and the rest
+ * are renumbered and written again.
+ */
+final class GroupCommit {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+
+  /** A stored message, and whether it had been stored before (a retried send). */
+  record Appended(JsonObject message, boolean duplicate) {
+  }
+
+  static final long WINDOW_MS = 2;
+  static final int MAX_BATCH = 256;
+  private static final int MAX_ATTEMPTS = 8;
+  private static final int MAX_KNOWN_SESSIONS = 100_000;
+
+  /** One send waiting in a batch; {@code leader} is set when the same (uid, cid) is earlier in the batch. */
+  private static final class Entry {
+    final JsonObject draft;
+    final Promise<Appended> promise = Promise.promise();
+    Entry leader;
+    JsonObject stored;
+    JsonObject original;
+    Throwable failure;
+
+    Entry(JsonObject draft) {
+      this.draft = draft;
+    }
+
+    String sid() {
+      return draft.getString(Field.SID);
+    }
+
+    String key() {
+      return draft.getString(Field.UID) + "\n" + draft.getString(Field.CID);
+    }
+
+    JsonObject resolved() {
+      return stored != null ? stored : original;
+    }
+  }
+
+  private final Vertx vertx;
+  private final MongoClient mongo;
+  private final Tails tails;
+  private final Map<String, Long> lastSeq = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > MAX_KNOWN_SESSIONS;
+    }
+  };
+  private List<Entry> queue = new ArrayList<>();
+  private boolean writing;
+  private long timer = -1;
+
+  GroupCommit(Vertx vertx, MongoClient mongo, Tails tails) {
+    this.vertx = vertx;
+    this.mongo = mongo;
+    this.tails = tails;
+  }
+
+  /** Queues a draft (no seq yet) for the next batch. Must be called on the verticle's event loop. */
+  Future<Appended> append(JsonObject draft) {
+    Entry entry = new Entry(draft);
+    queue.add(entry);
+    if (!writing) {
+      if (queue.size() >= MAX_BATCH) {
+        flush();
+      } else if (timer < 0) {
+        timer = vertx.setTimer(WINDOW_MS, id -> {
+          timer = -1;
+          flush();
+        });
+      }
+    }
+    return entry.promise.future();
+  }
+
+  /** Writes what is queued; what arrives meanwhile forms the next batch, written as soon as this one is done. */
+  private void flush() {
+    if (writing || queue.isEmpty()) {
+      return;
+    }
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    List<Entry> batch;
+    if (queue.size() <= MAX_BATCH) {
+      batch = queue;
+      queue = new ArrayList<>();
+    } else {
+      batch = new ArrayList<>(queue.subList(0, MAX_BATCH));
+      queue = new ArrayList<>(queue.subList(MAX_BATCH, queue.size()));
+    }
+    writing = true;
+    commit(batch).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.error("batch failed", ar.cause());
+        batch.forEach(e -> e.promise.tryFail(ar.cause()));
+      }
+      writing = false;
+      flush();
+    });
+  }
+
+  private Future<Void> commit(List<Entry> batch) {
+    List<Entry> leaders = followRepeats(batch);
+    return loadLastSeqs(leaders)
+        .compose(v -> insert(leaders, 0))
+        .compose(v -> updateHeads(leaders))
+        .map(v -> {
+          batch.forEach(GroupCommit::complete);
+          return null;
+        });
+  }
+
+  /** The same (uid, cid) twice in one batch is stored once; the repeats follow the first. */
+  private static List<Entry> followRepeats(List<Entry> batch) {
+    Map<String, Entry> first = new HashMap<>();
+    List<Entry> leaders = new ArrayList<>();
+    for (Entry e : batch) {
+      Entry leader = first.putIfAbsent(e.key(), e);
+      if (leader == null) {
+        leaders.add(e);
+      } else {
+        e.leader = leader;
+      }
+    }
+    return leaders;
+  }
+
+  private static void complete(Entry e) {
+    Entry source = e.leader == null ? e : e.leader;
+    if (source.failure != null) {
+      e.promise.tryFail(source.failure);
+    } else if (e.leader != null) {
+      e.promise.tryComplete(new Appended(source.resolved(), true));
+    } else {
+      e.promise.tryComplete(new Appended(source.resolved(), source.stored == null));
+    }
+  }
+
+  private Future<Void> loadLastSeqs(List<Entry> entries) {
+    List<Future<?>> loads = new ArrayList<>();
+    Map<String, Boolean> seen = new HashMap<>();
+    for (Entry e : entries) {
+      String sid = e.sid();
+      if (!lastSeq.containsKey(sid) && seen.put(sid, true) == null) {
+        loads.add(readLastSeq(sid).onSuccess(last -> {
+          lastSeq.putIfAbsent(sid, last);
+          tails.anchor(sid, last);
+        }));
+      }
+    }
+    return Future.all(loads).mapEmpty();
+  }
+
+  private Future<Long> readLastSeq(String sid) {
+    FindOptions top = new FindOptions().setSort(new JsonObject().put(Field.SEQ, -1)).setLimit(1)
+        .setFields(new JsonObject().put(Field.SEQ, 1));
+    return mongo.findWithOptions(MessageVerticle.MESSAGES, new JsonObject().put(Field.SID, sid), top)
+        .map(found -> found.isEmpty() ? 0L : found.get(0).getLong(Field.SEQ));
+  }
+
+  /** Numbers {@code entries} from each session's last seq and writes them in one ordered bulk insert. */
+  private Future<Void> insert(List<Entry> entries, int attempt) {
+    if (entries.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Map<String, Long> next = new HashMap<>();
+    List<JsonObject> docs = new ArrayList<>(entries.size());
+    List<BulkOperation> ops = new ArrayList<>(entries.size());
+    for (Entry e : entries) {
+      long seq = next.merge(e.sid(), lastSeq.getOrDefault(e.sid(), 0L) + 1, (a, b) -> a + 1);
+      JsonObject doc = e.draft.copy().put(Field.SEQ, seq);
+      docs.add(doc);
+      ops.add(BulkOperation.createInsert(doc));
+    }
+    BulkWriteOptions options = new BulkWriteOptions().setOrdered(true).setWriteOption(WriteOption.MAJORITY);
+    return mongo.bulkWriteWithOptions(MessageVerticle.MESSAGES, ops, options)
+        .compose(
+            done -> {
+              stored(entries, docs, entries.size());
+              return Future.succeededFuture();
+            },
+            t -> partial(entries, docs, t, attempt));
+  }
+
+  private void stored(List<Entry> entries, List<JsonObject> docs, int count) {
+    for (int i = 0; i < count; i++) {
+      JsonObject doc = docs.get(i);
+      entries.get(i).stored = doc;
+      lastSeq.put(doc.getString(Field.SID), doc.getLong(Field.SEQ));
+      tails.add(doc);
+    }
+  }
+
+  /** Documents 0..k-1 are stored; resolve document k, renumber the rest and write them again. */
+  private Future<Void> partial(List<Entry> entries, List<JsonObject> docs, Throwable t, int attempt) {
+    if (!(t instanceof MongoBulkWriteException bulk) || bulk.getWriteErrors().isEmpty()) {
+      // Unknown outcome (timeout, lost connection): some prefix may be stored. Forget what we
+      // believed about these sessions; the clients' retries with the same cid find what was stored.
+      entries.forEach(e -> forget(e.sid()));
+      entries.forEach(e -> e.failure = ErrorCode.UNAVAILABLE.exception("store did not confirm, retry with the same cid"));
+      LOG.warn("bulk insert outcome unknown: {}", t.toString());
+      return Future.succeededFuture();
+    }
+    BulkWriteError error = bulk.getWriteErrors().get(0);
+    int k = error.getIndex();
+    stored(entries, docs, k);
+    Entry failed = entries.get(k);
+    List<Entry> rest = new ArrayList<>(entries.subList(k + 1, entries.size()));
+    Future<Void> resolved;
+    if (error.getCode() != Store.DUPLICATE_KEY) {
+      LOG.error("message insert refused: {}", error.getMessage());
+      failed.failure = ErrorCode.INTERNAL.exception("message could not be stored");
+      resolved = Future.succeededFuture();
+    } else {
+      resolved = resolveDuplicate(failed, rest);
+    }
+    return resolved.compose(v -> {
+      if (attempt + 1 >= MAX_ATTEMPTS) {
+        rest.forEach(e -> e.failure = ErrorCode.CONFLICT.exception("session busy, retry with the same cid"));
+        return Future.succeededFuture();
+      }
+      return loadLastSeqs(rest).compose(w -> insert(rest, attempt + 1));
+    });
+  }
+
+  /** A retry answers with the original; otherwise another instance took the seq: reload and try again. */
+  private Future<Void> resolveDuplicate(Entry failed, List<Entry> rest) {
+    JsonObject byCid = new JsonObject().put(Field.UID, failed.draft.getString(Field.UID))
+        .put(Field.CID, failed.draft.getString(Field.CID));
+    return mongo.findOne(MessageVerticle.MESSAGES, byCid, null).map(existing -> {
+      if (existing != null) {
+        failed.original = existing;
+      } else {
+        forget(failed.sid());
+        rest.add(0, failed);
+      }
+      return null;
+    });
+  }
+
+  private void forget(String sid) {
+    lastSeq.remove(sid);
+    tails.invalidate(sid);
+  }
+
+  /**
+   * One write per session per batch: {lastSeq, lastMessage} to the newest seq
+   * this batch stored or found, never backwards. Done before the acks, so a
+   * head is never behind an acked message (sync relies on that).
+   */
+  private Future<Void> updateHeads(List<Entry> entries) {
+    Map<String, JsonObject> newest = new HashMap<>();
+    for (Entry e : entries) {
+      JsonObject m = e.resolved();
+      if (m != null) {
+        newest.merge(e.sid(), m, (a, b) -> a.getLong(Field.SEQ) >= b.getLong(Field.SEQ) ? a : b);
+      }
+    }
+    List<Future<?>> writes = new ArrayList<>();
+    for (JsonObject m : newest.values()) {
+      writes.add(writeHead(m, true).onFailure(t -> {
+        LOG.warn("head of session {} not updated: {}", m.getString(Field.SID), t.getMessage());
+        entries.stream().filter(e -> e.sid().equals(m.getString(Field.SID)) && e.failure == null)
+            .forEach(e -> e.failure = ErrorCode.INTERNAL.exception("message stored but not confirmed, retry with the same cid"));
+      }));
+    }
+    return Future.join(writes).<Void>mapEmpty().recover(t -> Future.succeededFuture());
+  }
+
+  /**
+   * Upsert guarded by {@code lastSeq < seq}: when a newer head exists the upsert
+   * collides on {@code _id}, which means there is nothing to do; a collision on
+   * the first try may also be two first writes racing, hence one more try.
+   */
+  private Future<Void> writeHead(JsonObject message, boolean firstTry) {
+    String sid = message.getString(Field.SID);
+    long seq = message.getLong(Field.SEQ);
+    JsonObject olderHead = new JsonObject().put("_id", sid).put(Field.LAST_SEQ, new JsonObject().put("$lt", seq));
+    JsonObject set = new JsonObject().put("$set", new JsonObject().put(Field.LAST_SEQ, seq)
+        .put(Field.LAST_MESSAGE, MessageVerticle.summary(message)));
+    return mongo.updateCollectionWithOptions(MessageVerticle.HEADS, olderHead, set, new UpdateOptions().setUpsert(true))
+        .<Void>mapEmpty()
+        .recover(t -> !Store.isDuplicateKey(t) ? Future.failedFuture(t)
+            : firstTry ? writeHead(message, false) : Future.succeededFuture());
+  }
+}
