@@ -1,11 +1,14 @@
 package palaver.gateway;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import palaver.common.Address;
 import palaver.common.Bus;
@@ -23,6 +26,8 @@ final class ClientConnection implements FanoutHub.Listener {
   static final short CLOSE_GOING_AWAY = 1001;
   static final short CLOSE_UNAUTHENTICATED = 4401;
   static final short CLOSE_SLOW_CONSUMER = 4008;
+  static final short CLOSE_IDLE = 4408;
+  static final short CLOSE_RATE_LIMITED = 4429;
 
   private final GatewayVerticle gateway;
   private final ServerWebSocket ws;
@@ -33,16 +38,27 @@ final class ClientConnection implements FanoutHub.Listener {
   private boolean authenticating;
   private boolean closed;
   private long authTimer;
+  private final ConnectionLimits limits;
+  private final TokenBucket frames;
+  /** When anything (a frame, a pong) last came from the client, for the idle timeout. */
+  private long lastHeard = System.currentTimeMillis();
+  private long rejectWindowStart = System.currentTimeMillis();
+  private int rejectedInWindow;
+  private final Map<String, Long> lastTyping = new HashMap<>();
 
   ClientConnection(GatewayVerticle gateway, ServerWebSocket ws) {
     this.gateway = gateway;
     this.ws = ws;
+    this.limits = gateway.limits();
+    this.frames = limits.connectionBucket();
   }
 
   /** {@code queryToken}: for clients that can't send an auth frame ({@code /ws?token=}). */
   void start(String queryToken) {
+    ws.setWriteQueueMaxSize(limits.outboundQueueBytes());
     ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> error(null, ErrorCode.INVALID, "binary frames are not supported"));
+    ws.binaryMessageHandler(b -> onBinary());
+    ws.pongHandler(b -> lastHeard = System.currentTimeMillis());
     ws.exceptionHandler(t -> close(ClientConnection.CLOSE_GOING_AWAY, "error"));
     ws.closeHandler(v -> onClosed());
     authTimer = gateway.vertx().setTimer(AUTH_TIMEOUT_MS, id -> {
@@ -60,8 +76,9 @@ final class ClientConnection implements FanoutHub.Listener {
   }
 
   private void onText(String text) {
-    JsonObject frame;
+    JsonObject frame = null;
     Object rid = null;
+    ReplyException malformed = null;
     try {
       frame = Check.parse(text);
       rid = frame.getValue(Field.RID);
@@ -69,10 +86,61 @@ final class ClientConnection implements FanoutHub.Listener {
         rid = null;
         throw ErrorCode.INVALID.exception("rid must be a string or a number");
       }
+    } catch (ReplyException e) {
+      malformed = e;
+    }
+    if (!admit(rid)) {
+      return;
+    }
+    try {
+      if (malformed != null) {
+        throw malformed;
+      }
       String type = Check.string(frame, Field.TYPE, 1, 32);
       dispatch(type, frame, rid);
     } catch (ReplyException e) {
       error(rid, ErrorCode.of(e), e.getMessage());
+    }
+  }
+
+  private void onBinary() {
+    if (admit(null)) {
+      error(null, ErrorCode.INVALID, "binary frames are not supported");
+    }
+  }
+
+  /**
+   * Rate limits per connection and per user. A refused frame is answered with
+   * {@code rate_limited}; a client that keeps flooding is closed (4429).
+   */
+  private boolean admit(Object rid) {
+    long now = System.currentTimeMillis();
+    lastHeard = now;
+    long nanos = System.nanoTime();
+    if (frames.take(nanos) && (uid == null || gateway.userBuckets().take(uid))) {
+      return true;
+    }
+    if (now - rejectWindowStart > ConnectionLimits.REJECT_WINDOW_MS) {
+      rejectWindowStart = now;
+      rejectedInWindow = 0;
+    }
+    if (++rejectedInWindow > limits.maxRejectedPerWindow()) {
+      close(CLOSE_RATE_LIMITED, "too many frames");
+    } else {
+      error(rid, ErrorCode.RATE_LIMITED, "too many frames, slow down");
+    }
+    return false;
+  }
+
+  /** Server ping, or close when nothing came from the client for the idle timeout (a dead peer never says so). */
+  void heartbeat(long now) {
+    if (closed) {
+      return;
+    }
+    if (now - lastHeard > limits.idleTimeoutMs()) {
+      close(CLOSE_IDLE, "idle timeout");
+    } else if (!ws.writeQueueFull()) {
+      ws.writePing(Buffer.buffer());
     }
   }
 
@@ -163,7 +231,7 @@ final class ClientConnection implements FanoutHub.Listener {
         .put(Field.SID, frame.getValue(Field.SID)).put(Field.CID, frame.getValue(Field.CID))
         .put(Field.MSG_TYPE, frame.getValue(Field.MSG_TYPE)).put(Field.CONTENT, frame.getValue(Field.CONTENT))
         .put(Field.FILE_ID, frame.getValue(Field.FILE_ID));
-    answer(rid, Bus.request(gateway.vertx(), Address.MESSAGE_SEND, request), ack -> ack.put(Field.TYPE, "ack"));
+    answer(rid, RetryingSend.send(gateway.vertx(), request), ack -> ack.put(Field.TYPE, "ack"));
   }
 
   /** Missed messages as {@code message} frames in seq order, then {@code synced}. */
@@ -196,12 +264,18 @@ final class ClientConnection implements FanoutHub.Listener {
     answer(rid, Bus.request(gateway.vertx(), Address.SESSION_READ, request), r -> r.put(Field.TYPE, "ok"));
   }
 
-  /** Not stored: published straight to the session's members. */
+  /** Not stored: published straight to the session's members, at most once per interval and session. */
   private void typing(JsonObject frame, Object rid) {
     String sid = Check.string(frame, Field.SID, 1, 64);
     if (!sessions.contains(sid)) {
       throw ErrorCode.FORBIDDEN.exception("not a member of this session");
     }
+    long now = System.currentTimeMillis();
+    Long last = lastTyping.get(sid);
+    if (last != null && now - last < limits.typingIntervalMs()) {
+      return;
+    }
+    lastTyping.put(sid, now);
     gateway.vertx().eventBus().publish(Address.fanoutSession(sid), new JsonObject().put(Field.TYPE, "event")
         .put(Field.EVENT, "typing").put(Field.SID, sid).put(Field.UID, uid));
   }

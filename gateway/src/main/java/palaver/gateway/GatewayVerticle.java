@@ -43,10 +43,15 @@ public class GatewayVerticle extends VerticleBase {
   private FanoutHub hub;
   private OriginPolicy origins;
   private final Set<ClientConnection> connections = new HashSet<>();
+  private ConnectionLimits limits;
+  private ConnectionLimits.UserBuckets userBuckets;
 
   @Override
   public Future<?> start() {
     hub = new FanoutHub(vertx);
+    limits = ConnectionLimits.from(config());
+    userBuckets = new ConnectionLimits.UserBuckets(limits);
+    vertx.setPeriodic(limits.pingIntervalMs(), id -> heartbeat());
     origins = new OriginPolicy(config().getString(Setting.ALLOWED_ORIGINS.key(), ""));
     Router router = Router.router(vertx);
     router.route().handler(GatewayVerticle::securityHeaders);
@@ -86,6 +91,22 @@ public class GatewayVerticle extends VerticleBase {
     return hub;
   }
 
+  ConnectionLimits limits() {
+    return limits;
+  }
+
+  ConnectionLimits.UserBuckets userBuckets() {
+    return userBuckets;
+  }
+
+  /** Pings every socket; closes those silent for longer than the idle timeout. */
+  private void heartbeat() {
+    long now = System.currentTimeMillis();
+    for (ClientConnection c : new ArrayList<>(connections)) {
+      c.heartbeat(now);
+    }
+  }
+
   int port() {
     return server.actualPort();
   }
@@ -104,7 +125,7 @@ public class GatewayVerticle extends VerticleBase {
     BearerAuth auth = new BearerAuth(vertx);
     new AccountApi(vertx).mount(api, auth);
     new SessionApi(vertx).mount(api, auth);
-    new MessageApi(vertx).mount(api, auth);
+    new MessageApi(vertx, userBuckets).mount(api, auth);
     api.route().handler(ctx -> Rest.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
     api.route().failureHandler(GatewayVerticle::apiFailure);
     return api;

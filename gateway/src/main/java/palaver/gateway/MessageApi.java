@@ -7,14 +7,17 @@ import io.vertx.ext.web.RoutingContext;
 import palaver.common.Address;
 import palaver.common.Bus;
 import palaver.common.Check;
+import palaver.common.ErrorCode;
 import palaver.common.Field;
 
 /** {@code /sessions/{sid}/messages}: history and sends over HTTP, answered by message-service. */
 final class MessageApi {
   private final Vertx vertx;
+  private final ConnectionLimits.UserBuckets userBuckets;
 
-  MessageApi(Vertx vertx) {
+  MessageApi(Vertx vertx, ConnectionLimits.UserBuckets userBuckets) {
     this.vertx = vertx;
+    this.userBuckets = userBuckets;
   }
 
   void mount(Router api, BearerAuth auth) {
@@ -30,10 +33,18 @@ final class MessageApi {
     Rest.respond(ctx, Bus.request(vertx, Address.MESSAGE_HISTORY, request), 200);
   }
 
-  /** Same as the {@code send} frame; answers the ack. */
+  /** Same as the {@code send} frame (and under the same per-user rate limit); answers the ack. */
   private void send(RoutingContext ctx) {
-    JsonObject request = Rest.body(ctx).put(Field.UID, Rest.uid(ctx)).put(Field.SID, ctx.pathParam("sid"));
-    Rest.respond(ctx, Bus.request(vertx, Address.MESSAGE_SEND, request), 200);
+    if (!userBuckets.take(Rest.uid(ctx))) {
+      ctx.response().putHeader("Retry-After", "1");
+      Rest.error(ctx, ErrorCode.RATE_LIMITED, "too many messages, slow down");
+      return;
+    }
+    JsonObject body = Rest.body(ctx);
+    JsonObject request = new JsonObject().put(Field.UID, Rest.uid(ctx)).put(Field.SID, ctx.pathParam("sid"))
+        .put(Field.CID, body.getValue(Field.CID)).put(Field.MSG_TYPE, body.getValue(Field.MSG_TYPE))
+        .put(Field.CONTENT, body.getValue(Field.CONTENT)).put(Field.FILE_ID, body.getValue(Field.FILE_ID));
+    Rest.respond(ctx, RetryingSend.send(vertx, request), 200);
   }
 
   private static void putQuery(RoutingContext ctx, JsonObject request, String name) {
