@@ -1,5 +1,6 @@
 package palaver.gateway;
 
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
@@ -59,7 +60,7 @@ final class ClientConnection implements FanoutHub.Listener {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> onBinary());
     ws.pongHandler(b -> lastHeard = System.currentTimeMillis());
-    ws.exceptionHandler(t -> close(ClientConnection.CLOSE_GOING_AWAY, "error"));
+    ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onClosed());
     authTimer = gateway.vertx().setTimer(AUTH_TIMEOUT_MS, id -> {
       if (uid == null) {
@@ -68,6 +69,15 @@ final class ClientConnection implements FanoutHub.Listener {
     });
     if (queryToken != null) {
       authenticate(null, queryToken);
+    }
+  }
+
+  /** An oversized or broken frame closes with the code the decoder chose (1009 too big, 1002 protocol error). */
+  private void onException(Throwable t) {
+    if (t instanceof CorruptedWebSocketFrameException corrupted) {
+      close((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
+    } else {
+      close(CLOSE_GOING_AWAY, "error");
     }
   }
 
@@ -80,12 +90,9 @@ final class ClientConnection implements FanoutHub.Listener {
     Object rid = null;
     ReplyException malformed = null;
     try {
-      frame = Check.parse(text);
-      rid = frame.getValue(Field.RID);
-      if (rid != null && !(rid instanceof String s && s.length() <= 64) && !(rid instanceof Number)) {
-        rid = null;
-        throw ErrorCode.INVALID.exception("rid must be a string or a number");
-      }
+      JsonObject parsed = parse(text);
+      rid = ridOf(parsed);
+      frame = Check.object(parsed);
     } catch (ReplyException e) {
       malformed = e;
     }
@@ -100,6 +107,24 @@ final class ClientConnection implements FanoutHub.Listener {
       dispatch(type, frame, rid);
     } catch (ReplyException e) {
       error(rid, ErrorCode.of(e), e.getMessage());
+    }
+  }
+
+  /** The frame's rid, also for a frame refused later (so the error can echo it); invalid when not a short string or number. */
+  private static Object ridOf(JsonObject frame) {
+    Object rid = frame.getValue(Field.RID);
+    if (rid != null && !(rid instanceof String s && s.length() <= 64) && !(rid instanceof Number)) {
+      throw ErrorCode.INVALID.exception("rid must be a string or a number");
+    }
+    return rid;
+  }
+
+  /** JSON text to an object, not yet checked for {@code $}-keys (see {@link Check#object}). */
+  private static JsonObject parse(String text) {
+    try {
+      return new JsonObject(text);
+    } catch (RuntimeException e) {
+      throw ErrorCode.INVALID.exception("malformed JSON");
     }
   }
 
