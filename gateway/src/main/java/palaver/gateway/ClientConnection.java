@@ -272,7 +272,7 @@ final class ClientConnection implements FanoutHub.Listener {
         bySession.getJsonArray(sid).forEach(m -> write((JsonObject) m));
       }
       write(new JsonObject().put(Field.TYPE, "synced").put(Field.RID, rid)
-          .put(Field.MORE, ar.result().getJsonArray(Field.MORE)));
+          .put(Field.MORE, ar.result().getJsonArray(Field.MORE)).put("forbidden", ar.result().getJsonArray("forbidden")));
     });
   }
 

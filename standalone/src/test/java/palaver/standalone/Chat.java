@@ -41,6 +41,17 @@ public final class Chat {
         .put("sid", sid).put("cid", cid).put("msgType", "text").put("content", text)));
   }
 
+  /** Posts {@code n} texts at once (so they are stored in batches); returns the acks. */
+  public static List<JsonObject> postMany(Vertx vertx, User user, String sid, String prefix, int n) {
+    List<io.vertx.core.Future<JsonObject>> acks = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      acks.add(Bus.request(vertx, Address.MESSAGE_SEND, new JsonObject().put("uid", user.uid()).put("sid", sid)
+          .put("cid", prefix + i).put("msgType", "text").put("content", prefix + i)));
+    }
+    Await.result(io.vertx.core.Future.all(acks));
+    return acks.stream().map(io.vertx.core.Future::result).toList();
+  }
+
   /** Every stored message of a session through REST paging, ascending. */
   public static List<JsonObject> allMessages(Http http, User member, String sid) {
     List<JsonObject> all = new ArrayList<>();
