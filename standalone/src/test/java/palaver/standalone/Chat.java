@@ -43,10 +43,15 @@ public final class Chat {
 
   /** Posts {@code n} texts at once (so they are stored in batches); returns the acks. */
   public static List<JsonObject> postMany(Vertx vertx, User user, String sid, String prefix, int n) {
+    return postMany(vertx, user, sid, prefix, n, null);
+  }
+
+  /** As above, every text being {@code body} (or its cid when null). */
+  public static List<JsonObject> postMany(Vertx vertx, User user, String sid, String prefix, int n, String body) {
     List<io.vertx.core.Future<JsonObject>> acks = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       acks.add(Bus.request(vertx, Address.MESSAGE_SEND, new JsonObject().put("uid", user.uid()).put("sid", sid)
-          .put("cid", prefix + i).put("msgType", "text").put("content", prefix + i)));
+          .put("cid", prefix + i).put("msgType", "text").put("content", body == null ? prefix + i : body)));
     }
     Await.result(io.vertx.core.Future.all(acks));
     return acks.stream().map(io.vertx.core.Future::result).toList();
