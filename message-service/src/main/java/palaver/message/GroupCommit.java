@@ -272,6 +272,7 @@ final class GroupCommit {
       if (existing != null) {
         failed.original = existing;
       } else {
+        LOG.debug("a seq of session {} was taken by another instance, renumbering", failed.sid());
         forget(failed.sid());
         rest.add(0, failed);
       }

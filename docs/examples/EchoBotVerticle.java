@@ -1,0 +1,1 @@
+../../standalone/src/test/java/palaver/example/EchoBotVerticle.java
