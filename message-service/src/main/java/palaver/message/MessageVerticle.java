@@ -32,7 +32,7 @@ public class MessageVerticle extends VerticleBase {
   static final String HEADS = "heads";
   static final int MAX_CONTENT = 16 * 1024;
   static final int SYNC_LIMIT = 200;
-  static final int SYNC_TOTAL = 5_000;
+  static final int SYNC_TOTAL = 2_000;
   static final int SYNC_MAX_SESSIONS = 1_000;
   static final int HISTORY_LIMIT = 200;
   private static final String INSTANCES = "palaver.message.instances";
