@@ -65,6 +65,20 @@ class MultiProcessIT {
     }
   }
 
+  /** A healthy non-clustered standalone process on {@code dataDir}. */
+  private static JarProcess standalone(String name, String dataDir, int http) {
+    return JarProcess.start(name, JarProcess.STANDALONE_JAR, "--data-dir", dataDir, "--http-port", "" + http)
+        .awaitHealthy(http, 90_000);
+  }
+
+  /** Posts a text over REST and returns the ack. */
+  private static JsonObject post(Http api, User user, String sid, String cid, String text) {
+    Http.Response ack = api.post("/sessions/" + sid + "/messages", user.token(),
+        new JsonObject().put("cid", cid).put("msgType", "text").put("content", text));
+    assertEquals(200, ack.status());
+    return ack.json();
+  }
+
   private static String cidOf(JsonObject frame, JsonObject ack) {
     return ack.getString("id").equals(frame.getString("id")) ? ack.getString("cid") : null;
   }
@@ -76,17 +90,14 @@ class MultiProcessIT {
     String dataDir = dir.resolve("data").toString();
     User alice;
     String sid;
-    try (JarProcess first = JarProcess.start("restart-1", JarProcess.STANDALONE_JAR,
-        "--data-dir", dataDir, "--http-port", "" + http).awaitHealthy(http, 90_000)) {
+    try (JarProcess first = standalone("restart-1", dataDir, http)) {
       Http api = new Http(vertx, http);
       alice = api.newUser("Alice");
       sid = api.newGroup(alice, "durable");
-      assertEquals(200, api.post("/sessions/" + sid + "/messages", alice.token(),
-          new JsonObject().put("cid", "d-1").put("msgType", "text").put("content", "kept")).status());
+      post(api, alice, sid, "d-1", "kept");
       first.terminate();
     }
-    try (JarProcess second = JarProcess.start("restart-2", JarProcess.STANDALONE_JAR,
-        "--data-dir", dataDir, "--http-port", "" + http).awaitHealthy(http, 90_000)) {
+    try (JarProcess second = standalone("restart-2", dataDir, http)) {
       Http api = new Http(vertx, http);
       Http.Response login = api.post("/auth/login", null,
           new JsonObject().put("login", alice.login()).put("password", "password-123"));
@@ -106,19 +117,14 @@ class MultiProcessIT {
     User alice;
     String sid;
     long seq;
-    try (JarProcess first = JarProcess.start("kill-1", JarProcess.STANDALONE_JAR,
-        "--data-dir", dataDir, "--http-port", "" + http).awaitHealthy(http, 90_000)) {
+    try (JarProcess first = standalone("kill-1", dataDir, http)) {
       Http api = new Http(vertx, http);
       alice = api.newUser("Alice");
       sid = api.newGroup(alice, "crashy");
-      Http.Response ack = api.post("/sessions/" + sid + "/messages", alice.token(),
-          new JsonObject().put("cid", "k-1").put("msgType", "text").put("content", "acked then killed"));
-      assertEquals(200, ack.status());
-      seq = ack.json().getLong("seq");
+      seq = post(api, alice, sid, "k-1", "acked then killed").getLong("seq");
       first.kill9();
     }
-    try (JarProcess second = JarProcess.start("kill-2", JarProcess.STANDALONE_JAR,
-        "--data-dir", dataDir, "--http-port", "" + http).awaitHealthy(http, 90_000)) {
+    try (JarProcess second = standalone("kill-2", dataDir, http)) {
       Http api = new Http(vertx, http);
       Http.Response history = api.get("/sessions/" + sid + "/messages?after=" + (seq - 1), alice.token());
       assertEquals(200, history.status());
@@ -130,8 +136,7 @@ class MultiProcessIT {
   @DisplayName("SIGTERM closes open sockets with 1001 and the process exits")
   void gracefulShutdown(@TempDir Path dir) {
     int http = Ports.free();
-    try (JarProcess node = JarProcess.start("sigterm", JarProcess.STANDALONE_JAR,
-        "--data-dir", dir.resolve("data").toString(), "--http-port", "" + http).awaitHealthy(http, 90_000)) {
+    try (JarProcess node = standalone("sigterm", dir.resolve("data").toString(), http)) {
       User u = new Http(vertx, http).newUser("Leaving");
       try (WsClient ws = WsClient.connect(vertx, http, u.token())) {
         node.terminate();
