@@ -133,8 +133,11 @@ class SessionsTest {
   void listOrderedByActivity() {
     User hal = http.newUser("Hal");
     String first = kit.group(hal, "first", "public");
+    nextMillisecond();
     String second = kit.group(hal, "second", "public");
+    nextMillisecond();
     String third = kit.group(hal, "third", "public");
+    nextMillisecond();
     kit.send(hal, first, "bump");
 
     List<JsonObject> sessions = kit.sessions(hal);
@@ -262,6 +265,12 @@ class SessionsTest {
   /** The directory at {@code /api/v1/sessions/public?query} (spelled out: the test client reads a dotted path as a file). */
   private static Response directory(String query, String token) {
     return http.get("/api/v1/sessions/public?" + query, token);
+  }
+
+  /** Lets the clock move on, so activity times of consecutive steps differ (ordering, not speed, is tested). */
+  private static void nextMillisecond() {
+    long now = System.currentTimeMillis();
+    Await.until("the next millisecond", 1000, () -> System.currentTimeMillis() > now);
   }
 
   private static List<String> names(Response page) {
