@@ -35,6 +35,13 @@ public final class Address {
   public static final String SESSION_JOIN = "palaver.session.join";
   public static final String SESSION_LEAVE = "palaver.session.leave";
   public static final String SESSION_READ = "palaver.session.read";
+  public static final String SESSION_INVITE = "palaver.session.invite";
+  public static final String SESSION_REMOVE = "palaver.session.remove";
+  public static final String SESSION_SET_ROLE = "palaver.session.setRole";
+  public static final String SESSION_UPDATE = "palaver.session.update";
+  public static final String SESSION_DIRECTORY = "palaver.session.directory";
+  /** Published (not a request) by session-service on every membership change, to drop cached checks everywhere. */
+  public static final String SESSION_MEMBERSHIP_CHANGED = "palaver.session.membershipChanged";
 
   // message-service
   public static final String MESSAGE_SEND = "palaver.message.send";

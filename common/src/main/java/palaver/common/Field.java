@@ -45,4 +45,13 @@ public final class Field {
   public static final String MESSAGE = "message";
   public static final String STATE = "state";
   public static final String ONLINE = "online";
+
+  // sessions
+  public static final String ICON = "icon";
+  public static final String PEER = "peer";
+  public static final String MEMBER = "member";
+  public static final String OWNER = "owner";
+  public static final String BY = "by";
+  public static final String QUERY = "q";
+  public static final String OFFSET = "offset";
 }
