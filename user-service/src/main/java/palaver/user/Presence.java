@@ -21,6 +21,7 @@ import palaver.common.Bus;
 import palaver.common.Check;
 import palaver.common.ErrorCode;
 import palaver.common.Field;
+import palaver.common.Store;
 
 /**
  * Who is online. Gateways publish on {@code palaver.user.presence.report}
@@ -49,6 +50,13 @@ final class Presence {
   static final String CHOSEN_FIELD = "presence";
   static final String SHOWN_FIELD = "shown";
   static final int MAX_QUERY = 1000;
+  /**
+   * How often the stored {@code shown} states are checked against the table,
+   * first once a new instance has heard every live gateway: catches users
+   * still shown online after a restart of the whole deployment.
+   */
+  static final long RECONCILE_MS = 60_000;
+  static final int RECONCILE_BATCH = 1000;
 
   private static final class Node {
     final Set<String> uids = new HashSet<>();
@@ -70,8 +78,10 @@ final class Presence {
     MessageConsumer<Object> reports = vertx.eventBus().consumer(Address.USER_PRESENCE_REPORT,
         msg -> onReport(msg.body()));
     vertx.setPeriodic(SWEEP_MS, id -> sweep());
+    vertx.setPeriodic(EXPIRY_MS + SWEEP_MS, RECONCILE_MS, id -> reconcile());
     return Future.all(List.of(
         reports.completion(),
+        Store.index(mongo, UserVerticle.USERS, new JsonObject().put(SHOWN_FIELD, 1), false),
         Bus.serve(vertx, Address.USER_PRESENCE, this::choose),
         Bus.serve(vertx, Address.USER_PRESENCE_QUERY, this::query)));
   }
@@ -204,6 +214,17 @@ final class Presence {
       return true;
     });
     touched.forEach(this::announceIfChanged);
+  }
+
+  /** Users the store shows as present whom no live gateway holds get their offline announced. */
+  private void reconcile() {
+    JsonObject shownPresent = new JsonObject().put(SHOWN_FIELD, new JsonObject().put("$nin",
+        new JsonArray().add(OFFLINE).addNull()));
+    mongo.findWithOptions(UserVerticle.USERS, shownPresent,
+            new FindOptions().setFields(new JsonObject().put("_id", 1)).setLimit(RECONCILE_BATCH))
+        .onSuccess(users -> users.stream().map(u -> u.getString("_id"))
+            .filter(uid -> !liveNodes.containsKey(uid)).forEach(this::announceIfChanged))
+        .onFailure(t -> LOG.warn("presence reconciliation failed: {}", t.getMessage()));
   }
 
   private void announceIfChanged(String uid) {
