@@ -21,12 +21,19 @@ import palaver.standalone.Http.User;
 @DisplayName("Accounts: register, login, tokens, profile, password, search, throttling")
 class AccountsTest {
   private static final String PASSWORD = "password-123";
+  /** Known to the test so it can sign tokens the server must still refuse (expired, wrong algorithm, ...). */
+  private static final String SECRET = Base64.getEncoder().encodeToString(
+      "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+  /** The HMAC key is the configured secret's text, as user-service's Tokens uses it. */
+  private static final byte[] KEY = SECRET.getBytes(StandardCharsets.UTF_8);
   private static TestServer server;
   private static Http http;
 
   @BeforeAll
   static void start() {
-    server = TestServer.standalone();
+    EmbeddedStore store = TestServer.newStore();
+    server = TestServer.start(TestServer.config(store.connectionString())
+        .put("jwtSecret", SECRET), StandaloneMain.services(), store);
     http = server.http();
   }
 
@@ -131,18 +138,47 @@ class AccountsTest {
 
   /** A token with the right claims, signed by a key that is not the server's. */
   private static String forgedToken(String uid) {
+    return signed("HS256", "HmacSHA256", new byte[32], claims(uid, 0, 3600));
+  }
+
+  private static JsonObject claims(String uid, long tokenVersion, long expiresInSeconds) {
+    return new JsonObject().put("sub", uid).put("tv", tokenVersion).put("iss", "palaver")
+        .put("iat", System.currentTimeMillis() / 1000).put("exp", System.currentTimeMillis() / 1000 + expiresInSeconds);
+  }
+
+  private static String signed(String alg, String macAlgorithm, byte[] key, JsonObject claims) {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    String header = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-    String claims = b64.encodeToString(new JsonObject().put("sub", uid).put("tv", 0).put("iss", "palaver")
-        .put("exp", System.currentTimeMillis() / 1000 + 3600).encode().getBytes(StandardCharsets.UTF_8));
+    String header = b64.encodeToString(new JsonObject().put("alg", alg).put("typ", "JWT").encode()
+        .getBytes(StandardCharsets.UTF_8));
+    String payload = b64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
     try {
-      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-      mac.init(new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256"));
-      String signature = b64.encodeToString(mac.doFinal((header + "." + claims).getBytes(StandardCharsets.UTF_8)));
-      return header + "." + claims + "." + signature;
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance(macAlgorithm);
+      mac.init(new javax.crypto.spec.SecretKeySpec(key, macAlgorithm));
+      String signature = b64.encodeToString(mac.doFinal((header + "." + payload).getBytes(StandardCharsets.UTF_8)));
+      return header + "." + payload + "." + signature;
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Test
+  @DisplayName("Tokens signed with the server's key are refused when expired, of another algorithm or issuer, or of an old version")
+  void tokenChecks() {
+    User u = http.newUser("Claims");
+    assertEquals(200, http.get("/users/me", signed("HS256", "HmacSHA256", KEY, claims(u.uid(), 0, 3600))).status(),
+        "the test signs like the server");
+    assertError(http.get("/users/me", signed("HS256", "HmacSHA256", KEY, claims(u.uid(), 0, -3600))), 401,
+        "unauthenticated");
+    assertError(http.get("/users/me", signed("HS512", "HmacSHA512", KEY, claims(u.uid(), 0, 3600))), 401,
+        "unauthenticated");
+    assertError(http.get("/users/me", signed("HS256", "HmacSHA256", KEY, claims(u.uid(), 0, 3600).put("iss", "evil"))),
+        401, "unauthenticated");
+    assertError(http.get("/users/me", signed("HS256", "HmacSHA256", KEY, claims(u.uid(), 7, 3600))), 401,
+        "unauthenticated");
+    assertError(http.get("/users/me", signed("HS256", "HmacSHA256", KEY, claims(u.uid(), 0, 3600).put("tv", "0"))),
+        401, "unauthenticated");
+    assertError(http.post("/auth/refresh", signed("HS256", "HmacSHA256", KEY, claims(u.uid(), 0, -3600)), null), 401,
+        "unauthenticated");
   }
 
   @Test
