@@ -34,11 +34,12 @@ class PresenceClusterTest {
   private static EmbeddedStore store;
   private static TestServer a;
   private static TestServer b;
+  private static TestCluster cluster;
 
   @BeforeAll
   static void start() {
     store = TestServer.newStore();
-    TestCluster cluster = new TestCluster(2);
+    cluster = new TestCluster(3);
     a = cluster.start(0, store.connectionString(), List.of(
         new Service("user-service", UserVerticle::new),
         new Service("session-service", SessionVerticle::new),
@@ -82,6 +83,26 @@ class PresenceClusterTest {
       assertEquals("offline", offline.getString("state"));
       assertEquals("offline", PresenceTest.presenceOf(a, alice.uid()));
       onB.close();
+    }
+  }
+
+  @Test
+  @DisplayName("A gateway that stops cleanly takes its users offline at once, without waiting for the expiry")
+  void cleanStopGoesOfflineAtOnce() {
+    TestServer c = cluster.start(2, store.connectionString(), List.of(new Service("gateway", GatewayVerticle::new)));
+    Http http = a.http();
+    User carol = http.newUser("Carol");
+    User dave = http.newUser("Dave");
+    PresenceTest.makeFriends(http, carol, dave);
+    try (WsClient daveWs = a.ws(dave.token())) {
+      WsClient onC = c.ws(carol.token());
+      assertEquals("online", PresenceTest.nextPresence(daveWs, carol.uid()).getString("state"));
+      long stoppedAt = System.currentTimeMillis();
+      c.close();
+      assertEquals("offline", PresenceTest.nextPresence(daveWs, carol.uid()).getString("state"));
+      long took = System.currentTimeMillis() - stoppedAt;
+      assertTrue(took < 15_000, "offline after " + took + " ms, before any heartbeat could expire");
+      assertEquals(1001, onC.awaitClose());
     }
   }
 

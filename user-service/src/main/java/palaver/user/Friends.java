@@ -8,8 +8,10 @@ import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import palaver.common.Address;
 import palaver.common.Bus;
 import palaver.common.Check;
@@ -32,6 +34,8 @@ final class Friends {
   static final int MAX_EDGES = 1000;
   private static final String FRIEND = "friend";
   private static final String PEER = "peer";
+  /** Uids are URL-safe base64; anything else can't be a user, and can't confuse the edge ids. */
+  private static final Pattern UID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
 
   private final Vertx vertx;
   private final MongoClient mongo;
@@ -64,7 +68,7 @@ final class Friends {
   /** {@code {uid, peer}}: a request, or the acceptance of the peer's request. */
   private Future<JsonObject> add(JsonObject body) {
     String uid = Check.string(body, Field.UID, 1, 64);
-    String peer = Check.string(body, PEER, 1, 64);
+    String peer = validPeer(body);
     if (uid.equals(peer)) {
       throw ErrorCode.INVALID.exception("you can't befriend yourself");
     }
@@ -126,7 +130,7 @@ final class Friends {
   /** {@code {uid, peer}}: unfriends both ways, or declines/withdraws a pending request. */
   private Future<JsonObject> remove(JsonObject body) {
     String uid = Check.string(body, Field.UID, 1, 64);
-    String peer = Check.string(body, PEER, 1, 64);
+    String peer = validPeer(body);
     JsonObject both = new JsonObject().put("_id", new JsonObject().put("$in",
         new JsonArray().add(edgeId(uid, peer)).add(edgeId(peer, uid))));
     return mongo.removeDocuments(COLLECTION, both).compose(r -> {
@@ -204,7 +208,7 @@ final class Friends {
     JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(uids)));
     return mongo.findWithOptions(UserVerticle.USERS, query, new FindOptions().setFields(UserVerticle.PROFILE_FIELDS))
         .map(users -> {
-          Map<String, JsonObject> out = new java.util.HashMap<>();
+          Map<String, JsonObject> out = new HashMap<>();
           users.forEach(u -> out.put(u.getString("_id"), UserVerticle.profile(u)));
           return out;
         });
@@ -221,6 +225,14 @@ final class Friends {
   private static JsonObject edgeDoc(String from, String to, String status) {
     return new JsonObject().put("_id", edgeId(from, to)).put(Field.UID, from).put(FRIEND, to)
         .put(Field.STATUS, status).put(Field.AT, System.currentTimeMillis());
+  }
+
+  private static String validPeer(JsonObject body) {
+    String peer = Check.string(body, PEER, 1, 64);
+    if (!UID.matcher(peer).matches()) {
+      throw ErrorCode.NOT_FOUND.exception("no such user");
+    }
+    return peer;
   }
 
   /** Uids are URL-safe base64 (no ':'), so the pair is unambiguous. */

@@ -2,6 +2,7 @@ package palaver.user;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
@@ -81,7 +82,7 @@ final class Notifications {
     Future<Long> unread = mongo.count(COLLECTION, mine.copy().put(Field.READ, false));
     return Future.all(page, unread).map(all -> {
       List<JsonObject> docs = page.result();
-      var out = new io.vertx.core.json.JsonArray();
+      JsonArray out = new JsonArray();
       docs.stream().limit(limit).forEach(d -> out.add(view(d)));
       return new JsonObject().put(Field.NOTIFICATIONS, out).put(Field.UNREAD, unread.result())
           .put(Field.MORE, docs.size() > limit);
