@@ -54,4 +54,19 @@ public final class Field {
   public static final String BY = "by";
   public static final String QUERY = "q";
   public static final String OFFSET = "offset";
+  public static final String OLD_PASSWORD = "oldPassword";
+  public static final String NEW_PASSWORD = "newPassword";
+  public static final String USERS = "users";
+  public static final String UIDS = "uids";
+  public static final String PRESENCE = "presence";
+  public static final String KIND = "kind";
+  public static final String DATA = "data";
+  public static final String READ = "read";
+  public static final String NOTIFICATION = "notification";
+  public static final String NOTIFICATIONS = "notifications";
+  public static final String FRIENDS = "friends";
+  public static final String INCOMING = "incoming";
+  public static final String OUTGOING = "outgoing";
+  public static final String STATUS = "status";
+  public static final String NODE = "node";
 }

@@ -42,11 +42,14 @@ public class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private FanoutHub hub;
   private OriginPolicy origins;
+  private PresenceReporter presence;
   private final Set<ClientConnection> connections = new HashSet<>();
 
   @Override
   public Future<?> start() {
     hub = new FanoutHub(vertx);
+    presence = new PresenceReporter(vertx);
+    presence.start();
     origins = new OriginPolicy(config().getString(Setting.ALLOWED_ORIGINS.key(), ""));
     Router router = Router.router(vertx);
     router.route().handler(GatewayVerticle::securityHeaders);
@@ -74,6 +77,7 @@ public class GatewayVerticle extends VerticleBase {
       c.close(ClientConnection.CLOSE_GOING_AWAY, "server shutting down");
     }
     connections.clear();
+    presence.stop();
     closing.add(server == null ? Future.succeededFuture() : server.close());
     return Future.all(closing);
   }
@@ -91,11 +95,15 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   void authenticated(ClientConnection c) {
-    connections.add(c);
+    if (connections.add(c)) {
+      presence.connected(c.uid());
+    }
   }
 
   void closed(ClientConnection c) {
-    connections.remove(c);
+    if (connections.remove(c)) {
+      presence.disconnected(c.uid());
+    }
   }
 
   private Router api() {
@@ -103,6 +111,8 @@ public class GatewayVerticle extends VerticleBase {
     api.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false));
     BearerAuth auth = new BearerAuth(vertx);
     new AccountApi(vertx).mount(api, auth);
+    new FriendApi(vertx).mount(api, auth);
+    new NotificationApi(vertx).mount(api, auth);
     new SessionApi(vertx).mount(api, auth);
     new MessageApi(vertx).mount(api, auth);
     api.route().handler(ctx -> Rest.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
