@@ -25,6 +25,13 @@ public final class Address {
   public static final String USER_PRESENCE_QUERY = "palaver.user.presence.query";
   /** {@code {uid, kind, data}}: stores a notification and pushes it on {@code palaver.fanout.user.<uid>}. */
   public static final String USER_NOTIFY = "palaver.user.notify";
+  public static final String USER_NOTIFICATIONS = "palaver.user.notifications";
+  public static final String USER_NOTIFICATION_READ = "palaver.user.notifications.read";
+  public static final String USER_FRIENDS = "palaver.user.friends";
+  public static final String USER_FRIEND_ADD = "palaver.user.friends.add";
+  public static final String USER_FRIEND_REMOVE = "palaver.user.friends.remove";
+  /** Publish only, from gateways: which users each gateway has connected (heartbeats and changes). */
+  public static final String USER_PRESENCE_REPORT = "palaver.user.presence.report";
 
   // session-service
   public static final String SESSION_CREATE = "palaver.session.create";
@@ -35,6 +42,13 @@ public final class Address {
   public static final String SESSION_JOIN = "palaver.session.join";
   public static final String SESSION_LEAVE = "palaver.session.leave";
   public static final String SESSION_READ = "palaver.session.read";
+  public static final String SESSION_INVITE = "palaver.session.invite";
+  public static final String SESSION_REMOVE = "palaver.session.remove";
+  public static final String SESSION_SET_ROLE = "palaver.session.setRole";
+  public static final String SESSION_UPDATE = "palaver.session.update";
+  public static final String SESSION_DIRECTORY = "palaver.session.directory";
+  /** Published (not a request) by session-service on every membership change, to drop cached checks everywhere. */
+  public static final String SESSION_MEMBERSHIP_CHANGED = "palaver.session.membershipChanged";
 
   // message-service
   public static final String MESSAGE_SEND = "palaver.message.send";

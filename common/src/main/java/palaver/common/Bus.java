@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import java.util.function.Function;
@@ -34,10 +35,17 @@ public final class Bus {
   }
 
   public static Future<JsonObject> request(Vertx vertx, String address, JsonObject body, long timeoutMs) {
-    DeliveryOptions options = new DeliveryOptions()
-        .setSendTimeout(timeoutMs)
-        .setLocalOnly(servedLocally(vertx, address));
-    return vertx.eventBus().<JsonObject>request(address, body, options).map(Message::body);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    if (!servedLocally(vertx, address)) {
+      return vertx.eventBus().<JsonObject>request(address, body, options).map(Message::body);
+    }
+    // The local instance may have been undeployed since (a stopping node):
+    // then any instance in the cluster will do.
+    return vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions(options).setLocalOnly(true))
+        .recover(t -> t instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
+            ? vertx.eventBus().<JsonObject>request(address, body, options)
+            : Future.failedFuture(t))
+        .map(Message::body);
   }
 
   /**

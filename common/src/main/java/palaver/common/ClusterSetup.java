@@ -26,7 +26,9 @@ public final class ClusterSetup {
     String host = config.getString(Setting.CLUSTER_HOST.key());
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(config.getInteger(Setting.CLUSTER_PORT.key())).setPortAutoIncrement(true).setPortCount(20);
-    network.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
+    if (!"0.0.0.0".equals(host)) {
+      network.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
+    }
     String publicHost = config.getString(Setting.PUBLIC_HOST.key());
     if (publicHost != null) {
       network.setPublicAddress(publicHost);
@@ -34,8 +36,16 @@ public final class ClusterSetup {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(seeds(config, host));
-    hz.setProperty("hazelcast.local.localAddress", host);
+    String kubernetesService = config.getString(Setting.KUBERNETES_SERVICE.key());
+    if (kubernetesService != null) {
+      // Pods find each other through the headless service's DNS records.
+      join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", kubernetesService);
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(seeds(config, host));
+    }
+    if (!"0.0.0.0".equals(host)) {
+      hz.setProperty("hazelcast.local.localAddress", host);
+    }
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     // We leave the cluster ourselves, after the gateway closed its sockets.
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");

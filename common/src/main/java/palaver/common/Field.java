@@ -45,4 +45,28 @@ public final class Field {
   public static final String MESSAGE = "message";
   public static final String STATE = "state";
   public static final String ONLINE = "online";
+
+  // sessions
+  public static final String ICON = "icon";
+  public static final String PEER = "peer";
+  public static final String MEMBER = "member";
+  public static final String OWNER = "owner";
+  public static final String BY = "by";
+  public static final String QUERY = "q";
+  public static final String OFFSET = "offset";
+  public static final String OLD_PASSWORD = "oldPassword";
+  public static final String NEW_PASSWORD = "newPassword";
+  public static final String USERS = "users";
+  public static final String UIDS = "uids";
+  public static final String PRESENCE = "presence";
+  public static final String KIND = "kind";
+  public static final String DATA = "data";
+  public static final String READ = "read";
+  public static final String NOTIFICATION = "notification";
+  public static final String NOTIFICATIONS = "notifications";
+  public static final String FRIENDS = "friends";
+  public static final String INCOMING = "incoming";
+  public static final String OUTGOING = "outgoing";
+  public static final String STATUS = "status";
+  public static final String NODE = "node";
 }

@@ -25,6 +25,9 @@ public enum Setting {
   SEEDS("seeds", "--seeds", String.class, "", "Hazelcast members to join, host:port,host:port", false),
   PUBLIC_HOST("publicHost", "--public-host", String.class, null,
       "address other members reach this one at, when it differs from --cluster-host (NAT, containers)", false),
+  KUBERNETES_SERVICE("kubernetesService", "--kubernetes-service", String.class, null,
+      "join by Kubernetes DNS discovery of this headless service (e.g. palaver-hz.chat.svc.cluster.local)"
+          + " instead of --seeds", false),
   BUS_PORT("busPort", "--bus-port", Integer.class, 0, "event-bus TCP port (0: any free port)", false),
   STORE_PORT("storePort", "--store-port", Integer.class, null,
       "also serve the embedded store on 127.0.0.1:N to other processes", true),

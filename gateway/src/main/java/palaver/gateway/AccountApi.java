@@ -1,26 +1,36 @@
 package palaver.gateway;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 import palaver.common.Address;
 import palaver.common.Bus;
+import palaver.common.Check;
+import palaver.common.ErrorCode;
 import palaver.common.Field;
 
 /** {@code /users}, {@code /auth}: accounts and tokens, answered by user-service. */
 final class AccountApi {
   private final Vertx vertx;
+  private final LoginThrottle throttle;
 
   AccountApi(Vertx vertx) {
     this.vertx = vertx;
+    this.throttle = new LoginThrottle(vertx);
   }
 
   void mount(Router api, BearerAuth auth) {
     api.post("/users").handler(this::register);
     api.post("/auth/login").handler(this::login);
+    api.post("/auth/refresh").handler(this::refresh);
     api.post("/auth/logout").handler(auth).handler(this::logout);
+    api.get("/users").handler(auth).handler(this::search);
     api.get("/users/me").handler(auth).handler(this::me);
+    api.patch("/users/me").handler(auth).handler(this::update);
+    api.put("/users/me/password").handler(auth).handler(this::changePassword);
     api.get("/users/:uid").handler(auth).handler(this::user);
   }
 
@@ -28,8 +38,35 @@ final class AccountApi {
     Rest.respond(ctx, Bus.request(vertx, Address.USER_REGISTER, Rest.body(ctx)), 201);
   }
 
+  /** Throttled per client IP and per login before any hashing; only wrong credentials count as failures. */
   private void login(RoutingContext ctx) {
-    Rest.respond(ctx, Bus.request(vertx, Address.USER_LOGIN, Rest.body(ctx)), 200);
+    JsonObject body = Rest.body(ctx);
+    String ip = ctx.request().remoteAddress().hostAddress();
+    String login = body.getValue(Field.LOGIN) instanceof String s ? s.strip().toLowerCase(Locale.ROOT) : null;
+    long wait = throttle.retryAfterMs(ip, login);
+    if (wait > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString((wait + 999) / 1000));
+      Rest.error(ctx, ErrorCode.RATE_LIMITED, "too many failed logins, retry later");
+      return;
+    }
+    Future<JsonObject> result = Bus.request(vertx, Address.USER_LOGIN, body).onComplete(ar -> {
+      if (ar.succeeded()) {
+        throttle.succeeded(login);
+      } else if (ErrorCode.of(ar.cause()) == ErrorCode.UNAUTHENTICATED) {
+        throttle.failed(ip, login);
+      }
+    });
+    Rest.respond(ctx, result, 200);
+  }
+
+  /** A new token for a valid, unrevoked one: {@code Authorization: Bearer <token>}. */
+  private void refresh(RoutingContext ctx) {
+    String token = BearerAuth.token(ctx);
+    if (token == null) {
+      Rest.error(ctx, ErrorCode.UNAUTHENTICATED, "missing bearer token");
+      return;
+    }
+    Rest.respond(ctx, Bus.request(vertx, Address.USER_REFRESH, new JsonObject().put(Field.TOKEN, token)), 200);
   }
 
   private void logout(RoutingContext ctx) {
@@ -40,6 +77,27 @@ final class AccountApi {
     JsonObject me = Rest.principal(ctx).copy();
     me.remove("tokenVersion");
     ctx.response().putHeader("Content-Type", "application/json").end(me.encode());
+  }
+
+  /** The caller's uid always wins over any {@code uid} in the body. */
+  private void update(RoutingContext ctx) {
+    JsonObject request = Rest.body(ctx).copy().put(Field.UID, Rest.uid(ctx));
+    Rest.respond(ctx, Bus.request(vertx, Address.USER_UPDATE, request), 200);
+  }
+
+  private void changePassword(RoutingContext ctx) {
+    JsonObject body = Rest.body(ctx);
+    JsonObject request = new JsonObject().put(Field.UID, Rest.uid(ctx))
+        .put(Field.OLD_PASSWORD, body.getValue(Field.OLD_PASSWORD))
+        .put(Field.NEW_PASSWORD, body.getValue(Field.NEW_PASSWORD));
+    Rest.respond(ctx, Bus.request(vertx, Address.USER_PASSWORD, request), 200);
+  }
+
+  private void search(RoutingContext ctx) {
+    JsonObject request = new JsonObject().put(Field.QUERY, ctx.request().getParam(Field.QUERY))
+        .put(Field.LIMIT, Check.queryLong(ctx.request().getParam(Field.LIMIT), Field.LIMIT, 1, 50))
+        .put(Field.OFFSET, Check.queryLong(ctx.request().getParam(Field.OFFSET), Field.OFFSET, 0, 1000));
+    Rest.respond(ctx, Bus.request(vertx, Address.USER_SEARCH, request), 200);
   }
 
   private void user(RoutingContext ctx) {

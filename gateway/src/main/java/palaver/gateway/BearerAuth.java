@@ -23,12 +23,11 @@ final class BearerAuth implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 4096) {
+    String token = token(ctx);
+    if (token == null) {
       Rest.error(ctx, ErrorCode.UNAUTHENTICATED, "missing bearer token");
       return;
     }
-    String token = header.substring(7).trim();
     Bus.request(vertx, Address.USER_AUTHENTICATE, new JsonObject().put(Field.TOKEN, token)).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.put(Rest.PRINCIPAL, ar.result());
@@ -37,5 +36,14 @@ final class BearerAuth implements Handler<RoutingContext> {
         ctx.fail(ar.cause());
       }
     });
+  }
+
+  /** The bearer token of the request, or null when there is none (or it is oversized). */
+  static String token(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 4096) {
+      return null;
+    }
+    return header.substring(7).trim();
   }
 }

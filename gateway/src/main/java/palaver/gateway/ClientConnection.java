@@ -186,6 +186,7 @@ final class ClientConnection implements FanoutHub.Listener {
       case "history" -> history(frame, rid);
       case "read" -> read(frame, rid);
       case "typing" -> typing(frame, rid);
+      case "presence" -> presence(frame, rid);
       case "ping" -> write(new JsonObject().put(Field.TYPE, "pong").put(Field.RID, rid));
       default -> throw ErrorCode.INVALID.exception("unknown frame type " + type);
     }
@@ -303,6 +304,12 @@ final class ClientConnection implements FanoutHub.Listener {
     lastTyping.put(sid, now);
     gateway.vertx().eventBus().publish(Address.fanoutSession(sid), new JsonObject().put(Field.TYPE, "event")
         .put(Field.EVENT, "typing").put(Field.SID, sid).put(Field.UID, uid));
+  }
+
+  /** Presence (user-service): the state this user shows friends and co-members. */
+  private void presence(JsonObject frame, Object rid) {
+    JsonObject request = new JsonObject().put(Field.UID, uid).put(Field.STATE, frame.getValue(Field.STATE));
+    answer(rid, Bus.request(gateway.vertx(), Address.USER_PRESENCE, request), r -> r.put(Field.TYPE, "ok"));
   }
 
   /** Writes the reply (shaped by {@code shape}) or an {@code error} frame, echoing {@code rid}. */

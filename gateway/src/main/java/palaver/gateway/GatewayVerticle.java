@@ -42,6 +42,7 @@ public class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private FanoutHub hub;
   private OriginPolicy origins;
+  private PresenceReporter presence;
   private final Set<ClientConnection> connections = new HashSet<>();
   private ConnectionLimits limits;
   private ConnectionLimits.UserBuckets userBuckets;
@@ -52,6 +53,8 @@ public class GatewayVerticle extends VerticleBase {
     limits = ConnectionLimits.from(config());
     userBuckets = new ConnectionLimits.UserBuckets(limits);
     vertx.setPeriodic(limits.pingIntervalMs(), id -> heartbeat());
+    presence = new PresenceReporter(vertx);
+    presence.start();
     origins = new OriginPolicy(config().getString(Setting.ALLOWED_ORIGINS.key(), ""));
     Router router = Router.router(vertx);
     router.route().handler(GatewayVerticle::securityHeaders);
@@ -79,6 +82,7 @@ public class GatewayVerticle extends VerticleBase {
       c.close(ClientConnection.CLOSE_GOING_AWAY, "server shutting down");
     }
     connections.clear();
+    presence.stop();
     closing.add(server == null ? Future.succeededFuture() : server.close());
     return Future.all(closing);
   }
@@ -112,11 +116,15 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   void authenticated(ClientConnection c) {
-    connections.add(c);
+    if (connections.add(c)) {
+      presence.connected(c.uid());
+    }
   }
 
   void closed(ClientConnection c) {
-    connections.remove(c);
+    if (connections.remove(c)) {
+      presence.disconnected(c.uid());
+    }
   }
 
   private Router api() {
@@ -124,6 +132,8 @@ public class GatewayVerticle extends VerticleBase {
     api.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false));
     BearerAuth auth = new BearerAuth(vertx);
     new AccountApi(vertx).mount(api, auth);
+    new FriendApi(vertx).mount(api, auth);
+    new NotificationApi(vertx).mount(api, auth);
     new SessionApi(vertx).mount(api, auth);
     new MessageApi(vertx, userBuckets).mount(api, auth);
     api.route().handler(ctx -> Rest.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));

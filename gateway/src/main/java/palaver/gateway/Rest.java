@@ -42,7 +42,7 @@ final class Rest {
 
   /** The request body as a JSON object; an absent body is an empty object. */
   static JsonObject body(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    if (ctx.body() == null || ctx.body().length() <= 0) {
       return new JsonObject();
     }
     return Check.parse(ctx.body().asString());

@@ -6,10 +6,14 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import palaver.common.Address;
 import palaver.common.Bus;
+import palaver.common.Check;
 import palaver.common.Field;
 
 /** {@code /sessions}: sessions and memberships, answered by session-service. */
 final class SessionApi {
+  /** The path segment that names the caller in {@code /sessions/{sid}/members/{uid}}. */
+  static final String ME = "me";
+
   private final Vertx vertx;
 
   SessionApi(Vertx vertx) {
@@ -19,8 +23,13 @@ final class SessionApi {
   void mount(Router api, BearerAuth auth) {
     api.post("/sessions").handler(auth).handler(this::create);
     api.get("/sessions").handler(auth).handler(this::list);
+    // Before /sessions/:sid, which would otherwise take "public" for a sid.
+    api.get("/sessions/public").handler(auth).handler(this::directory);
     api.get("/sessions/:sid").handler(auth).handler(this::get);
-    api.post("/sessions/:sid/members").handler(auth).handler(this::join);
+    api.patch("/sessions/:sid").handler(auth).handler(this::update);
+    api.post("/sessions/:sid/members").handler(auth).handler(this::joinOrInvite);
+    api.delete("/sessions/:sid/members/:uid").handler(auth).handler(this::leaveOrRemove);
+    api.patch("/sessions/:sid/members/:uid").handler(auth).handler(this::setRole);
     api.post("/sessions/:sid/read").handler(auth).handler(this::read);
   }
 
@@ -28,9 +37,9 @@ final class SessionApi {
     JsonObject body = Rest.body(ctx);
     // On the bus the caller is uid; the other side of a private session is peer.
     JsonObject request = body.copy().put(Field.UID, Rest.uid(ctx));
-    request.remove("peer");
+    request.remove(Field.PEER);
     if (body.containsKey(Field.UID)) {
-      request.put("peer", body.getValue(Field.UID));
+      request.put(Field.PEER, body.getValue(Field.UID));
     }
     Rest.respond(ctx, Bus.request(vertx, Address.SESSION_CREATE, request), 201);
   }
@@ -39,17 +48,66 @@ final class SessionApi {
     Rest.respond(ctx, Bus.request(vertx, Address.SESSION_LIST, new JsonObject().put(Field.UID, Rest.uid(ctx))), 200);
   }
 
+  /** {@code ?q=&offset=&limit=}: public groups by name. */
+  private void directory(RoutingContext ctx) {
+    JsonObject request = new JsonObject().put(Field.UID, Rest.uid(ctx))
+        .put(Field.QUERY, ctx.request().getParam(Field.QUERY))
+        .put(Field.OFFSET, Check.queryLong(ctx.request().getParam(Field.OFFSET), Field.OFFSET, 0, 10_000))
+        .put(Field.LIMIT, Check.queryLong(ctx.request().getParam(Field.LIMIT), Field.LIMIT, 1, 100));
+    Rest.respond(ctx, Bus.request(vertx, Address.SESSION_DIRECTORY, request), 200);
+  }
+
   private void get(RoutingContext ctx) {
     Rest.respond(ctx, Bus.request(vertx, Address.SESSION_GET, scoped(ctx)), 200);
   }
 
-  private void join(RoutingContext ctx) {
-    Rest.respond(ctx, Bus.request(vertx, Address.SESSION_JOIN, scoped(ctx)), 200);
+  /** {@code {name?, icon?, visibility?}}. */
+  private void update(RoutingContext ctx) {
+    JsonObject body = Rest.body(ctx);
+    JsonObject request = scoped(ctx);
+    for (String field : new String[] {Field.NAME, Field.ICON, Field.VISIBILITY}) {
+      if (body.containsKey(field)) {
+        request.put(field, body.getValue(field));
+      }
+    }
+    Rest.respond(ctx, Bus.request(vertx, Address.SESSION_UPDATE, request), 200);
+  }
+
+  /** No body (or no uid): join a public group. {@code {uid}}: invite that user. */
+  private void joinOrInvite(RoutingContext ctx) {
+    JsonObject body = Rest.body(ctx);
+    if (body.getValue(Field.UID) == null) {
+      Rest.respond(ctx, Bus.request(vertx, Address.SESSION_JOIN, scoped(ctx)), 200);
+      return;
+    }
+    JsonObject request = scoped(ctx).put(Field.MEMBER, body.getValue(Field.UID));
+    Rest.respond(ctx, Bus.request(vertx, Address.SESSION_INVITE, request), 201);
+  }
+
+  /** {@code me} (or the caller's own uid): leave. Anyone else: remove them. */
+  private void leaveOrRemove(RoutingContext ctx) {
+    String target = member(ctx);
+    if (target.equals(Rest.uid(ctx))) {
+      Rest.respond(ctx, Bus.request(vertx, Address.SESSION_LEAVE, scoped(ctx)), 200);
+      return;
+    }
+    Rest.respond(ctx, Bus.request(vertx, Address.SESSION_REMOVE, scoped(ctx).put(Field.MEMBER, target)), 200);
+  }
+
+  /** {@code {role: owner|admin|member}}. */
+  private void setRole(RoutingContext ctx) {
+    JsonObject request = scoped(ctx).put(Field.MEMBER, member(ctx)).put(Field.ROLE, Rest.body(ctx).getValue(Field.ROLE));
+    Rest.respond(ctx, Bus.request(vertx, Address.SESSION_SET_ROLE, request), 200);
   }
 
   private void read(RoutingContext ctx) {
     JsonObject body = Rest.body(ctx);
     Rest.respond(ctx, Bus.request(vertx, Address.SESSION_READ, scoped(ctx).put(Field.SEQ, body.getValue(Field.SEQ))), 200);
+  }
+
+  private static String member(RoutingContext ctx) {
+    String uid = ctx.pathParam("uid");
+    return ME.equals(uid) ? Rest.uid(ctx) : uid;
   }
 
   static JsonObject scoped(RoutingContext ctx) {

@@ -1,0 +1,72 @@
+package palaver.session;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import palaver.common.Address;
+import palaver.common.Bus;
+import palaver.common.Field;
+
+/**
+ * Everything session-service tells the rest of the cluster: stored system
+ * messages, fan-out events for gateways and clients, cache invalidations and
+ * notifications.
+ */
+final class SessionEvents {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionEvents.class);
+
+  private final Vertx vertx;
+  private final MembershipCache cache;
+
+  SessionEvents(Vertx vertx, MembershipCache cache) {
+    this.vertx = vertx;
+    this.cache = cache;
+  }
+
+  /** Membership changes are stored messages of msgType system, made here, never by clients. */
+  Future<Void> system(String sid, String actor, String action, JsonObject data) {
+    return Bus.request(vertx, Address.MESSAGE_SYSTEM, new JsonObject().put(Field.SID, sid).put(Field.UID, actor)
+            .put(Field.CONTENT, data.copy().put(Field.ACTION, action).put(Field.UID, actor)))
+        .mapEmpty();
+  }
+
+  /**
+   * Drops the cached check here at once, and on every other session-service
+   * instance through a cluster-wide publish, before anyone is told of the change.
+   */
+  void membershipChanged(String sid, String uid) {
+    cache.invalidate(sid, uid);
+    vertx.eventBus().publish(Address.SESSION_MEMBERSHIP_CHANGED, new JsonObject().put(Field.SID, sid).put(Field.UID, uid));
+  }
+
+  /** The user's gateways subscribe their sockets to the session at once. */
+  void added(String uid, String sid) {
+    toUser(uid, sid, "added");
+  }
+
+  /** The user's gateways unsubscribe every socket of the user (all tabs, all nodes) at once. */
+  void removed(String uid, String sid) {
+    toUser(uid, sid, "removed");
+  }
+
+  private void toUser(String uid, String sid, String action) {
+    vertx.eventBus().publish(Address.fanoutUser(uid), new JsonObject().put(Field.TYPE, "event")
+        .put(Field.EVENT, "session").put(Field.ACTION, action).put(Field.SID, sid).put(Field.UID, uid));
+  }
+
+  /** Tells the session's members what changed, so their clients update member lists and titles. */
+  void toMembers(String sid, String action, JsonObject fields) {
+    vertx.eventBus().publish(Address.fanoutSession(sid), fields.copy().put(Field.TYPE, "event")
+        .put(Field.EVENT, "session").put(Field.ACTION, action).put(Field.SID, sid));
+  }
+
+  /** Stored by user-service and pushed to the invitee; a failure does not undo the invitation. */
+  void notifyInvited(String invitee, String sid, String name, String by) {
+    JsonObject request = new JsonObject().put(Field.UID, invitee).put("kind", "inviteSession")
+        .put("data", new JsonObject().put(Field.SID, sid).put(Field.NAME, name).put(Field.BY, by));
+    Bus.request(vertx, Address.USER_NOTIFY, request)
+        .onFailure(t -> LOG.warn("inviteSession notification for {} in {} failed: {}", invitee, sid, t.getMessage()));
+  }
+}

@@ -1,0 +1,75 @@
+package palaver.session;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import palaver.common.Check;
+import palaver.common.ErrorCode;
+import palaver.common.Field;
+
+/** What clients see of a session document, and the rules for what they may write into one. */
+final class SessionInfo {
+  static final int MAX_NAME = 64;
+  static final int MAX_ICON = 128;
+
+  private SessionInfo() {
+  }
+
+  static JsonObject of(JsonObject session) {
+    return new JsonObject().put(Field.SID, session.getString("_id")).put(Field.TYPE, session.getString(Field.TYPE))
+        .put(Field.NAME, session.getString(Field.NAME)).put(Field.ICON, session.getString(Field.ICON))
+        .put(Field.VISIBILITY, session.getString(Field.VISIBILITY)).put(Field.OWNER, session.getString(Field.OWNER))
+        .put("createdAt", session.getLong("createdAt"));
+  }
+
+  /** As {@link #of}, plus the other user's uid ({@code peer}) of a private session. */
+  static JsonObject forMember(JsonObject session, String uid) {
+    JsonObject info = of(session);
+    String peer = peerOf(session, uid);
+    if (peer != null) {
+      info.put(Field.PEER, new JsonObject().put(Field.UID, peer));
+    }
+    return info;
+  }
+
+  static String peerOf(JsonObject session, String uid) {
+    JsonArray pair = session.getJsonArray("pair");
+    if (pair == null) {
+      return null;
+    }
+    for (Object p : pair) {
+      if (!uid.equals(p)) {
+        return (String) p;
+      }
+    }
+    return null;
+  }
+
+  /** A group name: 1..64 characters once trimmed, no control characters. */
+  static String name(JsonObject body) {
+    String name = Check.string(body, Field.NAME, 1, MAX_NAME).strip();
+    if (name.isEmpty()) {
+      throw ErrorCode.INVALID.exception("name must not be blank");
+    }
+    if (name.chars().anyMatch(Character::isISOControl)) {
+      throw ErrorCode.INVALID.exception("name must not contain control characters");
+    }
+    return name;
+  }
+
+  /** An opaque icon reference (e.g. a file id) of at most 128 characters, or null. */
+  static String icon(JsonObject body) {
+    return Check.optionalString(body, Field.ICON, MAX_ICON);
+  }
+
+  /** User text as a regular expression that matches it literally: every non-letter, non-digit is escaped. */
+  static String literalPattern(String text) {
+    StringBuilder out = new StringBuilder(text.length() * 2);
+    text.codePoints().forEach(c -> {
+      if (!Character.isLetterOrDigit(c) && c != ' ') {
+        out.append('\\');
+      }
+      out.appendCodePoint(c);
+    });
+    return out.toString();
+  }
+}
