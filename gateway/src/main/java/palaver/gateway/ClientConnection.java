@@ -257,13 +257,13 @@ final class ClientConnection implements FanoutHub.Listener {
         .put(Field.SID, frame.getValue(Field.SID)).put(Field.CID, frame.getValue(Field.CID))
         .put(Field.MSG_TYPE, frame.getValue(Field.MSG_TYPE)).put(Field.CONTENT, frame.getValue(Field.CONTENT))
         .put(Field.FILE_ID, frame.getValue(Field.FILE_ID));
-    answer(rid, RetryingSend.send(gateway.vertx(), request), ack -> ack.put(Field.TYPE, "ack"));
+    answer(rid, Retrying.request(gateway.vertx(), Address.MESSAGE_SEND, request), ack -> ack.put(Field.TYPE, "ack"));
   }
 
   /** Missed messages as {@code message} frames in seq order, then {@code synced}. */
   private void sync(JsonObject frame, Object rid) {
     JsonObject request = new JsonObject().put(Field.UID, uid).put(Field.POSITIONS, frame.getValue(Field.POSITIONS));
-    Bus.request(gateway.vertx(), Address.MESSAGE_SYNC, request).onComplete(ar -> {
+    Retrying.request(gateway.vertx(), Address.MESSAGE_SYNC, request).onComplete(ar -> {
       if (ar.failed()) {
         error(rid, ErrorCode.of(ar.cause()), ErrorCode.publicMessage(ar.cause()));
         return;
@@ -281,7 +281,7 @@ final class ClientConnection implements FanoutHub.Listener {
     JsonObject request = new JsonObject().put(Field.UID, uid).put(Field.SID, frame.getValue(Field.SID))
         .put(Field.BEFORE, frame.getValue(Field.BEFORE)).put(Field.AFTER, frame.getValue(Field.AFTER))
         .put(Field.LIMIT, frame.getValue(Field.LIMIT));
-    answer(rid, Bus.request(gateway.vertx(), Address.MESSAGE_HISTORY, request), h -> h.put(Field.TYPE, "history"));
+    answer(rid, Retrying.request(gateway.vertx(), Address.MESSAGE_HISTORY, request), h -> h.put(Field.TYPE, "history"));
   }
 
   private void read(JsonObject frame, Object rid) {

@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import palaver.common.Address;
-import palaver.common.Bus;
 import palaver.common.Check;
 import palaver.common.ErrorCode;
 import palaver.common.Field;
@@ -30,7 +29,7 @@ final class MessageApi {
     putQuery(ctx, request, Field.BEFORE);
     putQuery(ctx, request, Field.AFTER);
     putQuery(ctx, request, Field.LIMIT);
-    Rest.respond(ctx, Bus.request(vertx, Address.MESSAGE_HISTORY, request), 200);
+    Rest.respond(ctx, Retrying.request(vertx, Address.MESSAGE_HISTORY, request), 200);
   }
 
   /** Same as the {@code send} frame (and under the same per-user rate limit); answers the ack. */
@@ -44,7 +43,7 @@ final class MessageApi {
     JsonObject request = new JsonObject().put(Field.UID, Rest.uid(ctx)).put(Field.SID, ctx.pathParam("sid"))
         .put(Field.CID, body.getValue(Field.CID)).put(Field.MSG_TYPE, body.getValue(Field.MSG_TYPE))
         .put(Field.CONTENT, body.getValue(Field.CONTENT)).put(Field.FILE_ID, body.getValue(Field.FILE_ID));
-    Rest.respond(ctx, RetryingSend.send(vertx, request), 200);
+    Rest.respond(ctx, Retrying.request(vertx, Address.MESSAGE_SEND, request), 200);
   }
 
   private static void putQuery(RoutingContext ctx, JsonObject request, String name) {

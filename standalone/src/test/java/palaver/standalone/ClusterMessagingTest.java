@@ -1,6 +1,7 @@
 package palaver.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.eventbus.MessageConsumer;
@@ -13,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -132,11 +134,12 @@ class ClusterMessagingTest {
       try (WsClient ws = c.ws(u.token())) {
         for (int i = 0; i < 6; i++) {
           String cid = "stuck-" + i;
-          JsonObject answer = sendWithin(ws, Chat.send(sid, cid, cid), 10_000);
-          while (!"ack".equals(answer.getString("type"))) {
+          JsonObject answer = Resuming.sendWithin(ws, Chat.send(sid, cid, cid), 10_000);
+          while (answer != null && !"ack".equals(answer.getString("type"))) {
             assertEquals("unavailable", answer.getString("code"), answer.encode());
-            answer = sendWithin(ws, Chat.send(sid, cid, cid), 10_000);
+            answer = Resuming.sendWithin(ws, Chat.send(sid, cid, cid), 10_000);
           }
+          assertNotNull(answer, "every attempt is answered within 10 s, never left hanging");
           acks.put(cid, answer);
         }
       }
@@ -156,32 +159,26 @@ class ClusterMessagingTest {
     User bob = a.http().newUser("Moved");
     User carol = a.http().newUser("Reader");
     String sid = Chat.group(a.http(), "leaving", alice, bob, carol);
-    Receiver reader = new Receiver(b, carol, sid);
+    Function<String, WsClient> toA = token -> a.ws(token);
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    try (WsClient steady = a.ws(alice.token())) {
-      Future<List<JsonObject>> fromA = pool.submit(() -> sendAll(steady, sid, "steady-", 40));
-      Future<List<JsonObject>> fromB = pool.submit(() -> new Sender(b, bob, sid).sendAll("moved-", 40));
+    try (Resuming.Receiver reader = new Resuming.Receiver(b.ws(carol.token()), carol.token(), sid);
+        Resuming.Sender steady = new Resuming.Sender(a.ws(alice.token()), alice.token(), sid, toA, 8_000);
+        Resuming.Sender moved = new Resuming.Sender(b.ws(bob.token()), bob.token(), sid, toA, 8_000)) {
+      Future<List<JsonObject>> fromA = pool.submit(() -> steady.sendAll("steady-", 40));
+      Future<List<JsonObject>> fromB = pool.submit(() -> moved.sendAll("moved-", 40));
       Thread.sleep(300);
       TestServer leaving = b;
       b = null;
       leaving.close();
-      List<JsonObject> acks = concat(fromA.get(), fromB.get());
       TreeSet<Long> acked = new TreeSet<>();
-      acks.forEach(ack -> acked.add(ack.getLong("seq")));
+      concat(fromA.get(), fromB.get()).forEach(ack -> acked.add(ack.getLong("seq")));
       assertEquals(80, acked.size(), "every send was acked, retries included, each with its own seq");
-      TreeSet<Long> held = reader.resumeOn(a);
-      assertTrue(held.containsAll(acked), "missing " + missing(acked, held));
+      Map<Long, String> held = reader.resume(toA);
+      assertTrue(held.keySet().containsAll(acked), "missing " + missing(acked, held.keySet()));
       Chat.assertGapFree(Chat.allMessages(a.http(), carol, sid));
     } finally {
       pool.shutdownNow();
-      reader.close();
     }
-  }
-
-  private static JsonObject sendWithin(WsClient ws, JsonObject frame, long millis) {
-    String rid = "w" + System.nanoTime();
-    ws.send(frame.put("rid", rid));
-    return ws.next(f -> rid.equals(f.getString("rid")) && !"message".equals(f.getString("type")), millis);
   }
 
   private static List<JsonObject> sendAll(WsClient ws, String sid, String prefix, int n) {
@@ -198,92 +195,9 @@ class ClusterMessagingTest {
     return all;
   }
 
-  private static TreeSet<Long> missing(TreeSet<Long> expected, TreeSet<Long> held) {
+  private static TreeSet<Long> missing(TreeSet<Long> expected, java.util.Set<Long> held) {
     TreeSet<Long> out = new TreeSet<>(expected);
     out.removeAll(held);
     return out;
-  }
-
-  /** A client that moves to node A when its node goes away, resending an unanswered message with the same cid. */
-  private static final class Sender {
-    private final User user;
-    private final String sid;
-    private WsClient ws;
-
-    Sender(TestServer start, User user, String sid) {
-      this.user = user;
-      this.sid = sid;
-      this.ws = start.ws(user.token());
-    }
-
-    List<JsonObject> sendAll(String prefix, int n) {
-      List<JsonObject> acks = new ArrayList<>();
-      try {
-        for (int i = 0; i < n; i++) {
-          acks.add(sendUntilAcked(Chat.send(sid, prefix + i, prefix + i)));
-        }
-        return acks;
-      } finally {
-        ws.close();
-      }
-    }
-
-    private JsonObject sendUntilAcked(JsonObject frame) {
-      while (true) {
-        try {
-          if (ws.isClosed()) {
-            ws.close();
-            ws = a.ws(user.token());
-          }
-          JsonObject answer = sendWithin(ws, frame.copy(), 8_000);
-          if ("ack".equals(answer.getString("type"))) {
-            return answer;
-          }
-        } catch (AssertionError | RuntimeException lost) {
-          ws.close();
-          ws = a.ws(user.token());
-        }
-      }
-    }
-  }
-
-  /** A member's view: live frames, and after a reconnect a sync from the last contiguous seq, deduped by seq. */
-  private static final class Receiver implements AutoCloseable {
-    private final User user;
-    private final String sid;
-    private WsClient ws;
-
-    Receiver(TestServer node, User user, String sid) {
-      this.user = user;
-      this.sid = sid;
-      this.ws = node.ws(user.token());
-    }
-
-    TreeSet<Long> resumeOn(TestServer node) {
-      TreeSet<Long> held = seqs(ws);
-      ws.awaitClose();
-      long contiguous = 0;
-      while (held.contains(contiguous + 1)) {
-        contiguous++;
-      }
-      ws = node.ws(user.token());
-      JsonObject synced = ws.request(new JsonObject().put("type", "sync")
-          .put("positions", new JsonObject().put(sid, contiguous)));
-      assertTrue(synced.getJsonArray("more").isEmpty());
-      held.addAll(seqs(ws));
-      return held;
-    }
-
-    private TreeSet<Long> seqs(WsClient from) {
-      TreeSet<Long> out = new TreeSet<>();
-      from.received(f -> "message".equals(f.getString("type")) && sid.equals(f.getString("sid")))
-          .forEach(m -> out.add(m.getLong("seq")));
-      return out;
-    }
-
-    @Override
-    public void close() {
-      ws.close();
-    }
   }
 }

@@ -1,0 +1,39 @@
+package palaver.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import palaver.common.Bus;
+import palaver.common.ErrorCode;
+
+/**
+ * Requests to message-service that survive one dead or stuck instance: when
+ * no answer comes (timeout, no handler, lost connection, store unavailable)
+ * the same request is sent once more. Only for operations that are safe to
+ * repeat: reads, and sends (the same cid is stored once). The bus
+ * round-robins, so the retry usually reaches another instance. Either way
+ * the caller has an answer within {@link #WORST_CASE_MS}.
+ */
+final class Retrying {
+  static final long ATTEMPT_TIMEOUT_MS = 3_000;
+  static final long RETRY_DELAY_MS = 100;
+  static final long WORST_CASE_MS = 2 * ATTEMPT_TIMEOUT_MS + RETRY_DELAY_MS;
+
+  private Retrying() {
+  }
+
+  static Future<JsonObject> request(Vertx vertx, String address, JsonObject body) {
+    return Bus.request(vertx, address, body, ATTEMPT_TIMEOUT_MS).recover(t -> worthRetrying(t)
+        ? vertx.timer(RETRY_DELAY_MS).compose(v -> Bus.request(vertx, address, body, ATTEMPT_TIMEOUT_MS))
+        : Future.failedFuture(t));
+  }
+
+  private static boolean worthRetrying(Throwable t) {
+    if (!(t instanceof ReplyException re)) {
+      return false;
+    }
+    return re.failureType() != ReplyFailure.RECIPIENT_FAILURE || re.failureCode() == ErrorCode.UNAVAILABLE.status();
+  }
+}
