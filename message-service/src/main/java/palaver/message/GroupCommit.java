@@ -132,8 +132,13 @@ final class GroupCommit {
     writing = true;
     commit(batch).onComplete(ar -> {
       if (ar.failed()) {
-        LOG.error("batch failed", ar.cause());
-        batch.forEach(e -> e.promise.tryFail(ar.cause()));
+        // The store failed us mid-batch: what is stored is unknown, so forget
+        // what we believed and let the clients retry with their cids.
+        LOG.warn("batch of {} failed: {}", batch.size(), ar.cause().toString());
+        batch.forEach(e -> {
+          forget(e.sid());
+          e.promise.tryFail(ErrorCode.UNAVAILABLE.exception("store unavailable, retry with the same cid"));
+        });
       }
       writing = false;
       flush();
@@ -170,6 +175,8 @@ final class GroupCommit {
     Entry source = e.leader == null ? e : e.leader;
     if (source.failure != null) {
       e.promise.tryFail(source.failure);
+    } else if (source.resolved() == null) {
+      e.promise.tryFail(ErrorCode.INTERNAL.exception("message not stored"));
     } else if (e.leader != null) {
       e.promise.tryComplete(new Appended(source.resolved(), true));
     } else {
