@@ -151,6 +151,19 @@ public final class RawWsClient implements AutoCloseable {
     }
   }
 
+  /** Reads until a text frame matching {@code match} (skipping others, e.g. presence events). */
+  public JsonObject readText(java.util.function.Predicate<JsonObject> match) {
+    while (true) {
+      Frame f = read();
+      if (f.isClose()) {
+        throw new AssertionError("closed with " + f.closeCode());
+      }
+      if (f.isText() && match.test(f.json())) {
+        return f.json();
+      }
+    }
+  }
+
   /**
    * Reads (and drops) everything until the server's close frame or the end of
    * the stream; returns the close code, or -1 when the stream ended without one.

@@ -48,7 +48,9 @@ public final class WsClient implements AutoCloseable {
     if (origin != null) {
       options.addHeader("Origin", origin);
     }
-    return new WsClient(client, Await.result(client.connect(options)));
+    // Handlers are set as the connection completes, on its event loop: a frame the server sends
+    // at once (the ready of ?token= auth) must not arrive before there is a handler for it.
+    return Await.result(client.connect(options).map(socket -> new WsClient(client, socket)));
   }
 
   /** Opens {@code /ws}, authenticates with {@code token} and waits for {@code ready}. */
