@@ -9,6 +9,10 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +31,9 @@ public final class Bus {
 
   private static final String LOCAL_ADDRESSES = "palaver.bus.local";
 
+  /** Requests sent and operations being served, per Vert.x instance: what a stopping node drains. */
+  private static final Map<Vertx, AtomicInteger> IN_FLIGHT = Collections.synchronizedMap(new WeakHashMap<>());
+
   private Bus() {
   }
 
@@ -35,6 +42,21 @@ public final class Bus {
   }
 
   public static Future<JsonObject> request(Vertx vertx, String address, JsonObject body, long timeoutMs) {
+    AtomicInteger inFlight = inFlight(vertx);
+    inFlight.incrementAndGet();
+    return send(vertx, address, body, timeoutMs).onComplete(ar -> inFlight.decrementAndGet());
+  }
+
+  /** How many requests this Vert.x instance has sent or is serving right now. */
+  public static int inFlightCount(Vertx vertx) {
+    return inFlight(vertx).get();
+  }
+
+  private static AtomicInteger inFlight(Vertx vertx) {
+    return IN_FLIGHT.computeIfAbsent(vertx, v -> new AtomicInteger());
+  }
+
+  private static Future<JsonObject> send(Vertx vertx, String address, JsonObject body, long timeoutMs) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
     if (!servedLocally(vertx, address)) {
       return vertx.eventBus().<JsonObject>request(address, body, options).map(Message::body);
@@ -55,12 +77,15 @@ public final class Bus {
    */
   public static Future<MessageConsumer<Object>> serve(Vertx vertx, String address,
       Function<JsonObject, Future<JsonObject>> operation) {
-    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, msg -> handle(address, msg, operation));
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, msg -> handle(vertx, address, msg, operation));
     localAddresses(vertx).put(address, Boolean.TRUE);
     return consumer.completion().map(v -> consumer);
   }
 
-  private static void handle(String address, Message<Object> msg, Function<JsonObject, Future<JsonObject>> operation) {
+  private static void handle(Vertx vertx, String address, Message<Object> msg,
+      Function<JsonObject, Future<JsonObject>> operation) {
+    AtomicInteger inFlight = inFlight(vertx);
+    inFlight.incrementAndGet();
     Future<JsonObject> result;
     try {
       result = operation.apply(Check.object(msg.body()));
@@ -68,6 +93,7 @@ public final class Bus {
       result = Future.failedFuture(e);
     }
     result.onComplete(ar -> {
+      inFlight.decrementAndGet();
       if (ar.succeeded()) {
         msg.reply(ar.result() == null ? new JsonObject() : ar.result());
       } else {
@@ -75,6 +101,8 @@ public final class Bus {
         ErrorCode code = ErrorCode.of(t);
         if (code == ErrorCode.INTERNAL) {
           LOG.error("{} failed", address, t);
+        } else if (code == ErrorCode.UNAVAILABLE) {
+          LOG.warn("{} failed: store unavailable ({})", address, t.getClass().getSimpleName());
         }
         msg.fail(code.status(), ErrorCode.publicMessage(t));
       }

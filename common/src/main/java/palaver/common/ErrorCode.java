@@ -59,6 +59,11 @@ public enum ErrorCode {
         default -> ofStatus(re.failureCode());
       };
     }
+    // The store is down or unreachable: a condition to retry, not a bug.
+    if (t instanceof com.mongodb.MongoTimeoutException || t instanceof com.mongodb.MongoSocketException
+        || t instanceof com.mongodb.MongoServerUnavailableException) {
+      return UNAVAILABLE;
+    }
     return INTERNAL;
   }
 

@@ -86,9 +86,11 @@ public final class PalaverNode {
   }
 
   /**
-   * Graceful stop: undeploy in reverse order (the gateway closes its sockets
-   * with 1001 and message-service finishes in-flight writes), then leave the
-   * cluster by closing Vert.x.
+   * Graceful stop: undeploy in reverse order (the gateway first: it closes its
+   * sockets with 1001), draining the bus after each step so work that step set
+   * off (in-flight writes, presence updates of the closed sockets) finishes
+   * while the services it needs still run; then leave the cluster by closing
+   * Vert.x.
    */
   public Future<Void> close() {
     Future<Void> chain = Future.succeededFuture();
@@ -97,9 +99,30 @@ public final class PalaverNode {
       chain = chain.compose(v -> vertx.undeploy(id).recover(t -> {
         LOG.warn("undeploy failed: {}", t.getMessage());
         return Future.succeededFuture();
-      }));
+      })).compose(v -> drain());
     }
     deployments.clear();
     return chain.compose(v -> vertx.close());
+  }
+
+  private static final long DRAIN_QUIET_MS = 200;
+  private static final long DRAIN_MAX_MS = 5_000;
+
+  /** Completes once no bus request has been in flight for a short quiet period (at most a few seconds). */
+  private Future<Void> drain() {
+    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+    long deadline = System.currentTimeMillis() + DRAIN_MAX_MS;
+    long[] quietSince = {System.currentTimeMillis()};
+    vertx.setPeriodic(0, 25, timer -> {
+      long now = System.currentTimeMillis();
+      if (Bus.inFlightCount(vertx) > 0) {
+        quietSince[0] = now;
+      }
+      if (now - quietSince[0] >= DRAIN_QUIET_MS || now > deadline) {
+        vertx.cancelTimer(timer);
+        drained.complete();
+      }
+    });
+    return drained.future();
   }
 }

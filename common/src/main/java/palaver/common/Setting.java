@@ -34,7 +34,7 @@ public enum Setting {
   ALLOWED_ORIGINS("allowedOrigins", "--allowed-origins", String.class, "",
       "extra WebSocket/browser origins allowed, comma separated (same origin is always allowed)", false),
   JWT_SECRET("jwtSecret", null, String.class, null,
-      "JWT signing key (base64, >= 32 bytes); generated and kept in the store when absent", false),
+      "JWT signing key, a text of >= 32 bytes (e.g. openssl rand -base64 32); generated and kept in the store when absent", false),
   CONFIG("config", "--config", String.class, null, "JSON configuration file", false);
 
   private final String key;

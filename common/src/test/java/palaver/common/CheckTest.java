@@ -54,6 +54,7 @@ class CheckTest {
     assertEquals(ErrorCode.FORBIDDEN, ErrorCode.of(ErrorCode.FORBIDDEN.exception("x")));
     assertEquals(ErrorCode.UNAVAILABLE, ErrorCode.of(new ReplyException(io.vertx.core.eventbus.ReplyFailure.TIMEOUT, "t")));
     assertEquals(ErrorCode.INTERNAL, ErrorCode.of(new IllegalStateException("boom")));
+    assertEquals(ErrorCode.UNAVAILABLE, ErrorCode.of(new com.mongodb.MongoTimeoutException("store down")));
     assertEquals("internal error", ErrorCode.publicMessage(new IllegalStateException("secret detail")));
   }
 }

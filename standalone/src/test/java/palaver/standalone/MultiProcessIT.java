@@ -65,6 +65,46 @@ class MultiProcessIT {
     }
   }
 
+  @Test
+  @DisplayName("Users of a gateway process killed with -9 show offline on the other nodes within 30 s")
+  void presenceAfterGatewayKill(@TempDir Path dir) {
+    TestCluster cluster = new TestCluster(2);
+    int storePort = Ports.free();
+    int http1 = Ports.free();
+    int http2 = Ports.free();
+    try (JarProcess main = JarProcess.start("presence-main", JarProcess.STANDALONE_JAR,
+            "--cluster", "--cluster-name", cluster.name(), "--cluster-port", "" + cluster.port(0),
+            "--seeds", cluster.seeds(), "--store-port", "" + storePort,
+            "--data-dir", dir.resolve("data").toString(), "--http-port", "" + http1).awaitHealthy(http1, 90_000);
+        JarProcess gateway = JarProcess.start("presence-gateway", Path.of("..", "gateway", "target", "palaver-gateway.jar"),
+            "--cluster", "--cluster-name", cluster.name(), "--cluster-port", "" + cluster.port(1),
+            "--seeds", cluster.seeds(), "--http-port", "" + http2).awaitHealthy(http2, 90_000)) {
+      Http api = new Http(vertx, http1);
+      User alice = api.newUser("Alice");
+      User bob = api.newUser("Bob");
+      String sid = api.newGroup(bob, "watchers");
+      api.join(alice, sid);
+      WsClient aliceOnGateway = WsClient.connect(vertx, http2, alice.token());
+      Await.until("alice online", 15_000, () -> "online".equals(stateOf(api, bob, sid, alice.uid())));
+      gateway.kill9();
+      long killedAt = System.currentTimeMillis();
+      Await.until("alice offline", 40_000, () -> "offline".equals(stateOf(api, bob, sid, alice.uid())));
+      long took = System.currentTimeMillis() - killedAt;
+      assertTrue(took <= 30_000, "offline after " + took + " ms");
+      aliceOnGateway.close();
+    }
+  }
+
+  private static String stateOf(Http api, User viewer, String sid, String uid) {
+    var members = api.get("/sessions/" + sid, viewer.token()).json().getJsonArray("members");
+    for (int i = 0; i < members.size(); i++) {
+      if (uid.equals(members.getJsonObject(i).getString("uid"))) {
+        return members.getJsonObject(i).getString("state");
+      }
+    }
+    return null;
+  }
+
   /** A healthy non-clustered standalone process on {@code dataDir}. */
   private static JarProcess standalone(String name, String dataDir, int http) {
     return JarProcess.start(name, JarProcess.STANDALONE_JAR, "--data-dir", dataDir, "--http-port", "" + http)

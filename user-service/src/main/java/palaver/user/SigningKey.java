@@ -3,7 +3,6 @@ package palaver.user;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
-import java.util.Base64;
 import palaver.common.Ids;
 import palaver.common.Setting;
 import palaver.common.Store;
@@ -42,16 +41,12 @@ final class SigningKey {
     });
   }
 
+  /** The configured text is the HMAC key itself: at least 32 bytes (256 bits), e.g. {@code openssl rand -base64 32}. */
   private static Future<String> checked(String secret) {
-    byte[] decoded;
-    try {
-      decoded = Base64.getDecoder().decode(secret);
-    } catch (IllegalArgumentException e) {
-      decoded = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-    if (decoded.length < MIN_BYTES) {
-      return Future.failedFuture(new IllegalArgumentException("jwtSecret must hold at least 256 bits"));
+    if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_BYTES) {
+      return Future.failedFuture(new IllegalArgumentException("jwtSecret must be at least 32 bytes (256 bits)"));
     }
     return Future.succeededFuture(secret);
   }
+
 }
