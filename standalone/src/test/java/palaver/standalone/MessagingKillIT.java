@@ -80,6 +80,7 @@ class MessagingKillIT {
           Resuming.Receiver watchSurvivor = receiver(carol, sid, toNode1);
           Resuming.Receiver watchVictim = receiver(dave, sid, toNode2)) {
         List<JsonObject> acks = trafficWhile(onSurvivor, onVictim, node2::kill9);
+        assertTrue(onVictim.reconnects() > 0, "the killed node's client had to move");
         assertEveryAckedHeldOnce(acks, List.of(watchSurvivor, watchVictim), toNode1);
         Chat.assertGapFree(Chat.allMessages(api, alice, sid));
       }
@@ -117,14 +118,14 @@ class MessagingKillIT {
     }
   }
 
-  /** Two senders send {@value #PER_SENDER} messages each; {@code kill} runs a moment after they start. */
+  /** Two senders send {@value #PER_SENDER} messages each; {@code kill} runs when a quarter of them is acked. */
   private static List<JsonObject> trafficWhile(Resuming.Sender one, Resuming.Sender two, Runnable kill)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Future<List<JsonObject>> a = pool.submit(() -> one.sendAll("one-", PER_SENDER));
       Future<List<JsonObject>> b = pool.submit(() -> two.sendAll("two-", PER_SENDER));
-      Thread.sleep(1_500);
+      Await.until("traffic under way", 60_000, () -> one.acked() + two.acked() >= PER_SENDER / 2);
       kill.run();
       List<JsonObject> acks = new ArrayList<>(a.get());
       acks.addAll(b.get());

@@ -38,6 +38,8 @@ public final class Resuming {
     private WsClient ws;
     private int unanswered;
     private int errors;
+    private int reconnects;
+    private volatile int acked;
 
     /** {@code answerWithinMs}: how long to wait for an answer before treating the attempt as lost. */
     public Sender(WsClient first, String token, String sid, Function<String, WsClient> reconnect, long answerWithinMs) {
@@ -53,6 +55,7 @@ public final class Resuming {
       List<JsonObject> acks = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         acks.add(sendUntilAcked(Chat.send(sid, prefix + i, prefix + i)));
+        acked++;
       }
       return acks;
     }
@@ -64,12 +67,14 @@ public final class Resuming {
         try {
           if (ws.isClosed()) {
             ws.close();
+            reconnects++;
             ws = reconnect.apply(token);
           }
           wasOpen = true;
           answer = sendWithin(ws, frame, answerWithinMs);
         } catch (RuntimeException socketGone) {
           ws.close();
+          reconnects++;
           ws = reconnect.apply(token);
           continue;
         }
@@ -90,6 +95,16 @@ public final class Resuming {
     /** Attempts that got no answer although their socket stayed open (a hang). */
     public int unanswered() {
       return unanswered;
+    }
+
+    /** Messages acked so far. */
+    public int acked() {
+      return acked;
+    }
+
+    /** Times the socket was found dead and replaced. */
+    public int reconnects() {
+      return reconnects;
     }
 
     /** Attempts answered with an error (e.g. {@code unavailable}), then retried. */
