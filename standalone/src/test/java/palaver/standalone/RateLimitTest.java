@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -12,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import palaver.standalone.Http.User;
 
 /**
- * Limits lowered for the test: 5 frames/s (burst 10) per connection, 8/s
- * (burst 15) per user, 20 refused frames per 10 s before the socket is closed.
+ * Limits lowered for the test: 5 frames/s (burst 10) per connection, 2/s
+ * (burst 12) per user, 20 refused frames per 10 s before the socket is closed.
  */
 @DisplayName("Rate limits per connection and per user")
 class RateLimitTest {
@@ -26,7 +30,7 @@ class RateLimitTest {
     store = TestServer.newStore();
     JsonObject config = TestServer.config(store.connectionString())
         .put("wsFramesPerSecond", 5).put("wsFrameBurst", 10)
-        .put("wsUserFramesPerSecond", 8).put("wsUserFrameBurst", 15)
+        .put("wsUserFramesPerSecond", 2).put("wsUserFrameBurst", 12)
         .put("wsMaxRejectedFrames", 20);
     server = TestServer.start(config, StandaloneMain.services(), null);
     http = server.http();
@@ -44,12 +48,12 @@ class RateLimitTest {
     User u = http.newUser("Burst");
     String sid = Chat.group(http, "burst", u);
     try (WsClient ws = server.ws(u.token())) {
-      for (int i = 0; i < 14; i++) {
+      for (int i = 0; i < 25; i++) {
         ws.send(Chat.send(sid, "burst-" + i, "m" + i).put("rid", "b" + i));
       }
       int acked = 0;
       int limited = 0;
-      for (int i = 0; i < 14; i++) {
+      for (int i = 0; i < 25; i++) {
         String rid = "b" + i;
         JsonObject answer = ws.next(f -> rid.equals(f.getString("rid")) && !"message".equals(f.getString("type")));
         if ("ack".equals(answer.getString("type"))) {
@@ -59,11 +63,11 @@ class RateLimitTest {
           limited++;
         }
       }
-      assertTrue(limited >= 2, "refused: " + limited);
-      assertTrue(acked >= 9 && acked <= 12, "acked: " + acked);
+      assertTrue(limited >= 1, "refused: " + limited);
+      assertTrue(acked >= 9, "the burst is allowed: " + acked);
       long stored = Chat.allMessages(http, u, sid).stream().filter(m -> "text".equals(m.getString("msgType"))).count();
       assertEquals(acked, stored);
-      Thread.sleep(1_000);
+      Thread.sleep(1_500);
       assertEquals("pong", ws.request(new JsonObject().put("type", "ping")).getString("type"), "tokens refill");
     }
   }
@@ -74,13 +78,13 @@ class RateLimitTest {
     User u = http.newUser("Many tabs");
     try (WsClient a = server.ws(u.token()); WsClient b = server.ws(u.token())) {
       int limited = 0;
-      for (int i = 0; i < 10; i++) {
+      for (int i = 0; i < 9; i++) {
         for (WsClient ws : List.of(a, b)) {
           String rid = "u" + i + (ws == a ? "a" : "b");
           ws.send(new JsonObject().put("type", "ping").put("rid", rid));
         }
       }
-      for (int i = 0; i < 10; i++) {
+      for (int i = 0; i < 9; i++) {
         for (WsClient ws : List.of(a, b)) {
           String rid = "u" + i + (ws == a ? "a" : "b");
           if ("rate_limited".equals(ws.next(f -> rid.equals(f.getString("rid"))).getString("code"))) {
@@ -88,7 +92,7 @@ class RateLimitTest {
           }
         }
       }
-      assertTrue(limited >= 3, "20 frames in a burst over two connections exceed the user's 15: " + limited);
+      assertTrue(limited >= 1, "18 frames, each connection within its own burst, exceed the user's 12: " + limited);
     }
   }
 
@@ -113,19 +117,31 @@ class RateLimitTest {
 
   @Test
   @DisplayName("REST sends share the per-user limit and answer 429 with Retry-After")
-  void restLimit() {
+  void restLimit() throws Exception {
     User u = http.newUser("Rest");
     String sid = Chat.group(http, "rest", u);
-    int limited = 0;
-    for (int i = 0; i < 20; i++) {
-      Http.Response r = http.post("/sessions/" + sid + "/messages", u.token(),
-          new JsonObject().put("cid", "rest-" + i).put("msgType", "text").put("content", "r"));
-      if (r.status() == 429) {
-        limited++;
-        assertEquals("rate_limited", r.errorCode());
-        assertEquals("1", r.headers().get("Retry-After"));
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Http.Response>> answers = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        String cid = "rest-" + i;
+        answers.add(pool.submit(() -> http.post("/sessions/" + sid + "/messages", u.token(),
+            new JsonObject().put("cid", cid).put("msgType", "text").put("content", "r"))));
       }
+      int limited = 0;
+      for (Future<Http.Response> answer : answers) {
+        Http.Response r = answer.get();
+        if (r.status() == 429) {
+          limited++;
+          assertEquals("rate_limited", r.errorCode());
+          assertEquals("1", r.headers().get("Retry-After"));
+        } else {
+          assertEquals(200, r.status(), r.text());
+        }
+      }
+      assertTrue(limited >= 1, "60 sends from 8 threads exceed a burst of 12 at 2/s");
+    } finally {
+      pool.shutdownNow();
     }
-    assertTrue(limited >= 1, "20 quick sends exceed a burst of 15");
   }
 }
