@@ -45,4 +45,15 @@ public final class Field {
   public static final String MESSAGE = "message";
   public static final String STATE = "state";
   public static final String ONLINE = "online";
+
+  // files
+  public static final String MIME = "mime";
+  public static final String SIZE = "size";
+  public static final String SHA256 = "sha256";
+  public static final String THUMB_ID = "thumbId";
+  public static final String DURATION_MS = "durationMs";
+  public static final String UPLOAD_ID = "uploadId";
+  public static final String DATA = "data";
+  public static final String N = "n";
+  public static final String CHUNK_SIZE = "chunkSize";
 }
