@@ -1,0 +1,184 @@
+package palaver.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerFileUpload;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import palaver.common.Address;
+import palaver.common.Bus;
+import palaver.common.ErrorCode;
+import palaver.common.Field;
+
+/**
+ * One {@code POST /files}: relays the multipart field {@code file} to
+ * message-service while it is read, in chunks of {@value #CHUNK} bytes, one
+ * request at a time; the body is paused while a chunk is in flight, so the
+ * gateway holds about one chunk per upload however large the file. The size
+ * limit is checked on the declared length before reading and on the bytes as
+ * they come; over it, the upload is aborted (message-service removes what it
+ * stored), 413 answered and the connection closed.
+ */
+final class UploadRelay {
+  /** The store's chunk size (GridFS default), so each relayed chunk is stored as one. */
+  static final int CHUNK = 255 * 1024;
+  /** Room for multipart boundaries and part headers above the file itself. */
+  private static final long MULTIPART_OVERHEAD = 64 * 1024;
+
+  private final Vertx vertx;
+  private final RoutingContext ctx;
+  private final long maxSize;
+  private HttpServerFileUpload file;
+  private Future<Void> tail = Future.succeededFuture();
+  private Buffer pending = Buffer.buffer();
+  private long received;
+  private String uploadId;
+  private String address;
+  private boolean failed;
+
+  UploadRelay(Vertx vertx, RoutingContext ctx, long maxSize) {
+    this.vertx = vertx;
+    this.ctx = ctx;
+    this.maxSize = maxSize;
+  }
+
+  /** Called with the request paused (it was paused before authentication). */
+  void start() {
+    HttpServerRequest request = ctx.request();
+    String type = request.getHeader("Content-Type");
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+      refuse(ErrorCode.INVALID.exception("expected multipart/form-data with a file field"));
+      return;
+    }
+    String length = request.getHeader("Content-Length");
+    if (length != null && declaredTooLarge(length)) {
+      refuse(ErrorCode.TOO_LARGE.exception("file larger than " + maxSize + " bytes"));
+      return;
+    }
+    request.setExpectMultipart(true);
+    request.uploadHandler(this::upload);
+    request.exceptionHandler(t -> fail(ErrorCode.INVALID.exception("broken multipart body")));
+    request.endHandler(v -> requestEnded());
+    request.resume();
+  }
+
+  private boolean declaredTooLarge(String length) {
+    try {
+      return Long.parseLong(length.trim()) > maxSize + MULTIPART_OVERHEAD;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private void upload(HttpServerFileUpload part) {
+    if (!"file".equals(part.name()) || file != null) {
+      part.handler(ignored -> { });
+      return;
+    }
+    file = part;
+    part.handler(this::data);
+    part.endHandler(v -> fileEnded());
+    part.exceptionHandler(t -> fail(ErrorCode.INVALID.exception("broken multipart body")));
+    String name = part.filename() == null ? "" : part.filename();
+    JsonObject begin = new JsonObject().put(Field.UID, Rest.uid(ctx)).put(Field.NAME, name);
+    enqueue(() -> Bus.request(vertx, Address.FILE_BEGIN, begin).map(r -> {
+      uploadId = r.getString(Field.UPLOAD_ID);
+      address = r.getString("address");
+      return null;
+    }));
+  }
+
+  private void data(Buffer buffer) {
+    if (failed) {
+      return;
+    }
+    received += buffer.length();
+    if (received > maxSize) {
+      fail(ErrorCode.TOO_LARGE.exception("file larger than " + maxSize + " bytes"));
+      return;
+    }
+    pending.appendBuffer(buffer);
+    while (pending.length() >= CHUNK) {
+      Buffer chunk = pending.getBuffer(0, CHUNK);
+      pending = pending.getBuffer(CHUNK, pending.length());
+      enqueue(() -> step("append", chunk));
+    }
+  }
+
+  private void fileEnded() {
+    if (failed) {
+      return;
+    }
+    if (pending.length() > 0) {
+      Buffer last = pending;
+      pending = Buffer.buffer();
+      enqueue(() -> step("append", last));
+    }
+    tail.compose(v -> Bus.request(vertx, address, request("finish")))
+        .onSuccess(meta -> Rest.respond(ctx, Future.succeededFuture(meta), 201))
+        .onFailure(this::fail);
+  }
+
+  private void requestEnded() {
+    if (file == null && !failed) {
+      failed = true;
+      Rest.error(ctx, ErrorCode.INVALID, "the multipart field file is required");
+    }
+  }
+
+  /** Runs {@code next} after what is in flight; the body stays paused until the relay has caught up. */
+  private void enqueue(java.util.function.Supplier<Future<Void>> next) {
+    Future<Void> mine = tail.compose(v -> failed ? Future.failedFuture("aborted") : next.get());
+    tail = mine;
+    file.pause();
+    mine.onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ar.cause());
+      } else if (tail == mine && !failed) {
+        file.resume();
+      }
+    });
+  }
+
+  private Future<Void> step(String op, Buffer chunk) {
+    return Bus.request(vertx, address, request(op).put(Field.DATA, chunk.getBytes())).mapEmpty();
+  }
+
+  private JsonObject request(String op) {
+    return new JsonObject().put(Field.UPLOAD_ID, uploadId).put("op", op);
+  }
+
+  /** Aborts the stored part (message-service already has when it refused a chunk) and answers the error. */
+  private void fail(Throwable cause) {
+    if (failed) {
+      return;
+    }
+    failed = true;
+    if (uploadId != null) {
+      Bus.request(vertx, address, request("abort")).onFailure(ignored -> { });
+    }
+    refuse(cause);
+  }
+
+  /** Answers an error; when the body is still coming, closes the connection rather than read the rest. */
+  private void refuse(Throwable cause) {
+    failed = true;
+    if (ctx.response().ended()) {
+      return;
+    }
+    ErrorCode code = ErrorCode.of(cause);
+    boolean bodyUnread = !ctx.request().isEnded();
+    if (bodyUnread) {
+      ctx.response().putHeader("Connection", "close");
+    }
+    ctx.response().endHandler(v -> {
+      if (bodyUnread) {
+        ctx.request().connection().close();
+      }
+    });
+    Rest.error(ctx, code, ErrorCode.publicMessage(cause));
+  }
+}
