@@ -27,6 +27,8 @@ final class UploadRelay {
   static final int CHUNK = 255 * 1024;
   /** Room for multipart boundaries and part headers above the file itself. */
   private static final long MULTIPART_OVERHEAD = 64 * 1024;
+  /** How long a paused part may take to deliver what it buffered after the request ended. */
+  private static final long TRUNCATION_GRACE_MS = 200;
 
   private final Vertx vertx;
   private final RoutingContext ctx;
@@ -38,6 +40,8 @@ final class UploadRelay {
   private String uploadId;
   private String address;
   private boolean failed;
+  private boolean fileEnded;
+  private boolean requestEnded;
 
   UploadRelay(Vertx vertx, RoutingContext ctx, long maxSize) {
     this.vertx = vertx;
@@ -109,6 +113,7 @@ final class UploadRelay {
   }
 
   private void fileEnded() {
+    fileEnded = true;
     if (failed) {
       return;
     }
@@ -123,10 +128,32 @@ final class UploadRelay {
   }
 
   private void requestEnded() {
+    requestEnded = true;
     if (file == null && !failed) {
       failed = true;
       Rest.error(ctx, ErrorCode.INVALID, "the multipart field file is required");
+    } else {
+      checkTruncated();
     }
+  }
+
+  /**
+   * A body that ends inside the file part (no closing boundary) never ends
+   * the part. Once the relay has caught up and no more data comes after the
+   * request's end, the part is known to be cut short.
+   */
+  private void checkTruncated() {
+    if (!requestEnded || fileEnded || failed || !tail.isComplete()) {
+      return;
+    }
+    long seen = received;
+    vertx.setTimer(TRUNCATION_GRACE_MS, id -> {
+      if (!fileEnded && !failed && tail.isComplete() && received == seen) {
+        fail(ErrorCode.INVALID.exception("broken multipart body: the file part does not end"));
+      } else {
+        checkTruncated();
+      }
+    });
   }
 
   /** Runs {@code next} after what is in flight; the body stays paused until the relay has caught up. */
@@ -139,6 +166,7 @@ final class UploadRelay {
         fail(ar.cause());
       } else if (tail == mine && !failed) {
         file.resume();
+        checkTruncated();
       }
     });
   }
@@ -151,16 +179,19 @@ final class UploadRelay {
     return new JsonObject().put(Field.UPLOAD_ID, uploadId).put("op", op);
   }
 
-  /** Aborts the stored part (message-service already has when it refused a chunk) and answers the error. */
+  /**
+   * Stops relaying, has message-service remove what it stored (after the step
+   * in flight, which would otherwise race the removal), then answers the
+   * error: once the client sees it, nothing of the upload is left.
+   */
   private void fail(Throwable cause) {
     if (failed) {
       return;
     }
     failed = true;
-    if (uploadId != null) {
-      Bus.request(vertx, address, request("abort")).onFailure(ignored -> { });
-    }
-    refuse(cause);
+    tail.transform(ignored -> uploadId == null ? Future.succeededFuture()
+            : Bus.request(vertx, address, request("abort")).transform(ar -> Future.succeededFuture()))
+        .onComplete(ar -> refuse(cause));
   }
 
   /** Answers an error; when the body is still coming, closes the connection rather than read the rest. */
