@@ -27,6 +27,10 @@ final class UploadRelay {
   static final int CHUNK = 255 * 1024;
   /** Room for multipart boundaries and part headers above the file itself. */
   private static final long MULTIPART_OVERHEAD = 64 * 1024;
+  /** {@code ?purpose=avatar|icon}: a picture every signed-in user may see. */
+  private static final String PURPOSE = "purpose";
+  /** Finishing decodes images for the thumbnail: allow it more than a plain request. */
+  private static final long FINISH_TIMEOUT_MS = 60_000;
   /** How long a paused part may take to deliver what it buffered after the request ended. */
   private static final long TRUNCATION_GRACE_MS = 200;
 
@@ -88,6 +92,10 @@ final class UploadRelay {
     part.exceptionHandler(t -> fail(ErrorCode.INVALID.exception("broken multipart body")));
     String name = part.filename() == null ? "" : part.filename();
     JsonObject begin = new JsonObject().put(Field.UID, Rest.uid(ctx)).put(Field.NAME, name);
+    String purpose = ctx.queryParams().get(PURPOSE);
+    if (purpose != null) {
+      begin.put(PURPOSE, purpose);
+    }
     enqueue(() -> Bus.request(vertx, Address.FILE_BEGIN, begin).map(r -> {
       uploadId = r.getString(Field.UPLOAD_ID);
       address = r.getString("address");
@@ -122,7 +130,7 @@ final class UploadRelay {
       pending = Buffer.buffer();
       enqueue(() -> step("append", last));
     }
-    tail.compose(v -> Bus.request(vertx, address, request("finish")))
+    tail.compose(v -> Bus.request(vertx, address, request("finish"), FINISH_TIMEOUT_MS))
         .onSuccess(meta -> Rest.respond(ctx, Future.succeededFuture(meta), 201))
         .onFailure(this::fail);
   }

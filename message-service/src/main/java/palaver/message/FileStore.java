@@ -35,6 +35,8 @@ final class FileStore {
   static final String KIND = "kind";
   static final String ORIGINAL = "original";
   static final String THUMB = "thumb";
+  /** Metadata flag of avatars and icons: readable by every signed-in user. */
+  static final String SHARED = "shared";
 
   private final MongoClient mongo;
 
@@ -101,6 +103,12 @@ final class FileStore {
     return mongo.insert(FILES, new JsonObject().put("_id", fileId).put("length", length).put(Field.CHUNK_SIZE, CHUNK_SIZE)
         .put("uploadDate", new JsonObject().put("$date", Instant.now().toString())).put("filename", name)
         .put(META, metadata)).mapEmpty();
+  }
+
+  /** Makes a stored file readable by every signed-in user (it became an avatar or icon). */
+  Future<Void> share(String fileId) {
+    return mongo.updateCollection(FILES, new JsonObject().put("_id", fileId),
+        new JsonObject().put("$set", new JsonObject().put(META + "." + SHARED, true))).mapEmpty();
   }
 
   Future<JsonObject> file(String fileId) {

@@ -32,6 +32,7 @@ public class FileVerticle extends VerticleBase {
   static final long IDLE_MS = 60_000;
   /** No upload may take longer; also how old a crashed instance's upload marker must be to sweep it. */
   static final long MAX_UPLOAD_MS = 30 * 60_000;
+  static final String PURPOSE = "purpose";
   private static final long IDLE_CHECK_MS = 10_000;
   private static final long SWEEP_EVERY_MS = 10 * 60_000;
 
@@ -60,11 +61,16 @@ public class FileVerticle extends VerticleBase {
             Bus.serve(vertx, Address.FILE_READ, this::read))));
   }
 
-  /** {@code {uid, name}} → {@code {uploadId, address}}; the name is only ever a display name. */
+  /**
+   * {@code {uid, name, purpose?}} → {@code {uploadId, address}}; the name is
+   * only ever a display name. Purpose {@code avatar} or {@code icon} makes the
+   * file readable by every signed-in user, as profiles and groups are.
+   */
   private Future<JsonObject> begin(JsonObject body) {
     String uid = Check.string(body, Field.UID, 1, 64);
     String name = displayName(Check.string(body, Field.NAME, 0, 1024));
-    Upload upload = new Upload(Ids.random(), uid, name);
+    String purpose = Check.oneOf(body, PURPOSE, "message", "message", "avatar", "icon");
+    Upload upload = new Upload(Ids.random(), uid, name, !purpose.equals("message"));
     return store.markUploading(upload.fileId, uid).map(v -> {
       uploads.put(upload.fileId, upload);
       return new JsonObject().put(Field.UPLOAD_ID, upload.fileId).put("address", uploadAddress);
@@ -115,10 +121,11 @@ public class FileVerticle extends VerticleBase {
     String mime = ContentSniffer.sniff(upload.head, upload.headLength, upload.size > upload.headLength);
     return store.duplicate(upload.owner, sha256).compose(existing -> {
       if (existing != null) {
-        return abort(upload).map(v -> FileStore.meta(existing));
+        Future<Void> share = upload.shared ? store.share(existing.getString("_id")) : Future.succeededFuture();
+        return abort(upload).compose(v -> share).map(v -> FileStore.meta(existing));
       }
       JsonObject metadata = new JsonObject().put(FileStore.OWNER, upload.owner).put(Field.MIME, mime)
-          .put(Field.SHA256, sha256).put(FileStore.KIND, FileStore.ORIGINAL);
+          .put(Field.SHA256, sha256).put(FileStore.KIND, FileStore.ORIGINAL).put(FileStore.SHARED, upload.shared);
       OptionalLong duration = AudioDuration.of(mime, upload.head, upload.headLength, upload.tail, upload.size);
       duration.ifPresent(ms -> metadata.put(Field.DURATION_MS, ms));
       return thumbnail(upload, mime)
@@ -222,7 +229,8 @@ public class FileVerticle extends VerticleBase {
   }
 
   private Future<Void> mayRead(String uid, JsonObject doc) {
-    if (uid.equals(doc.getJsonObject(FileStore.META).getString(FileStore.OWNER))) {
+    JsonObject metadata = doc.getJsonObject(FileStore.META);
+    if (uid.equals(metadata.getString(FileStore.OWNER)) || metadata.getBoolean(FileStore.SHARED, false)) {
       return Future.succeededFuture();
     }
     return Bus.request(vertx, Address.SESSION_MEMBERSHIPS, new JsonObject().put(Field.UID, uid))

@@ -14,6 +14,8 @@ final class Upload {
   final String fileId;
   final String owner;
   final String name;
+  /** Uploaded as an avatar or group icon: readable by every signed-in user. */
+  final boolean shared;
   final long startedAt;
   long lastActive;
   long size;
@@ -25,10 +27,11 @@ final class Upload {
   int headLength;
   byte[] tail = new byte[0];
 
-  Upload(String fileId, String owner, String name) {
+  Upload(String fileId, String owner, String name, boolean shared) {
     this.fileId = fileId;
     this.owner = owner;
     this.name = name;
+    this.shared = shared;
     this.startedAt = System.currentTimeMillis();
     this.lastActive = startedAt;
     try {

@@ -386,6 +386,20 @@ class FilesTest {
     assertEquals(404, http.download("/files/unknown", alice.token(), Map.of()).status());
   }
 
+  @Test
+  @DisplayName("an avatar (?purpose=avatar) may be seen by every signed-in user, but not anonymously")
+  void avatar() throws Exception {
+    Http.User alice = http.newUser("Alice");
+    Http.User eve = http.newUser("Eve");
+    Http.Response up = http.uploadFor("avatar", alice.token(), "me.png", png(64, 64), "image/png");
+    assertEquals(201, up.status(), up.text());
+    String path = "/files/" + up.json().getString("fileId");
+    assertEquals(200, http.download(path, eve.token(), Map.of()).status());
+    assertEquals(200, http.download(path + "/thumb", eve.token(), Map.of()).status());
+    assertEquals(401, http.download(path, null, Map.of()).status());
+    assertEquals(400, http.uploadFor("everything", alice.token(), "x.png", png(8, 8), "image/png").status());
+  }
+
   // ---- ranges and caching
 
   @Test

@@ -89,9 +89,19 @@ public final class Http {
     return uploadForm(token, MultipartForm.create().binaryFileUpload("file", filename, Buffer.buffer(bytes), mediaType));
   }
 
+  /** {@code POST /files?purpose=...} (avatar or icon). */
+  public Response uploadFor(String purpose, String token, String filename, byte[] bytes, String mediaType) {
+    return uploadForm(token, "/api/v1/files?purpose=" + purpose,
+        MultipartForm.create().binaryFileUpload("file", filename, Buffer.buffer(bytes), mediaType));
+  }
+
   /** {@code POST /files} with a multipart form as given (e.g. without a {@code file} field). */
   public Response uploadForm(String token, MultipartForm form) {
-    HttpRequest<Buffer> request = client.post("/api/v1/files");
+    return uploadForm(token, "/api/v1/files", form);
+  }
+
+  private Response uploadForm(String token, String uri, MultipartForm form) {
+    HttpRequest<Buffer> request = client.post(uri);
     if (token != null) {
       request.bearerTokenAuthentication(token);
     }
