@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
+import java.util.function.Supplier;
 import palaver.common.Address;
 import palaver.common.Bus;
 import palaver.common.ErrorCode;
@@ -165,7 +166,7 @@ final class UploadRelay {
   }
 
   /** Runs {@code next} after what is in flight; the body stays paused until the relay has caught up. */
-  private void enqueue(java.util.function.Supplier<Future<Void>> next) {
+  private void enqueue(Supplier<Future<Void>> next) {
     Future<Void> mine = tail.compose(v -> failed ? Future.failedFuture("aborted") : next.get());
     tail = mine;
     file.pause();

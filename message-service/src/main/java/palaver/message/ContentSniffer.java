@@ -20,8 +20,8 @@ final class ContentSniffer {
 
   /** Images a browser may show inline. */
   static final Set<String> IMAGES = Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
-  /** Images javax.imageio decodes, so they get a thumbnail. */
-  static final Set<String> THUMBNAILED = Set.of("image/jpeg", "image/png", "image/gif");
+  /** Images javax.imageio decodes (webp through the TwelveMonkeys plugin), so they get a thumbnail. */
+  static final Set<String> THUMBNAILED = IMAGES;
 
   private ContentSniffer() {
   }
@@ -62,10 +62,6 @@ final class ContentSniffer {
       return "application/zip";
     }
     return plainText(head, length, truncated) ? TEXT : OCTET_STREAM;
-  }
-
-  static boolean inline(String mime) {
-    return IMAGES.contains(mime) || mime.startsWith("audio/");
   }
 
   /** An MPEG audio frame header: 11 sync bits, a valid layer and bitrate index. */

@@ -5,7 +5,11 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,7 +169,7 @@ public class FileVerticle extends VerticleBase {
   private Future<Void> storeSmall(String fileId, byte[] bytes) {
     List<Future<Void>> writes = new ArrayList<>();
     for (int n = 0, at = 0; at < bytes.length; n++, at += FileStore.CHUNK_SIZE) {
-      byte[] part = java.util.Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + FileStore.CHUNK_SIZE));
+      byte[] part = Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + FileStore.CHUNK_SIZE));
       writes.add(store.insertChunk(fileId, n, part));
     }
     return Future.all(writes).mapEmpty();
@@ -293,8 +297,8 @@ public class FileVerticle extends VerticleBase {
 
   private static String sha256(byte[] bytes) {
     try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
