@@ -39,8 +39,18 @@ final class FileApi {
     api.get("/files/:fileId/thumb").handler(fileAuth).handler(ctx -> new FileDownload(vertx, ctx).serve(true));
   }
 
+  /**
+   * Holds the body until the relay reads it. Whatever answers the request
+   * (the relay, or a refusal before it such as a bad token), a connection
+   * whose body was not read to its end is closed rather than reused.
+   */
   private static void pause(RoutingContext ctx) {
     ctx.request().pause();
+    ctx.addEndHandler(ar -> {
+      if (!ctx.request().isEnded()) {
+        ctx.request().connection().close();
+      }
+    });
     ctx.next();
   }
 

@@ -203,22 +203,16 @@ final class UploadRelay {
         .onComplete(ar -> refuse(cause));
   }
 
-  /** Answers an error; when the body is still coming, closes the connection rather than read the rest. */
+  /** Answers an error; when the body is still coming, the connection is closed rather than the rest read. */
   private void refuse(Throwable cause) {
     failed = true;
     if (ctx.response().ended()) {
       return;
     }
-    ErrorCode code = ErrorCode.of(cause);
-    boolean bodyUnread = !ctx.request().isEnded();
-    if (bodyUnread) {
+    if (!ctx.request().isEnded()) {
+      // FileApi closes the connection once this answer is sent.
       ctx.response().putHeader("Connection", "close");
     }
-    ctx.response().endHandler(v -> {
-      if (bodyUnread) {
-        ctx.request().connection().close();
-      }
-    });
-    Rest.error(ctx, code, ErrorCode.publicMessage(cause));
+    Rest.error(ctx, ErrorCode.of(cause), ErrorCode.publicMessage(cause));
   }
 }

@@ -282,6 +282,15 @@ class FilesTest {
   }
 
   @Test
+  @DisplayName("an upload with a bad token is answered 401 without its body being read")
+  void badTokenUpload() {
+    try (RawUpload raw = RawUpload.open(server.node().vertx(), server.httpPort(), "not.a.token", "x.bin", 10,
+        10L * 1024 * 1024)) {
+      assertEquals(401, raw.answer().status());
+    }
+  }
+
+  @Test
   @DisplayName("an upload declaring a length over the limit is refused with 413 before it is read")
   void declaredTooLarge() {
     Http.User alice = http.newUser("Alice");
