@@ -88,12 +88,19 @@ final class FileStore {
         : mongo.removeDocuments(CHUNKS, new JsonObject().put("_id", new JsonObject().put("$in", ids))).mapEmpty();
   }
 
-  /** Sweeps chunks of uploads begun before {@code olderThan} and never finished (a crashed instance's). */
+  /**
+   * Sweeps chunks of uploads begun before {@code olderThan} and never
+   * finished (a crashed instance's). A marker whose file document exists
+   * belongs to an upload that finished just before a crash: only the marker
+   * goes.
+   */
   Future<Void> sweepAbandoned(long olderThan) {
     return mongo.find(UPLOADS, new JsonObject().put(Field.AT, new JsonObject().put("$lt", olderThan)))
         .compose(stale -> Future.all(stale.stream().map(u -> {
           String fileId = u.getString("_id");
-          return mongo.removeDocuments(CHUNKS, new JsonObject().put("files_id", fileId))
+          return file(fileId)
+              .compose(finished -> finished != null ? Future.succeededFuture()
+                  : mongo.removeDocuments(CHUNKS, new JsonObject().put("files_id", fileId)))
               .compose(r -> unmark(fileId));
         }).toList()))
         .mapEmpty();
