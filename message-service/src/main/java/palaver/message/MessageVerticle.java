@@ -63,13 +63,14 @@ public class MessageVerticle extends VerticleBase {
     if (msgType.equals("text") && (content == null || content.isBlank())) {
       throw ErrorCode.INVALID.exception("content is required for text messages");
     }
+    String fileId = Attachments.fileId(body, msgType);
     return Bus.request(vertx, Address.SESSION_CHECK_MEMBER, new JsonObject().put(Field.UID, uid).put(Field.SID, sid))
-        .compose(member -> profiles.of(uid))
-        .compose(profile -> store(new JsonObject()
+        .compose(member -> Attachments.claim(vertx, uid, fileId, msgType))
+        .compose(file -> profiles.of(uid).compose(profile -> store(new JsonObject()
             .put("_id", Ids.random()).put(Field.SID, sid).put(Field.UID, uid).put(Field.CID, cid)
             .put(Field.NICKNAME, profile.getString(Field.NICKNAME)).put(Field.AVATAR, profile.getString(Field.AVATAR))
-            .put(Field.MSG_TYPE, msgType).put(Field.CONTENT, content == null ? "" : content)
-            .put(Field.AT, System.currentTimeMillis())));
+            .put(Field.MSG_TYPE, msgType).put(Field.CONTENT, content == null ? "" : content).put(Field.FILE, file)
+            .put(Field.AT, System.currentTimeMillis()))));
   }
 
   /** A server-made notice (join, leave, rename, ...): never reachable from clients. */
