@@ -3,6 +3,7 @@ package palaver.gateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -39,19 +40,48 @@ final class FileApi {
     api.get("/files/:fileId/thumb").handler(fileAuth).handler(ctx -> new FileDownload(vertx, ctx).serve(true));
   }
 
+  /** How much of a refused upload's body is read and dropped so the refusal reaches the client intact. */
+  private static final long DRAIN_LIMIT = 1024 * 1024;
+
   /**
    * Holds the body until the relay reads it. Whatever answers the request
    * (the relay, or a refusal before it such as a bad token), a connection
-   * whose body was not read to its end is closed rather than reused.
+   * whose body was not read to its end is not reused: the answer says
+   * {@code Connection: close}, and the rest of the body is read and dropped
+   * (up to a limit) before the connection closes, because closing a socket
+   * with unread data resets it and can destroy the answer in flight.
    */
   private static void pause(RoutingContext ctx) {
-    ctx.request().pause();
+    HttpServerRequest request = ctx.request();
+    request.pause();
+    ctx.addHeadersEndHandler(v -> {
+      if (!request.isEnded()) {
+        ctx.response().putHeader("Connection", "close");
+      }
+    });
     ctx.addEndHandler(ar -> {
-      if (!ctx.request().isEnded()) {
-        ctx.request().connection().close();
+      if (!request.isEnded()) {
+        drainThenClose(ctx.vertx(), request);
       }
     });
     ctx.next();
+  }
+
+  private static void drainThenClose(Vertx vertx, HttpServerRequest request) {
+    long[] dropped = {0};
+    long timer = vertx.setTimer(5_000, t -> request.connection().close());
+    request.handler(chunk -> {
+      dropped[0] += chunk.length();
+      if (dropped[0] > DRAIN_LIMIT) {
+        request.connection().close();
+      }
+    });
+    request.endHandler(v -> {
+      vertx.cancelTimer(timer);
+      request.connection().close();
+    });
+    request.exceptionHandler(t -> vertx.cancelTimer(timer));
+    request.resume();
   }
 
   /** Sets the download cookie: the caller's token, for as long as the token lives. */
