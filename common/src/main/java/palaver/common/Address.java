@@ -57,6 +57,18 @@ public final class Address {
   public static final String MESSAGE_SYNC = "palaver.message.sync";
   public static final String MESSAGE_HEADS = "palaver.message.heads";
 
+  // message-service: files (GridFS-layout chunks in the message-service's store)
+  /** {@code {uid, name}} → {@code {uploadId, address}}: later upload steps go to {@code address} (the instance holding the upload). */
+  public static final String FILE_BEGIN = "palaver.message.file.begin";
+  /** Prefix of the per-instance upload address: {@code {uploadId, op: append|finish|abort, data?}}. */
+  public static final String FILE_UPLOAD_PREFIX = "palaver.message.file.upload.";
+  /** {@code {uid, fileId, msgType}} → file meta; 403 unless the caller owns it. */
+  public static final String FILE_CLAIM = "palaver.message.file.claim";
+  /** {@code {uid, fileId, thumb?}} → meta with {@code chunkSize, chunks}; 403 unless owner or member where posted. */
+  public static final String FILE_OPEN = "palaver.message.file.open";
+  /** {@code {fileId, n}} → {@code {data}}: chunk n of an opened file (trusted callers only, after FILE_OPEN). */
+  public static final String FILE_READ = "palaver.message.file.read";
+
   /** Each service answers {@code palaver.health.<service>} after pinging its store. */
   public static final String HEALTH_PREFIX = "palaver.health.";
   public static final String HEALTH_USER = HEALTH_PREFIX + "user";

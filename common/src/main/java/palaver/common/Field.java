@@ -69,4 +69,14 @@ public final class Field {
   public static final String OUTGOING = "outgoing";
   public static final String STATUS = "status";
   public static final String NODE = "node";
+
+  // files
+  public static final String MIME = "mime";
+  public static final String SIZE = "size";
+  public static final String SHA256 = "sha256";
+  public static final String THUMB_ID = "thumbId";
+  public static final String DURATION_MS = "durationMs";
+  public static final String UPLOAD_ID = "uploadId";
+  public static final String N = "n";
+  public static final String CHUNK_SIZE = "chunkSize";
 }

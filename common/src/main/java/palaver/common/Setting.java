@@ -33,6 +33,8 @@ public enum Setting {
       "also serve the embedded store on 127.0.0.1:N to other processes", true),
   ALLOWED_ORIGINS("allowedOrigins", "--allowed-origins", String.class, "",
       "extra WebSocket/browser origins allowed, comma separated (same origin is always allowed)", false),
+  MAX_FILE_SIZE("maxFileSize", "--max-file-size", Integer.class, 25 * 1024 * 1024,
+      "largest file upload in bytes (larger ones are refused with 413)", false),
   JWT_SECRET("jwtSecret", null, String.class, null,
       "JWT signing key, a text of >= 32 bytes (e.g. openssl rand -base64 32); generated and kept in the store when absent", false),
   CONFIG("config", "--config", String.class, null, "JSON configuration file", false);

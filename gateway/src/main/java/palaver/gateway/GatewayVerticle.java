@@ -129,13 +129,16 @@ public class GatewayVerticle extends VerticleBase {
 
   private Router api() {
     Router api = Router.router(vertx);
-    api.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false));
     BearerAuth auth = new BearerAuth(vertx);
+    FileApi files = new FileApi(vertx, config());
+    files.mountUpload(api, auth);
+    api.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false));
     new AccountApi(vertx).mount(api, auth);
     new FriendApi(vertx).mount(api, auth);
     new NotificationApi(vertx).mount(api, auth);
     new SessionApi(vertx).mount(api, auth);
     new MessageApi(vertx, userBuckets).mount(api, auth);
+    files.mount(api, auth);
     api.route().handler(ctx -> Rest.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
     api.route().failureHandler(GatewayVerticle::apiFailure);
     return api;

@@ -10,7 +10,8 @@ public final class MessageServiceMain {
   }
 
   public static void main(String[] args) {
-    Launcher.main("palaver-message-service", "Palaver message-service: messages, sequence, history, sync.",
-        false, args, config -> config, List.of(new PalaverNode.Service("message", MessageVerticle::new)));
+    Launcher.main("palaver-message-service", "Palaver message-service: messages, sequence, history, sync, files.",
+        false, args, config -> config, List.of(new PalaverNode.Service("message", MessageVerticle::new),
+            new PalaverNode.Service("message-files", FileVerticle::new)));
   }
 }

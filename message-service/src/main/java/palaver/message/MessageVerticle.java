@@ -78,11 +78,13 @@ public class MessageVerticle extends VerticleBase {
   private Future<JsonObject> send(JsonObject body) {
     JsonObject draft = validSend(body);
     String uid = draft.getString(Field.UID);
+    String msgType = draft.getString(Field.MSG_TYPE);
+    String fileId = Attachments.fileId(body, msgType);
     return Bus.request(vertx, Address.SESSION_CHECK_MEMBER,
             new JsonObject().put(Field.UID, uid).put(Field.SID, draft.getString(Field.SID)))
-        .compose(member -> profiles.of(uid))
-        .compose(profile -> store(draft.put(Field.NICKNAME, profile.getString(Field.NICKNAME))
-            .put(Field.AVATAR, profile.getString(Field.AVATAR))));
+        .compose(member -> Attachments.claim(vertx, uid, fileId, msgType))
+        .compose(file -> profiles.of(uid).compose(profile -> store(draft.put(Field.FILE, file)
+            .put(Field.NICKNAME, profile.getString(Field.NICKNAME)).put(Field.AVATAR, profile.getString(Field.AVATAR)))));
   }
 
   /** The stored fields of a client's message, or an {@code invalid}/{@code too_large} failure. */
@@ -98,7 +100,6 @@ public class MessageVerticle extends VerticleBase {
       throw ErrorCode.TOO_LARGE.exception("content must have at most " + MAX_CONTENT + " characters");
     }
     String content = Check.optionalString(body, Field.CONTENT, MAX_CONTENT);
-    Check.optionalString(body, Field.FILE_ID, 64);
     if (msgType.equals("text") && (content == null || content.isBlank())) {
       throw ErrorCode.INVALID.exception("content is required for text messages");
     }

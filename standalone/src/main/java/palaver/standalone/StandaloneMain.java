@@ -7,6 +7,7 @@ import palaver.common.Launcher;
 import palaver.common.PalaverNode;
 import palaver.common.Setting;
 import palaver.gateway.GatewayVerticle;
+import palaver.message.FileVerticle;
 import palaver.message.MessageVerticle;
 import palaver.session.SessionVerticle;
 import palaver.user.UserVerticle;
@@ -22,6 +23,7 @@ public final class StandaloneMain {
         new PalaverNode.Service("user-service", UserVerticle::new),
         new PalaverNode.Service("session-service", SessionVerticle::new),
         new PalaverNode.Service("message-service", MessageVerticle::new),
+        new PalaverNode.Service("message-files", FileVerticle::new),
         new PalaverNode.Service("gateway", GatewayVerticle::new));
   }
 

@@ -9,6 +9,8 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.multipart.MultipartForm;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A blocking HTTP client for tests, talking JSON to {@code /api/v1}. */
@@ -25,6 +27,13 @@ public final class Http {
 
   /** A registered user and its token. */
   public record User(String uid, String token, String login, String nickname) {
+  }
+
+  /** A download: status, raw body and headers. */
+  public record Download(int status, Buffer body, MultiMap headers) {
+    public byte[] bytes() {
+      return body == null ? new byte[0] : body.getBytes();
+    }
   }
 
   private final WebClient client;
@@ -65,6 +74,52 @@ public final class Http {
         : request.putHeader("Content-Type", "application/json")
             .sendBuffer(body instanceof JsonObject json ? json.toBuffer() : Buffer.buffer(body.toString()));
     HttpResponse<Buffer> response = Await.result(future);
+    String text = response.bodyAsString();
+    JsonObject json = null;
+    try {
+      json = text == null || text.isEmpty() ? null : new JsonObject(text);
+    } catch (RuntimeException notJson) {
+      // leave json null
+    }
+    return new Response(response.statusCode(), json, text, response.headers());
+  }
+
+  /** {@code POST /files} with {@code bytes} as the multipart field {@code file}, declared as {@code mediaType}. */
+  public Response upload(String token, String filename, byte[] bytes, String mediaType) {
+    return uploadForm(token, MultipartForm.create().binaryFileUpload("file", filename, Buffer.buffer(bytes), mediaType));
+  }
+
+  /** {@code POST /files?purpose=...} (avatar or icon). */
+  public Response uploadFor(String purpose, String token, String filename, byte[] bytes, String mediaType) {
+    return uploadForm(token, "/api/v1/files?purpose=" + purpose,
+        MultipartForm.create().binaryFileUpload("file", filename, Buffer.buffer(bytes), mediaType));
+  }
+
+  /** {@code POST /files} with a multipart form as given (e.g. without a {@code file} field). */
+  public Response uploadForm(String token, MultipartForm form) {
+    return uploadForm(token, "/api/v1/files", form);
+  }
+
+  private Response uploadForm(String token, String uri, MultipartForm form) {
+    HttpRequest<Buffer> request = client.post(uri);
+    if (token != null) {
+      request.bearerTokenAuthentication(token);
+    }
+    return toResponse(Await.result(request.sendMultipartForm(form)));
+  }
+
+  /** A GET whose body is kept as bytes, with extra request headers (Range, If-None-Match, Cookie). */
+  public Download download(String path, String token, Map<String, String> headers) {
+    HttpRequest<Buffer> request = client.get(path.startsWith("/api/") ? path : "/api/v1" + path);
+    if (token != null) {
+      request.bearerTokenAuthentication(token);
+    }
+    headers.forEach(request::putHeader);
+    HttpResponse<Buffer> response = Await.result(request.send());
+    return new Download(response.statusCode(), response.body(), response.headers());
+  }
+
+  private static Response toResponse(HttpResponse<Buffer> response) {
     String text = response.bodyAsString();
     JsonObject json = null;
     try {

@@ -1,0 +1,105 @@
+package palaver.gateway;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import palaver.common.Setting;
+
+/**
+ * {@code /files}: streamed uploads, downloads and thumbnails for owners and
+ * members of sessions the file was posted in, and the download cookie for
+ * browsers. The upload route is mounted before the API's body handler so the
+ * body is relayed as it arrives, never buffered.
+ */
+final class FileApi {
+  static final String COOKIE_PATH = "/api/v1/files";
+
+  private final Vertx vertx;
+  private final long maxSize;
+
+  FileApi(Vertx vertx, JsonObject config) {
+    this.vertx = vertx;
+    this.maxSize = config.getInteger(Setting.MAX_FILE_SIZE.key(), (Integer) Setting.MAX_FILE_SIZE.defaultValue());
+  }
+
+  /** Before the body handler: the request is paused until the relay reads it. */
+  void mountUpload(Router api, BearerAuth auth) {
+    api.post("/files").handler(FileApi::pause).handler(auth).handler(ctx -> new UploadRelay(vertx, ctx, maxSize).start());
+  }
+
+  void mount(Router api, BearerAuth auth) {
+    FileAuth fileAuth = new FileAuth(vertx);
+    api.post("/files/cookie").handler(auth).handler(this::cookie);
+    api.get("/files/:fileId").handler(fileAuth).handler(ctx -> new FileDownload(vertx, ctx).serve(false));
+    api.get("/files/:fileId/thumb").handler(fileAuth).handler(ctx -> new FileDownload(vertx, ctx).serve(true));
+  }
+
+  /** How much of a refused upload's body is read and dropped so the refusal reaches the client intact. */
+  private static final long DRAIN_LIMIT = 1024 * 1024;
+
+  /**
+   * Holds the body until the relay reads it. Whatever answers the request
+   * (the relay, or a refusal before it such as a bad token), a connection
+   * whose body was not read to its end is not reused: the answer says
+   * {@code Connection: close}, and the rest of the body is read and dropped
+   * (up to a limit) before the connection closes, because closing a socket
+   * with unread data resets it and can destroy the answer in flight.
+   */
+  private static void pause(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    request.pause();
+    ctx.addHeadersEndHandler(v -> {
+      if (!request.isEnded()) {
+        ctx.response().putHeader("Connection", "close");
+      }
+    });
+    ctx.addEndHandler(ar -> {
+      if (!request.isEnded()) {
+        drainThenClose(ctx.vertx(), request);
+      }
+    });
+    ctx.next();
+  }
+
+  private static void drainThenClose(Vertx vertx, HttpServerRequest request) {
+    long[] dropped = {0};
+    long timer = vertx.setTimer(5_000, t -> request.connection().close());
+    request.handler(chunk -> {
+      dropped[0] += chunk.length();
+      if (dropped[0] > DRAIN_LIMIT) {
+        request.connection().close();
+      }
+    });
+    request.endHandler(v -> {
+      vertx.cancelTimer(timer);
+      request.connection().close();
+    });
+    request.exceptionHandler(t -> vertx.cancelTimer(timer));
+    request.resume();
+  }
+
+  /** Sets the download cookie: the caller's token, for as long as the token lives. */
+  private void cookie(RoutingContext ctx) {
+    String token = ctx.request().getHeader("Authorization").substring(7).trim();
+    Cookie cookie = Cookie.cookie(FileAuth.COOKIE, token)
+        .setHttpOnly(true)
+        .setSameSite(CookieSameSite.STRICT)
+        .setPath(COOKIE_PATH)
+        .setMaxAge(remainingSeconds(token))
+        .setSecure(ctx.request().isSSL() || "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto")));
+    ctx.response().addCookie(cookie).setStatusCode(204).end();
+  }
+
+  /** The token's {@code exp} minus now (the token was verified just before, so its payload is sound). */
+  private static long remainingSeconds(String token) {
+    String[] parts = token.split("\\.");
+    JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+    return Math.max(0, claims.getLong("exp", 0L) - System.currentTimeMillis() / 1000);
+  }
+}

@@ -1,0 +1,160 @@
+package palaver.message;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.IndexOptions;
+import io.vertx.ext.mongo.MongoClient;
+import java.time.Instant;
+import palaver.common.ErrorCode;
+import palaver.common.Field;
+
+/**
+ * The {@code files} bucket in GridFS layout: {@code files.files} holds one
+ * document per file ({@code _id, length, chunkSize, uploadDate, filename,
+ * metadata}), {@code files.chunks} its bytes in chunks of {@value #CHUNK_SIZE}
+ * bytes ({@code files_id, n, data}), so standard GridFS tools read it. Chunks
+ * are written and read one by one by this class rather than through a driver
+ * stream, because uploads and downloads arrive chunk by chunk over the event
+ * bus; a chunk's {@code _id} is {@code <fileId>/<n>}, so every read is a
+ * primary-key lookup (the embedded store ignores secondary indexes). A file
+ * document is written only after all its chunks, so a file is never seen half
+ * written; {@code files.uploads} marks uploads in progress so chunks left by a
+ * crash are swept.
+ */
+final class FileStore {
+  static final String FILES = "files.files";
+  static final String CHUNKS = "files.chunks";
+  static final String UPLOADS = "files.uploads";
+  /** GridFS's default chunk size (255 KiB); every chunk but a file's last is exactly this long. */
+  static final int CHUNK_SIZE = 255 * 1024;
+
+  static final String META = "metadata";
+  static final String OWNER = "owner";
+  static final String KIND = "kind";
+  static final String ORIGINAL = "original";
+  static final String THUMB = "thumb";
+  /** Metadata flag of avatars and icons: readable by every signed-in user. */
+  static final String SHARED = "shared";
+
+  private final MongoClient mongo;
+
+  FileStore(MongoClient mongo) {
+    this.mongo = mongo;
+  }
+
+  Future<Void> createIndexes() {
+    return Future.all(
+            mongo.createIndexWithOptions(CHUNKS, new JsonObject().put("files_id", 1).put(Field.N, 1),
+                new IndexOptions().unique(true).name("files_id_n")),
+            mongo.createIndexWithOptions(FILES, new JsonObject().put(META + "." + OWNER, 1).put(META + "." + Field.SHA256, 1),
+                new IndexOptions().name("owner_sha256")),
+            mongo.createIndexWithOptions(MessageVerticle.MESSAGES, new JsonObject().put(Field.FILE + "." + Field.FILE_ID, 1),
+                new IndexOptions().name("file_id")))
+        .mapEmpty();
+  }
+
+  Future<Void> markUploading(String fileId, String owner) {
+    return mongo.insert(UPLOADS, new JsonObject().put("_id", fileId).put(OWNER, owner)
+        .put(Field.AT, System.currentTimeMillis())).mapEmpty();
+  }
+
+  Future<Void> unmark(String fileId) {
+    return mongo.removeDocument(UPLOADS, new JsonObject().put("_id", fileId)).mapEmpty();
+  }
+
+  Future<Void> insertChunk(String fileId, int n, byte[] data) {
+    return mongo.insert(CHUNKS, new JsonObject().put("_id", chunkId(fileId, n)).put("files_id", fileId).put(Field.N, n)
+        .put(Field.DATA, new JsonObject().put("$binary", data))).mapEmpty();
+  }
+
+  Future<byte[]> chunk(String fileId, int n) {
+    return mongo.findOne(CHUNKS, new JsonObject().put("_id", chunkId(fileId, n)), null).map(doc -> {
+      if (doc == null) {
+        throw ErrorCode.NOT_FOUND.exception("no such chunk");
+      }
+      return doc.getJsonObject(Field.DATA).getBinary("$binary");
+    });
+  }
+
+  /** Removes the chunks 0..count-1 of a file by primary key. */
+  Future<Void> deleteChunks(String fileId, int count) {
+    JsonArray ids = new JsonArray();
+    for (int n = 0; n < count; n++) {
+      ids.add(chunkId(fileId, n));
+    }
+    return count == 0 ? Future.succeededFuture()
+        : mongo.removeDocuments(CHUNKS, new JsonObject().put("_id", new JsonObject().put("$in", ids))).mapEmpty();
+  }
+
+  /**
+   * Sweeps chunks of uploads begun before {@code olderThan} and never
+   * finished (a crashed instance's). A marker whose file document exists
+   * belongs to an upload that finished just before a crash: only the marker
+   * goes.
+   */
+  Future<Void> sweepAbandoned(long olderThan) {
+    return mongo.find(UPLOADS, new JsonObject().put(Field.AT, new JsonObject().put("$lt", olderThan)))
+        .compose(stale -> Future.all(stale.stream().map(u -> {
+          String fileId = u.getString("_id");
+          return file(fileId)
+              .compose(finished -> finished != null ? Future.succeededFuture()
+                  : mongo.removeDocuments(CHUNKS, new JsonObject().put("files_id", fileId)))
+              .compose(r -> unmark(fileId));
+        }).toList()))
+        .mapEmpty();
+  }
+
+  Future<Void> insertFile(String fileId, long length, String name, JsonObject metadata) {
+    return mongo.insert(FILES, new JsonObject().put("_id", fileId).put("length", length).put(Field.CHUNK_SIZE, CHUNK_SIZE)
+        .put("uploadDate", new JsonObject().put("$date", Instant.now().toString())).put("filename", name)
+        .put(META, metadata)).mapEmpty();
+  }
+
+  /** Makes a stored file readable by every signed-in user (it became an avatar or icon). */
+  Future<Void> share(String fileId) {
+    return mongo.updateCollection(FILES, new JsonObject().put("_id", fileId),
+        new JsonObject().put("$set", new JsonObject().put(META + "." + SHARED, true))).mapEmpty();
+  }
+
+  Future<JsonObject> file(String fileId) {
+    return mongo.findOne(FILES, new JsonObject().put("_id", fileId), null);
+  }
+
+  /** The same bytes uploaded before by the same owner, or null. */
+  Future<JsonObject> duplicate(String owner, String sha256) {
+    JsonObject query = new JsonObject().put(META + "." + OWNER, owner).put(META + "." + Field.SHA256, sha256)
+        .put(META + "." + KIND, ORIGINAL);
+    return mongo.findWithOptions(FILES, query, new FindOptions().setLimit(1))
+        .map(found -> found.isEmpty() ? null : found.get(0));
+  }
+
+  /** Whether a message carrying the file was posted in one of {@code sids}. */
+  Future<Boolean> postedIn(String fileId, JsonArray sids) {
+    JsonObject query = new JsonObject().put(Field.FILE + "." + Field.FILE_ID, fileId)
+        .put(Field.SID, new JsonObject().put("$in", sids));
+    return mongo.findWithOptions(MessageVerticle.MESSAGES, query,
+            new FindOptions().setLimit(1).setFields(new JsonObject().put("_id", 1)))
+        .map(found -> !found.isEmpty());
+  }
+
+  /** The client-facing description of a stored file. */
+  static JsonObject meta(JsonObject doc) {
+    JsonObject m = doc.getJsonObject(META);
+    JsonObject meta = new JsonObject().put(Field.FILE_ID, doc.getString("_id")).put(Field.NAME, doc.getString("filename"))
+        .put(Field.MIME, m.getString(Field.MIME)).put(Field.SIZE, doc.getLong("length"))
+        .put(Field.SHA256, m.getString(Field.SHA256));
+    if (m.getString(Field.THUMB_ID) != null) {
+      meta.put(Field.THUMB_ID, m.getString(Field.THUMB_ID));
+    }
+    if (m.getLong(Field.DURATION_MS) != null) {
+      meta.put(Field.DURATION_MS, m.getLong(Field.DURATION_MS));
+    }
+    return meta;
+  }
+
+  private static String chunkId(String fileId, int n) {
+    return fileId + "/" + n;
+  }
+}
