@@ -52,7 +52,6 @@ public class MessageVerticle extends VerticleBase {
     tails = new Tails();
     commits = new GroupCommit(vertx, mongo, tails);
     profiles = new Profiles(vertx);
-    countInstance(1);
     return Store.ping(mongo, config())
         .compose(v -> Future.all(
             mongo.createIndexWithOptions(MESSAGES, new JsonObject().put(Field.SID, 1).put(Field.SEQ, 1),
@@ -65,7 +64,8 @@ public class MessageVerticle extends VerticleBase {
             Bus.serve(vertx, Address.MESSAGE_SYSTEM, this::system),
             Bus.serve(vertx, Address.MESSAGE_HISTORY, this::history),
             Bus.serve(vertx, Address.MESSAGE_SYNC, this::sync),
-            Bus.serve(vertx, Address.MESSAGE_HEADS, this::heads))));
+            Bus.serve(vertx, Address.MESSAGE_HEADS, this::heads))))
+        .onSuccess(v -> countInstance(1));
   }
 
   @Override
