@@ -1,0 +1,401 @@
+// Dialogs: profile and password, public directory, new group, new private
+// chat, invite, friends and notifications. Each degrades to a readable note
+// when the server lacks the endpoint.
+import { $, h, fill, toast, avatar, paintAvatar } from './dom.js';
+import { api, optional, upload, ApiError } from './api.js';
+import { state, rememberUser, user, cachedUser } from './state.js';
+import { hooks } from './hooks.js';
+import { openChat, closeChat } from './chat.js';
+import * as fmt from './format.js';
+
+let onLogout = () => {};
+export function setLogout(fn) { onLogout = fn; }
+
+function open(title, ...content) {
+  $('dialog-title').textContent = title;
+  fill($('dialog-body'), ...content);
+  const dialog = $('dialog');
+  if (!dialog.open) dialog.showModal();
+  const first = $('dialog-body').querySelector('input, select, textarea, button');
+  if (first) first.focus();
+}
+
+export function closeDialog() {
+  const dialog = $('dialog');
+  if (dialog.open) dialog.close();
+}
+
+const unavailable = (what) => h('p', { class: 'note', role: 'note' }, `${what} is not available on this server yet.`);
+const errorLine = () => h('p', { class: 'error', role: 'alert' });
+
+/** Runs an action from a form, showing its error in `line` instead of breaking. */
+async function attempt(line, fn) {
+  line.textContent = '';
+  try {
+    return await fn();
+  } catch (e) {
+    line.textContent = e instanceof ApiError && e.missingEndpoint && e.message === 'no such endpoint'
+      ? 'This server does not support that yet.' : e.message;
+    return undefined;
+  }
+}
+
+// ---- profile -------------------------------------------------------------------
+
+export function profile() {
+  const me = state.me;
+  const line = errorLine();
+  const pic = avatar(me.nickname, me.avatar, 'large');
+  const nickname = h('input', { name: 'nickname', value: me.nickname, required: true, maxlength: 64 });
+  const gender = h('select', { name: 'gender' },
+    [['', 'Not given'], ['female', 'Female'], ['male', 'Male'], ['other', 'Other']].map(([v, label]) =>
+      h('option', { value: v, selected: (me.gender || '') === v }, label)));
+  const avatarInput = h('input', { type: 'file', accept: 'image/*', class: 'file-input' });
+  const progress = h('progress', { max: 1, value: 0, hidden: true, 'aria-label': 'Avatar upload' });
+  let avatarId = me.avatar || null;
+  avatarInput.addEventListener('change', async () => {
+    const file = avatarInput.files[0];
+    if (!file) return;
+    progress.hidden = false;
+    await attempt(line, async () => {
+      const stored = await upload(file, (p) => { progress.value = p; });
+      avatarId = stored.fileId;
+      paintAvatar(pic, nickname.value, avatarId);
+    });
+    progress.hidden = true;
+  });
+  const save = h('form', { class: 'form', onsubmit: async (e) => {
+    e.preventDefault();
+    const body = { nickname: nickname.value.trim(), gender: gender.value || null };
+    if (avatarId && avatarId !== me.avatar) body.avatar = avatarId;
+    if (!body.gender) delete body.gender;
+    const updated = await attempt(line, () => api('PATCH', '/users/me', body));
+    if (updated) {
+      Object.assign(state.me, updated.uid ? updated : body);
+      rememberUser(state.me);
+      hooks.profileChanged();
+      toast('Profile saved.');
+    }
+  } },
+  h('div', { class: 'profile-head' }, pic,
+    h('label', { class: 'button' }, 'Change picture', avatarInput), progress),
+  h('p', { class: 'muted' }, me.login),
+  h('label', {}, 'Nickname ', nickname),
+  h('label', {}, 'Gender ', gender),
+  h('button', { type: 'submit', class: 'primary' }, 'Save profile'));
+
+  const oldPassword = h('input', { type: 'password', autocomplete: 'current-password', required: true });
+  const newPassword = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: 8, maxlength: 128 });
+  const password = h('form', { class: 'form', onsubmit: async (e) => {
+    e.preventDefault();
+    const done = await attempt(line, () => api('PUT', '/users/me/password',
+      { oldPassword: oldPassword.value, newPassword: newPassword.value }));
+    if (done) {
+      toast('Password changed. Log in again with the new password.');
+      onLogout(false);
+    }
+  } },
+  h('h3', {}, 'Change password'),
+  h('label', {}, 'Current password ', oldPassword),
+  h('label', {}, 'New password ', newPassword),
+  h('button', { type: 'submit' }, 'Change password'));
+
+  const notify = 'Notification' in window && Notification.permission === 'default'
+    ? h('button', { type: 'button', onclick: () => Notification.requestPermission() }, 'Enable desktop notifications') : null;
+  open('Your profile', save, password, line,
+    h('div', { class: 'row' }, notify, h('button', { type: 'button', class: 'danger', onclick: () => onLogout(true) }, 'Log out')));
+}
+
+// ---- directory -----------------------------------------------------------------
+
+export function directory() {
+  const line = errorLine();
+  const results = h('ul', { class: 'pick-list', 'aria-label': 'Public groups' });
+  const search = h('input', { type: 'search', placeholder: 'Search public groups', 'aria-label': 'Search public groups' });
+  const run = async () => {
+    const found = await attempt(line, () => optional('directory',
+      () => api('GET', `/sessions/public?q=${encodeURIComponent(search.value.trim())}`), null));
+    if (found === undefined) return;
+    if (found === null) {
+      fill(results, h('li', {}, unavailable('The public group directory')));
+      return;
+    }
+    const groups = found.sessions || [];
+    fill(results, groups.length ? groups.map((g) => {
+      const joined = state.sessions.has(g.sid);
+      return h('li', { class: 'pick' }, avatar(g.name, g.icon),
+        h('span', { class: 'pick-text' }, h('strong', {}, g.name),
+          h('small', {}, g.members !== undefined ? `${g.members} members` : 'Public group')),
+        h('button', { type: 'button', class: joined ? '' : 'primary', onclick: () => join(g.sid, line) }, joined ? 'Open' : 'Join'));
+    }) : h('li', { class: 'muted' }, 'No public groups match.'));
+  };
+  let timer = 0;
+  search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 250); });
+  open('Public groups', search, line, results);
+  run();
+}
+
+async function join(sid, line) {
+  if (!state.sessions.has(sid)) {
+    const ok = await attempt(line, () => api('POST', `/sessions/${encodeURIComponent(sid)}/members`));
+    if (ok === undefined) return;
+    await hooks.reloadSessions();
+  }
+  closeDialog();
+  openChat(sid);
+}
+
+// ---- new group -----------------------------------------------------------------
+
+export async function newGroup() {
+  const line = errorLine();
+  const name = h('input', { name: 'name', required: true, maxlength: 64, placeholder: 'Group name' });
+  const visibility = (value, label, checked) => h('label', { class: 'radio' },
+    h('input', { type: 'radio', name: 'visibility', value, checked }), ` ${label}`);
+  const picker = userPicker('Invite people (optional)');
+  const form = h('form', { class: 'form', onsubmit: async (e) => {
+    e.preventDefault();
+    const vis = form.querySelector('input[name=visibility]:checked').value;
+    const created = await attempt(line, () => api('POST', '/sessions', { type: 'group', name: name.value.trim(), visibility: vis }));
+    if (!created) return;
+    for (const uid of picker.selected()) {
+      await attempt(line, () => api('POST', `/sessions/${encodeURIComponent(created.sid)}/members`, { uid }));
+    }
+    await hooks.reloadSessions();
+    if (!line.textContent) closeDialog();
+    openChat(created.sid);
+  } },
+  h('label', {}, 'Name ', name),
+  h('fieldset', {}, h('legend', {}, 'Who can join'),
+    visibility('public', 'Public: anyone can find and join it', true),
+    visibility('private', 'Private: invited people only', false)),
+  picker.element,
+  h('button', { type: 'submit', class: 'primary' }, 'Create group'), line);
+  open('New group', form);
+}
+
+/** Friends as checkboxes plus a user search; selected() lists the chosen uids. */
+function userPicker(legend) {
+  const chosen = new Map();
+  const list = h('ul', { class: 'pick-list' });
+  const paint = (people) => fill(list, people.map((p) => h('li', { class: 'pick' },
+    h('label', { class: 'check' },
+      h('input', { type: 'checkbox', checked: chosen.has(p.uid),
+        onchange: (e) => (e.target.checked ? chosen.set(p.uid, p) : chosen.delete(p.uid)) }),
+      avatar(p.nickname, p.avatar, 'small'), ` ${p.nickname}`))));
+  const search = h('input', { type: 'search', placeholder: 'Search people by name or email', 'aria-label': 'Search people' });
+  const friends = optional('friends', () => api('GET', '/friends'), { friends: [] }).catch(() => ({ friends: [] }));
+  friends.then((f) => { if (!search.value) paint(friendList(f)); });
+  let timer = 0;
+  search.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = search.value.trim();
+      if (!q) { paint([...chosen.values(), ...friendList(await friends).filter((p) => !chosen.has(p.uid))]); return; }
+      const found = await optional('userSearch', () => api('GET', `/users?q=${encodeURIComponent(q)}`), null).catch(() => null);
+      if (found === null) { fill(list, h('li', {}, unavailable('Searching people'))); return; }
+      paint((found.users || []).filter((p) => p.uid !== state.me.uid));
+    }, 250);
+  });
+  return {
+    element: h('fieldset', {}, h('legend', {}, legend), search, list),
+    selected: () => [...chosen.keys()],
+  };
+}
+
+function friendList(f) {
+  return (f.friends || []).map((x) => ({ uid: x.uid, nickname: x.nickname || displayOf(x.uid), avatar: x.avatar }));
+}
+
+function displayOf(uid) {
+  const u = cachedUser(uid);
+  return u ? u.nickname : uid;
+}
+
+// ---- invite to the open group ----------------------------------------------------
+
+export function invite() {
+  const sid = state.current;
+  const s = state.sessions.get(sid);
+  if (!s) return;
+  const line = errorLine();
+  const picker = userPicker('People to add');
+  const form = h('form', { class: 'form', onsubmit: async (e) => {
+    e.preventDefault();
+    let added = 0;
+    for (const uid of picker.selected()) {
+      const ok = await attempt(line, () => api('POST', `/sessions/${encodeURIComponent(sid)}/members`, { uid }));
+      if (ok !== undefined) added++;
+    }
+    if (added) toast(`Added ${added} ${added === 1 ? 'person' : 'people'}.`);
+    if (!line.textContent) closeDialog();
+  } }, picker.element, h('button', { type: 'submit', class: 'primary' }, 'Add to group'), line);
+  open(`Add people to ${s.name || 'the group'}`, form);
+}
+
+export async function leave() {
+  const sid = state.current;
+  const s = state.sessions.get(sid);
+  if (!s || !window.confirm(`Leave “${s.name}”?`)) return;
+  try {
+    await api('DELETE', `/sessions/${encodeURIComponent(sid)}/members/me`);
+    state.sessions.delete(sid);
+    closeChat();
+    hooks.sessionsChanged(false);
+  } catch (e) {
+    toast(e.missingEndpoint && e.message === 'no such endpoint' ? 'Leaving groups is not supported by this server yet.' : e.message, 'error');
+  }
+}
+
+// ---- new private chat ------------------------------------------------------------
+
+export function newChat() {
+  const line = errorLine();
+  const results = h('ul', { class: 'pick-list', 'aria-label': 'People' });
+  const search = h('input', { type: 'search', placeholder: 'Search people by name or email', 'aria-label': 'Search people' });
+  const show = (people) => fill(results, people.length ? people.map((p) => h('li', { class: 'pick' },
+    avatar(p.nickname, p.avatar),
+    h('span', { class: 'pick-text' }, h('strong', {}, p.nickname), h('small', {}, p.login || '')),
+    h('button', { type: 'button', class: 'primary', onclick: () => startPrivate(p.uid, line) }, 'Message')))
+    : h('li', { class: 'muted' }, 'Nobody found.'));
+  let timer = 0;
+  search.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = search.value.trim();
+      if (!q) { fill(results); return; }
+      const found = await attempt(line, () => optional('userSearch', () => api('GET', `/users?q=${encodeURIComponent(q)}`), null));
+      if (found === undefined) return;
+      if (found === null) { fill(results, h('li', {}, unavailable('Searching people'))); return; }
+      const people = (found.users || []).filter((p) => p.uid !== state.me.uid);
+      people.forEach(rememberUser);
+      show(people);
+    }, 250);
+  });
+  open('New private chat', search, line, results);
+}
+
+export async function startPrivate(uid, line) {
+  const created = await attempt(line || errorLine(), () => api('POST', '/sessions', { type: 'private', uid }));
+  if (!created) return;
+  await hooks.reloadSessions();
+  closeDialog();
+  openChat(created.sid);
+}
+
+// ---- friends and notifications ---------------------------------------------------
+
+export async function friends() {
+  const line = errorLine();
+  const friendsList = h('ul', { class: 'pick-list', 'aria-label': 'Friends' });
+  const notesList = h('ul', { class: 'pick-list', 'aria-label': 'Notifications' });
+  const search = h('input', { type: 'search', placeholder: 'Find people to add', 'aria-label': 'Find people to add' });
+  const found = h('ul', { class: 'pick-list', 'aria-label': 'People found' });
+  open('Friends and notifications',
+    h('section', { 'aria-labelledby': 'notes-title' }, h('h3', { id: 'notes-title' }, 'Notifications'), notesList),
+    h('section', { 'aria-labelledby': 'friends-title' }, h('h3', { id: 'friends-title' }, 'Friends'), friendsList),
+    h('section', { 'aria-labelledby': 'add-title' }, h('h3', { id: 'add-title' }, 'Add a friend'), search, found),
+    line);
+  const refresh = async () => {
+    const [f, n] = await Promise.all([
+      optional('friends', () => api('GET', '/friends'), null).catch((e) => { line.textContent = e.message; return undefined; }),
+      optional('notifications', () => api('GET', '/notifications'), null).catch((e) => { line.textContent = e.message; return undefined; }),
+    ]);
+    if (f === null) fill(friendsList, h('li', {}, unavailable('Friends')));
+    else if (f) {
+      const items = f.friends || [];
+      await Promise.all(items.filter((x) => !x.nickname).map((x) => user(x.uid).then((u) => Object.assign(x, u))));
+      items.forEach((x) => { if (x.state || x.presence) state.presence.set(x.uid, x.state || x.presence); });
+      fill(friendsList, items.length ? items.map((x) => friendItem(x, line, refresh)) : h('li', { class: 'muted' }, 'No friends yet.'));
+    }
+    if (n === null) fill(notesList, h('li', {}, unavailable('Notifications')));
+    else if (n) {
+      const items = n.notifications || [];
+      await Promise.all(items.map((x) => fromOf(x)).filter(Boolean).map((uid) => user(uid)));
+      fill(notesList, items.length ? items.map((x) => noteItem(x, line, refresh)) : h('li', { class: 'muted' }, 'Nothing new.'));
+      state.notificationsUnread = items.filter((x) => !x.read).length;
+      hooks.notificationsChanged();
+    }
+  };
+  let timer = 0;
+  search.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = search.value.trim();
+      if (!q) { fill(found); return; }
+      const r = await attempt(line, () => optional('userSearch', () => api('GET', `/users?q=${encodeURIComponent(q)}`), null));
+      if (r === undefined) return;
+      if (r === null) { fill(found, h('li', {}, unavailable('Searching people'))); return; }
+      fill(found, (r.users || []).filter((p) => p.uid !== state.me.uid).map((p) => h('li', { class: 'pick' },
+        avatar(p.nickname, p.avatar, 'small'), h('span', { class: 'pick-text' }, h('strong', {}, p.nickname)),
+        h('button', { type: 'button', class: 'primary', onclick: async (e) => {
+          const ok = await attempt(line, () => api('POST', '/friends', { uid: p.uid }));
+          if (ok !== undefined) { e.target.disabled = true; e.target.textContent = 'Request sent'; refresh(); }
+        } }, 'Add friend'))));
+    }, 250);
+  });
+  hooks.refreshFriends = refresh;
+  await refresh();
+}
+
+function friendItem(x, line, refresh) {
+  const presence = state.presence.get(x.uid) || x.state || 'offline';
+  return h('li', { class: 'pick', 'data-uid': x.uid },
+    h('span', { class: 'avatar-wrap' }, avatar(x.nickname, x.avatar, 'small'), h('span', { class: `dot ${presence}`, 'aria-label': presence })),
+    h('span', { class: 'pick-text' }, h('strong', {}, x.nickname || x.uid), h('small', {}, x.status === 'pending' ? 'request sent' : presence)),
+    h('button', { type: 'button', onclick: () => startPrivate(x.uid, line) }, 'Message'),
+    h('button', { type: 'button', class: 'danger', onclick: async () => {
+      if (!window.confirm(`Remove ${x.nickname} from your friends?`)) return;
+      const ok = await attempt(line, () => api('DELETE', `/friends/${encodeURIComponent(x.uid)}`));
+      if (ok !== undefined) refresh();
+    } }, 'Remove'));
+}
+
+const fromOf = (n) => n.from || n.fromUid || n.by || (n.data && n.data.uid) || n.uid;
+
+function noteItem(n, line, refresh) {
+  const kind = n.type || n.kind || n.event;
+  const from = fromOf(n);
+  const who = from ? (cachedUser(from) || { nickname: '…' }).nickname : 'Someone';
+  const sid = n.sid || (n.data && n.data.sid);
+  const groupName = n.name || (n.data && n.data.name) || 'a group';
+  const markRead = () => api('POST', `/notifications/${encodeURIComponent(n.id)}/read`).catch(() => {});
+  const actions = [];
+  let text;
+  if (kind === 'joinFriend') {
+    text = `${who} wants to be your friend`;
+    if (!n.read) {
+      actions.push(h('button', { type: 'button', class: 'primary', onclick: async () => {
+        const ok = await attempt(line, () => api('POST', '/friends', { uid: from }));
+        if (ok !== undefined) { await markRead(); refresh(); }
+      } }, 'Accept'));
+      actions.push(h('button', { type: 'button', onclick: async () => {
+        await attempt(line, () => api('DELETE', `/friends/${encodeURIComponent(from)}`));
+        await markRead();
+        refresh();
+      } }, 'Decline'));
+    }
+  } else if (kind === 'removeFriend') {
+    text = `${who} removed you from their friends`;
+  } else if (kind === 'inviteSession') {
+    text = `${who} added you to ${groupName}`;
+    if (sid) actions.push(h('button', { type: 'button', onclick: async () => { await markRead(); closeDialog(); await hooks.reloadSessions(); openChat(sid); } }, 'Open'));
+  } else if (kind === 'acceptFriend' || kind === 'friendAccepted') {
+    text = `${who} accepted your friend request`;
+  } else {
+    text = `${who}: ${kind || 'notification'}`;
+  }
+  if (!n.read && !actions.length) actions.push(h('button', { type: 'button', onclick: async () => { await markRead(); refresh(); } }, 'Mark read'));
+  return h('li', { class: `pick note${n.read ? ' read' : ''}` },
+    avatar(who, from ? (cachedUser(from) || {}).avatar : null, 'small'),
+    h('span', { class: 'pick-text' }, h('strong', {}, text), h('small', {}, n.at || n.createdAt ? fmt.when(n.at || n.createdAt) : '')),
+    actions);
+}
+
+/** Counts unread notifications for the badge (silently nothing on servers without them). */
+export async function countNotifications() {
+  const n = await optional('notifications', () => api('GET', '/notifications'), null).catch(() => null);
+  if (!n) return;
+  state.notificationsUnread = (n.notifications || []).filter((x) => !x.read).length;
+  hooks.notificationsChanged();
+}

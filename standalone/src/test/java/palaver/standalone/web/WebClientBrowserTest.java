@@ -1,0 +1,325 @@
+package palaver.standalone.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import palaver.common.Setting;
+import palaver.standalone.EmbeddedStore;
+import palaver.standalone.Http;
+import palaver.standalone.Ports;
+import palaver.standalone.StandaloneMain;
+import palaver.standalone.TestServer;
+
+/**
+ * The web client in a real (headless) Chromium against a real standalone node:
+ * two people, each in their own browser, register and chat. The server
+ * restart test runs last: it replaces the node by a new one on the same store
+ * and port, which the pages reconnect to.
+ */
+@DisplayName("The web client in Chromium")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebClientBrowserTest {
+  private static Path dataDir;
+  private static int port;
+  private static TestServer server;
+  private static Http http;
+  private static Browser alice;
+  private static Browser bob;
+
+  /** Keeps what both browsers showed when a test fails (target/screenshots/FAILED-*). */
+  @RegisterExtension
+  final TestWatcher evidence = new TestWatcher() {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      String test = context.getRequiredTestMethod().getName();
+      if (alice != null) {
+        alice.saveEvidence("FAILED-" + test + "-alice");
+      }
+      if (bob != null) {
+        bob.saveEvidence("FAILED-" + test + "-bob");
+      }
+    }
+  };
+
+  @BeforeAll
+  static void start() throws IOException {
+    Browser.assumeInstalled();
+    dataDir = Files.createTempDirectory("palaver-web-");
+    port = Ports.free();
+    server = startNode();
+    http = server.http();
+    String url = "http://127.0.0.1:" + port + "/";
+    alice = new Browser(url);
+    bob = new Browser(url);
+  }
+
+  @AfterAll
+  static void stop() {
+    for (AutoCloseable c : new AutoCloseable[] {alice, bob, server}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception ignored) {
+        // keep closing the rest
+      }
+    }
+  }
+
+  /** A node on the class's data dir and port, so a restarted one is the same server to the pages. */
+  private static TestServer startNode() {
+    try {
+      EmbeddedStore store = EmbeddedStore.start(dataDir, null);
+      JsonObject config = TestServer.config(store.connectionString()).put(Setting.HTTP_PORT.key(), port);
+      return TestServer.start(config, StandaloneMain.services(), store);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("Two people register, create and join a group, write both ways and find the history after a reload")
+  void twoPeopleChatInAGroup() {
+    alice.register("Alice");
+    alice.screenshot("01-empty");
+    alice.createGroup("Lobby");
+    bob.register("Bob");
+    join(bob, alice, "Lobby");
+
+    alice.send("Hi Bob! Welcome to the lobby 👋");
+    bob.waitForText("Hi Bob! Welcome to the lobby 👋");
+    bob.send("Thanks Alice.\nTwo lines, one message.");
+    alice.waitForText("Thanks Alice.\nTwo lines, one message.");
+    alice.send("Shall we meet at 10?");
+    bob.waitForText("Shall we meet at 10?");
+    assertEquals(1, bob.count("Hi Bob! Welcome to the lobby 👋"));
+
+    bob.reload();
+    bob.open("Lobby");
+    bob.waitForText("Shall we meet at 10?");
+    assertEquals(java.util.List.of("Hi Bob! Welcome to the lobby 👋", "Thanks Alice.\nTwo lines, one message.",
+        "Shall we meet at 10?"), bob.texts());
+    alice.screenshot("02-chat");
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("Unread badges count messages in conversations that are not open and clear when opened")
+  void unreadBadges() {
+    alice.register("Carol");
+    alice.createGroup("Book club");
+    bob.register("Dave");
+    bob.createGroup("Dave's notes");
+    join(bob, alice, "Book club");
+    bob.open("Dave's notes");
+
+    alice.send("first");
+    alice.send("second");
+    bob.until(d -> bob.badge("Book club").equals("2"));
+    assertEquals("", bob.badge("Dave's notes"));
+    assertTrue(bob.session("Book club").getText().contains("second"), "the preview shows the last message");
+
+    bob.open("Book club");
+    bob.waitForText("second");
+    bob.until(d -> bob.badge("Book club").isEmpty());
+    alice.until(d -> d.findElements(By.cssSelector("#message-list .msg.mine .receipt.read")).size() >= 2);
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("Messages with HTML and script are shown as plain text and run nothing")
+  void userTextIsText() {
+    alice.register("Erin");
+    alice.createGroup("Markup");
+    bob.register("Frank");
+    join(bob, alice, "Markup");
+
+    String img = "<img src=x onerror=\"window.__xss=1\">";
+    String script = "<script>window.__xss=2</script><b>bold?</b>";
+    String longWord = "a".repeat(3000);
+    alice.send(img);
+    alice.send(script);
+    alice.send(longWord);
+    bob.waitForText(longWord);
+    bob.waitForText(img);
+    bob.waitForText(script);
+    assertNull(bob.js("return window.__xss === undefined ? null : window.__xss"));
+    assertNull(alice.js("return window.__xss === undefined ? null : window.__xss"));
+    assertTrue(bob.driver().findElements(By.cssSelector("#message-list img:not(.thumb), #message-list script, #message-list b"))
+        .isEmpty(), "no element was made from message text");
+    Number overflow = (Number) bob.js("const m = document.getElementById('messages'); return m.scrollWidth - m.clientWidth");
+    assertTrue(overflow.intValue() <= 0, "a very long word wraps instead of widening the page");
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("An image sent by one person arrives as a thumbnail that opens full size")
+  void imageThumbnail() throws IOException {
+    alice.register("Grace");
+    alice.createGroup("Photos");
+    Assumptions.assumeTrue(endpointExists("POST", "/api/v1/files"),
+        "Image test skipped: this server has no POST /api/v1/files yet (issue 6)");
+    bob.register("Heidi");
+    join(bob, alice, "Photos");
+
+    Path png = picture();
+    alice.driver().findElement(By.id("file-input")).sendKeys(png.toAbsolutePath().toString());
+    WebElement thumb = bob.until(d -> d.findElements(By.cssSelector("#message-list img.thumb")).stream()
+        .filter(i -> ((Number) bob.js("return arguments[0].complete ? arguments[0].naturalWidth : 0", i)).intValue() > 0)
+        .findFirst().orElse(null));
+    int width = ((Number) bob.js("return arguments[0].naturalWidth", thumb)).intValue();
+    assertTrue(width > 0 && width <= 640, "thumbnail loaded, width " + width);
+    bob.screenshot("03-image");
+    thumb.click();
+    bob.until(d -> ((Number) bob.js("const i = document.getElementById('lightbox-img');"
+        + " return i.complete ? i.naturalWidth : 0")).intValue() == 640);
+    bob.driver().findElement(By.id("lightbox-close")).click();
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("A friend request shows up in the other person's notifications and is accepted there")
+  void friendRequest() {
+    alice.register("Ivan");
+    Assumptions.assumeTrue(endpointExists("GET", "/api/v1/friends"),
+        "Friends test skipped: this server has no /api/v1/friends yet (issue 3)");
+    bob.register("Judy");
+    String judyName = "Judy";
+    alice.driver().findElement(By.id("friends")).click();
+    WebElement search = alice.waitFor(By.cssSelector("#dialog input[aria-label='Find people to add']"));
+    search.sendKeys(judyName);
+    alice.until(d -> d.findElements(By.xpath("//dialog//button[text()='Add friend']")).stream().findFirst().orElse(null))
+        .click();
+    alice.until(d -> !d.findElements(By.xpath("//dialog//button[text()='Request sent']")).isEmpty());
+
+    bob.until(d -> !d.findElement(By.id("notif-badge")).getText().isEmpty());
+    bob.driver().findElement(By.id("friends")).click();
+    bob.until(d -> d.findElements(By.xpath("//dialog//button[text()='Accept']")).stream().findFirst().orElse(null)).click();
+    bob.until(d -> d.findElements(By.cssSelector("#dialog ul[aria-label='Friends'] li.pick strong")).stream()
+        .anyMatch(e -> e.getText().equals("Ivan")));
+    bob.screenshot("04-friends");
+    bob.driver().findElement(By.id("dialog-close")).click();
+    alice.driver().findElement(By.id("dialog-close")).click();
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName("The phone layout shows the list, then the chat with a way back")
+  void phoneLayout() {
+    alice.register("Kim");
+    alice.createGroup("Pocket");
+    alice.send("hello from a small screen");
+    alice.resize(390, 800);
+    try {
+      alice.waitForText("hello from a small screen");
+      assertTrue(!alice.driver().findElement(By.id("sidebar")).isDisplayed(), "the chat takes the whole screen");
+      alice.screenshot("05-phone-chat");
+      alice.driver().findElement(By.id("back")).click();
+      alice.until(d -> d.findElement(By.id("sidebar")).isDisplayed());
+      assertTrue(!alice.driver().findElement(By.id("chat")).isDisplayed(), "the list takes the whole screen");
+    } finally {
+      alice.resize(1280, 820);
+    }
+  }
+
+  @Test
+  @Order(100)
+  @DisplayName("After a server restart the pages reconnect, a message written offline is sent once, nothing is lost")
+  void serverRestart() {
+    alice.register("Liam");
+    alice.createGroup("Resilience");
+    bob.register("Mia");
+    join(bob, alice, "Resilience");
+    alice.send("before the restart");
+    bob.waitForText("before the restart");
+
+    server.close();
+    alice.until(d -> d.findElement(By.id("banner")).isDisplayed());
+    bob.until(d -> d.findElement(By.id("banner")).isDisplayed());
+    alice.screenshot("06-offline");
+    alice.send("written while offline");
+    alice.until(d -> !d.findElements(By.cssSelector("#pending-list .msg.pending")).isEmpty());
+
+    server = startNode();
+    http = server.http();
+    Duration reconnect = Duration.ofSeconds(60);
+    alice.until(reconnect, d -> !d.findElement(By.id("banner")).isDisplayed());
+    bob.until(reconnect, d -> !d.findElement(By.id("banner")).isDisplayed());
+    bob.waitForText("written while offline");
+    bob.send("after the restart");
+    alice.waitForText("after the restart");
+    alice.until(d -> d.findElements(By.cssSelector("#pending-list .msg")).isEmpty());
+
+    java.util.List<String> expected = java.util.List.of("before the restart", "written while offline", "after the restart");
+    assertEquals(expected, alice.texts());
+    assertEquals(expected, bob.texts());
+    alice.reload();
+    alice.open("Resilience");
+    alice.waitForText("after the restart");
+    assertEquals(expected, alice.texts(), "the server stored each message once");
+  }
+
+  /** Bob joins Alice's group: through the public directory when the server has one, else over REST. */
+  private static void join(Browser joiner, Browser owner, String group) {
+    String sid = owner.sid(group);
+    if (endpointExists("GET", "/api/v1/sessions/public", joiner.token())) {
+      joiner.driver().findElement(By.id("directory")).click();
+      joiner.waitFor(By.cssSelector("#dialog input[type=search]")).sendKeys(group);
+      joiner.until(d -> d.findElements(By.cssSelector("#dialog li.pick")).stream()
+          .filter(li -> li.findElement(By.tagName("strong")).getText().equals(group))
+          .map(li -> li.findElement(By.tagName("button"))).findFirst().orElse(null)).click();
+    } else {
+      Http.Response r = http.post("/sessions/" + sid + "/members", joiner.token(), null);
+      assertEquals(200, r.status(), r.text());
+    }
+    joiner.open(group);
+  }
+
+  private static boolean endpointExists(String method, String path) {
+    return endpointExists(method, path, null);
+  }
+
+  /** False when the gateway answers 404 (the endpoint is not on this server yet). */
+  private static boolean endpointExists(String method, String path, String token) {
+    Http.Response r = http.send(io.vertx.core.http.HttpMethod.valueOf(method), path, token, null);
+    return r.status() != 404;
+  }
+
+  private static Path picture() throws IOException {
+    BufferedImage image = new BufferedImage(640, 400, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setPaint(new GradientPaint(0, 0, new Color(0x3b6ef5), 640, 400, new Color(0xf08c3a)));
+    g.fillRect(0, 0, 640, 400);
+    g.setColor(Color.WHITE);
+    g.fillOval(220, 100, 200, 200);
+    g.dispose();
+    Path file = Files.createTempFile("palaver-picture-", ".png");
+    ImageIO.write(image, "png", file.toFile());
+    return file;
+  }
+}
