@@ -1,8 +1,8 @@
 // The open conversation: header, message list (day separators, bubbles,
 // system notices, receipts), upward infinite scroll, typing indicator.
 import { $, h, fill, avatar, paintAvatar } from './dom.js';
-import { fileUrl, thumbUrl } from './api.js';
-import { state, chat, displayName, user, peerOf, cachedUser } from './state.js';
+import { api, fileUrl, thumbUrl } from './api.js';
+import { state, chat, displayName, user, peerOf, cachedUser, rememberUser } from './state.js';
 import { loadPage, markRead, retry, discard } from './messaging.js';
 import * as fmt from './format.js';
 import { hooks } from './hooks.js';
@@ -25,6 +25,7 @@ export function openChat(sid) {
   const c = chat(sid);
   if (c.loaded) renderMessages('initial');
   else loadPage(sid);
+  refreshMembers(sid);
   markRead(sid);
   hooks.sessionsChanged(false);
   $('message-input').focus();
@@ -49,13 +50,27 @@ export async function renderHeader() {
     paintAvatar($('chat-avatar'), s.name, s.icon);
     return;
   }
-  $('chat-name').textContent = s.name || '…';
+  $('chat-name').textContent = s.name || (s.peer && s.peer.nickname) || '…';
   const peer = await peerOf(s);
   if (!peer || state.current !== s.sid) return;
   $('chat-name').textContent = peer.nickname;
   const presence = state.presence.get(peer.uid) || 'offline';
   $('chat-sub').textContent = presence === 'offline' ? 'offline' : presence;
   paintAvatar($('chat-avatar'), peer.nickname, peer.avatar);
+}
+
+/** Members' presence (the private chat's header, receipts by name) from the session info. */
+async function refreshMembers(sid) {
+  try {
+    const info = await api('GET', `/sessions/${encodeURIComponent(sid)}`);
+    for (const m of info.members || []) {
+      if (m.state) state.presence.set(m.uid, m.state);
+      if (m.nickname) rememberUser({ uid: m.uid, nickname: m.nickname, avatar: m.avatar });
+    }
+    if (sid === state.current) renderHeader();
+  } catch {
+    // the header keeps what it knows
+  }
 }
 
 /** Re-renders the open chat; keeps the reader where they were (or at the bottom when they were there). */
@@ -134,18 +149,19 @@ function systemElement(m) {
   const content = m.content && typeof m.content === 'object' ? m.content : {};
   const actor = m.nickname || displayName(m.uid);
   const el = h('div', { class: 'system', role: 'note' });
-  const target = content.target || content.member || content.invitee || content.peer;
+  const target = content.member || content.owner || null;
   const write = (targetName) => {
     const t = targetName || 'someone';
     const text = {
       create: `${actor} created the group “${content.name || ''}”`,
       join: `${actor} joined`,
-      leave: `${actor} left`,
+      leave: content.owner ? `${actor} left; ${t} is now the owner` : `${actor} left`,
       invite: `${actor} added ${t}`,
       remove: `${actor} removed ${t}`,
+      role: `${actor} made ${t} ${content.role === 'owner' ? 'the owner' : content.role === 'admin' ? 'an admin' : 'a member'}`,
       rename: `${actor} renamed the group to “${content.name || ''}”`,
-      owner: `${t} is now the owner`,
-    }[content.action] || `${actor}: ${content.action || 'update'}`;
+      edit: content.name ? `${actor} renamed the group to “${content.name}”` : `${actor} changed the group settings`,
+    }[content.action] || `${actor} updated the conversation`;
     fill(el, h('span', {}, text), h('time', { datetime: new Date(m.at).toISOString() }, fmt.time(m.at)));
   };
   write(target ? displayName(target) : null);

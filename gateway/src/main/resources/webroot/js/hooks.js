@@ -9,5 +9,6 @@ export const hooks = {
   profileChanged: noop,       // ()
   notificationsChanged: noop, // ()
   reloadSessions: async () => {},
+  tokenReplaced: noop,        // ({uid, token, expiresAt}) after a password change
   refreshFriends: null,       // set while the friends panel is open
 };

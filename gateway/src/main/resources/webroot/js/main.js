@@ -74,6 +74,27 @@ async function enter() {
   await reloadSessions();
   conn.start();
   panels.countNotifications();
+  seedPresence();
+}
+
+/** Friends' presence for the dots (co-members' comes with the member list and live events). */
+async function seedPresence() {
+  const f = await optional('friends', () => api('GET', '/friends'), null).catch(() => null);
+  if (!f) return;
+  for (const x of f.friends || []) {
+    rememberUser(x);
+    state.presence.set(x.uid, x.presence || x.state || 'offline');
+  }
+  renderSidebar();
+}
+
+/** After a password change: the old token (and socket) are revoked, the answer carries a fresh token. */
+async function tokenReplaced(fresh) {
+  conn.stop();
+  session.set({ uid: fresh.uid || session.uid, token: fresh.token, expiresAt: fresh.expiresAt });
+  await fileCookie();
+  scheduleRefresh();
+  conn.start();
 }
 
 /** Lets <img>/<audio> load files: an HttpOnly cookie scoped to /api/v1/files (servers without it: nothing to do). */
@@ -174,7 +195,7 @@ function onEvent(e) {
         if (e.sid === state.current) chatView.updateReceipts();
       }
       break;
-    case 'session': reloadSessions(); break;
+    case 'session': onSessionEvent(e); break;
     case 'presence':
     case 'online':
     case 'offline': {
@@ -201,12 +222,27 @@ function onEvent(e) {
   }
 }
 
+/** added/removed: the user's own membership changed; updated: name, icon or visibility. */
+function onSessionEvent(e) {
+  if (e.action === 'added' || e.action === 'removed') {
+    reloadSessions();
+  } else if (e.action === 'updated') {
+    const s = state.sessions.get(e.sid);
+    if (s) {
+      for (const key of ['name', 'icon', 'visibility']) if (key in e) s[key] = e[key];
+      renderSidebar();
+      if (state.current === e.sid) chatView.renderHeader();
+    }
+  }
+}
+
 function notificationText(e) {
-  const n = e.notification || e;
-  const kind = n.type || n.kind;
-  return kind === 'joinFriend' ? 'You have a new friend request'
-    : kind === 'inviteSession' ? 'You were added to a group'
-      : kind === 'removeFriend' ? 'A friend removed you' : 'You have a new notification';
+  const n = e.notification || {};
+  const data = n.data || {};
+  const who = data.nickname || 'Someone';
+  return n.kind === 'joinFriend' ? (data.status === 'accepted' ? `${who} accepted your friend request` : `${who} sent you a friend request`)
+    : n.kind === 'inviteSession' ? `You were added to “${data.name || 'a group'}”`
+      : n.kind === 'removeFriend' ? `${who} is no longer your friend` : 'You have a new notification';
 }
 
 function renderNotificationBadge() {
@@ -330,6 +366,7 @@ function wire() {
   hooks.profileChanged = () => { renderMe(); renderSidebar(); };
   hooks.notificationsChanged = renderNotificationBadge;
   hooks.reloadSessions = reloadSessions;
+  hooks.tokenReplaced = tokenReplaced;
 
   conn.addEventListener('frame', (e) => onFrame(e.detail));
   conn.addEventListener('state', (e) => onState(e.detail));

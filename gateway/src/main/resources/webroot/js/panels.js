@@ -66,9 +66,8 @@ export function profile() {
   });
   const save = h('form', { class: 'form', onsubmit: async (e) => {
     e.preventDefault();
-    const body = { nickname: nickname.value.trim(), gender: gender.value || null };
+    const body = { nickname: nickname.value.trim(), gender: gender.value };
     if (avatarId && avatarId !== me.avatar) body.avatar = avatarId;
-    if (!body.gender) delete body.gender;
     const updated = await attempt(line, () => api('PATCH', '/users/me', body));
     if (updated) {
       Object.assign(state.me, updated.uid ? updated : body);
@@ -91,8 +90,9 @@ export function profile() {
     const done = await attempt(line, () => api('PUT', '/users/me/password',
       { oldPassword: oldPassword.value, newPassword: newPassword.value }));
     if (done) {
-      toast('Password changed. Log in again with the new password.');
-      onLogout(false);
+      password.reset();
+      hooks.tokenReplaced(done);
+      toast('Password changed. Your other devices are logged out.');
     }
   } },
   h('h3', {}, 'Change password'),
@@ -122,10 +122,10 @@ export function directory() {
     }
     const groups = found.sessions || [];
     fill(results, groups.length ? groups.map((g) => {
-      const joined = state.sessions.has(g.sid);
+      const joined = g.joined === true || state.sessions.has(g.sid);
       return h('li', { class: 'pick' }, avatar(g.name, g.icon),
         h('span', { class: 'pick-text' }, h('strong', {}, g.name),
-          h('small', {}, g.members !== undefined ? `${g.members} members` : 'Public group')),
+          h('small', {}, joined ? 'Public group · joined' : 'Public group')),
         h('button', { type: 'button', class: joined ? '' : 'primary', onclick: () => join(g.sid, line) }, joined ? 'Open' : 'Join'));
     }) : h('li', { class: 'muted' }, 'No public groups match.'));
   };
@@ -137,7 +137,7 @@ export function directory() {
 
 async function join(sid, line) {
   if (!state.sessions.has(sid)) {
-    const ok = await attempt(line, () => api('POST', `/sessions/${encodeURIComponent(sid)}/members`));
+    const ok = await attempt(line, () => api('POST', `/sessions/${encodeURIComponent(sid)}/members`, {}));
     if (ok === undefined) return;
     await hooks.reloadSessions();
   }
@@ -287,33 +287,39 @@ export async function startPrivate(uid, line) {
 
 export async function friends() {
   const line = errorLine();
+  const requestsList = h('ul', { class: 'pick-list', 'aria-label': 'Friend requests' });
   const friendsList = h('ul', { class: 'pick-list', 'aria-label': 'Friends' });
   const notesList = h('ul', { class: 'pick-list', 'aria-label': 'Notifications' });
   const search = h('input', { type: 'search', placeholder: 'Find people to add', 'aria-label': 'Find people to add' });
   const found = h('ul', { class: 'pick-list', 'aria-label': 'People found' });
   open('Friends and notifications',
-    h('section', { 'aria-labelledby': 'notes-title' }, h('h3', { id: 'notes-title' }, 'Notifications'), notesList),
+    h('section', { 'aria-labelledby': 'requests-title' }, h('h3', { id: 'requests-title' }, 'Friend requests'), requestsList),
     h('section', { 'aria-labelledby': 'friends-title' }, h('h3', { id: 'friends-title' }, 'Friends'), friendsList),
     h('section', { 'aria-labelledby': 'add-title' }, h('h3', { id: 'add-title' }, 'Add a friend'), search, found),
+    h('section', { 'aria-labelledby': 'notes-title' }, h('h3', { id: 'notes-title' }, 'Notifications'), notesList),
     line);
   const refresh = async () => {
     const [f, n] = await Promise.all([
       optional('friends', () => api('GET', '/friends'), null).catch((e) => { line.textContent = e.message; return undefined; }),
       optional('notifications', () => api('GET', '/notifications'), null).catch((e) => { line.textContent = e.message; return undefined; }),
     ]);
-    if (f === null) fill(friendsList, h('li', {}, unavailable('Friends')));
-    else if (f) {
-      const items = f.friends || [];
-      await Promise.all(items.filter((x) => !x.nickname).map((x) => user(x.uid).then((u) => Object.assign(x, u))));
-      items.forEach((x) => { if (x.state || x.presence) state.presence.set(x.uid, x.state || x.presence); });
-      fill(friendsList, items.length ? items.map((x) => friendItem(x, line, refresh)) : h('li', { class: 'muted' }, 'No friends yet.'));
+    if (f === null) {
+      fill(requestsList);
+      fill(friendsList, h('li', {}, unavailable('Friends')));
+    } else if (f) {
+      const list = f.friends || [];
+      list.forEach((x) => { rememberUser(x); state.presence.set(x.uid, x.presence || x.state || 'offline'); });
+      (f.incoming || []).concat(f.outgoing || []).forEach(rememberUser);
+      const requests = [...(f.incoming || []).map((x) => requestItem(x, true, line, refresh)),
+        ...(f.outgoing || []).map((x) => requestItem(x, false, line, refresh))];
+      fill(requestsList, requests.length ? requests : h('li', { class: 'muted' }, 'No open requests.'));
+      fill(friendsList, list.length ? list.map((x) => friendItem(x, line, refresh)) : h('li', { class: 'muted' }, 'No friends yet.'));
     }
     if (n === null) fill(notesList, h('li', {}, unavailable('Notifications')));
     else if (n) {
       const items = n.notifications || [];
-      await Promise.all(items.map((x) => fromOf(x)).filter(Boolean).map((uid) => user(uid)));
-      fill(notesList, items.length ? items.map((x) => noteItem(x, line, refresh)) : h('li', { class: 'muted' }, 'Nothing new.'));
-      state.notificationsUnread = items.filter((x) => !x.read).length;
+      fill(notesList, items.length ? items.map((x) => noteItem(x, refresh)) : h('li', { class: 'muted' }, 'Nothing new.'));
+      state.notificationsUnread = typeof n.unread === 'number' ? n.unread : items.filter((x) => !x.read).length;
       hooks.notificationsChanged();
     }
   };
@@ -326,69 +332,81 @@ export async function friends() {
       const r = await attempt(line, () => optional('userSearch', () => api('GET', `/users?q=${encodeURIComponent(q)}`), null));
       if (r === undefined) return;
       if (r === null) { fill(found, h('li', {}, unavailable('Searching people'))); return; }
-      fill(found, (r.users || []).filter((p) => p.uid !== state.me.uid).map((p) => h('li', { class: 'pick' },
-        avatar(p.nickname, p.avatar, 'small'), h('span', { class: 'pick-text' }, h('strong', {}, p.nickname)),
+      const people = (r.users || []).filter((p) => p.uid !== state.me.uid);
+      fill(found, people.length ? people.map((p) => h('li', { class: 'pick' },
+        avatar(p.nickname, p.avatar, 'small'), h('span', { class: 'pick-text' }, h('strong', {}, p.nickname), h('small', {}, p.login || '')),
         h('button', { type: 'button', class: 'primary', onclick: async (e) => {
           const ok = await attempt(line, () => api('POST', '/friends', { uid: p.uid }));
-          if (ok !== undefined) { e.target.disabled = true; e.target.textContent = 'Request sent'; refresh(); }
-        } }, 'Add friend'))));
+          if (ok !== undefined) {
+            e.target.disabled = true;
+            e.target.textContent = ok.status === 'friends' ? 'Friends' : 'Request sent';
+            refresh();
+          }
+        } }, 'Add friend'))) : h('li', { class: 'muted' }, 'Nobody found.'));
     }, 250);
   });
   hooks.refreshFriends = refresh;
   await refresh();
+  // Opening the panel is seeing the notifications.
+  const unread = [...notesList.querySelectorAll('li[data-unread]')].map((li) => li.dataset.id);
+  await Promise.all(unread.map((id) => api('POST', `/notifications/${encodeURIComponent(id)}/read`).catch(() => {})));
+  if (unread.length) {
+    state.notificationsUnread = Math.max(0, state.notificationsUnread - unread.length);
+    hooks.notificationsChanged();
+  }
+}
+
+function requestItem(x, incoming, line, refresh) {
+  return h('li', { class: 'pick', 'data-uid': x.uid },
+    avatar(x.nickname, x.avatar, 'small'),
+    h('span', { class: 'pick-text' }, h('strong', {}, x.nickname || '…'),
+      h('small', {}, incoming ? 'wants to be your friend' : 'request sent')),
+    incoming ? h('button', { type: 'button', class: 'primary', onclick: async () => {
+      if (await attempt(line, () => api('POST', '/friends', { uid: x.uid })) !== undefined) refresh();
+    } }, 'Accept') : null,
+    h('button', { type: 'button', onclick: async () => {
+      if (await attempt(line, () => api('DELETE', `/friends/${encodeURIComponent(x.uid)}`)) !== undefined) refresh();
+    } }, incoming ? 'Decline' : 'Withdraw'));
 }
 
 function friendItem(x, line, refresh) {
-  const presence = state.presence.get(x.uid) || x.state || 'offline';
+  const presence = state.presence.get(x.uid) || 'offline';
   return h('li', { class: 'pick', 'data-uid': x.uid },
     h('span', { class: 'avatar-wrap' }, avatar(x.nickname, x.avatar, 'small'), h('span', { class: `dot ${presence}`, 'aria-label': presence })),
-    h('span', { class: 'pick-text' }, h('strong', {}, x.nickname || x.uid), h('small', {}, x.status === 'pending' ? 'request sent' : presence)),
+    h('span', { class: 'pick-text' }, h('strong', {}, x.nickname || '…'), h('small', {}, presence)),
     h('button', { type: 'button', onclick: () => startPrivate(x.uid, line) }, 'Message'),
     h('button', { type: 'button', class: 'danger', onclick: async () => {
       if (!window.confirm(`Remove ${x.nickname} from your friends?`)) return;
-      const ok = await attempt(line, () => api('DELETE', `/friends/${encodeURIComponent(x.uid)}`));
-      if (ok !== undefined) refresh();
+      if (await attempt(line, () => api('DELETE', `/friends/${encodeURIComponent(x.uid)}`)) !== undefined) refresh();
     } }, 'Remove'));
 }
 
-const fromOf = (n) => n.from || n.fromUid || n.by || (n.data && n.data.uid) || n.uid;
-
-function noteItem(n, line, refresh) {
-  const kind = n.type || n.kind || n.event;
-  const from = fromOf(n);
-  const who = from ? (cachedUser(from) || { nickname: '…' }).nickname : 'Someone';
-  const sid = n.sid || (n.data && n.data.sid);
-  const groupName = n.name || (n.data && n.data.name) || 'a group';
-  const markRead = () => api('POST', `/notifications/${encodeURIComponent(n.id)}/read`).catch(() => {});
+/** One notification: {id, kind, data, read, at}. */
+function noteItem(n, refresh) {
+  const data = n.data && typeof n.data === 'object' ? n.data : {};
+  const who = data.nickname || (cachedUser(data.uid || data.by) || {}).nickname || 'Someone';
+  if (!data.nickname && (data.uid || data.by) && !cachedUser(data.uid || data.by)) user(data.uid || data.by).then(() => refresh());
   const actions = [];
   let text;
-  if (kind === 'joinFriend') {
-    text = `${who} wants to be your friend`;
-    if (!n.read) {
-      actions.push(h('button', { type: 'button', class: 'primary', onclick: async () => {
-        const ok = await attempt(line, () => api('POST', '/friends', { uid: from }));
-        if (ok !== undefined) { await markRead(); refresh(); }
-      } }, 'Accept'));
+  if (n.kind === 'joinFriend') {
+    text = data.status === 'accepted' ? `${who} accepted your friend request` : `${who} sent you a friend request`;
+  } else if (n.kind === 'removeFriend') {
+    text = `${who} is no longer your friend`;
+  } else if (n.kind === 'inviteSession') {
+    text = `${who} added you to “${data.name || 'a group'}”`;
+    if (data.sid) {
       actions.push(h('button', { type: 'button', onclick: async () => {
-        await attempt(line, () => api('DELETE', `/friends/${encodeURIComponent(from)}`));
-        await markRead();
-        refresh();
-      } }, 'Decline'));
+        closeDialog();
+        await hooks.reloadSessions();
+        openChat(data.sid);
+      } }, 'Open'));
     }
-  } else if (kind === 'removeFriend') {
-    text = `${who} removed you from their friends`;
-  } else if (kind === 'inviteSession') {
-    text = `${who} added you to ${groupName}`;
-    if (sid) actions.push(h('button', { type: 'button', onclick: async () => { await markRead(); closeDialog(); await hooks.reloadSessions(); openChat(sid); } }, 'Open'));
-  } else if (kind === 'acceptFriend' || kind === 'friendAccepted') {
-    text = `${who} accepted your friend request`;
   } else {
-    text = `${who}: ${kind || 'notification'}`;
+    text = `${who}: ${n.kind || 'notification'}`;
   }
-  if (!n.read && !actions.length) actions.push(h('button', { type: 'button', onclick: async () => { await markRead(); refresh(); } }, 'Mark read'));
-  return h('li', { class: `pick note${n.read ? ' read' : ''}` },
-    avatar(who, from ? (cachedUser(from) || {}).avatar : null, 'small'),
-    h('span', { class: 'pick-text' }, h('strong', {}, text), h('small', {}, n.at || n.createdAt ? fmt.when(n.at || n.createdAt) : '')),
+  return h('li', { class: `pick note${n.read ? ' read' : ''}`, 'data-id': n.id, 'data-unread': n.read ? null : '1' },
+    avatar(who, data.avatar, 'small'),
+    h('span', { class: 'pick-text' }, h('strong', {}, text), h('small', {}, n.at ? fmt.when(n.at) : '')),
     actions);
 }
 
@@ -396,6 +414,6 @@ function noteItem(n, line, refresh) {
 export async function countNotifications() {
   const n = await optional('notifications', () => api('GET', '/notifications'), null).catch(() => null);
   if (!n) return;
-  state.notificationsUnread = (n.notifications || []).filter((x) => !x.read).length;
+  state.notificationsUnread = typeof n.unread === 'number' ? n.unread : (n.notifications || []).filter((x) => !x.read).length;
   hooks.notificationsChanged();
 }

@@ -65,6 +65,6 @@ function systemPreview(m) {
   const c = m.content && typeof m.content === 'object' ? m.content : {};
   const actor = m.nickname || displayName(m.uid);
   return { create: `${actor} created the group`, join: `${actor} joined`, leave: `${actor} left`,
-    invite: `${actor} added someone`, remove: `${actor} removed someone`, rename: `${actor} renamed the group` }[c.action]
-    || 'Group updated';
+    invite: `${actor} added someone`, remove: `${actor} removed someone`, rename: `${actor} renamed the group`,
+    edit: `${actor} changed the group`, role: `${actor} changed a role` }[c.action] || 'Group updated';
 }

@@ -108,10 +108,9 @@ export async function peerOf(s) {
     const info = await api('GET', `/sessions/${encodeURIComponent(s.sid)}`);
     const other = (info.members || []).find((m) => m.uid !== session.uid);
     if (!other) return null;
-    if (other.online !== undefined && !state.presence.has(other.uid)) {
-      state.presence.set(other.uid, other.online === true ? 'online' : other.online || 'offline');
-    }
+    if (other.state) state.presence.set(other.uid, other.state);
     s.peer = other.uid;
+    if (other.nickname) rememberUser({ uid: other.uid, nickname: other.nickname, avatar: other.avatar });
     return user(other.uid);
   } catch {
     return null;
