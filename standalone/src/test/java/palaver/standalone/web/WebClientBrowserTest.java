@@ -213,13 +213,20 @@ class WebClientBrowserTest {
     alice.driver().findElement(By.id("friends")).click();
     WebElement search = alice.waitFor(By.cssSelector("#dialog input[aria-label='Find people to add']"));
     search.sendKeys(judyName);
-    alice.until(d -> d.findElements(By.xpath("//dialog//button[text()='Add friend']")).stream().findFirst().orElse(null))
-        .click();
+    alice.until(d -> d.findElements(By.xpath("//dialog//button[text()='Add friend']")).stream().findFirst()
+        .map(button -> {
+          button.click();
+          return true;
+        }).orElse(null));
     alice.until(d -> !d.findElements(By.xpath("//dialog//button[text()='Request sent']")).isEmpty());
 
     bob.until(d -> !d.findElement(By.id("notif-badge")).getText().isEmpty());
     bob.driver().findElement(By.id("friends")).click();
-    bob.until(d -> d.findElements(By.xpath("//dialog//button[text()='Accept']")).stream().findFirst().orElse(null)).click();
+    bob.until(d -> d.findElements(By.xpath("//dialog//button[text()='Accept']")).stream().findFirst()
+        .map(button -> {
+          button.click();
+          return true;
+        }).orElse(null));
     bob.until(d -> d.findElements(By.cssSelector("#dialog ul[aria-label='Friends'] li.pick strong")).stream()
         .anyMatch(e -> e.getText().equals("Ivan")));
     bob.screenshot("04-friends");
@@ -290,9 +297,14 @@ class WebClientBrowserTest {
     if (endpointExists("GET", "/api/v1/sessions/public", joiner.token())) {
       joiner.driver().findElement(By.id("directory")).click();
       joiner.waitFor(By.cssSelector("#dialog input[type=search]")).sendKeys(group);
+      // The list re-renders as the search settles: find and click in one retried step.
       joiner.until(d -> d.findElements(By.cssSelector("#dialog li.pick")).stream()
           .filter(li -> li.findElement(By.tagName("strong")).getText().equals(group))
-          .map(li -> li.findElement(By.tagName("button"))).findFirst().orElse(null)).click();
+          .map(li -> li.findElement(By.tagName("button"))).findFirst()
+          .map(button -> {
+            button.click();
+            return true;
+          }).orElse(null));
     } else {
       Http.Response r = http.post("/sessions/" + sid + "/members", joiner.token(), null);
       assertEquals(200, r.status(), r.text());
