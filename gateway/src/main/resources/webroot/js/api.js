@@ -96,10 +96,11 @@ export const available = (feature) => features.get(feature) !== false;
  * Uploads one file (multipart field `file`) with progress callbacks.
  * Resolves to {fileId, name, mime, size, thumbId?, durationMs?}.
  */
-export function upload(file, onProgress, name) {
+export function upload(file, onProgress, name, purpose) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', `${BASE}/files`);
+    // purpose=avatar|icon makes the file readable by every signed-in user, as profiles are.
+    xhr.open('POST', `${BASE}/files${purpose ? `?purpose=${encodeURIComponent(purpose)}` : ''}`);
     if (auth) xhr.setRequestHeader('Authorization', `Bearer ${auth.token}`);
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
     xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload failed: network error.'));

@@ -192,7 +192,7 @@ function content(m) {
   }
   if (m.msgType === 'voice' && file) {
     return h('div', { class: 'voice' }, h('span', { 'aria-hidden': 'true' }, '🎤'),
-      h('audio', { controls: true, preload: 'none', src: fileUrl(file.fileId), 'aria-label': 'Voice message' }),
+      h('audio', { controls: true, preload: 'metadata', src: fileUrl(file.fileId), 'aria-label': 'Voice message' }),
       file.durationMs ? h('small', {}, fmt.duration(file.durationMs)) : null);
   }
   if ((m.msgType === 'file' || m.msgType === 'image' || m.msgType === 'voice') && file) {

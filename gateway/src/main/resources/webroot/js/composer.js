@@ -99,7 +99,9 @@ export async function sendFile(file, msgType, name) {
     item.fileId = stored.fileId;
     item.file = { fileId: stored.fileId, name: stored.name, mime: stored.mime, size: stored.size,
       thumbId: stored.thumbId, durationMs: stored.durationMs };
-    if (item.msgType === 'image' && !String(stored.mime || '').startsWith('image/')) item.msgType = 'file';
+    // The server types files by their bytes: what isn't an image or audio after all goes as a file.
+    if (item.msgType === 'image' && !/^image\/(jpeg|png|gif|webp)/.test(stored.mime || '')) item.msgType = 'file';
+    if (item.msgType === 'voice' && !String(stored.mime || '').startsWith('audio/')) item.msgType = 'file';
     saveOutbox();
     hooks.outboxChanged(item.sid);
     transmit(item);
@@ -137,17 +139,17 @@ function setUpDrop() {
 function setUpEmoji() {
   const picker = $('emoji-picker');
   const button = $('emoji-button');
-  for (const [group, list] of Object.entries(EMOJI)) {
-    picker.append(h('div', { class: 'emoji-group', role: 'group', 'aria-label': group },
-      h('h3', {}, group),
-      list.split(' ').map((emoji) => h('button', { type: 'button', class: 'emoji', 'aria-label': emoji,
-        onclick: () => insert(emoji) }, emoji))));
-  }
   const toggle = (open) => {
     picker.hidden = !open;
     button.setAttribute('aria-expanded', String(open));
     if (open) picker.querySelector('button').focus();
   };
+  for (const [group, list] of Object.entries(EMOJI)) {
+    picker.append(h('div', { class: 'emoji-group', role: 'group', 'aria-label': group },
+      h('h3', {}, group),
+      list.split(' ').map((emoji) => h('button', { type: 'button', class: 'emoji', 'aria-label': emoji,
+        onclick: () => { insert(emoji); toggle(false); } }, emoji))));
+  }
   button.addEventListener('click', () => toggle(picker.hidden));
   picker.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') { toggle(false); button.focus(); }

@@ -60,8 +60,14 @@ export function paintAvatar(el, name, fileId) {
   el.replaceChildren();
   el.dataset.hue = String(hue(name || '?'));
   if (fileId) {
-    el.append(h('img', { src: `/api/v1/files/${encodeURIComponent(fileId)}/thumb`, alt: '', loading: 'lazy',
-      onerror: (e) => { e.target.remove(); el.textContent = initials(name); } }));
+    // The thumbnail, else the image itself (formats without thumbnails), else the initials.
+    const full = `/api/v1/files/${encodeURIComponent(fileId)}`;
+    el.append(h('img', { src: `${full}/thumb`, alt: '', loading: 'lazy',
+      onerror: (e) => {
+        if (!e.target.src.endsWith(full)) { e.target.src = full; return; }
+        e.target.remove();
+        el.textContent = initials(name);
+      } }));
   } else {
     el.textContent = initials(name);
   }

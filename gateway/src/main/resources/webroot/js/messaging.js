@@ -100,9 +100,10 @@ function noteActivity(m, isNew) {
     s.lastMessage = m;
     s.lastAt = Math.max(activity(s), m.at || 0);
     if (isNew && m.uid !== state.me.uid && m.msgType !== 'system') s.unread = (s.unread || 0) + 1;
-    if (m.uid === state.me.uid) { s.unread = 0; s.readSeq = Math.max(s.readSeq || 0, m.seq); }
   }
   hooks.sessionsChanged(false);
+  // Writing is reading: the server learns it too, or its unread count would include our own message.
+  if (m.uid === state.me.uid && m.msgType !== 'system') markRead(m.sid);
 }
 
 let syncing = null;

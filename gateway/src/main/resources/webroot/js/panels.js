@@ -58,7 +58,7 @@ export function profile() {
     if (!file) return;
     progress.hidden = false;
     await attempt(line, async () => {
-      const stored = await upload(file, (p) => { progress.value = p; });
+      const stored = await upload(file, (p) => { progress.value = p; }, file.name, 'avatar');
       avatarId = stored.fileId;
       paintAvatar(pic, nickname.value, avatarId);
     });

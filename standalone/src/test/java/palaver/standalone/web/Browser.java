@@ -129,28 +129,55 @@ final class Browser implements AutoCloseable {
 
   /** The sidebar entry of a conversation, by its title. */
   WebElement session(String title) {
-    return until(d -> d.findElements(By.cssSelector("#session-list li.session")).stream()
+    return until(d -> findSession(title));
+  }
+
+  private WebElement findSession(String title) {
+    return driver.findElements(By.cssSelector("#session-list li.session")).stream()
         .filter(li -> li.findElement(By.className("session-name")).getText().endsWith(title))
-        .findFirst().orElse(null));
+        .findFirst().orElse(null);
   }
 
   String sid(String title) {
-    return session(title).getAttribute("data-sid");
+    return until(d -> {
+      WebElement li = findSession(title);
+      return li == null ? null : li.getAttribute("data-sid");
+    });
   }
 
+  /** Opens a conversation; the list re-renders often, so finding and clicking is one retried step. */
   void open(String title) {
-    session(title).click();
+    until(d -> {
+      WebElement li = findSession(title);
+      if (li == null) {
+        return null;
+      }
+      li.click();
+      return true;
+    });
     until(d -> d.findElement(By.id("chat-name")).getText().equals(title));
   }
 
   /** The unread badge of a conversation ("" when none). */
   String badge(String title) {
-    List<WebElement> badges = session(title).findElements(By.className("badge"));
-    return badges.isEmpty() ? "" : badges.get(0).getText();
+    return until(d -> {
+      WebElement li = findSession(title);
+      if (li == null) {
+        return null;
+      }
+      List<WebElement> badges = li.findElements(By.className("badge"));
+      return badges.isEmpty() ? "" : badges.get(0).getText();
+    });
   }
 
   /** Types a message (a newline as Shift+Enter, as a person would) and sends it with Enter. */
   void send(String text) {
+    type(text);
+    driver.findElement(By.id("message-input")).sendKeys(Keys.ENTER);
+  }
+
+  /** Types into the message input without sending. */
+  void type(String text) {
     WebElement input = driver.findElement(By.id("message-input"));
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
@@ -159,7 +186,6 @@ final class Browser implements AutoCloseable {
       }
       input.sendKeys(lines[i]);
     }
-    input.sendKeys(Keys.ENTER);
   }
 
   /** Texts of the stored (acknowledged or received) messages of the open chat, in order. */

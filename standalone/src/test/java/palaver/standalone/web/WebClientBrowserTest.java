@@ -113,17 +113,35 @@ class WebClientBrowserTest {
 
     alice.send("Hi Bob! Welcome to the lobby 👋");
     bob.waitForText("Hi Bob! Welcome to the lobby 👋");
-    bob.send("Thanks Alice.\nTwo lines, one message.");
+    bob.type("Thanks Alice.");
+    alice.until(d -> d.findElement(By.id("typing")).getText().equals("Bob is typing…"));
+    bob.send("\nTwo lines, one message.");
     alice.waitForText("Thanks Alice.\nTwo lines, one message.");
-    alice.send("Shall we meet at 10?");
-    bob.waitForText("Shall we meet at 10?");
+    alice.type("Shall we meet at 10? ");
+    alice.driver().findElement(By.id("emoji-button")).click();
+    alice.waitFor(By.cssSelector("#emoji-picker button[aria-label='👍']")).click();
+    alice.send("");
+    bob.waitForText("Shall we meet at 10? 👍");
     assertEquals(1, bob.count("Hi Bob! Welcome to the lobby 👋"));
 
     bob.reload();
     bob.open("Lobby");
-    bob.waitForText("Shall we meet at 10?");
+    bob.waitForText("Shall we meet at 10? 👍");
     assertEquals(java.util.List.of("Hi Bob! Welcome to the lobby 👋", "Thanks Alice.\nTwo lines, one message.",
-        "Shall we meet at 10?"), bob.texts());
+        "Shall we meet at 10? 👍"), bob.texts());
+
+    if (endpointExists("GET", "/api/v1/users?q=Alice", bob.token())) {
+      bob.driver().findElement(By.id("new-chat")).click();
+      bob.waitFor(By.cssSelector("#dialog input[type=search]")).sendKeys("Alice");
+      bob.until(d -> d.findElements(By.xpath("//dialog//li[.//strong[text()='Alice']]//button[text()='Message']")).stream()
+          .findFirst().map(button -> {
+            button.click();
+            return true;
+          }).orElse(null));
+      bob.until(d -> d.findElement(By.id("chat-name")).getText().equals("Alice"));
+      bob.send("Psst, a private hello");
+      alice.until(d -> alice.badge("Bob").equals("1"));
+    }
     alice.screenshot("02-chat");
   }
 
@@ -142,7 +160,7 @@ class WebClientBrowserTest {
     alice.send("second");
     bob.until(d -> bob.badge("Book club").equals("2"));
     assertEquals("", bob.badge("Dave's notes"));
-    assertTrue(bob.session("Book club").getText().contains("second"), "the preview shows the last message");
+    bob.until(d -> bob.session("Book club").getText().contains("second")); // the preview shows the last message
 
     bob.open("Book club");
     bob.waitForText("second");
