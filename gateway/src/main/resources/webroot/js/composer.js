@@ -7,6 +7,7 @@ import { enqueue, transmit, sendTyping } from './messaging.js';
 import { hooks } from './hooks.js';
 
 const MAX_TEXT = 16 * 1024; // the server's content limit (characters)
+const MAX_FRAME_TEXT = 60 * 1024; // bytes, leaving room in a 64 KiB frame for the rest of it
 
 const EMOJI = {
   Smileys: '😀 😃 😄 😁 😆 😅 🤣 😂 🙂 🙃 😉 😊 😇 🥰 😍 🤩 😘 😋 😛 😜 🤪 🤗 🤔 🤨 😐 😑 😶 🙄 😏 😴 😌 🤓 😎 🥳 😕 😟 😮 😲 😳 🥺 😢 😭 😱 😤 😡 🤯 😬 🤐 🤫 🤭',
@@ -55,7 +56,8 @@ function sendText() {
   const input = $('message-input');
   const text = input.value;
   if (!state.current || !text.trim()) return;
-  if (text.length > MAX_TEXT) {
+  // The socket refuses frames over 64 KiB: count the bytes of the JSON as well as the characters.
+  if (text.length > MAX_TEXT || new TextEncoder().encode(JSON.stringify(text)).length > MAX_FRAME_TEXT) {
     toast(`That message is too long (${text.length.toLocaleString()} characters; the limit is ${MAX_TEXT.toLocaleString()}). Send it as a file instead.`, 'error');
     return;
   }

@@ -9,6 +9,6 @@ export const hooks = {
   profileChanged: noop,       // ()
   notificationsChanged: noop, // ()
   reloadSessions: async () => {},
-  tokenReplaced: noop,        // ({uid, token, expiresAt}) after a password change
+  changePassword: async () => {}, // (oldPassword, newPassword) → the fresh token
   refreshFriends: null,       // set while the friends panel is open
 };

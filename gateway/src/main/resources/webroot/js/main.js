@@ -88,13 +88,21 @@ async function seedPresence() {
   renderSidebar();
 }
 
-/** After a password change: the old token (and socket) are revoked, the answer carries a fresh token. */
-async function tokenReplaced(fresh) {
+/**
+ * A password change revokes every token and closes our socket with 4401; the answer carries a
+ * fresh token. The socket is stopped first so that close isn't taken for a logout.
+ */
+async function changePassword(oldPassword, newPassword) {
   conn.stop();
-  session.set({ uid: fresh.uid || session.uid, token: fresh.token, expiresAt: fresh.expiresAt });
-  await fileCookie();
-  scheduleRefresh();
-  conn.start();
+  try {
+    const fresh = await api('PUT', '/users/me/password', { oldPassword, newPassword });
+    session.set({ uid: fresh.uid || session.uid, token: fresh.token, expiresAt: fresh.expiresAt });
+    await fileCookie();
+    scheduleRefresh();
+    return fresh;
+  } finally {
+    conn.start();
+  }
 }
 
 /** Lets <img>/<audio> load files: an HttpOnly cookie scoped to /api/v1/files (servers without it: nothing to do). */
@@ -120,9 +128,13 @@ async function refreshToken() {
   }
 }
 
+let loggingOut = false;
 async function logout(callServer, message) {
+  if (loggingOut) return;
+  loggingOut = true;
+  conn.stop(); // first: the server closes our socket with 4401 when it revokes the token
   if (callServer) await api('POST', '/auth/logout').catch(() => {});
-  conn.stop();
+  loggingOut = false;
   clearTimeout(refreshTimer);
   session.set(null);
   state.me = null;
@@ -366,7 +378,7 @@ function wire() {
   hooks.profileChanged = () => { renderMe(); renderSidebar(); };
   hooks.notificationsChanged = renderNotificationBadge;
   hooks.reloadSessions = reloadSessions;
-  hooks.tokenReplaced = tokenReplaced;
+  hooks.changePassword = changePassword;
 
   conn.addEventListener('frame', (e) => onFrame(e.detail));
   conn.addEventListener('state', (e) => onState(e.detail));

@@ -29,7 +29,12 @@ export function transmit(item) {
     acknowledged(item, ack);
   }, (err) => {
     item.inFlight = false;
-    if (err.code === 'disconnected' || err.code === 'timeout' || err.code === 'unavailable') return; // resent after reconnect
+    if (err.code === 'disconnected') return; // resent after the reconnect
+    if (err.code === 'timeout' || err.code === 'unavailable' || err.code === 'rate_limited' || err.code === 'internal') {
+      // Retried with the same cid: the server stores it at most once.
+      setTimeout(() => { if (state.outbox.includes(item) && conn.ready) transmit(item); }, 3000);
+      return;
+    }
     item.error = err.message || 'Not sent';
     saveOutbox();
     hooks.outboxChanged(item.sid);
@@ -119,13 +124,18 @@ export async function resume() {
   for (const item of state.outbox) transmit(item);
 }
 
+const syncWanted = new Set(); // sids whose gap showed up while a sync was running
+
 function requestSync(sids) {
+  sids.forEach((sid) => syncWanted.add(sid));
+  if (syncing) return;
   const positions = {};
-  for (const sid of sids) {
+  for (const sid of syncWanted) {
     const top = chat(sid).contiguousTop();
     if (top !== null) positions[sid] = top;
   }
-  if (!syncing) doSync(positions);
+  syncWanted.clear();
+  doSync(positions);
 }
 
 async function doSync(positions) {
@@ -142,6 +152,7 @@ async function doSync(positions) {
     // The next reconnect syncs again.
   } finally {
     syncing = null;
+    if (syncWanted.size) requestSync([]);
   }
 }
 
@@ -156,7 +167,11 @@ export async function loadPage(sid, before) {
     const page = await api('GET', `/sessions/${encodeURIComponent(sid)}/messages${query}`);
     for (const m of page.messages || []) c.add(m);
     c.olderMore = Boolean(page.more);
+    const firstLoad = !c.loaded;
     c.loaded = true;
+    // Live messages that came while the first page was on its way were not kept: fetch them.
+    const s = state.sessions.get(sid);
+    if (firstLoad && s && (s.lastSeq || 0) > c.maxSeq) requestSync([sid]);
     hooks.historyState(sid, 'done');
     hooks.messagesChanged(sid, before ? 'prepend' : 'initial');
   } catch (e) {

@@ -87,11 +87,9 @@ export function profile() {
   const newPassword = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: 8, maxlength: 128 });
   const password = h('form', { class: 'form', onsubmit: async (e) => {
     e.preventDefault();
-    const done = await attempt(line, () => api('PUT', '/users/me/password',
-      { oldPassword: oldPassword.value, newPassword: newPassword.value }));
+    const done = await attempt(line, () => hooks.changePassword(oldPassword.value, newPassword.value));
     if (done) {
       password.reset();
-      hooks.tokenReplaced(done);
       toast('Password changed. Your other devices are logged out.');
     }
   } },

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import palaver.common.Setting;
 import palaver.standalone.EmbeddedStore;
@@ -192,6 +193,16 @@ class WebClientBrowserTest {
         .isEmpty(), "no element was made from message text");
     Number overflow = (Number) bob.js("const m = document.getElementById('messages'); return m.scrollWidth - m.clientWidth");
     assertTrue(overflow.intValue() <= 0, "a very long word wraps instead of widening the page");
+
+    // A huge paste is refused with a readable message before it is sent; the page goes on working.
+    bob.js("const i = document.getElementById('message-input'); i.value = 'x'.repeat(100000);"
+        + " i.dispatchEvent(new Event('input'))");
+    bob.driver().findElement(By.id("message-input")).sendKeys(Keys.ENTER);
+    bob.until(d -> d.findElements(By.cssSelector("#toasts .toast.error")).stream()
+        .anyMatch(t -> t.getText().contains("too long")));
+    bob.js("document.getElementById('message-input').value = ''");
+    bob.send("still here");
+    alice.waitForText("still here");
   }
 
   @Test
