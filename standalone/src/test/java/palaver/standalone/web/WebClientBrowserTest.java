@@ -1,6 +1,7 @@
 package palaver.standalone.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -144,6 +145,10 @@ class WebClientBrowserTest {
       alice.until(d -> alice.badge("Bob").equals("1"));
     }
     alice.screenshot("02-chat");
+    for (Browser b : new Browser[] {alice, bob}) {
+      b.driver().manage().logs().get("browser").forEach(entry ->
+          assertFalse(entry.getMessage().contains("Content Security Policy"), "CSP violation: " + entry.getMessage()));
+    }
   }
 
   @Test
