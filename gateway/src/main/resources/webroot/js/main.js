@@ -167,9 +167,24 @@ async function reloadSessions() {
     state.sessions = fresh;
     if (state.current && !fresh.has(state.current)) chatView.closeChat();
     renderSidebar();
+    askPeerPresence();
   } catch (e) {
     if (e.status !== 401) toast(`Could not load your conversations: ${e.message}`, 'error');
   }
+}
+
+/** Presence dots for private chats with people who aren't friends: their state comes with the member list. */
+const presenceAsked = new Set();
+async function askPeerPresence() {
+  if (!state.me) return;
+  const ask = [...state.sessions.values()].filter((s) => s.type === 'private' && !presenceAsked.has(s.sid)
+    && !(s.peer && state.presence.has(s.peer.uid || s.peer))).slice(0, 20);
+  ask.forEach((s) => presenceAsked.add(s.sid));
+  const infos = await Promise.all(ask.map((s) => api('GET', `/sessions/${encodeURIComponent(s.sid)}`).catch(() => null)));
+  for (const info of infos) {
+    for (const m of (info && info.members) || []) if (m.state && state.me && m.uid !== state.me.uid) state.presence.set(m.uid, m.state);
+  }
+  if (ask.length) renderSidebar();
 }
 
 // ---- frames ------------------------------------------------------------------

@@ -236,7 +236,7 @@ class WebClientBrowserTest {
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   @DisplayName("A friend request shows up in the other person's notifications and is accepted there")
   void friendRequest() {
     alice.register("Ivan");
@@ -266,6 +266,33 @@ class WebClientBrowserTest {
     bob.screenshot("04-friends");
     bob.driver().findElement(By.id("dialog-close")).click();
     alice.driver().findElement(By.id("dialog-close")).click();
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("Scrolling up loads older pages until the beginning of the conversation, in order")
+  void infiniteScrollUp() {
+    alice.register("Olga");
+    alice.createGroup("Archive");
+    String sid = alice.sid("Archive");
+    for (int i = 1; i <= 120; i++) {
+      Http.Response r = http.post("/sessions/" + sid + "/messages", alice.token(), new JsonObject()
+          .put("cid", "scroll-" + i).put("msgType", "text").put("content", "line " + i));
+      assertEquals(200, r.status(), r.text());
+    }
+    alice.reload();
+    alice.open("Archive");
+    alice.waitForText("line 120");
+    alice.until(d -> {
+      alice.js("document.getElementById('messages').scrollTop = 0");
+      return alice.texts().contains("line 1") ? true : null;
+    });
+    alice.waitFor(By.xpath("//div[@id='history-status'][contains(., 'beginning of the conversation')]"));
+    java.util.List<String> texts = alice.texts();
+    assertEquals(120, texts.size());
+    for (int i = 0; i < 120; i++) {
+      assertEquals("line " + (i + 1), texts.get(i));
+    }
   }
 
   @Test
