@@ -45,6 +45,7 @@ import palaver.standalone.TestServer;
 @DisplayName("The web client in Chromium")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebClientBrowserTest {
+  static final int UPLOAD_LIMIT = 1024 * 1024;
   private static Path dataDir;
   private static int port;
   private static TestServer server;
@@ -96,7 +97,9 @@ class WebClientBrowserTest {
   private static TestServer startNode() {
     try {
       EmbeddedStore store = EmbeddedStore.start(dataDir, null);
-      JsonObject config = TestServer.config(store.connectionString()).put(Setting.HTTP_PORT.key(), port);
+      // A small upload limit (where the server has files) so the too-large test needs no big file.
+      JsonObject config = TestServer.config(store.connectionString()).put(Setting.HTTP_PORT.key(), port)
+          .put("maxFileSize", UPLOAD_LIMIT);
       return TestServer.start(config, StandaloneMain.services(), store);
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -233,6 +236,29 @@ class WebClientBrowserTest {
     bob.until(d -> ((Number) bob.js("const i = document.getElementById('lightbox-img');"
         + " return i.complete ? i.naturalWidth : 0")).intValue() == 640);
     bob.driver().findElement(By.id("lightbox-close")).click();
+  }
+
+  @Test
+  @Order(8)
+  @DisplayName("A file over the server's limit fails with a readable error on its bubble; the page goes on working")
+  void uploadTooLarge() throws IOException {
+    alice.register("Nina");
+    alice.createGroup("Big files");
+    Assumptions.assumeTrue(endpointExists("POST", "/api/v1/files"),
+        "Upload test skipped: this server has no POST /api/v1/files yet (issue 6)");
+    Path big = Files.createTempFile("palaver-big-", ".bin");
+    byte[] bytes = new byte[UPLOAD_LIMIT * 2];
+    new java.util.Random(7).nextBytes(bytes);
+    Files.write(big, bytes);
+
+    alice.driver().findElement(By.id("file-input")).sendKeys(big.toAbsolutePath().toString());
+    // Refused either with 413 or, when the server cuts the body off early, as a network error.
+    WebElement failed = alice.waitFor(By.cssSelector("#pending-list .failed"));
+    assertTrue(failed.getText().contains("too large") || failed.getText().contains("network error"), failed.getText());
+    failed.findElement(By.xpath(".//button[text()='Remove']")).click();
+    alice.until(d -> d.findElements(By.cssSelector("#pending-list .msg")).isEmpty());
+    alice.send("still working");
+    alice.waitForText("still working");
   }
 
   @Test
