@@ -31,6 +31,13 @@ export function openChat(sid) {
   $('message-input').focus();
 }
 
+/** Forgets rendered messages (they show "mine" from one user's point of view): on logout. */
+export function forget() {
+  elements.clear();
+  fill($('message-list'));
+  fill($('pending-list'));
+}
+
 export function closeChat() {
   state.current = null;
   document.body.classList.remove('in-chat');

@@ -141,7 +141,12 @@ async function logout(callServer, message) {
   state.sessions.clear();
   state.chats.clear();
   state.outbox = [];
+  state.presence.clear();
+  presenceAsked.clear();
+  state.notificationsUnread = 0;
+  renderNotificationBadge();
   chatView.closeChat();
+  chatView.forget();
   panels.closeDialog();
   showBanner(null);
   showAuth(message);
