@@ -4,7 +4,7 @@ import { $, h, fill, toast, paintAvatar } from './dom.js';
 import { api, session, optional, ApiError } from './api.js';
 import { state, chat, loadOutbox, rememberUser, displayName } from './state.js';
 import { hooks } from './hooks.js';
-import { conn, received, resume, markRead } from './messaging.js';
+import { conn, received, resume, markRead, cancelPendingReads } from './messaging.js';
 import * as chatView from './chat.js';
 import { renderSidebar } from './sidebar.js';
 import * as panels from './panels.js';
@@ -133,6 +133,7 @@ async function logout(callServer, message) {
   if (loggingOut) return;
   loggingOut = true;
   conn.stop(); // first: the server closes our socket with 4401 when it revokes the token
+  cancelPendingReads();
   if (callServer) await api('POST', '/auth/logout').catch(() => {});
   loggingOut = false;
   clearTimeout(refreshTimer);
@@ -149,6 +150,7 @@ async function logout(callServer, message) {
   chatView.forget();
   panels.closeDialog();
   showBanner(null);
+  selectTab(false);
   showAuth(message);
 }
 
@@ -236,6 +238,7 @@ function onEvent(e) {
       if (e.uid === state.me.uid) break;
       renderSidebar();
       if (state.current) chatView.renderHeader();
+      if (hooks.refreshFriends && $('dialog').open) hooks.refreshFriends();
       break;
     }
     case 'notification':

@@ -205,6 +205,12 @@ export function markRead(sid) {
   }, 300));
 }
 
+/** On logout: read positions not sent yet belong to the user who left. */
+export function cancelPendingReads() {
+  for (const timer of readTimers.values()) clearTimeout(timer);
+  readTimers.clear();
+}
+
 let lastTyping = 0;
 export function sendTyping(sid) {
   if (Date.now() - lastTyping < 3000) return;

@@ -290,8 +290,39 @@ class WebClientBrowserTest {
     bob.until(d -> d.findElements(By.cssSelector("#dialog ul[aria-label='Friends'] li.pick strong")).stream()
         .anyMatch(e -> e.getText().equals("Ivan")));
     bob.screenshot("04-friends");
-    bob.driver().findElement(By.id("dialog-close")).click();
     alice.driver().findElement(By.id("dialog-close")).click();
+
+    // Presence: Ivan says he is busy; Judy's open friends list shows it.
+    new org.openqa.selenium.support.ui.Select(alice.driver().findElement(By.id("presence-select"))).selectByValue("busy");
+    bob.until(d -> d.findElements(By.xpath("//dialog//ul[@aria-label='Friends']//li[.//strong[text()='Ivan']]//small"))
+        .stream().anyMatch(e -> e.getText().equals("busy")));
+    bob.driver().findElement(By.id("dialog-close")).click();
+    new org.openqa.selenium.support.ui.Select(alice.driver().findElement(By.id("presence-select"))).selectByValue("online");
+  }
+
+  @Test
+  @Order(9)
+  @DisplayName("Logging out returns to the login screen; logging in again brings back the conversations")
+  void logoutAndLogin() {
+    String login = alice.register("Pat");
+    alice.createGroup("Pat's corner");
+    alice.send("note to self");
+    alice.driver().findElement(By.id("me-button")).click();
+    alice.until(d -> d.findElements(By.xpath("//dialog//button[text()='Log out']")).stream().findFirst()
+        .map(button -> {
+          button.click();
+          return true;
+        }).orElse(null));
+    WebElement form = alice.waitFor(By.id("login-form"));
+    form.findElement(By.name("login")).sendKeys(login);
+    form.findElement(By.name("password")).sendKeys("wrong-password");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    alice.until(d -> d.findElement(By.id("auth-error")).getText().contains("Wrong email or password"));
+    form.findElement(By.name("password")).clear();
+    form.findElement(By.name("password")).sendKeys("password-123");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    alice.open("Pat's corner");
+    alice.waitForText("note to self");
   }
 
   @Test
