@@ -71,7 +71,9 @@ final class Browser implements AutoCloseable {
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--window-size=1280,820", "--user-data-dir=" + profile);
+        "--disable-dev-shm-usage", "--window-size=1280,820", "--user-data-dir=" + profile,
+        // A synthetic microphone, allowed without a prompt, for voice messages.
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream");
     // The page's console, saved next to the screenshots when a test fails.
     options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     driver = new RemoteWebDriver(service.getUrl(), options);

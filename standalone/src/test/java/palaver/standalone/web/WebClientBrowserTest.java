@@ -301,6 +301,27 @@ class WebClientBrowserTest {
   }
 
   @Test
+  @Order(10)
+  @DisplayName("A voice message recorded with the microphone plays inline on the other side")
+  void voiceMessage() throws InterruptedException {
+    alice.register("Quinn");
+    alice.createGroup("Voices");
+    Assumptions.assumeTrue(endpointExists("POST", "/api/v1/files"),
+        "Voice test skipped: this server has no POST /api/v1/files yet (issue 6)");
+    bob.register("Rosa");
+    join(bob, alice, "Voices");
+
+    WebElement record = alice.driver().findElement(By.id("voice-button"));
+    record.click();
+    alice.until(d -> "true".equals(record.getAttribute("aria-pressed")));
+    Thread.sleep(1500); // the length of the recording, not a wait for an outcome
+    record.click();
+    WebElement audio = bob.waitFor(By.cssSelector("#message-list .voice audio"));
+    bob.until(d -> ((Number) bob.js("return arguments[0].readyState", audio)).intValue() >= 1);
+    assertTrue(alice.texts().isEmpty(), "no text message was made");
+  }
+
+  @Test
   @Order(9)
   @DisplayName("Logging out returns to the login screen; logging in again brings back the conversations")
   void logoutAndLogin() {
