@@ -1,0 +1,128 @@
+// The HTTP API under /api/v1: bearer token, JSON errors turned into ApiError,
+// uploads with progress, and feature detection for endpoints a server may lack.
+
+const BASE = '/api/v1';
+const STORAGE_KEY = 'palaver.auth';
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code || `HTTP ${status}`);
+    this.status = status;
+    this.code = code;
+  }
+
+  /** The server has no such endpoint (an older or partial deployment). */
+  get missingEndpoint() {
+    return this.status === 404 || this.status === 405;
+  }
+}
+
+let auth = load();
+let onUnauthenticated = () => {};
+
+function load() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || 'null');
+    return saved && typeof saved.token === 'string' ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
+export const session = {
+  get token() { return auth ? auth.token : null; },
+  get uid() { return auth ? auth.uid : null; },
+  get expiresAt() { return auth ? auth.expiresAt : 0; },
+  set(value) {
+    auth = value;
+    if (value) localStorage.setItem(STORAGE_KEY, JSON.stringify(value));
+    else localStorage.removeItem(STORAGE_KEY);
+  },
+  /** Called when the server says the token is no longer good. */
+  onUnauthenticated(handler) { onUnauthenticated = handler; },
+};
+
+/** JSON request; resolves to the parsed body, rejects with ApiError. */
+export async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (auth) headers.Authorization = `Bearer ${auth.token}`;
+  let response;
+  try {
+    response = await fetch(BASE + path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection.');
+  }
+  const text = await response.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : {}; } catch { json = null; }
+  if (!response.ok) {
+    const err = json && json.error ? json.error : {};
+    const error = new ApiError(response.status, err.code, readable(response.status, err));
+    if (response.status === 401 && auth && !path.startsWith('/auth/login')) onUnauthenticated(error);
+    throw error;
+  }
+  return json || {};
+}
+
+function readable(status, err) {
+  if (status === 429) return 'Too many attempts. Wait a moment and try again.';
+  if (status === 413) return 'That is too large for the server.';
+  if (status === 503) return 'The server is busy. Try again in a moment.';
+  return err.message || `The server answered ${status}.`;
+}
+
+/** Calls fn; when the server lacks the endpoint resolves to `fallback` and marks the feature unavailable. */
+export const features = new Map();
+export async function optional(feature, fn, fallback) {
+  try {
+    const result = await fn();
+    features.set(feature, true);
+    return result;
+  } catch (e) {
+    if (e instanceof ApiError && e.missingEndpoint) {
+      features.set(feature, false);
+      return fallback;
+    }
+    throw e;
+  }
+}
+
+export const available = (feature) => features.get(feature) !== false;
+
+/**
+ * Uploads one file (multipart field `file`) with progress callbacks.
+ * Resolves to {fileId, name, mime, size, thumbId?, durationMs?}.
+ */
+export function upload(file, onProgress, name, purpose) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    // purpose=avatar|icon makes the file readable by every signed-in user, as profiles are.
+    xhr.open('POST', `${BASE}/files${purpose ? `?purpose=${encodeURIComponent(purpose)}` : ''}`);
+    if (auth) xhr.setRequestHeader('Authorization', `Bearer ${auth.token}`);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload failed: network error.'));
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'The upload was cancelled.'));
+    xhr.onload = () => {
+      let json = null;
+      try { json = JSON.parse(xhr.responseText); } catch { json = null; }
+      if (xhr.status >= 200 && xhr.status < 300 && json) {
+        resolve(json);
+        return;
+      }
+      const err = json && json.error ? json.error : {};
+      let message = readable(xhr.status, err);
+      if (xhr.status === 413) message = `“${name || file.name}” is too large to upload.`;
+      if (xhr.status === 404) message = 'This server does not accept file uploads.';
+      reject(new ApiError(xhr.status, err.code, message));
+    };
+    const form = new FormData();
+    form.append('file', file, name || file.name || 'file');
+    xhr.send(form);
+  });
+}
+
+export const fileUrl = (fileId) => `${BASE}/files/${encodeURIComponent(fileId)}`;
+export const thumbUrl = (fileId) => `${BASE}/files/${encodeURIComponent(fileId)}/thumb`;

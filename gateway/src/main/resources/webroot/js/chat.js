@@ -1,0 +1,287 @@
+// The open conversation: header, message list (day separators, bubbles,
+// system notices, receipts), upward infinite scroll, typing indicator.
+import { $, h, fill, avatar, paintAvatar } from './dom.js';
+import { api, fileUrl, thumbUrl } from './api.js';
+import { state, chat, displayName, user, peerOf, cachedUser, rememberUser } from './state.js';
+import { loadPage, markRead, retry, discard } from './messaging.js';
+import * as fmt from './format.js';
+import { hooks } from './hooks.js';
+
+const elements = new Map(); // `${sid}:${seq}` → rendered message element (reused across renders)
+const typingUntil = new Map(); // uid → time the indicator expires for the open chat
+
+export function openChat(sid) {
+  const s = state.sessions.get(sid);
+  if (!s) return;
+  state.current = sid;
+  typingUntil.clear();
+  renderTyping();
+  $('chat-empty').hidden = true;
+  $('chat-pane').hidden = false;
+  document.body.classList.add('in-chat');
+  renderHeader();
+  fill($('message-list'));
+  renderPending();
+  const c = chat(sid);
+  if (c.loaded) renderMessages('initial');
+  else loadPage(sid);
+  refreshMembers(sid);
+  markRead(sid);
+  hooks.sessionsChanged(false);
+  $('message-input').focus();
+}
+
+/** Forgets rendered messages (they show "mine" from one user's point of view): on logout. */
+export function forget() {
+  elements.clear();
+  fill($('message-list'));
+  fill($('pending-list'));
+}
+
+export function closeChat() {
+  state.current = null;
+  document.body.classList.remove('in-chat');
+  $('chat-pane').hidden = true;
+  $('chat-empty').hidden = false;
+}
+
+export async function renderHeader() {
+  const s = state.sessions.get(state.current);
+  if (!s) return;
+  const group = s.type !== 'private';
+  $('chat-invite').hidden = !group;
+  $('chat-leave').hidden = !group;
+  if (group) {
+    $('chat-name').textContent = s.name || 'Group';
+    $('chat-sub').textContent = s.visibility === 'private' ? 'Private group' : 'Public group';
+    paintAvatar($('chat-avatar'), s.name, s.icon);
+    return;
+  }
+  $('chat-name').textContent = s.name || (s.peer && s.peer.nickname) || '…';
+  const peer = await peerOf(s);
+  if (!peer || state.current !== s.sid) return;
+  $('chat-name').textContent = peer.nickname;
+  const presence = state.presence.get(peer.uid) || 'offline';
+  $('chat-sub').textContent = presence === 'offline' ? 'offline' : presence;
+  paintAvatar($('chat-avatar'), peer.nickname, peer.avatar);
+}
+
+/** Members' presence (the private chat's header, receipts by name) from the session info. */
+async function refreshMembers(sid) {
+  try {
+    const info = await api('GET', `/sessions/${encodeURIComponent(sid)}`);
+    for (const m of info.members || []) {
+      if (m.state) state.presence.set(m.uid, m.state);
+      if (m.nickname) rememberUser({ uid: m.uid, nickname: m.nickname, avatar: m.avatar });
+    }
+    if (sid === state.current) renderHeader();
+  } catch {
+    // the header keeps what it knows
+  }
+}
+
+/** Re-renders the open chat; keeps the reader where they were (or at the bottom when they were there). */
+export function renderMessages(how) {
+  const sid = state.current;
+  if (!sid) return;
+  const box = $('messages');
+  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+  const fromBottom = box.scrollHeight - box.scrollTop;
+  const c = chat(sid);
+  const nodes = [];
+  let lastDay = null;
+  let previous = null;
+  for (const m of c.ordered()) {
+    const day = fmt.dayKey(m.at);
+    if (day !== lastDay) {
+      nodes.push(h('div', { class: 'day', role: 'separator' }, h('span', {}, fmt.dayLabel(m.at))));
+      lastDay = day;
+      previous = null;
+    }
+    const el = messageElement(m);
+    const continued = previous && previous.uid === m.uid && previous.msgType !== 'system' && m.msgType !== 'system'
+      && m.at - previous.at < 5 * 60000;
+    el.classList.toggle('continued', Boolean(continued));
+    nodes.push(el);
+    previous = m;
+  }
+  $('message-list').replaceChildren(...nodes);
+  updateReceipts();
+  if (how === 'initial' || atBottom) box.scrollTop = box.scrollHeight;
+  else box.scrollTop = box.scrollHeight - fromBottom;
+  if (how === 'initial') fillViewport();
+  if (atBottom || how === 'initial') markRead(sid);
+}
+
+/** Loads older pages until the list can scroll (so the scroll-up trigger can fire). */
+function fillViewport() {
+  const box = $('messages');
+  const c = chat(state.current);
+  if (c.olderMore && box.scrollHeight <= box.clientHeight + 40 && c.minSeq !== Infinity && c.minSeq > 1) {
+    loadPage(c.sid, c.minSeq);
+  }
+}
+
+export function onScroll() {
+  const box = $('messages');
+  if (!state.current) return;
+  const c = chat(state.current);
+  if (box.scrollTop < 120 && c.loaded && c.olderMore && !c.loading && c.minSeq !== Infinity && c.minSeq > 1) {
+    loadPage(c.sid, c.minSeq);
+  }
+  if (box.scrollHeight - box.scrollTop - box.clientHeight < 40) markRead(state.current);
+}
+
+export function historyState(sid, phase, message) {
+  if (sid !== state.current) return;
+  const c = chat(sid);
+  const el = $('history-status');
+  if (phase === 'loading') fill(el, h('span', { class: 'spinner', 'aria-hidden': 'true' }), ' Loading messages…');
+  else if (phase === 'error') fill(el, `Could not load messages: ${message}`);
+  else if (!c.olderMore) fill(el, c.bySeq.size ? 'This is the beginning of the conversation.' : 'No messages yet. Say hello!');
+  else fill(el);
+}
+
+function messageElement(m) {
+  const key = `${m.sid}:${m.seq}`;
+  let el = elements.get(key);
+  if (el) return el;
+  el = m.msgType === 'system' ? systemElement(m) : bubble(m);
+  el.dataset.seq = String(m.seq);
+  elements.set(key, el);
+  return el;
+}
+
+function systemElement(m) {
+  const content = m.content && typeof m.content === 'object' ? m.content : {};
+  const actor = m.nickname || displayName(m.uid);
+  const el = h('div', { class: 'system', role: 'note' });
+  const target = content.member || content.owner || null;
+  const write = (targetName) => {
+    const t = targetName || 'someone';
+    const text = {
+      create: `${actor} created the group “${content.name || ''}”`,
+      join: `${actor} joined`,
+      leave: content.owner ? `${actor} left; ${t} is now the owner` : `${actor} left`,
+      invite: `${actor} added ${t}`,
+      remove: `${actor} removed ${t}`,
+      role: `${actor} made ${t} ${content.role === 'owner' ? 'the owner' : content.role === 'admin' ? 'an admin' : 'a member'}`,
+      rename: `${actor} renamed the group to “${content.name || ''}”`,
+      edit: content.name ? `${actor} renamed the group to “${content.name}”` : `${actor} changed the group settings`,
+    }[content.action] || `${actor} updated the conversation`;
+    fill(el, h('span', {}, text), h('time', { datetime: new Date(m.at).toISOString() }, fmt.time(m.at)));
+  };
+  write(target ? displayName(target) : null);
+  if (target && !cachedUser(target)) user(target).then((u) => write(u.nickname));
+  return el;
+}
+
+function bubble(m) {
+  const mine = state.me && m.uid === state.me.uid;
+  const body = h('div', { class: 'bubble' });
+  if (!mine) body.append(h('div', { class: 'author' }, m.nickname || displayName(m.uid)));
+  body.append(content(m));
+  body.append(h('div', { class: 'meta' },
+    h('time', { datetime: new Date(m.at).toISOString(), title: new Date(m.at).toLocaleString() }, fmt.time(m.at)),
+    mine ? h('span', { class: 'receipt', 'aria-label': 'sent' }, '✓') : null));
+  return h('div', { class: `msg ${mine ? 'mine' : 'theirs'}`, 'data-uid': m.uid },
+    mine ? null : avatar(m.nickname, m.avatar, 'small'), body);
+}
+
+function content(m) {
+  const file = m.file || null;
+  if (m.msgType === 'image' && file) {
+    const img = h('img', { class: 'thumb', alt: file.name || 'image', loading: 'lazy',
+      src: file.thumbId || file.fileId ? thumbUrl(file.fileId) : '' });
+    img.addEventListener('error', () => { if (!img.dataset.full) { img.dataset.full = '1'; img.src = fileUrl(file.fileId); } });
+    return h('button', { type: 'button', class: 'image-button', 'aria-label': `Open image ${file.name || ''}`,
+      onclick: () => openLightbox(file) }, img);
+  }
+  if (m.msgType === 'voice' && file) {
+    return h('div', { class: 'voice' }, h('span', { 'aria-hidden': 'true' }, '🎤'),
+      h('audio', { controls: true, preload: 'metadata', src: fileUrl(file.fileId), 'aria-label': 'Voice message' }),
+      file.durationMs ? h('small', {}, fmt.duration(file.durationMs)) : null);
+  }
+  if ((m.msgType === 'file' || m.msgType === 'image' || m.msgType === 'voice') && file) {
+    return fileCard(file);
+  }
+  if (m.msgType !== 'text' && !file) {
+    return h('div', { class: 'text muted' }, m.content || `[${m.msgType}]`);
+  }
+  return h('div', { class: 'text' }, typeof m.content === 'string' ? m.content : '');
+}
+
+function fileCard(file) {
+  return h('a', { class: 'file-card', href: fileUrl(file.fileId), download: file.name || 'file',
+    'aria-label': `Download ${file.name || 'file'}` },
+  h('span', { class: 'file-icon', 'aria-hidden': 'true' }, '📄'),
+  h('span', { class: 'file-text' }, h('strong', {}, file.name || 'file'), h('small', {}, `${fmt.size(file.size)} · ${file.mime || ''}`)),
+  h('span', { class: 'download', 'aria-hidden': 'true' }, '⬇'));
+}
+
+function openLightbox(file) {
+  const box = $('lightbox');
+  $('lightbox-img').src = fileUrl(file.fileId);
+  $('lightbox-img').alt = file.name || 'image';
+  $('lightbox-download').href = fileUrl(file.fileId);
+  $('lightbox-download').setAttribute('download', file.name || 'image');
+  box.showModal();
+}
+
+/** ✓ sent, ✓✓ read by someone else (read receipts from `read` events). */
+export function updateReceipts() {
+  if (!state.current) return;
+  const c = chat(state.current);
+  let highest = 0;
+  for (const [uid, seq] of c.readers) if (uid !== state.me.uid) highest = Math.max(highest, seq);
+  for (const el of $('message-list').querySelectorAll('.msg.mine')) {
+    const read = Number(el.dataset.seq) <= highest;
+    const receipt = el.querySelector('.receipt');
+    receipt.textContent = read ? '✓✓' : '✓';
+    receipt.classList.toggle('read', read);
+    receipt.setAttribute('aria-label', read ? 'read' : 'sent');
+  }
+}
+
+/** Messages not acknowledged yet: uploading, waiting for the connection, or failed. */
+export function renderPending() {
+  const items = state.outbox.filter((m) => m.sid === state.current);
+  fill($('pending-list'), items.map((item) => {
+    const status = item.error
+      ? h('span', { class: 'failed', role: 'alert' }, `⚠ ${item.error} `,
+        item.uploading ? null : h('button', { type: 'button', class: 'link', onclick: () => retry(item.cid) }, 'Retry'),
+        h('button', { type: 'button', class: 'link', onclick: () => discard(item.cid) }, 'Remove'))
+      : item.uploading
+        ? h('span', {}, h('progress', { max: 1, value: item.progress || 0, 'aria-label': 'Upload progress' }), ' uploading…')
+        : h('span', { class: 'clock', title: 'Not sent yet' }, '🕓 sending…');
+    const preview = item.msgType === 'text'
+      ? h('div', { class: 'text' }, item.content)
+      : h('div', { class: 'text' }, `${item.msgType === 'voice' ? '🎤' : '📎'} ${item.file ? item.file.name : ''}`);
+    return h('div', { class: 'msg mine pending', 'data-cid': item.cid },
+      h('div', { class: 'bubble' }, preview, h('div', { class: 'meta' }, status)));
+  }));
+  const box = $('messages');
+  box.scrollTop = box.scrollHeight;
+}
+
+// ---- typing ------------------------------------------------------------------
+
+export function showTyping(sid, uid) {
+  if (sid !== state.current || uid === state.me.uid) return;
+  typingUntil.set(uid, Date.now() + 4000);
+  if (!cachedUser(uid)) user(uid).then(renderTyping);
+  renderTyping();
+  setTimeout(renderTyping, 4100);
+}
+
+export function stoppedTyping(uid) {
+  typingUntil.delete(uid);
+  renderTyping();
+}
+
+function renderTyping() {
+  const now = Date.now();
+  const names = [...typingUntil].filter(([, until]) => until > now).map(([uid]) => displayName(uid));
+  $('typing').textContent = names.length === 0 ? ''
+    : names.length === 1 ? `${names[0]} is typing…` : `${names.slice(0, 3).join(', ')} are typing…`;
+}

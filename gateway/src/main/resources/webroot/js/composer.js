@@ -1,0 +1,223 @@
+// Writing: multi-line input (Enter sends, Shift+Enter new line), emoji picker,
+// uploads by picker / drag-and-drop / paste with progress, voice recording.
+import { $, h, toast } from './dom.js';
+import { upload, available } from './api.js';
+import { state, saveOutbox } from './state.js';
+import { enqueue, transmit, sendTyping } from './messaging.js';
+import { hooks } from './hooks.js';
+
+const MAX_TEXT = 16 * 1024; // the server's content limit (characters)
+const MAX_FRAME_TEXT = 60 * 1024; // bytes, leaving room in a 64 KiB frame for the rest of it
+
+const EMOJI = {
+  Smileys: '😀 😃 😄 😁 😆 😅 🤣 😂 🙂 🙃 😉 😊 😇 🥰 😍 🤩 😘 😋 😛 😜 🤪 🤗 🤔 🤨 😐 😑 😶 🙄 😏 😴 😌 🤓 😎 🥳 😕 😟 😮 😲 😳 🥺 😢 😭 😱 😤 😡 🤯 😬 🤐 🤫 🤭',
+  Gestures: '👍 👎 👌 ✌️ 🤞 🤟 🤘 👋 🙌 👏 🙏 🤝 💪 👀 🧠 ✍️ 🫶 👊',
+  Hearts: '❤️ 🧡 💛 💚 💙 💜 🖤 🤍 💔 💕 💖 💯 ✨ ⭐ 🔥 🎉 🎊 🎁',
+  Things: '☕ 🍕 🍔 🍰 🍺 🍷 🌍 🌞 🌧️ ⛄ 🚀 🚗 ✈️ 🏠 💻 📱 📷 🎵 ⚽ 🏆 📌 ✅ ❌ ❓ ⚠️',
+};
+
+export function setUp() {
+  const input = $('message-input');
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      sendText();
+    }
+  });
+  input.addEventListener('input', () => {
+    autosize();
+    if (state.current && input.value.trim()) sendTyping(state.current);
+  });
+  input.addEventListener('paste', (e) => {
+    const files = [...(e.clipboardData ? e.clipboardData.files : [])];
+    if (files.length) {
+      e.preventDefault();
+      files.forEach(sendFile);
+    }
+  });
+  $('composer').addEventListener('submit', (e) => { e.preventDefault(); sendText(); });
+  $('file-input').addEventListener('change', (e) => {
+    [...e.target.files].forEach(sendFile);
+    e.target.value = '';
+  });
+  setUpDrop();
+  setUpEmoji();
+  setUpVoice();
+}
+
+function autosize() {
+  const input = $('message-input');
+  input.style.height = 'auto';
+  input.style.height = `${Math.min(input.scrollHeight, 180)}px`;
+  input.style.overflowY = input.scrollHeight > 180 ? 'auto' : 'hidden';
+}
+
+function sendText() {
+  const input = $('message-input');
+  const text = input.value;
+  if (!state.current || !text.trim()) return;
+  // The socket refuses frames over 64 KiB: count the bytes of the JSON as well as the characters.
+  if (text.length > MAX_TEXT || new TextEncoder().encode(JSON.stringify(text)).length > MAX_FRAME_TEXT) {
+    toast(`That message is too long (${text.length.toLocaleString()} characters; the limit is ${MAX_TEXT.toLocaleString()}). Send it as a file instead.`, 'error');
+    return;
+  }
+  enqueue({ sid: state.current, msgType: 'text', content: text });
+  input.value = '';
+  autosize();
+  input.focus();
+}
+
+function kindOf(file) {
+  if (file.type.startsWith('image/')) return 'image';
+  if (file.type.startsWith('audio/')) return 'voice';
+  return 'file';
+}
+
+/** Uploads, then sends the message; the pending bubble shows the progress and any failure. */
+export async function sendFile(file, msgType, name) {
+  if (!state.current) return;
+  if (!available('files')) {
+    toast('This server does not accept file uploads.', 'error');
+    return;
+  }
+  if (file.size === 0) {
+    toast(`“${file.name}” is empty.`, 'error');
+    return;
+  }
+  const item = enqueue({
+    sid: state.current, msgType: msgType || kindOf(file), uploading: true, progress: 0,
+    file: { name: name || file.name, size: file.size, mime: file.type },
+  });
+  let lastPaint = 0;
+  try {
+    const stored = await upload(file, (p) => {
+      item.progress = p;
+      if (Date.now() - lastPaint > 100 || p === 1) {
+        lastPaint = Date.now();
+        hooks.outboxChanged(item.sid);
+      }
+    }, name);
+    item.uploading = false;
+    item.fileId = stored.fileId;
+    item.file = { fileId: stored.fileId, name: stored.name, mime: stored.mime, size: stored.size,
+      thumbId: stored.thumbId, durationMs: stored.durationMs };
+    // The server types files by their bytes: what isn't an image or audio after all goes as a file.
+    if (item.msgType === 'image' && !/^image\/(jpeg|png|gif|webp)/.test(stored.mime || '')) item.msgType = 'file';
+    if (item.msgType === 'voice' && !String(stored.mime || '').startsWith('audio/')) item.msgType = 'file';
+    saveOutbox();
+    hooks.outboxChanged(item.sid);
+    transmit(item);
+  } catch (e) {
+    item.error = e.message;
+    if (e.status === 404) {
+      state.outbox = state.outbox.filter((m) => m !== item);
+    }
+    hooks.outboxChanged(item.sid);
+    toast(e.message, 'error');
+  }
+}
+
+function setUpDrop() {
+  const pane = $('chat-pane');
+  let depth = 0;
+  pane.addEventListener('dragenter', (e) => {
+    if (![...e.dataTransfer.types].includes('Files')) return;
+    depth++;
+    $('drop-hint').hidden = false;
+  });
+  pane.addEventListener('dragleave', () => {
+    depth = Math.max(0, depth - 1);
+    if (depth === 0) $('drop-hint').hidden = true;
+  });
+  pane.addEventListener('dragover', (e) => e.preventDefault());
+  pane.addEventListener('drop', (e) => {
+    e.preventDefault();
+    depth = 0;
+    $('drop-hint').hidden = true;
+    [...e.dataTransfer.files].forEach((f) => sendFile(f));
+  });
+}
+
+function setUpEmoji() {
+  const picker = $('emoji-picker');
+  const button = $('emoji-button');
+  const toggle = (open) => {
+    picker.hidden = !open;
+    button.setAttribute('aria-expanded', String(open));
+    if (open) picker.querySelector('button').focus();
+  };
+  for (const [group, list] of Object.entries(EMOJI)) {
+    picker.append(h('div', { class: 'emoji-group', role: 'group', 'aria-label': group },
+      h('h3', {}, group),
+      list.split(' ').map((emoji) => h('button', { type: 'button', class: 'emoji', 'aria-label': emoji,
+        onclick: () => { insert(emoji); toggle(false); } }, emoji))));
+  }
+  button.addEventListener('click', () => toggle(picker.hidden));
+  picker.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') { toggle(false); button.focus(); }
+  });
+  document.addEventListener('click', (e) => {
+    if (!picker.hidden && !picker.contains(e.target) && e.target !== button) toggle(false);
+  });
+}
+
+function insert(text) {
+  const input = $('message-input');
+  const start = input.selectionStart ?? input.value.length;
+  const end = input.selectionEnd ?? input.value.length;
+  input.setRangeText(text, start, end, 'end');
+  input.focus();
+  autosize();
+}
+
+// ---- voice -------------------------------------------------------------------
+
+let recorder = null;
+let startedAt = 0;
+
+function setUpVoice() {
+  const button = $('voice-button');
+  if (!window.MediaRecorder || !navigator.mediaDevices) {
+    button.hidden = true;
+    return;
+  }
+  button.addEventListener('click', () => (recorder ? stopRecording() : startRecording()));
+}
+
+async function startRecording() {
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+  } catch {
+    toast('No microphone, or permission was refused.', 'error');
+    return;
+  }
+  const type = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/webm'].find((t) => MediaRecorder.isTypeSupported(t));
+  const chunks = [];
+  recorder = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
+  recorder.ondataavailable = (e) => { if (e.data.size) chunks.push(e.data); };
+  recorder.onstop = () => {
+    stream.getTracks().forEach((t) => t.stop());
+    const mime = recorder.mimeType || 'audio/webm';
+    recorder = null;
+    setRecording(false);
+    if (Date.now() - startedAt < 700) return; // a tap, not a message
+    const blob = new Blob(chunks, { type: mime });
+    sendFile(blob, 'voice', `voice-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${mime.includes('ogg') ? 'ogg' : 'webm'}`);
+  };
+  startedAt = Date.now();
+  recorder.start();
+  setRecording(true);
+}
+
+function stopRecording() {
+  if (recorder && recorder.state !== 'inactive') recorder.stop();
+}
+
+function setRecording(on) {
+  const button = $('voice-button');
+  button.classList.toggle('recording', on);
+  button.setAttribute('aria-pressed', String(on));
+  button.setAttribute('aria-label', on ? 'Stop recording and send' : 'Record a voice message');
+  button.textContent = on ? '⏹' : '🎤';
+}

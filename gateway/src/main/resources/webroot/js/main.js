@@ -1,0 +1,417 @@
+// Start-up and wiring: login/register, the socket's frames, the banner,
+// token refresh, desktop notifications.
+import { $, h, fill, toast, paintAvatar } from './dom.js';
+import { api, session, optional, ApiError } from './api.js';
+import { state, chat, loadOutbox, rememberUser, displayName } from './state.js';
+import { hooks } from './hooks.js';
+import { conn, received, resume, markRead, cancelPendingReads } from './messaging.js';
+import * as chatView from './chat.js';
+import { renderSidebar } from './sidebar.js';
+import * as panels from './panels.js';
+import * as composer from './composer.js';
+
+// ---- auth view ---------------------------------------------------------------
+
+function showAuth(message) {
+  $('app-view').hidden = true;
+  $('auth-view').hidden = false;
+  $('auth-error').textContent = message || '';
+  const first = $('login-form').hidden ? $('register-form').elements.login : $('login-form').elements.login;
+  first.focus();
+}
+
+function selectTab(register) {
+  $('tab-login').setAttribute('aria-selected', String(!register));
+  $('tab-register').setAttribute('aria-selected', String(register));
+  $('login-form').hidden = register;
+  $('register-form').hidden = !register;
+  $('auth-error').textContent = '';
+}
+
+async function submitAuth(e, path) {
+  e.preventDefault();
+  const form = e.target;
+  const body = Object.fromEntries(new FormData(form));
+  const button = form.querySelector('button[type=submit]');
+  button.disabled = true;
+  $('auth-error').textContent = '';
+  try {
+    const answer = await api('POST', path, body);
+    session.set({ uid: answer.uid, token: answer.token, expiresAt: answer.expiresAt });
+    form.reset();
+    askNotificationPermission();
+    await enter();
+  } catch (err) {
+    $('auth-error').textContent = err.status === 409 ? 'An account with this email already exists.'
+      : err.status === 401 ? 'Wrong email or password.' : err.message;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function askNotificationPermission() {
+  // Asked on a click (login), as browsers require; never nags again once decided.
+  if ('Notification' in window && Notification.permission === 'default') Notification.requestPermission().catch(() => {});
+}
+
+// ---- entering the app ----------------------------------------------------------
+
+async function enter() {
+  try {
+    state.me = await api('GET', '/users/me');
+  } catch (e) {
+    if (e.status === 401) { logout(false, 'Please log in.'); return; }
+    showAuth(e.message);
+    return;
+  }
+  rememberUser(state.me);
+  await fileCookie();
+  scheduleRefresh();
+  loadOutbox();
+  $('auth-view').hidden = true;
+  $('app-view').hidden = false;
+  renderMe();
+  await reloadSessions();
+  conn.start();
+  panels.countNotifications();
+  seedPresence();
+}
+
+/** Friends' presence for the dots (co-members' comes with the member list and live events). */
+async function seedPresence() {
+  const f = await optional('friends', () => api('GET', '/friends'), null).catch(() => null);
+  if (!f) return;
+  for (const x of f.friends || []) {
+    rememberUser(x);
+    state.presence.set(x.uid, x.presence || x.state || 'offline');
+  }
+  renderSidebar();
+}
+
+/**
+ * A password change revokes every token and closes our socket with 4401; the answer carries a
+ * fresh token. The socket is stopped first so that close isn't taken for a logout.
+ */
+async function changePassword(oldPassword, newPassword) {
+  conn.stop();
+  try {
+    const fresh = await api('PUT', '/users/me/password', { oldPassword, newPassword });
+    session.set({ uid: fresh.uid || session.uid, token: fresh.token, expiresAt: fresh.expiresAt });
+    await fileCookie();
+    scheduleRefresh();
+    return fresh;
+  } finally {
+    conn.start();
+  }
+}
+
+/** Lets <img>/<audio> load files: an HttpOnly cookie scoped to /api/v1/files (servers without it: nothing to do). */
+async function fileCookie() {
+  await optional('fileCookie', () => api('POST', '/files/cookie'), null).catch(() => null);
+}
+
+let refreshTimer = 0;
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  const due = (session.expiresAt || 0) - Date.now() - 5 * 60000;
+  refreshTimer = setTimeout(refreshToken, Math.max(30000, Math.min(due, 2 ** 31 - 1)));
+}
+
+async function refreshToken() {
+  try {
+    const fresh = await api('POST', '/auth/refresh');
+    session.set({ uid: session.uid, token: fresh.token, expiresAt: fresh.expiresAt });
+    await fileCookie();
+    scheduleRefresh();
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 401)) refreshTimer = setTimeout(refreshToken, 60000);
+  }
+}
+
+let loggingOut = false;
+async function logout(callServer, message) {
+  if (loggingOut) return;
+  loggingOut = true;
+  conn.stop(); // first: the server closes our socket with 4401 when it revokes the token
+  cancelPendingReads();
+  if (callServer) await api('POST', '/auth/logout').catch(() => {});
+  loggingOut = false;
+  clearTimeout(refreshTimer);
+  session.set(null);
+  state.me = null;
+  state.sessions.clear();
+  state.chats.clear();
+  state.outbox = [];
+  state.presence.clear();
+  presenceAsked.clear();
+  state.notificationsUnread = 0;
+  renderNotificationBadge();
+  chatView.closeChat();
+  chatView.forget();
+  panels.closeDialog();
+  showBanner(null);
+  selectTab(false);
+  showAuth(message);
+}
+
+function renderMe() {
+  $('me-name').textContent = state.me.nickname;
+  paintAvatar($('me-avatar'), state.me.nickname, state.me.avatar);
+}
+
+async function reloadSessions() {
+  try {
+    const list = await api('GET', '/sessions');
+    const fresh = new Map();
+    for (const s of list.sessions || []) {
+      const old = state.sessions.get(s.sid);
+      fresh.set(s.sid, { ...(old || {}), ...s, lastAt: Math.max(old ? old.lastAt || 0 : 0, s.lastAt || 0) });
+      if (s.peer && typeof s.peer === 'object') {
+        rememberUser(s.peer);
+        if (s.peer.state || s.peer.presence) state.presence.set(s.peer.uid, s.peer.state || s.peer.presence);
+      }
+    }
+    state.sessions = fresh;
+    if (state.current && !fresh.has(state.current)) chatView.closeChat();
+    renderSidebar();
+    askPeerPresence();
+  } catch (e) {
+    if (e.status !== 401) toast(`Could not load your conversations: ${e.message}`, 'error');
+  }
+}
+
+/** Presence dots for private chats with people who aren't friends: their state comes with the member list. */
+const presenceAsked = new Set();
+async function askPeerPresence() {
+  if (!state.me) return;
+  const ask = [...state.sessions.values()].filter((s) => s.type === 'private' && !presenceAsked.has(s.sid)
+    && !(s.peer && state.presence.has(s.peer.uid || s.peer))).slice(0, 20);
+  ask.forEach((s) => presenceAsked.add(s.sid));
+  const infos = await Promise.all(ask.map((s) => api('GET', `/sessions/${encodeURIComponent(s.sid)}`).catch(() => null)));
+  for (const info of infos) {
+    for (const m of (info && info.members) || []) if (m.state && state.me && m.uid !== state.me.uid) state.presence.set(m.uid, m.state);
+  }
+  if (ask.length) renderSidebar();
+}
+
+// ---- frames ------------------------------------------------------------------
+
+function onFrame(frame) {
+  switch (frame.type) {
+    case 'ready': onReady(); break;
+    case 'message': received(frame); break;
+    case 'event': onEvent(frame); break;
+    case 'error':
+      if (frame.rid === undefined && frame.code !== 'unauthenticated') toast(frame.message || frame.code, 'error');
+      break;
+    default: break;
+  }
+}
+
+async function onReady() {
+  // Heads first (unread counts, new sessions), then the missed messages, then the outbox.
+  await reloadSessions();
+  await resume();
+  if (state.current) { chatView.renderHeader(); markRead(state.current); }
+  sendPresence(false);
+}
+
+function onEvent(e) {
+  switch (e.event) {
+    case 'typing': chatView.showTyping(e.sid, e.uid); break;
+    case 'read':
+      if (e.uid === state.me.uid) {
+        const s = state.sessions.get(e.sid);
+        if (s && e.seq >= (s.lastSeq || 0)) { s.unread = 0; s.readSeq = e.seq; renderSidebar(); }
+      } else {
+        const c = chat(e.sid);
+        c.readers.set(e.uid, Math.max(c.readers.get(e.uid) || 0, e.seq || 0));
+        if (e.sid === state.current) chatView.updateReceipts();
+      }
+      break;
+    case 'session': onSessionEvent(e); break;
+    case 'presence':
+    case 'online':
+    case 'offline': {
+      const value = e.event === 'presence' ? e.state : e.event;
+      state.presence.set(e.uid, value === 'invisible' ? 'offline' : value || 'offline');
+      if (e.uid === state.me.uid) break;
+      renderSidebar();
+      if (state.current) chatView.renderHeader();
+      if (hooks.refreshFriends && $('dialog').open) hooks.refreshFriends();
+      break;
+    }
+    case 'notification':
+      state.notificationsUnread++;
+      renderNotificationBadge();
+      if (hooks.refreshFriends && $('dialog').open) hooks.refreshFriends();
+      desktopNotify('Palaver', notificationText(e));
+      break;
+    case 'friend':
+      if (hooks.refreshFriends && $('dialog').open) hooks.refreshFriends();
+      break;
+    case 'profile':
+      if (e.uid === state.me.uid) api('GET', '/users/me').then((me) => { state.me = me; renderMe(); }).catch(() => {});
+      break;
+    default: break;
+  }
+}
+
+/** added/removed: the user's own membership changed; updated: name, icon or visibility. */
+function onSessionEvent(e) {
+  if (e.action === 'added' || e.action === 'removed') {
+    reloadSessions();
+  } else if (e.action === 'updated') {
+    const s = state.sessions.get(e.sid);
+    if (s) {
+      for (const key of ['name', 'icon', 'visibility']) if (key in e) s[key] = e[key];
+      renderSidebar();
+      if (state.current === e.sid) chatView.renderHeader();
+    }
+  }
+}
+
+function notificationText(e) {
+  const n = e.notification || {};
+  const data = n.data || {};
+  const who = data.nickname || 'Someone';
+  return n.kind === 'joinFriend' ? (data.status === 'accepted' ? `${who} accepted your friend request` : `${who} sent you a friend request`)
+    : n.kind === 'inviteSession' ? `You were added to “${data.name || 'a group'}”`
+      : n.kind === 'removeFriend' ? `${who} is no longer your friend` : 'You have a new notification';
+}
+
+function renderNotificationBadge() {
+  const badge = $('notif-badge');
+  badge.hidden = !state.notificationsUnread;
+  badge.textContent = String(state.notificationsUnread);
+  $('friends').setAttribute('aria-label', `Friends and notifications${state.notificationsUnread ? `, ${state.notificationsUnread} new` : ''}`);
+}
+
+/** A message from someone else: desktop notification when the tab is hidden. */
+function incoming(m) {
+  if (m.msgType === 'system') return;
+  chatView.stoppedTyping(m.uid);
+  if (!document.hidden && m.sid === state.current) return;
+  if (document.hidden) {
+    const s = state.sessions.get(m.sid);
+    const where = s && s.type === 'group' ? ` in ${s.name}` : '';
+    const body = m.msgType === 'text' ? String(m.content).slice(0, 140) : m.msgType === 'image' ? '🖼 Photo'
+      : m.msgType === 'voice' ? '🎤 Voice message' : '📎 File';
+    desktopNotify(`${m.nickname || displayName(m.uid)}${where}`, body, m.sid);
+  }
+}
+
+function desktopNotify(title, body, sid) {
+  if (!document.hidden || !('Notification' in window) || Notification.permission !== 'granted') return;
+  try {
+    const n = new Notification(title, { body, tag: sid || 'palaver', icon: '/favicon.svg' });
+    n.onclick = () => { window.focus(); if (sid) chatView.openChat(sid); n.close(); };
+  } catch {
+    // Some browsers only allow notifications from a service worker; the badge still shows.
+  }
+}
+
+// ---- presence ------------------------------------------------------------------
+
+let presenceSupported = true;
+function sendPresence(fromUser) {
+  const value = $('presence-select').value;
+  $('me-state').textContent = value;
+  localStorage.setItem('palaver.presence', value);
+  if (!presenceSupported || (!fromUser && value === 'online')) return;
+  conn.request({ type: 'presence', state: value }).catch((err) => {
+    if (err.code === 'invalid') {
+      presenceSupported = false;
+      $('presence-select').disabled = true;
+      $('presence-select').title = 'This server does not support presence yet';
+      $('me-state').textContent = 'online';
+      if (fromUser) toast('This server does not support presence yet.', 'error');
+    }
+  });
+}
+
+// ---- connection banner -----------------------------------------------------------
+
+let countdown = 0;
+function onState(s) {
+  clearInterval(countdown);
+  if (s === 'online' || s === 'stopped' || s === 'connecting') { showBanner(null); return; }
+  if (s === 'reconnecting') { showBanner('Reconnecting…', 'warn'); return; }
+  const tick = () => {
+    const secs = Math.max(0, Math.ceil((conn.retryAt - Date.now()) / 1000));
+    const pending = state.outbox.length ? ` ${state.outbox.length} message${state.outbox.length === 1 ? '' : 's'} will be sent when it is back.` : '';
+    showBanner(`Offline — reconnecting${secs ? ` in ${secs} s` : '…'}.${pending}`, 'offline', true);
+  };
+  tick();
+  countdown = setInterval(tick, 1000);
+}
+
+function showBanner(text, kind, withRetry) {
+  const banner = $('banner');
+  banner.hidden = !text;
+  banner.className = `banner ${kind || ''}`;
+  document.body.classList.toggle('disconnected', Boolean(text));
+  if (!text) { fill(banner); return; }
+  fill(banner, h('span', {}, text), withRetry ? h('button', { type: 'button', class: 'link', onclick: () => conn.reconnectNow() }, 'Retry now') : null);
+}
+
+// ---- wiring --------------------------------------------------------------------
+
+function wire() {
+  $('tab-login').addEventListener('click', () => selectTab(false));
+  $('tab-register').addEventListener('click', () => selectTab(true));
+  $('login-form').addEventListener('submit', (e) => submitAuth(e, '/auth/login'));
+  $('register-form').addEventListener('submit', (e) => submitAuth(e, '/users'));
+  $('me-button').addEventListener('click', panels.profile);
+  $('new-group').addEventListener('click', panels.newGroup);
+  $('new-chat').addEventListener('click', panels.newChat);
+  $('directory').addEventListener('click', panels.directory);
+  $('friends').addEventListener('click', panels.friends);
+  $('chat-invite').addEventListener('click', panels.invite);
+  $('chat-leave').addEventListener('click', panels.leave);
+  $('back').addEventListener('click', () => { chatView.closeChat(); renderSidebar(); });
+  $('session-filter').addEventListener('input', renderSidebar);
+  $('messages').addEventListener('scroll', chatView.onScroll, { passive: true });
+  $('dialog-close').addEventListener('click', panels.closeDialog);
+  $('dialog').addEventListener('close', () => { hooks.refreshFriends = null; });
+  $('lightbox-close').addEventListener('click', () => $('lightbox').close());
+  $('lightbox').addEventListener('click', (e) => { if (e.target === $('lightbox')) $('lightbox').close(); });
+  const saved = localStorage.getItem('palaver.presence');
+  if (saved) $('presence-select').value = saved;
+  $('presence-select').addEventListener('change', () => sendPresence(true));
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && state.current) markRead(state.current);
+  });
+  composer.setUp();
+  panels.setLogout((callServer) => logout(callServer, callServer ? 'You are logged out.' : 'Log in with your new password.'));
+
+  hooks.messagesChanged = (sid, how) => {
+    if (sid === state.current) {
+      chatView.renderMessages(how);
+    }
+    renderSidebar();
+  };
+  hooks.outboxChanged = (sid) => {
+    if (sid === state.current) chatView.renderPending();
+    if (conn.state === 'offline') onState('offline');
+  };
+  hooks.sessionsChanged = (reload) => (reload ? reloadSessions() : renderSidebar());
+  hooks.historyState = chatView.historyState;
+  hooks.incoming = incoming;
+  hooks.profileChanged = () => { renderMe(); renderSidebar(); };
+  hooks.notificationsChanged = renderNotificationBadge;
+  hooks.reloadSessions = reloadSessions;
+  hooks.changePassword = changePassword;
+
+  conn.addEventListener('frame', (e) => onFrame(e.detail));
+  conn.addEventListener('state', (e) => onState(e.detail));
+  conn.addEventListener('unauthenticated', () => logout(false, 'Your session has ended. Please log in again.'));
+  session.onUnauthenticated(() => logout(false, 'Your session has ended. Please log in again.'));
+}
+
+wire();
+if (session.token) enter();
+else showAuth();
+
+// For the browser tests and the curious: read-only view of the connection state.
+window.palaver = Object.freeze({ get state() { return conn.state; }, get outbox() { return state.outbox.length; } });

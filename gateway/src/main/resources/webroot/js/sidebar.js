@@ -1,0 +1,70 @@
+// The conversation list: ordered by activity, unread badges, previews, presence dots.
+import { $, h, fill, avatar } from './dom.js';
+import { state, sortedSessions, peerOf, cachedUser, displayName } from './state.js';
+import { openChat } from './chat.js';
+import * as fmt from './format.js';
+
+export function renderSidebar() {
+  const filter = $('session-filter').value.trim().toLowerCase();
+  const list = sortedSessions().filter((s) => !filter || titleOf(s).toLowerCase().includes(filter));
+  $('no-sessions').hidden = state.sessions.size > 0;
+  fill($('session-list'), list.map(item));
+  const total = [...state.sessions.values()].reduce((n, s) => n + (s.unread || 0), 0);
+  document.title = total ? `(${total}) Palaver` : 'Palaver';
+}
+
+function titleOf(s) {
+  if (s.type === 'private') {
+    const peer = typeof s.peer === 'object' && s.peer ? s.peer : cachedUser(s.peer);
+    return peer ? peer.nickname : (s.name || '…');
+  }
+  return s.name || 'Group';
+}
+
+function item(s) {
+  const active = s.sid === state.current;
+  const title = titleOf(s);
+  const peerUid = s.type === 'private' ? (typeof s.peer === 'object' && s.peer ? s.peer.uid : s.peer) : null;
+  const peer = peerUid ? cachedUser(peerUid) || (typeof s.peer === 'object' ? s.peer : null) : null;
+  if (s.type === 'private' && !peer) peerOf(s).then((p) => { if (p) renderSidebar(); });
+  const pic = avatar(title, s.type === 'private' ? peer && peer.avatar : s.icon);
+  const presence = peerUid ? state.presence.get(peerUid) || 'offline' : null;
+  const unread = s.unread || 0;
+  return h('li', {
+    class: `session${active ? ' active' : ''}${unread ? ' has-unread' : ''}`, role: 'option',
+    'aria-selected': String(active), tabindex: '0', 'data-sid': s.sid,
+    'aria-label': `${title}${unread ? `, ${unread} unread` : ''}`,
+    onclick: () => openChat(s.sid),
+    onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); openChat(s.sid); } },
+  },
+  h('span', { class: 'avatar-wrap' }, pic,
+    presence ? h('span', { class: `dot ${presence}`, title: presence, 'aria-label': presence }) : null),
+  h('span', { class: 'session-text' },
+    h('span', { class: 'session-top' },
+      h('strong', { class: 'session-name' }, s.type === 'group' && s.visibility === 'private' ? `🔒 ${title}` : title),
+      h('time', {}, fmt.when(s.lastMessage ? s.lastMessage.at : s.lastAt))),
+    h('span', { class: 'session-bottom' },
+      h('span', { class: 'preview' }, preview(s)),
+      unread ? h('span', { class: 'badge', 'aria-hidden': 'true' }, unread > 99 ? '99+' : String(unread)) : null)));
+}
+
+function preview(s) {
+  const m = s.lastMessage;
+  if (!m) return s.type === 'private' ? 'Private chat' : 'No messages yet';
+  const who = m.uid === state.me.uid ? 'You: ' : s.type === 'group' && m.nickname ? `${m.nickname}: ` : '';
+  switch (m.msgType) {
+    case 'system': return systemPreview(m);
+    case 'image': return `${who}🖼 Photo`;
+    case 'voice': return `${who}🎤 Voice message`;
+    case 'file': return `${who}📎 ${m.file && m.file.name ? m.file.name : 'File'}`;
+    default: return who + String(m.content || '').replace(/\s+/g, ' ').slice(0, 120);
+  }
+}
+
+function systemPreview(m) {
+  const c = m.content && typeof m.content === 'object' ? m.content : {};
+  const actor = m.nickname || displayName(m.uid);
+  return { create: `${actor} created the group`, join: `${actor} joined`, leave: `${actor} left`,
+    invite: `${actor} added someone`, remove: `${actor} removed someone`, rename: `${actor} renamed the group`,
+    edit: `${actor} changed the group`, role: `${actor} changed a role` }[c.action] || 'Group updated';
+}

@@ -1,0 +1,141 @@
+// What the client knows: the user, sessions, loaded messages (deduplicated by
+// sid+seq), the outbox of unacknowledged sends, user profiles and presence.
+import { api, session } from './api.js';
+
+export const state = {
+  me: null,                 // {uid, login, nickname, gender, avatar}
+  sessions: new Map(),      // sid → {sid, type, name, icon, lastSeq, readSeq, unread, lastMessage, peer, lastAt}
+  chats: new Map(),         // sid → Chat (messages loaded so far)
+  current: null,            // open sid
+  presence: new Map(),      // uid → online|away|busy|offline
+  outbox: [],               // [{sid, cid, msgType, content, fileId, file, at, error}]
+  notificationsUnread: 0,
+};
+
+/** The loaded part of one session's stream: contiguous seqs [minSeq, maxSeq]. */
+export class Chat {
+  constructor(sid) {
+    this.sid = sid;
+    this.bySeq = new Map();
+    this.minSeq = Infinity;
+    this.maxSeq = 0;
+    this.olderMore = true;   // history before minSeq may exist
+    this.loaded = false;     // first page fetched
+    this.loading = false;
+    this.readers = new Map(); // uid → readSeq of other members (read receipts)
+  }
+
+  /** Adds a message; false if this seq was already there (dedupe). */
+  add(message) {
+    if (typeof message.seq !== 'number' || this.bySeq.has(message.seq)) return false;
+    this.bySeq.set(message.seq, message);
+    this.minSeq = Math.min(this.minSeq, message.seq);
+    this.maxSeq = Math.max(this.maxSeq, message.seq);
+    return true;
+  }
+
+  /** Highest seq up to which nothing is missing (what `sync` should resume from). */
+  contiguousTop() {
+    if (!this.loaded) return null;
+    let top = this.minSeq === Infinity ? 0 : this.minSeq;
+    while (this.bySeq.has(top + 1)) top++;
+    return this.minSeq === Infinity ? this.maxSeq : top;
+  }
+
+  ordered() {
+    return [...this.bySeq.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  reset() {
+    this.bySeq.clear();
+    this.minSeq = Infinity;
+    this.maxSeq = 0;
+    this.olderMore = true;
+    this.loaded = false;
+  }
+}
+
+export function chat(sid) {
+  if (!state.chats.has(sid)) state.chats.set(sid, new Chat(sid));
+  return state.chats.get(sid);
+}
+
+// ---- users -----------------------------------------------------------------
+
+const users = new Map(); // uid → profile or a pending promise
+
+export function cachedUser(uid) {
+  const u = users.get(uid);
+  return u && !(u instanceof Promise) ? u : null;
+}
+
+export function rememberUser(profile) {
+  if (profile && profile.uid) users.set(profile.uid, { ...(cachedUser(profile.uid) || {}), ...profile });
+}
+
+export function user(uid) {
+  const known = users.get(uid);
+  if (known) return Promise.resolve(known);
+  const pending = api('GET', `/users/${encodeURIComponent(uid)}`)
+    .then((p) => { users.set(uid, p); return p; })
+    .catch(() => { const p = { uid, nickname: 'Unknown user' }; users.set(uid, p); return p; });
+  users.set(uid, pending);
+  return pending;
+}
+
+export function displayName(uid) {
+  if (state.me && uid === state.me.uid) return state.me.nickname;
+  const u = cachedUser(uid);
+  return u ? u.nickname : '…';
+}
+
+// ---- sessions --------------------------------------------------------------
+
+export function activity(s) {
+  return Math.max(s.lastAt || 0, s.lastMessage ? s.lastMessage.at || 0 : 0);
+}
+
+export function sortedSessions() {
+  return [...state.sessions.values()].sort((a, b) => activity(b) - activity(a));
+}
+
+/** A private session's other member: from `peer` when the server sends it, else from the member list. */
+export async function peerOf(s) {
+  if (s.type !== 'private') return null;
+  if (s.peer && typeof s.peer === 'object') { rememberUser(s.peer); return s.peer; }
+  if (typeof s.peer === 'string') return user(s.peer);
+  try {
+    const info = await api('GET', `/sessions/${encodeURIComponent(s.sid)}`);
+    const other = (info.members || []).find((m) => m.uid !== session.uid);
+    if (!other) return null;
+    if (other.state) state.presence.set(other.uid, other.state);
+    s.peer = other.uid;
+    if (other.nickname) rememberUser({ uid: other.uid, nickname: other.nickname, avatar: other.avatar });
+    return user(other.uid);
+  } catch {
+    return null;
+  }
+}
+
+export function newCid() {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return 'c' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// The outbox survives a reload: a message typed offline is still sent, with its cid.
+const OUTBOX_KEY = 'palaver.outbox';
+
+export function saveOutbox() {
+  const keep = state.outbox.filter((m) => !m.error && !m.uploading).map(({ sid, cid, msgType, content, fileId, file, at }) =>
+    ({ sid, cid, msgType, content, fileId, file, at }));
+  localStorage.setItem(`${OUTBOX_KEY}.${session.uid}`, JSON.stringify(keep));
+}
+
+export function loadOutbox() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(`${OUTBOX_KEY}.${session.uid}`) || '[]');
+    state.outbox = Array.isArray(saved) ? saved.filter((m) => m && typeof m.cid === 'string') : [];
+  } catch {
+    state.outbox = [];
+  }
+}
