@@ -299,15 +299,21 @@ final class GroupCommit {
    */
   private Future<Void> updateHeads(List<Entry> entries) {
     Map<String, JsonObject> newest = new HashMap<>();
+    Map<String, JsonObject> writers = new HashMap<>();
     for (Entry e : entries) {
       JsonObject m = e.resolved();
       if (m != null) {
         newest.merge(e.sid(), m, (a, b) -> a.getLong(Field.SEQ) >= b.getLong(Field.SEQ) ? a : b);
+        String writer = m.getString(Field.UID);
+        if (writer != null && SAFE_KEY.matcher(writer).matches()) {
+          JsonObject bySid = writers.computeIfAbsent(e.sid(), k -> new JsonObject());
+          bySid.put(WRITERS + "." + writer, Math.max(bySid.getLong(WRITERS + "." + writer, 0L), m.getLong(Field.SEQ)));
+        }
       }
     }
     List<Future<?>> writes = new ArrayList<>();
     for (JsonObject m : newest.values()) {
-      writes.add(writeHead(m, true).onFailure(t -> {
+      writes.add(writeHead(m, writers.getOrDefault(m.getString(Field.SID), new JsonObject()), true).onFailure(t -> {
         LOG.warn("head of session {} not updated: {}", m.getString(Field.SID), t.getMessage());
         entries.stream().filter(e -> e.sid().equals(m.getString(Field.SID)) && e.failure == null)
             .forEach(e -> e.failure = ErrorCode.INTERNAL.exception("message stored but not confirmed, retry with the same cid"));
@@ -320,16 +326,24 @@ final class GroupCommit {
    * Upsert guarded by {@code lastSeq < seq}: when a newer head exists the upsert
    * collides on {@code _id}, which means there is nothing to do; a collision on
    * the first try may also be two first writes racing, hence one more try.
+   * The same write records each writer's newest seq ({@code writers.<uid>}):
+   * a writer has read the session up to their own message, so their own
+   * messages never count as unread, without a read-position write per send.
    */
-  private Future<Void> writeHead(JsonObject message, boolean firstTry) {
+  private Future<Void> writeHead(JsonObject message, JsonObject writers, boolean firstTry) {
     String sid = message.getString(Field.SID);
     long seq = message.getLong(Field.SEQ);
     JsonObject olderHead = new JsonObject().put("_id", sid).put(Field.LAST_SEQ, new JsonObject().put("$lt", seq));
-    JsonObject set = new JsonObject().put("$set", new JsonObject().put(Field.LAST_SEQ, seq)
+    JsonObject set = new JsonObject().put("$set", writers.copy().put(Field.LAST_SEQ, seq)
         .put(Field.LAST_MESSAGE, MessageVerticle.summary(message)));
     return mongo.updateCollectionWithOptions(MessageVerticle.HEADS, olderHead, set, new UpdateOptions().setUpsert(true))
         .<Void>mapEmpty()
         .recover(t -> !Store.isDuplicateKey(t) ? Future.failedFuture(t)
-            : firstTry ? writeHead(message, false) : Future.succeededFuture());
+            : firstTry ? writeHead(message, writers, false) : Future.succeededFuture());
   }
+
+  /** The field of the heads document holding {uid: newest own seq}. */
+  static final String WRITERS = "writers";
+  /** Only ids that are safe as field names (ours are URL-safe base64) are recorded. */
+  static final java.util.regex.Pattern SAFE_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
 }

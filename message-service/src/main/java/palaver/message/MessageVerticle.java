@@ -283,13 +283,29 @@ public class MessageVerticle extends VerticleBase {
     if (sids == null || sids.size() > 5000 || !sids.stream().allMatch(s -> s instanceof String)) {
       throw ErrorCode.INVALID.exception("sids must be an array of strings");
     }
-    return mongo.find(HEADS, new JsonObject().put("_id", new JsonObject().put("$in", sids))).map(found -> {
-      JsonObject heads = new JsonObject();
-      found.forEach(h -> heads.put(h.getString("_id"), new JsonObject()
-          .put(Field.LAST_SEQ, h.getLong(Field.LAST_SEQ, 0L)).put(Field.LAST_MESSAGE, h.getJsonObject(Field.LAST_MESSAGE))));
-      return new JsonObject().put("heads", heads);
-    });
+    // With a uid, each head also says the newest seq that user wrote there (ownSeq).
+    String uid = Check.optionalString(body, Field.UID, 64);
+    boolean withOwn = uid != null && GroupCommit.SAFE_KEY.matcher(uid).matches();
+    JsonObject fields = new JsonObject().put(Field.LAST_SEQ, 1).put(Field.LAST_MESSAGE, 1);
+    if (withOwn) {
+      fields.put(GroupCommit.WRITERS + "." + uid, 1);
+    }
+    return mongo.findWithOptions(HEADS, new JsonObject().put("_id", new JsonObject().put("$in", sids)),
+        new FindOptions().setFields(fields)).map(found -> {
+          JsonObject heads = new JsonObject();
+          found.forEach(h -> {
+            JsonObject head = new JsonObject().put(Field.LAST_SEQ, h.getLong(Field.LAST_SEQ, 0L))
+                .put(Field.LAST_MESSAGE, h.getJsonObject(Field.LAST_MESSAGE));
+            if (withOwn) {
+              head.put(OWN_SEQ, h.getJsonObject(GroupCommit.WRITERS, new JsonObject()).getLong(uid, 0L));
+            }
+            heads.put(h.getString("_id"), head);
+          });
+          return new JsonObject().put("heads", heads);
+        });
   }
+
+  static final String OWN_SEQ = "ownSeq";
 
   static JsonObject ack(JsonObject message) {
     return new JsonObject().put(Field.SID, message.getString(Field.SID)).put(Field.CID, message.getString(Field.CID))

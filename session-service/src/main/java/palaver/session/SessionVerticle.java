@@ -201,7 +201,7 @@ public class SessionVerticle extends VerticleBase {
         }
       }
       Future<JsonObject> heads = sids.isEmpty() ? Future.succeededFuture(new JsonObject())
-          : Bus.request(vertx, Address.MESSAGE_HEADS, new JsonObject().put("sids", sids))
+          : Bus.request(vertx, Address.MESSAGE_HEADS, new JsonObject().put("sids", sids).put(Field.UID, uid))
               .map(r -> r.getJsonObject("heads"));
       Future<JsonObject> profiles = profiles(new JsonArray(new ArrayList<>(peers)));
       return Future.all(heads, profiles).map(v -> {
@@ -220,11 +220,16 @@ public class SessionVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * A writer has read the session up to their own newest message ({@code ownSeq}
+   * from the head): own messages never show as unread, without a read write per send.
+   */
   private static void withHead(JsonObject session, JsonObject head) {
     long lastSeq = head.getLong(Field.LAST_SEQ, 0L);
-    long readSeq = session.getLong(Field.READ_SEQ, 0L);
-    session.put(Field.LAST_SEQ, lastSeq).put(Field.UNREAD, Math.max(0, lastSeq - readSeq))
-        .put(Field.LAST_MESSAGE, head.getJsonObject(Field.LAST_MESSAGE));
+    JsonObject last = head.getJsonObject(Field.LAST_MESSAGE);
+    long readSeq = Math.max(session.getLong(Field.READ_SEQ, 0L), head.getLong("ownSeq", 0L));
+    session.put(Field.LAST_SEQ, lastSeq).put(Field.READ_SEQ, readSeq)
+        .put(Field.UNREAD, Math.max(0, lastSeq - readSeq)).put(Field.LAST_MESSAGE, last);
   }
 
   /** The last message's time, or the session's creation for a session without messages. */

@@ -56,6 +56,23 @@ class ReadPositionTest {
   }
 
   @Test
+  @DisplayName("The writer of a session's last message has read it: own messages never count as unread")
+  void ownMessagesAreRead() {
+    User ava = http.newUser("Ava");
+    User bob = http.newUser("Bob");
+    String sid = kit.group(ava, "mine", "public");
+    http.join(bob, sid);
+    kit.send(bob, sid, "from bob");
+    assertEquals(2L, kit.listed(ava, sid).getLong("unread"), "bob's join and his message (her creation notice is her own)");
+    long mine = kit.send(ava, sid, "from ava");
+    JsonObject listed = kit.listed(ava, sid);
+    assertEquals(0L, listed.getLong("unread"));
+    assertEquals(mine, listed.getLong("readSeq"));
+    kit.send(bob, sid, "again");
+    assertEquals(1L, kit.listed(ava, sid).getLong("unread"), "only what came after her own message");
+  }
+
+  @Test
   @DisplayName("A read position never moves back and never past the last message")
   void forwardOnly() {
     User cara = http.newUser("Cara");
