@@ -3,6 +3,7 @@ package palaver.gateway;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import palaver.common.Setting;
 
 /**
  * The gateway's protection of itself and of other clients: frame rates per
@@ -21,15 +22,21 @@ record ConnectionLimits(
 
   static ConnectionLimits from(JsonObject config) {
     return new ConnectionLimits(
-        config.getDouble("wsFramesPerSecond", 50.0),
-        config.getDouble("wsFrameBurst", 100.0),
-        config.getDouble("wsUserFramesPerSecond", 100.0),
-        config.getDouble("wsUserFrameBurst", 200.0),
-        config.getInteger("wsMaxRejectedFrames", 100),
-        config.getLong("wsTypingIntervalMs", 1_000L),
-        config.getInteger("wsOutboundQueueBytes", 1024 * 1024),
-        config.getLong("wsPingIntervalMs", 20_000L),
-        config.getLong("wsIdleTimeoutMs", 60_000L));
+        number(config, Setting.WS_FRAMES_PER_SECOND).doubleValue(),
+        number(config, Setting.WS_FRAME_BURST).doubleValue(),
+        number(config, Setting.WS_USER_FRAMES_PER_SECOND).doubleValue(),
+        number(config, Setting.WS_USER_FRAME_BURST).doubleValue(),
+        number(config, Setting.WS_MAX_REJECTED_FRAMES).intValue(),
+        number(config, Setting.WS_TYPING_INTERVAL_MS).longValue(),
+        number(config, Setting.WS_OUTBOUND_QUEUE_BYTES).intValue(),
+        number(config, Setting.WS_PING_INTERVAL_MS).longValue(),
+        number(config, Setting.WS_IDLE_TIMEOUT_MS).longValue());
+  }
+
+  /** The configured value, or the setting's default (a config file may hold decimals, e.g. 0.5 frames/s). */
+  private static Number number(JsonObject config, Setting setting) {
+    Object v = config.getValue(setting.key());
+    return v instanceof Number n ? n : (Number) setting.defaultValue();
   }
 
   TokenBucket connectionBucket() {
