@@ -26,6 +26,8 @@ final class ClientConnection implements FanoutHub.Listener {
   static final long AUTH_TIMEOUT_MS = 10_000;
   static final short CLOSE_GOING_AWAY = 1001;
   static final short CLOSE_UNAUTHENTICATED = 4401;
+  /** RFC 6455 "try again later": the server could not complete the handshake now. */
+  static final short CLOSE_TRY_AGAIN = 1013;
   static final short CLOSE_SLOW_CONSUMER = 4008;
   static final short CLOSE_IDLE = 4408;
   static final short CLOSE_RATE_LIMITED = 4429;
@@ -214,8 +216,7 @@ final class ClientConnection implements FanoutHub.Listener {
             return;
           }
           if (ar.failed()) {
-            error(rid, ErrorCode.UNAUTHENTICATED, "invalid or expired token");
-            close(CLOSE_UNAUTHENTICATED, "unauthenticated");
+            refuse(rid, ar.cause());
             return;
           }
           gateway.vertx().cancelTimer(authTimer);
@@ -229,6 +230,22 @@ final class ClientConnection implements FanoutHub.Listener {
           write(new JsonObject().put(Field.TYPE, "ready").put(Field.RID, rid).put(Field.UID, uid)
               .put(Field.SESSIONS, positions));
         });
+  }
+
+  /**
+   * Only a token the user-service rejected means "log in again" (4401). A
+   * timeout or an outage must not make clients throw away a good token: they
+   * get the error and 1013 (try again later), and reconnect with backoff.
+   */
+  private void refuse(Object rid, Throwable cause) {
+    ErrorCode code = ErrorCode.of(cause);
+    if (code == ErrorCode.UNAUTHENTICATED || code == ErrorCode.INVALID || code == ErrorCode.NOT_FOUND) {
+      error(rid, ErrorCode.UNAUTHENTICATED, "invalid or expired token");
+      close(CLOSE_UNAUTHENTICATED, "unauthenticated");
+    } else {
+      error(rid, code, ErrorCode.publicMessage(cause));
+      close(CLOSE_TRY_AGAIN, "try again later");
+    }
   }
 
   private Future<Void> subscribeAll(JsonArray list) {

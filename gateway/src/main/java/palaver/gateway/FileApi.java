@@ -34,7 +34,7 @@ final class FileApi {
   }
 
   void mount(Router api, BearerAuth auth) {
-    FileAuth fileAuth = new FileAuth(vertx);
+    BearerAuth fileAuth = BearerAuth.orFileCookie(vertx);
     api.post("/files/cookie").handler(auth).handler(this::cookie);
     api.get("/files/:fileId").handler(fileAuth).handler(ctx -> new FileDownload(vertx, ctx).serve(false));
     api.get("/files/:fileId/thumb").handler(fileAuth).handler(ctx -> new FileDownload(vertx, ctx).serve(true));
@@ -87,7 +87,7 @@ final class FileApi {
   /** Sets the download cookie: the caller's token, for as long as the token lives. */
   private void cookie(RoutingContext ctx) {
     String token = ctx.request().getHeader("Authorization").substring(7).trim();
-    Cookie cookie = Cookie.cookie(FileAuth.COOKIE, token)
+    Cookie cookie = Cookie.cookie(BearerAuth.FILE_COOKIE, token)
         .setHttpOnly(true)
         .setSameSite(CookieSameSite.STRICT)
         .setPath(COOKIE_PATH)

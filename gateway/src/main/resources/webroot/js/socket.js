@@ -86,7 +86,7 @@ export class Connection extends EventTarget {
       this.dispatchEvent(new CustomEvent('unauthenticated'));
       return;
     }
-    // 1001 (server going away), 4008 (too slow), network loss: back off, then resume with sync.
+    // 1001 (server going away), 1013 (try again later), 4008 (too slow), network loss: back off, then resume with sync.
     const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
     this.attempt++;
     this.retryAt = Date.now() + delay;

@@ -4,27 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.standalone.Http.User;
 
 @DisplayName("One standalone node, end to end over HTTP and WebSocket")
-class EndToEndTest {
-  private static TestServer server;
-  private static Http http;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.standalone();
-    http = server.http();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class EndToEndTest extends OneNodeTest {
 
   @Test
   @DisplayName("A text sent on one socket reaches another member's socket and is in history")

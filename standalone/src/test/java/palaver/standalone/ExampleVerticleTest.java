@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.common.Address;
@@ -16,20 +14,7 @@ import palaver.standalone.Http.User;
 
 /** The example of docs/examples, deployed as documented next to a running Palaver. */
 @DisplayName("The documented example verticle posts into a session over the event bus")
-class ExampleVerticleTest {
-  private static TestServer server;
-  private static Http http;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.standalone();
-    http = server.http();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class ExampleVerticleTest extends OneNodeTest {
 
   @Test
   @DisplayName("The echo bot answers !echo in the session as its own user, once per message, and ignores the rest")

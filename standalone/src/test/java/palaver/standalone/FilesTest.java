@@ -26,31 +26,21 @@ import java.util.Map;
 import java.util.Random;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.common.Store;
 
 @DisplayName("Files, images and voice messages over HTTP")
-class FilesTest {
+class FilesTest extends OneNodeTest {
   private static final int CHUNK = 255 * 1024;
   private static final long MAX = 25L * 1024 * 1024;
 
-  private static TestServer server;
-  private static Http http;
   private static MongoClient store;
 
   @BeforeAll
   static void start() {
-    server = TestServer.standalone();
-    http = server.http();
     store = Store.client(server.node().vertx(), server.node().config());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   // ---- uploads and round trips

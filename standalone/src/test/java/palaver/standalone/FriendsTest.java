@@ -6,28 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.standalone.Http.Response;
 import palaver.standalone.Http.User;
 
 @DisplayName("Friends with consent: request, accept, remove")
-class FriendsTest {
-  private static TestServer server;
-  private static Http http;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.standalone();
-    http = server.http();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class FriendsTest extends OneNodeTest {
 
   private static Response befriend(User from, User to) {
     return http.post("/friends", from.token(), new JsonObject().put("uid", to.uid()));

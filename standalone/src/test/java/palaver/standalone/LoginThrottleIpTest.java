@@ -4,27 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Its own server: the failures it makes would throttle every other test's logins from 127.0.0.1. */
 @DisplayName("Failed logins are throttled per client IP")
-class LoginThrottleIpTest {
-  private static TestServer server;
-  private static Http http;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.standalone();
-    http = server.http();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class LoginThrottleIpTest extends OneNodeTest {
 
   @Test
   @DisplayName("After 20 failures on different logins from one IP, every login from it is 429 with Retry-After")

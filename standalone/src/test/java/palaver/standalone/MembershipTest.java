@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -14,21 +13,12 @@ import palaver.standalone.Http.Response;
 import palaver.standalone.Http.User;
 
 @DisplayName("Membership: join, invite, leave, remove, roles and ownership, each a stored system message")
-class MembershipTest {
-  private static TestServer server;
-  private static Http http;
+class MembershipTest extends OneNodeTest {
   private static SessionKit kit;
 
   @BeforeAll
   static void start() {
-    server = TestServer.standalone();
-    http = server.http();
     kit = new SessionKit(http);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

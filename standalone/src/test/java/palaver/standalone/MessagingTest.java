@@ -14,32 +14,22 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.standalone.Http.User;
 
 @DisplayName("Messaging on one node: sends, acks, fan-out, ordering, dedupe, history and bad input")
-class MessagingTest {
-  private static TestServer server;
-  private static Http http;
+class MessagingTest extends OneNodeTest {
   private static User alice;
   private static User bob;
   private static User carol;
 
   @BeforeAll
   static void start() {
-    server = TestServer.standalone();
-    http = server.http();
     alice = http.newUser("Alice");
     bob = http.newUser("Bob");
     carol = http.newUser("Carol");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.common.Address;
@@ -17,20 +15,7 @@ import palaver.standalone.Http.Response;
 import palaver.standalone.Http.User;
 
 @DisplayName("Notifications: stored, pushed live, listed unread first, marked read")
-class NotificationsTest {
-  private static TestServer server;
-  private static Http http;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.standalone();
-    http = server.http();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class NotificationsTest extends OneNodeTest {
 
   /** What session-service does to invite someone: {@code palaver.user.notify}. */
   private static JsonObject notify(User to, String kind, JsonObject data) {

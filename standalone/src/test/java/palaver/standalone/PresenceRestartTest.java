@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.common.Store;
@@ -17,20 +15,7 @@ import palaver.standalone.Http.User;
  * check runs a fixed time after user-service starts.
  */
 @DisplayName("Presence left over from before a restart is corrected")
-class PresenceRestartTest {
-  private static TestServer server;
-  private static Http http;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.standalone();
-    http = server.http();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class PresenceRestartTest extends OneNodeTest {
 
   @Test
   @DisplayName("A user the store still shows online, held by no gateway, is announced offline to friends within 30 s")

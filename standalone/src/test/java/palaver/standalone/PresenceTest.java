@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.common.Address;
@@ -15,20 +13,7 @@ import palaver.common.Bus;
 import palaver.standalone.Http.User;
 
 @DisplayName("Presence on one node: online, away, busy, invisible, offline")
-class PresenceTest {
-  private static TestServer server;
-  private static Http http;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.standalone();
-    http = server.http();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class PresenceTest extends OneNodeTest {
 
   static void makeFriends(Http http, User a, User b) {
     assertEquals(200, http.post("/friends", a.token(), new JsonObject().put("uid", b.uid())).status());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -12,21 +11,12 @@ import palaver.standalone.Http.Response;
 import palaver.standalone.Http.User;
 
 @DisplayName("Read positions: forward only, unread counts and read receipts")
-class ReadPositionTest {
-  private static TestServer server;
-  private static Http http;
+class ReadPositionTest extends OneNodeTest {
   private static SessionKit kit;
 
   @BeforeAll
   static void start() {
-    server = TestServer.standalone();
-    http = server.http();
     kit = new SessionKit(http);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -19,21 +18,12 @@ import palaver.standalone.Http.Response;
 import palaver.standalone.Http.User;
 
 @DisplayName("Sessions: private pairs, groups, the public directory, listing and editing")
-class SessionsTest {
-  private static TestServer server;
-  private static Http http;
+class SessionsTest extends OneNodeTest {
   private static SessionKit kit;
 
   @BeforeAll
   static void start() {
-    server = TestServer.standalone();
-    http = server.http();
     kit = new SessionKit(http);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package palaver.standalone.web;
 
+import palaver.standalone.OneNodeTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,8 +12,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.standalone.Http;
@@ -20,25 +19,11 @@ import palaver.standalone.TestServer;
 
 /** How the gateway serves the web client (no browser needed). */
 @DisplayName("The web client as served by the gateway")
-class WebClientServedTest {
+class WebClientServedTest extends OneNodeTest {
   static final String CSP = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; "
       + "connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; object-src 'none'; "
       + "frame-ancestors 'none'; base-uri 'none'";
   static final Path WEBROOT = Path.of("..", "gateway", "src", "main", "resources", "webroot");
-
-  private static TestServer server;
-  private static Http http;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.standalone();
-    http = server.http();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @Test
   @DisplayName("The page comes with a strict Content-Security-Policy and no inline script or style")
