@@ -36,12 +36,31 @@ final class LoadGenerator implements AutoCloseable {
     final String host;
     final int port;
     final String localAddress;
+    /** Per session, the highest seq up to which this client has seen everything (a gap stops it). */
     final Map<String, Long> lastSeq = new HashMap<>();
+    /** Seqs seen above a gap, per session, absorbed once the gap fills. */
+    final Map<String, java.util.TreeSet<Long>> ahead = new HashMap<>();
+    /** What the client had when its socket dropped: it resumes from here, not from live messages seen since. */
+    final Map<String, Long> resumeFrom = new HashMap<>();
     WebSocket ws;
     Promise<Void> ready;
     Promise<Void> synced;
     boolean open;
     boolean dropping;
+
+    /** Records seq as seen and moves the gap-free position forward as far as it now goes. */
+    void advance(String sid, long seq) {
+      long at = lastSeq.getOrDefault(sid, 0L);
+      if (seq <= at) {
+        return;
+      }
+      java.util.TreeSet<Long> above = ahead.computeIfAbsent(sid, s -> new java.util.TreeSet<>());
+      above.add(seq);
+      while (!above.isEmpty() && above.first() == at + 1) {
+        at = above.pollFirst();
+      }
+      lastSeq.put(sid, at);
+    }
 
     Conn(int id, String token, List<String> sids, String host, int port, String localAddress) {
       this.id = id;
@@ -190,6 +209,8 @@ final class LoadGenerator implements AutoCloseable {
       List<Future<Void>> closing = new ArrayList<>();
       for (Conn c : conns) {
         c.dropping = true;
+        c.resumeFrom.clear();
+        c.resumeFrom.putAll(c.lastSeq);
         if (c.open) {
           closing.add(c.ws.close());
         }
@@ -205,7 +226,7 @@ final class LoadGenerator implements AutoCloseable {
       for (Conn c : conns) {
         c.synced = Promise.promise();
         JsonObject positions = new JsonObject();
-        c.lastSeq.forEach(positions::put);
+        (c.resumeFrom.isEmpty() ? c.lastSeq : c.resumeFrom).forEach(positions::put);
         if (c.open) {
           c.ws.writeTextMessage(new JsonObject().put("type", "sync").put("rid", "sync-" + c.id)
               .put("positions", positions).encode());
@@ -261,7 +282,7 @@ final class LoadGenerator implements AutoCloseable {
     long now = System.nanoTime();
     String sid = f.getString("sid");
     long seq = f.getLong("seq");
-    c.lastSeq.merge(sid, seq, Math::max);
+    c.advance(sid, seq);
     Object content = f.getValue("content");
     if (!(content instanceof String s) || !s.startsWith("{\"b\":\"" + tag + "\"")) {
       return; // system messages, or left over from an earlier step

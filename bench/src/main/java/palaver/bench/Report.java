@@ -58,6 +58,17 @@ final class Report {
             idle.getLong("heapAfterBytes") / 1048576.0, idle.getLong("heapPerConnectionBytes") / 1024.0));
     md.append("Each user holds several sockets (users = registered accounts; every socket is authenticated and ")
         .append("subscribed to the user's group and solo session).\n\n");
+    JsonArray growth = idle.getJsonArray("growth");
+    if (growth != null && !growth.isEmpty()) {
+      md.append("Where the heap per connection goes (live objects after GC, growth per connection, `jcmd GC.class_histogram`):\n\n")
+          .append("| class | bytes / conn | objects / conn |\n|---|---|---|\n");
+      for (Object o : growth) {
+        JsonObject g = (JsonObject) o;
+        md.append(String.format(Locale.ROOT, "| `%s` | %.0f | %.2f |%n", g.getString("class"),
+            g.getDouble("bytesPerConnection"), g.getDouble("instancesPerConnection")));
+      }
+      md.append('\n');
+    }
   }
 
   private void load() throws Exception {

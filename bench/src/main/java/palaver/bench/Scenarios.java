@@ -236,6 +236,7 @@ final class Scenarios {
     int perJvm = args.integer("per-jvm", 9_500);
     Path work = Files.createTempDirectory("palaver-idle");
     long before = HeapProbe.usedAfterGc(pid);
+    java.util.Map<String, long[]> classesBefore = HeapProbe.histogram(pid);
     Bench.log("idle: server heap after GC before connecting: %d KiB", before / 1024);
     List<Process> holders = new ArrayList<>();
     List<Path> readyFiles = new ArrayList<>();
@@ -272,6 +273,7 @@ final class Scenarios {
       Thread.sleep(2_000);
       long after = HeapProbe.usedAfterGc(pid);
       long perConn = connected == 0 ? 0 : (after - before) / connected;
+      JsonArray growth = HeapProbe.growth(classesBefore, HeapProbe.histogram(pid), connected, 15);
       Bench.log("idle: %d connected (%d failed) in %.1f s; heap after GC %d KiB -> %.2f KiB per connection",
           connected, failed, connectSeconds, after / 1024, perConn / 1024.0);
       Files.writeString(stop, "stop");
@@ -283,7 +285,7 @@ final class Scenarios {
       return new JsonObject().put("scenario", "idle").put("label", "palaver").put("target", total)
           .put("connections", connected).put("failed", failed).put("holderJvms", holders.size())
           .put("connectSeconds", connectSeconds).put("heapBeforeBytes", before).put("heapAfterBytes", after)
-          .put("heapPerConnectionBytes", perConn).put("openAtEnd", openAtEnd)
+          .put("heapPerConnectionBytes", perConn).put("growth", growth).put("openAtEnd", openAtEnd)
           .put("users", Population.read(Path.of(args.get("population"))).userCount());
     } finally {
       Files.writeString(stop, "stop");

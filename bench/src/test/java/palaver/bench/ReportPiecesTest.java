@@ -19,6 +19,20 @@ class ReportPiecesTest {
   }
 
   @Test
+  @DisplayName("Heap growth per connection is read from two class histograms, largest first")
+  void classHistogramGrowth() {
+    String before = " num     #instances         #bytes  class name (module)\n"
+        + "   1:          100           4000  [B (java.base@17)\n   2:           10            400  java.lang.String (java.base@17)\n";
+    String after = "   1:         2100          84000  [B (java.base@17)\n   2:         1010          40400  java.lang.String (java.base@17)\n"
+        + "   3:           50          10000  palaver.gateway.ClientConnection\n";
+    var rows = HeapProbe.growth(HeapProbe.parseHistogram(before), HeapProbe.parseHistogram(after), 1000, 2);
+    assertEquals(2, rows.size());
+    assertEquals("[B", rows.getJsonObject(0).getString("class"));
+    assertEquals(80.0, rows.getJsonObject(0).getDouble("bytesPerConnection"));
+    assertEquals(1.0, rows.getJsonObject(1).getDouble("instancesPerConnection"));
+  }
+
+  @Test
   @DisplayName("Latency summaries are in milliseconds from microsecond histograms")
   void latencySummaryInMillis() {
     Histogram h = LoadGenerator.histogram();
