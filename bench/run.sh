@@ -21,6 +21,7 @@ STORE_PORT=${BENCH_STORE_PORT:-18117}
 CLUSTER_PORT=${BENCH_CLUSTER_PORT:-5801}
 CLUSTER_NAME=palaver-bench-$$
 BENCH=(java -Xmx1g -jar bench/target/palaver-bench.jar)
+BASELINE_JAVA=(java -Xmx1g -XX:+UseG1GC -jar bench/target/palaver-bench.jar)
 SERVER_HEAP=1g
 
 case "$MODE" in
@@ -77,7 +78,7 @@ rm -rf "$RAW"; mkdir -p "$RAW" "$RESULTS" "$DATA"
 # shellcheck disable=SC2086
 SERVER_JAVA=(java $PALAVER_JAVA_OPTS -Xmx$SERVER_HEAP -XX:+UseG1GC)
 log "starting the baseline on :$BASE_PORT and Palaver (standalone, data $DATA) on :$HTTP_PORT"
-start BASE "$RAW/baseline.log" "${BENCH[@]}" baseline --port "$BASE_PORT"
+start BASE "$RAW/baseline.log" "${BASELINE_JAVA[@]}" baseline --port "$BASE_PORT"
 start SERVER "$RAW/server.log" "${SERVER_JAVA[@]}" -jar standalone/target/palaver.jar --data-dir "$DATA" --http-port "$HTTP_PORT"
 wait_http "$HTTP_PORT"; wait_tcp "$BASE_PORT"
 
@@ -87,6 +88,10 @@ log "setup: $((NGROUPS * GROUP_USERS)) users (Argon2id each, reused when $POPULA
 log "1. idle: $IDLE sockets"
 "${BENCH[@]}" idle --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" --connections "$IDLE" \
   --server-pid "$SERVER_PID" --addr-base 127.0.10 --out "$RAW/idle.json"
+
+log "1b. the same idle sockets on the raw baseline (the floor Vert.x itself sets)"
+"${BENCH[@]}" idle --ws "127.0.0.1:$BASE_PORT" --population "$POPULATION" --connections "$IDLE" \
+  --server-pid "$BASE_PID" --addr-base 127.0.70 --label baseline --out "$RAW/idle-baseline.json"
 
 log "2. fan-out on Palaver (JFR recording of the server)"
 jcmd "$SERVER_PID" JFR.start name=bench settings=profile filename="$ROOT/$RAW/fanout.jfr" >/dev/null

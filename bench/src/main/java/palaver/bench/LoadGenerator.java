@@ -129,6 +129,33 @@ final class LoadGenerator implements AutoCloseable {
 
   /** Connects and authenticates {@code conns}, at most {@code parallel} handshakes in flight; answers how many failed. */
   int connectAll(List<Conn> conns, int parallel) {
+    return pipeline(conns, parallel, this::connect);
+  }
+
+  /**
+   * What a client does after losing its socket: reconnect, and as soon as it is ready, {@code sync}
+   * from the last seq it had (asking again, up to 3 times, when the answer is an error).
+   * Answers how many did not end synced.
+   */
+  int reconnectAndSync(List<Conn> conns, int parallel) {
+    return pipeline(conns, parallel, c -> connect(c).compose(v -> sync(c, 3)));
+  }
+
+  private Future<Void> sync(Conn c, int attempts) {
+    c.synced = Promise.promise();
+    JsonObject positions = new JsonObject();
+    (c.resumeFrom.isEmpty() ? c.lastSeq : c.resumeFrom).forEach(positions::put);
+    c.ws.writeTextMessage(new JsonObject().put("type", "sync").put("rid", "sync-" + c.id)
+        .put("positions", positions).encode());
+    return c.synced.future().timeout(30, TimeUnit.SECONDS).recover(t -> {
+      if (attempts <= 1 || !c.open) {
+        return Future.failedFuture(t);
+      }
+      return vertx.timer(500).compose(x -> sync(c, attempts - 1));
+    });
+  }
+
+  private int pipeline(List<Conn> conns, int parallel, java.util.function.Function<Conn, Future<Void>> step) {
     return onLoop(() -> {
       Promise<Integer> all = Promise.promise();
       int[] next = {0};
@@ -140,11 +167,11 @@ final class LoadGenerator implements AutoCloseable {
           return;
         }
         Conn c = conns.get(next[0]++);
-        connect(c).onComplete(ar -> {
+        step.apply(c).onComplete(ar -> {
           if (ar.failed()) {
             failures[0]++;
             if (failures[0] <= 3) {
-              Bench.log("connect %d failed: %s", c.id, ar.cause().toString());
+              Bench.log("connection %d failed: %s", c.id, ar.cause().toString());
             }
           }
           done[0]++;
@@ -219,32 +246,6 @@ final class LoadGenerator implements AutoCloseable {
     });
   }
 
-  /** Asks every connection to {@code sync} from the last seq it saw; answers how many failed. */
-  int syncAll(List<Conn> conns) {
-    return onLoop(() -> {
-      List<Future<Void>> syncs = new ArrayList<>();
-      for (Conn c : conns) {
-        c.synced = Promise.promise();
-        JsonObject positions = new JsonObject();
-        (c.resumeFrom.isEmpty() ? c.lastSeq : c.resumeFrom).forEach(positions::put);
-        if (c.open) {
-          c.ws.writeTextMessage(new JsonObject().put("type", "sync").put("rid", "sync-" + c.id)
-              .put("positions", positions).encode());
-        } else {
-          c.synced.tryFail("not open");
-        }
-        syncs.add(c.synced.future().timeout(60, TimeUnit.SECONDS));
-      }
-      return Future.join(syncs).transform(ar -> Future.succeededFuture((int) syncs.stream().filter(Future::failed).count()));
-    });
-  }
-
-  /** The connections whose last sync did not complete. */
-  List<Conn> unsynced(List<Conn> conns) {
-    return onLoop(() -> Future.succeededFuture(conns.stream()
-        .filter(c -> c.synced == null || !c.synced.future().succeeded()).toList()));
-  }
-
   void closeAll(List<Conn> conns) {
     dropAll(conns);
   }
@@ -317,6 +318,9 @@ final class LoadGenerator implements AutoCloseable {
       }
     } else if (rid instanceof String s && s.startsWith("sync-") && c.synced != null) {
       syncErrors++;
+      if (syncErrors <= 3) {
+        Bench.log("sync failed: %s", f.encode());
+      }
       c.synced.tryFail(f.getString("code", "error"));
     } else if (c.ready != null && !c.ready.future().isComplete()) {
       c.ready.tryFail(f.getString("code", "error") + ": " + f.getString("message", ""));
@@ -418,8 +422,18 @@ final class LoadGenerator implements AutoCloseable {
           .put("deliveriesPerSec", t.delivered() / deliverySpan)
           .put("losses", t.losses()).put("duplicates", t.duplicates()).put("reorders", t.reorders())
           .put("unexpected", t.unexpected()).put("closedByServer", closedByServer).put("errors", errors)
+          .put("loadAverage", loadAverage())
           .put("ack", Latency.summary(ackLatency)).put("delivery", Latency.summary(deliveryLatency)));
     });
+  }
+
+  /** The machine's 1-minute load average: the box is shared, so every result carries how busy it was. */
+  static double loadAverage() {
+    try {
+      return Double.parseDouble(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (Exception e) {
+      return -1;
+    }
   }
 
   @Override

@@ -29,7 +29,8 @@ final class Report {
     md.append("Machine: ").append(meta.getString("machine")).append(". The load generator runs on the same machine ")
         .append("(it competes with the server for the same cores), and the machine is shared with other ")
         .append("agents' builds and tests, so absolute numbers are noisy; the ratio to the baseline, measured in ")
-        .append("the same run, is the steadier figure. Command: `bench/run.sh ").append(mode).append("`.\n\n");
+        .append("the same run, is the steadier figure; each load row carries the 1-minute load average when it ended ")
+        .append("(anything above 2 means the cores were oversubscribed). Command: `bench/run.sh ").append(mode).append("`.\n\n");
     idle();
     load();
     storm();
@@ -49,18 +50,23 @@ final class Report {
     if (idle == null) {
       return;
     }
-    md.append("## 1. Idle connections (one gateway JVM)\n\n")
-        .append("| asked | held | failed | holder JVMs | users | connect time | server heap after GC before → after | heap per connection |\n")
-        .append("|---|---|---|---|---|---|---|---|\n")
-        .append(String.format(Locale.ROOT, "| %d | %d | %d | %d | %d | %.1f s | %.1f → %.1f MiB | **%.2f KiB** |%n%n",
-            idle.getLong("target"), idle.getLong("connections"), idle.getLong("failed"), idle.getLong("holderJvms"),
-            idle.getLong("users"), idle.getDouble("connectSeconds"), idle.getLong("heapBeforeBytes") / 1048576.0,
-            idle.getLong("heapAfterBytes") / 1048576.0, idle.getLong("heapPerConnectionBytes") / 1024.0));
-    md.append("Each user holds several sockets (users = registered accounts; every socket is authenticated and ")
-        .append("subscribed to the user's group and solo session).\n\n");
+    md.append("## 1. Idle connections (one server JVM each)\n\n")
+        .append("| server | asked | held | failed | holder JVMs | connect time | heap after GC before → after | heap per connection |\n")
+        .append("|---|---|---|---|---|---|---|---|\n");
+    for (JsonObject r : new JsonObject[] {idle, load("idle-baseline.json")}) {
+      if (r == null) {
+        continue;
+      }
+      md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.1f s | %.1f → %.1f MiB | **%.2f KiB** |%n",
+          r.getString("label"), r.getLong("target"), r.getLong("connections"), r.getLong("failed"),
+          r.getLong("holderJvms"), r.getDouble("connectSeconds"), r.getLong("heapBeforeBytes") / 1048576.0,
+          r.getLong("heapAfterBytes") / 1048576.0, r.getLong("heapPerConnectionBytes") / 1024.0));
+    }
+    md.append(String.format(Locale.ROOT, "%nPalaver: %d users, several authenticated sockets each, every socket subscribed to "
+        + "its user's group and solo session. The baseline holds the same number of plain sockets.%n%n", idle.getLong("users")));
     JsonArray growth = idle.getJsonArray("growth");
     if (growth != null && !growth.isEmpty()) {
-      md.append("Where the heap per connection goes (live objects after GC, growth per connection, `jcmd GC.class_histogram`):\n\n")
+      md.append("Where Palaver's heap per connection goes (live objects after GC, growth per connection, `jcmd GC.class_histogram`):\n\n")
           .append("| class | bytes / conn | objects / conn |\n|---|---|---|\n");
       for (Object o : growth) {
         JsonObject g = (JsonObject) o;
@@ -76,8 +82,8 @@ final class Report {
         .append("Open fixed-rate schedule; latency from the intended send time. *ack*: send → ack at the sender; ")
         .append("*delivery*: send → `message` at each member socket. Correctness: every acked message must reach ")
         .append("every member socket once (dedupe by sid+seq), in seq order.\n\n")
-        .append("| scenario | server | sockets | sessions | offered sends/s | acked/s | deliveries/s | ack p99 | delivery p50 | p99 | p99.9 | max | losses | dups | reorders | failed+unacked |\n")
-        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        .append("| scenario | server | sockets | sessions | offered sends/s | acked/s | deliveries/s | ack p99 | delivery p50 | p99 | p99.9 | max | losses | dups | reorders | failed+unacked | load avg |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (String name : List.of("fanout-palaver", "fanout-baseline", "fanout-cluster", "persist")) {
       JsonObject r = load(name + ".json");
       if (r == null) {
@@ -89,11 +95,12 @@ final class Report {
         JsonObject a = s.getJsonObject("ack");
         JsonObject d = s.getJsonObject("delivery");
         md.append(String.format(Locale.ROOT,
-            "| %s | %s | %d | %d | %.0f | %.0f | %.0f | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.0f ms | %d | %d | %d | %d |%n",
+            "| %s | %s | %d | %d | %.0f | %.0f | %.0f | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.0f ms | %d | %d | %d | %d | %.1f |%n",
             r.getString("scenario"), r.getString("label"), s.getLong("connections"), r.getLong("sessions"),
             s.getDouble("rate"), s.getDouble("ackedPerSec"), s.getDouble("deliveriesPerSec"), a.getDouble("p99"),
             d.getDouble("p50"), d.getDouble("p99"), d.getDouble("p999"), d.getDouble("max"), s.getLong("losses"),
-            s.getLong("duplicates"), s.getLong("reorders"), s.getLong("failed") + s.getLong("unacked")));
+            s.getLong("duplicates"), s.getLong("reorders"), s.getLong("failed") + s.getLong("unacked"),
+            s.getDouble("loadAverage", -1.0)));
         if (i == 0 || i == steps.size() - 1) {
           boolean persist = name.equals("persist");
           series.add(new Object[] {r.getString("label") + " " + r.getString("scenario") + (persist ? " ack" : " delivery")
@@ -135,12 +142,14 @@ final class Report {
     }
     JsonObject r = st.getJsonObject("result");
     md.append("## 6. Reconnect storm\n\n")
-        .append("| clients dropped | reconnected in | all synced in | reconnect / sync failures | sends/s meanwhile | acked | deliveries | losses | dups (deduped) | reorders |\n")
+        .append("| clients dropped | all reconnected and synced in | not synced at the end | sync errors answered (retried) | sends/s meanwhile | acked | deliveries | losses | dups (deduped) | reorders |\n")
         .append("|---|---|---|---|---|---|---|---|---|---|\n")
-        .append(String.format(Locale.ROOT, "| %d | %.1f s | **%.1f s** | %d / %d | %.0f | %d | %d | **%d** | %d | %d |%n%n",
-            st.getLong("clients"), st.getDouble("reconnectSeconds"), st.getDouble("syncedSeconds"),
-            st.getLong("reconnectFailures"), st.getLong("syncFailures"), r.getDouble("rate"), r.getLong("acked"),
-            r.getLong("deliveries"), r.getLong("losses"), r.getLong("duplicates"), r.getLong("reorders")));
+        .append(String.format(Locale.ROOT, "| %d | **%.1f s** | %d | %d | %.0f | %d | %d | **%d** | %d | %d |%n%n",
+            st.getLong("clients"), st.getDouble("syncedSeconds"), st.getLong("failures"), st.getLong("syncErrors"),
+            r.getDouble("rate"), r.getLong("acked"), r.getLong("deliveries"), r.getLong("losses"),
+            r.getLong("duplicates"), r.getLong("reorders")));
+    md.append("Each client reconnects (at most 200 handshakes in flight) and sends `sync` from the last gap-free seq ")
+        .append("it had as soon as it is `ready`, asking again after an error.\n\n");
     md.append("Reorders here are expected: after reconnecting, live messages can arrive before the `sync` answer ")
         .append("fills the gap; clients order by seq.\n\n");
     series.add(new Object[] {"storm delivery (incl. resync)", r.getJsonObject("delivery").getJsonArray("curve")});

@@ -169,34 +169,19 @@ final class Scenarios {
       Bench.log("storm: dropped %d sockets", members.size());
       Thread.sleep(1_000);
       long t0 = System.nanoTime();
-      int reconnectFailures = gen.connectAll(members, CONNECT_PARALLEL);
-      double reconnected = (System.nanoTime() - t0) / 1e9;
-      int syncFailures = syncWithRetries(gen, members);
+      int failures = gen.reconnectAndSync(members, CONNECT_PARALLEL);
       double synced = (System.nanoTime() - t0) / 1e9;
-      Bench.log("storm: %d reconnected in %.1f s, all synced in %.1f s (%d reconnect, %d sync failures)",
-          members.size(), reconnected, synced, reconnectFailures, syncFailures);
+      long syncErrors = gen.syncErrors;
+      Bench.log("storm: %d reconnected and synced in %.1f s (%d did not end synced, %d sync errors answered)",
+          members.size(), synced, failures, syncErrors);
       sender.join();
       gen.drain(args.dbl("drain", 15));
       JsonObject result = gen.snapshot(rate, seconds, all.size());
       Bench.log("storm: %s", brief(result));
       gen.closeAll(all);
       return new JsonObject().put("scenario", "storm").put("label", args.get("label", "storm"))
-          .put("clients", members.size()).put("reconnectSeconds", reconnected).put("syncedSeconds", synced)
-          .put("reconnectFailures", reconnectFailures).put("syncFailures", syncFailures).put("result", result);
-    }
-  }
-
-  /** Like a client: a sync answered with an error (e.g. {@code unavailable}) is asked again, a few times. */
-  private static int syncWithRetries(LoadGenerator gen, List<LoadGenerator.Conn> conns) throws InterruptedException {
-    List<LoadGenerator.Conn> left = conns;
-    for (int attempt = 1; ; attempt++) {
-      int failures = gen.syncAll(left);
-      if (failures == 0 || attempt == 3) {
-        return failures;
-      }
-      Bench.log("storm: %d syncs failed (attempt %d), asking again", failures, attempt);
-      left = gen.unsynced(left);
-      Thread.sleep(500);
+          .put("clients", members.size()).put("syncedSeconds", synced).put("failures", failures)
+          .put("syncErrors", syncErrors).put("result", result);
     }
   }
 
@@ -282,7 +267,7 @@ final class Scenarios {
         holders.get(i).waitFor();
         openAtEnd += new JsonObject(Files.readString(readyFiles.get(i))).getLong("openAtEnd", 0L);
       }
-      return new JsonObject().put("scenario", "idle").put("label", "palaver").put("target", total)
+      return new JsonObject().put("scenario", "idle").put("label", args.get("label", "palaver")).put("target", total)
           .put("connections", connected).put("failed", failed).put("holderJvms", holders.size())
           .put("connectSeconds", connectSeconds).put("heapBeforeBytes", before).put("heapAfterBytes", after)
           .put("heapPerConnectionBytes", perConn).put("growth", growth).put("openAtEnd", openAtEnd)
