@@ -3,7 +3,10 @@
 # runs the scenarios, writes bench/results/<date>-<mode>.md (+ .svg), and stops everything it started.
 #
 #   bench/run.sh quick    small populations, < 3 minutes (fresh temp data dir)
-#   bench/run.sh full     toward the targets, < 20 minutes (1,000 users registered once and kept in bench/work/)
+#   bench/run.sh full     toward the targets, < 20 minutes (1,000 users: ~1.5 min of Argon2id hashing in setup)
+#
+# Both modes start on a fresh temp data dir: a store that kept earlier runs' messages measures a different
+# (slower, see docs/performance.md) server.
 #
 # SKIP_BUILD=1 reuses the jars already built.
 set -euo pipefail
@@ -29,14 +32,16 @@ case "$MODE" in
     NGROUPS=10 GROUP_USERS=10 CONNS_PER_USER=10
     IDLE=1500 FANOUT_RATES=20,100 BASELINE_RATES=20,100,1000 STEP_SECONDS=5 WARMUP=2 DRAIN=6 CLUSTER_RATES=20
     PERSIST_RATES=100,400 STORM_CONNS_PER_USER=5 STORM_RATE=20 STORM_SECONDS=10
-    DATA=$(mktemp -d /tmp/palaver-bench-data.XXXXXX); POPULATION=$DATA/population.json ;;
+    ;;
   full)
     NGROUPS=100 GROUP_USERS=10 CONNS_PER_USER=10
     IDLE=19000 FANOUT_RATES=100,1000 BASELINE_RATES=100,1000,3000 STEP_SECONDS=20 WARMUP=5 DRAIN=15 CLUSTER_RATES=100
     PERSIST_RATES=300,1000,3000 STORM_CONNS_PER_USER=5 STORM_RATE=100 STORM_SECONDS=15
-    DATA=bench/work/full-data; POPULATION=bench/work/full-population.json ;;
+    ;;
   *) echo "usage: $0 quick|full" >&2; exit 2 ;;
 esac
+DATA=$(mktemp -d /tmp/palaver-bench-data.XXXXXX)
+POPULATION=$DATA/population.json
 SIZES="$NGROUPS groups x $GROUP_USERS users x $CONNS_PER_USER sockets per user for fan-out; idle $IDLE; \
 fan-out rates $FANOUT_RATES sends/s (baseline $BASELINE_RATES) for ${STEP_SECONDS}s each; persisted rates $PERSIST_RATES over $((NGROUPS * GROUP_USERS)) solo sessions; \
 storm $((NGROUPS * GROUP_USERS * STORM_CONNS_PER_USER)) clients at $STORM_RATE sends/s; cluster rates $CLUSTER_RATES"
@@ -52,11 +57,13 @@ cleanup() {
     for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -9 "$pid" 2>/dev/null || true
   done
-  if [ "$MODE" = quick ] && [ -n "${DATA:-}" ]; then rm -rf "$DATA"; fi
+  if [ -n "${DATA:-}" ]; then rm -rf "$DATA"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Foreground steps run in the background and are waited for, so a TERM/INT reaches the trap at once.
+run() { "$@" & local pid=$!; PIDS+=("$pid"); wait "$pid"; }
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 start() { # name log-file command...
   local name=$1 logf=$2; shift 2
@@ -83,35 +90,35 @@ start SERVER "$RAW/server.log" "${SERVER_JAVA[@]}" -jar standalone/target/palave
 wait_http "$HTTP_PORT"; wait_tcp "$BASE_PORT"
 
 log "setup: $((NGROUPS * GROUP_USERS)) users (Argon2id each, reused when $POPULATION still works)"
-"${BENCH[@]}" setup --http "http://127.0.0.1:$HTTP_PORT" --groups "$NGROUPS" --group-users "$GROUP_USERS" --population "$POPULATION"
+run "${BENCH[@]}" setup --http "http://127.0.0.1:$HTTP_PORT" --groups "$NGROUPS" --group-users "$GROUP_USERS" --population "$POPULATION"
 
 log "1. idle: $IDLE sockets"
-"${BENCH[@]}" idle --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" --connections "$IDLE" \
+run "${BENCH[@]}" idle --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" --connections "$IDLE" \
   --server-pid "$SERVER_PID" --addr-base 127.0.10 --out "$RAW/idle.json"
 
 log "1b. the same idle sockets on the raw baseline (the floor Vert.x itself sets)"
-"${BENCH[@]}" idle --ws "127.0.0.1:$BASE_PORT" --population "$POPULATION" --connections "$IDLE" \
+run "${BENCH[@]}" idle --ws "127.0.0.1:$BASE_PORT" --population "$POPULATION" --connections "$IDLE" \
   --server-pid "$BASE_PID" --addr-base 127.0.70 --label baseline --out "$RAW/idle-baseline.json"
 
 log "2. fan-out on Palaver (JFR recording of the server)"
 jcmd "$SERVER_PID" JFR.start name=bench settings=profile filename="$ROOT/$RAW/fanout.jfr" >/dev/null
-"${BENCH[@]}" fanout --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" --conns-per-user "$CONNS_PER_USER" \
+run "${BENCH[@]}" fanout --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" --conns-per-user "$CONNS_PER_USER" \
   --rates "$FANOUT_RATES" --seconds "$STEP_SECONDS" --warmup "$WARMUP" --drain "$DRAIN" --label palaver --addr-base 127.0.20 --out "$RAW/fanout-palaver.json"
 jcmd "$SERVER_PID" JFR.stop name=bench >/dev/null
-"${BENCH[@]}" profile --recording "$RAW/fanout.jfr" --out "$RAW/profile.txt" || log "profile summary failed"
+run "${BENCH[@]}" profile --recording "$RAW/fanout.jfr" --out "$RAW/profile.txt" || log "profile summary failed"
 
 log "4. the same fan-out on the raw baseline"
-"${BENCH[@]}" fanout --ws "127.0.0.1:$BASE_PORT" --baseline --groups "$NGROUPS" --group-users "$GROUP_USERS" \
+run "${BENCH[@]}" fanout --ws "127.0.0.1:$BASE_PORT" --baseline --groups "$NGROUPS" --group-users "$GROUP_USERS" \
   --conns-per-user "$CONNS_PER_USER" --rates "$BASELINE_RATES" --seconds "$STEP_SECONDS" --warmup "$WARMUP" --drain "$DRAIN" --label baseline \
   --addr-base 127.0.30 --out "$RAW/fanout-baseline.json"
 stop_pid "$BASE_PID"
 
 log "3. persisted throughput over distinct sessions"
-"${BENCH[@]}" persist --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" --rates "$PERSIST_RATES" \
+run "${BENCH[@]}" persist --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" --rates "$PERSIST_RATES" \
   --seconds "$STEP_SECONDS" --warmup "$WARMUP" --drain "$DRAIN" --label palaver --addr-base 127.0.40 --out "$RAW/persist.json"
 
 log "6. reconnect storm"
-"${BENCH[@]}" storm --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" --conns-per-user "$STORM_CONNS_PER_USER" \
+run "${BENCH[@]}" storm --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" --conns-per-user "$STORM_CONNS_PER_USER" \
   --rate "$STORM_RATE" --seconds "$STORM_SECONDS" --drain "$DRAIN" --addr-base 127.0.50 --out "$RAW/storm.json"
 stop_pid "$SERVER_PID"
 
@@ -126,7 +133,7 @@ start NODE2 "$RAW/node2.log" "${SERVER_JAVA[@]}" -jar gateway/target/palaver-gat
 start NODE3 "$RAW/node3.log" "${SERVER_JAVA[@]}" -Xmx512m -jar message-service/target/palaver-message-service.jar \
   "${COMMON[@]}" --cluster-port "$((CLUSTER_PORT + 2))" --mongo-uri "mongodb://127.0.0.1:$STORE_PORT"
 wait_http "$HTTP_PORT2"
-"${BENCH[@]}" fanout --ws "127.0.0.1:$HTTP_PORT,127.0.0.1:$HTTP_PORT2" --population "$POPULATION" \
+run "${BENCH[@]}" fanout --ws "127.0.0.1:$HTTP_PORT,127.0.0.1:$HTTP_PORT2" --population "$POPULATION" \
   --conns-per-user "$CONNS_PER_USER" --rates "$CLUSTER_RATES" --seconds "$STEP_SECONDS" --warmup "$WARMUP" --drain "$DRAIN" --label cluster \
   --addr-base 127.0.60 --out "$RAW/fanout-cluster.json"
 stop_pid "$NODE3_PID"; stop_pid "$NODE2_PID"; stop_pid "$NODE1_PID"
@@ -135,5 +142,5 @@ MACHINE="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(java -ve
 printf '{"date":"%s","machine":"%s","sizes":"%s","seconds":%s}\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" \
   "$MACHINE" "$SIZES" "$(( $(date +%s) - T0 ))" >"$RAW/meta.json"
 OUT="$RESULTS/$STAMP-$MODE"
-"${BENCH[@]}" report --dir "$RAW" --mode "$MODE" --out "$OUT.md" --svg "$OUT.svg"
+run "${BENCH[@]}" report --dir "$RAW" --mode "$MODE" --out "$OUT.md" --svg "$OUT.svg"
 log "done in $(( $(date +%s) - T0 )) s: $OUT.md"
