@@ -36,12 +36,15 @@ case "$MODE" in
   full)
     NGROUPS=100 GROUP_USERS=10 CONNS_PER_USER=10
     IDLE=19000 FANOUT_RATES=100,1000 BASELINE_RATES=100,1000,3000 STEP_SECONDS=20 WARMUP=5 DRAIN=15 CLUSTER_RATES=100
-    PERSIST_RATES=300,1000,3000 STORM_CONNS_PER_USER=5 STORM_RATE=100 STORM_SECONDS=15
+    PERSIST_RATES=300,1000 STORM_CONNS_PER_USER=5 STORM_RATE=100 STORM_SECONDS=15
     ;;
   *) echo "usage: $0 quick|full" >&2; exit 2 ;;
 esac
 DATA=$(mktemp -d /tmp/palaver-bench-data.XXXXXX)
 POPULATION=$DATA/population.json
+# The cluster scenario starts on its own fresh store too (same population shape, registered again).
+DATA2=$(mktemp -d /tmp/palaver-bench-data.XXXXXX)
+POPULATION2=$DATA2/population.json
 SIZES="$NGROUPS groups x $GROUP_USERS users x $CONNS_PER_USER sockets per user for fan-out; idle $IDLE; \
 fan-out rates $FANOUT_RATES sends/s (baseline $BASELINE_RATES) for ${STEP_SECONDS}s each; persisted rates $PERSIST_RATES over $((NGROUPS * GROUP_USERS)) solo sessions; \
 storm $((NGROUPS * GROUP_USERS * STORM_CONNS_PER_USER)) clients at $STORM_RATE sends/s; cluster rates $CLUSTER_RATES"
@@ -57,7 +60,7 @@ cleanup() {
     for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -9 "$pid" 2>/dev/null || true
   done
-  if [ -n "${DATA:-}" ]; then rm -rf "$DATA"; fi
+  rm -rf "${DATA:-/nonexistent}" "${DATA2:-/nonexistent}"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -76,6 +79,20 @@ wait_http() { # port
   log "server on :$1 not healthy, see $RAW/*.log"; return 1
 }
 wait_tcp() { for _ in $(seq 1 60); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; return 1; }
+# An overloaded step leaves the server working off abandoned requests for a while; the next scenario
+# starts only once the server's CPU use has settled (< 25 % of a core for 2 s), at most 180 s.
+wait_idle() { # pid
+  local ticks=$(getconf CLK_TCK) prev now calm=0
+  prev=$(awk '{print $14 + $15}' "/proc/$1/stat")
+  for _ in $(seq 1 90); do
+    sleep 2
+    now=$(awk '{print $14 + $15}' "/proc/$1/stat")
+    if [ $(( (now - prev) * 100 / (2 * ticks) )) -lt 25 ]; then calm=$((calm + 1)); else calm=0; fi
+    prev=$now
+    [ "$calm" -ge 1 ] && return 0
+  done
+  log "server $1 still busy after 180 s; going on"
+}
 stop_pid() { kill "$1" 2>/dev/null || true; for _ in $(seq 1 60); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.5; done; kill -9 "$1" 2>/dev/null || true; }
 
 T0=$(date +%s)
@@ -107,33 +124,37 @@ run "${BENCH[@]}" fanout --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" 
 jcmd "$SERVER_PID" JFR.stop name=bench >/dev/null
 run "${BENCH[@]}" profile --recording "$RAW/fanout.jfr" --out "$RAW/profile.txt" || log "profile summary failed"
 
+wait_idle "$SERVER_PID"
 log "4. the same fan-out on the raw baseline"
 run "${BENCH[@]}" fanout --ws "127.0.0.1:$BASE_PORT" --baseline --groups "$NGROUPS" --group-users "$GROUP_USERS" \
   --conns-per-user "$CONNS_PER_USER" --rates "$BASELINE_RATES" --seconds "$STEP_SECONDS" --warmup "$WARMUP" --drain "$DRAIN" --label baseline \
   --addr-base 127.0.30 --out "$RAW/fanout-baseline.json"
 stop_pid "$BASE_PID"
 
+wait_idle "$SERVER_PID"
 log "3. persisted throughput over distinct sessions"
 run "${BENCH[@]}" persist --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" --rates "$PERSIST_RATES" \
   --seconds "$STEP_SECONDS" --warmup "$WARMUP" --drain "$DRAIN" --label palaver --addr-base 127.0.40 --out "$RAW/persist.json"
 
+wait_idle "$SERVER_PID"
 log "6. reconnect storm"
 run "${BENCH[@]}" storm --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" --conns-per-user "$STORM_CONNS_PER_USER" \
   --rate "$STORM_RATE" --seconds "$STORM_SECONDS" --drain "$DRAIN" --addr-base 127.0.50 --out "$RAW/storm.json"
 stop_pid "$SERVER_PID"
 
-log "5. cluster: standalone (services + gateway A + store on :$STORE_PORT), gateway B, a second message-service"
+log "5. cluster on a fresh store: standalone (services + gateway A + store on :$STORE_PORT), gateway B, a second message-service"
 COMMON=(--cluster --cluster-name "$CLUSTER_NAME" --cluster-host 127.0.0.1
         --seeds "127.0.0.1:$CLUSTER_PORT,127.0.0.1:$((CLUSTER_PORT + 1)),127.0.0.1:$((CLUSTER_PORT + 2))")
 start NODE1 "$RAW/node1.log" "${SERVER_JAVA[@]}" -jar standalone/target/palaver.jar "${COMMON[@]}" \
-  --cluster-port "$CLUSTER_PORT" --store-port "$STORE_PORT" --data-dir "$DATA" --http-port "$HTTP_PORT"
+  --cluster-port "$CLUSTER_PORT" --store-port "$STORE_PORT" --data-dir "$DATA2" --http-port "$HTTP_PORT"
 wait_http "$HTTP_PORT"
 start NODE2 "$RAW/node2.log" "${SERVER_JAVA[@]}" -jar gateway/target/palaver-gateway.jar "${COMMON[@]}" \
   --cluster-port "$((CLUSTER_PORT + 1))" --http-port "$HTTP_PORT2"
 start NODE3 "$RAW/node3.log" "${SERVER_JAVA[@]}" -Xmx512m -jar message-service/target/palaver-message-service.jar \
   "${COMMON[@]}" --cluster-port "$((CLUSTER_PORT + 2))" --mongo-uri "mongodb://127.0.0.1:$STORE_PORT"
 wait_http "$HTTP_PORT2"
-run "${BENCH[@]}" fanout --ws "127.0.0.1:$HTTP_PORT,127.0.0.1:$HTTP_PORT2" --population "$POPULATION" \
+run "${BENCH[@]}" setup --http "http://127.0.0.1:$HTTP_PORT" --groups "$NGROUPS" --group-users "$GROUP_USERS" --population "$POPULATION2"
+run "${BENCH[@]}" fanout --ws "127.0.0.1:$HTTP_PORT,127.0.0.1:$HTTP_PORT2" --population "$POPULATION2" \
   --conns-per-user "$CONNS_PER_USER" --rates "$CLUSTER_RATES" --seconds "$STEP_SECONDS" --warmup "$WARMUP" --drain "$DRAIN" --label cluster \
   --addr-base 127.0.60 --out "$RAW/fanout-cluster.json"
 stop_pid "$NODE3_PID"; stop_pid "$NODE2_PID"; stop_pid "$NODE1_PID"
