@@ -101,8 +101,8 @@ final class Report {
             d.getDouble("p50"), d.getDouble("p99"), d.getDouble("p999"), d.getDouble("max"), s.getLong("losses"),
             s.getLong("duplicates"), s.getLong("reorders"), s.getLong("failed") + s.getLong("unacked"),
             s.getDouble("loadAverage", -1.0)));
-        if (i == 0 || i == steps.size() - 1) {
-          boolean persist = name.equals("persist");
+        boolean persist = name.equals("persist");
+        if ((i == 0 || i == steps.size() - 1) && (persist ? a : d).getLong("count") > 0) {
           series.add(new Object[] {r.getString("label") + " " + r.getString("scenario") + (persist ? " ack" : " delivery")
               + " @" + Math.round(s.getDouble("rate")) + "/s", (persist ? a : d).getJsonArray("curve")});
         }
@@ -152,7 +152,9 @@ final class Report {
         .append("it had as soon as it is `ready`, asking again after an error.\n\n");
     md.append("Reorders here are expected: after reconnecting, live messages can arrive before the `sync` answer ")
         .append("fills the gap; clients order by seq.\n\n");
-    series.add(new Object[] {"storm delivery (incl. resync)", r.getJsonObject("delivery").getJsonArray("curve")});
+    if (r.getJsonObject("delivery").getLong("count") > 0) {
+      series.add(new Object[] {"storm delivery (incl. resync)", r.getJsonObject("delivery").getJsonArray("curve")});
+    }
   }
 
   private void targets(JsonObject meta) throws Exception {
@@ -164,10 +166,13 @@ final class Report {
     }
     JsonObject p = load("fanout-palaver.json");
     if (p != null) {
-      JsonObject s = p.getJsonArray("steps").getJsonObject(0);
-      md.append(String.format(Locale.ROOT, "| fan-out 100×100, 1,000 sends/s | p99 ≤ 50 ms | %d sockets, %.0f sends/s: %.0f deliveries/s, p99 %.1f ms, p99.9 %.1f ms |%n",
-          s.getLong("connections"), s.getDouble("rate"), s.getDouble("deliveriesPerSec"),
-          s.getJsonObject("delivery").getDouble("p99"), s.getJsonObject("delivery").getDouble("p999")));
+      for (Object o : p.getJsonArray("steps")) {
+        JsonObject s = (JsonObject) o;
+        md.append(String.format(Locale.ROOT, "| fan-out 100×100, 1,000 sends/s | p99 ≤ 50 ms | %d sockets, %.0f sends/s offered, %.0f acked/s: "
+                + "%.0f deliveries/s, p99 %.1f ms, p99.9 %.1f ms |%n",
+            s.getLong("connections"), s.getDouble("rate"), s.getDouble("ackedPerSec"), s.getDouble("deliveriesPerSec"),
+            s.getJsonObject("delivery").getDouble("p99"), s.getJsonObject("delivery").getDouble("p999")));
+      }
     }
     JsonObject ps = load("persist.json");
     if (ps != null) {
