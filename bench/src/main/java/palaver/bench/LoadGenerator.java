@@ -99,7 +99,6 @@ final class LoadGenerator implements AutoCloseable {
   long closedByServer;
   long errors;
   long syncErrors;
-  private long timer = -1;
 
   LoadGenerator() {
     // One event loop: all generator state is touched from this one thread.
@@ -357,7 +356,7 @@ final class LoadGenerator implements AutoCloseable {
       startNanos = schedule.intendedNanos(0);
       Promise<Void> done = Promise.promise();
       long[] next = {0};
-      timer = vertx.setPeriodic(1, id -> {
+      vertx.setPeriodic(1, id -> {
         long due = schedule.dueBy(System.nanoTime());
         while (next[0] < due) {
           long i = next[0]++;
