@@ -3,11 +3,8 @@ package palaver.standalone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import palaver.common.PalaverNode;
-import palaver.gateway.GatewayVerticle;
 
 @DisplayName("A socket whose token can't be checked right now")
 class AuthUnavailableTest {
@@ -17,7 +14,7 @@ class AuthUnavailableTest {
     // A gateway alone: no user-service answers the token check.
     try (EmbeddedStore store = TestServer.newStore();
         TestServer gatewayOnly = TestServer.start(TestServer.config(store.connectionString()),
-            List.of(new PalaverNode.Service("gateway", GatewayVerticle::new)), null);
+            TestServer.services("gateway"), null);
         WsClient ws = WsClient.open(gatewayOnly.node().vertx(), gatewayOnly.httpPort(), "/ws", null)) {
       ws.send(new JsonObject().put("type", "auth").put("token", "some.valid.looking-token").put("rid", "a"));
       JsonObject error = ws.next(f -> "error".equals(f.getString("type")));

@@ -23,12 +23,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import palaver.common.Address;
-import palaver.common.PalaverNode.Service;
-import palaver.gateway.GatewayVerticle;
-import palaver.message.MessageVerticle;
-import palaver.session.SessionVerticle;
 import palaver.standalone.Http.User;
-import palaver.user.UserVerticle;
 
 /**
  * Three clustered nodes on one store: A runs every service, B runs
@@ -49,10 +44,8 @@ class ClusterMessagingTest {
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(3);
     a = cluster.start(0, store.connectionString(), StandaloneMain.services());
-    b = cluster.start(1, store.connectionString(), List.of(
-        new Service("message-service", MessageVerticle::new),
-        new Service("gateway", GatewayVerticle::new)));
-    c = cluster.start(2, store.connectionString(), List.of(new Service("gateway", GatewayVerticle::new)));
+    b = cluster.start(1, store.connectionString(), TestServer.services("message-service", "gateway"));
+    c = cluster.start(2, store.connectionString(), TestServer.services("gateway"));
   }
 
   @AfterAll

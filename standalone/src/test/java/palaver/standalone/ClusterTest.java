@@ -5,19 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.common.Address;
 import palaver.common.Bus;
-import palaver.common.PalaverNode.Service;
-import palaver.gateway.GatewayVerticle;
-import palaver.message.MessageVerticle;
-import palaver.session.SessionVerticle;
 import palaver.standalone.Http.User;
-import palaver.user.UserVerticle;
 
 /**
  * Two clustered Vert.x nodes in this JVM (Hazelcast TCP-IP on 127.0.0.1):
@@ -34,13 +28,8 @@ class ClusterTest {
   static void start() {
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(2);
-    a = cluster.start(0, store.connectionString(), List.of(
-        new Service("user-service", UserVerticle::new),
-        new Service("session-service", SessionVerticle::new),
-        new Service("gateway", GatewayVerticle::new)));
-    b = cluster.start(1, store.connectionString(), List.of(
-        new Service("message-service", MessageVerticle::new),
-        new Service("gateway", GatewayVerticle::new)));
+    a = cluster.start(0, store.connectionString(), TestServer.services("user-service", "session-service", "gateway"));
+    b = cluster.start(1, store.connectionString(), TestServer.services("message-service", "gateway"));
   }
 
   @AfterAll

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -15,12 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import palaver.common.PalaverNode.Service;
-import palaver.gateway.GatewayVerticle;
-import palaver.message.FileVerticle;
-import palaver.message.MessageVerticle;
-import palaver.session.SessionVerticle;
-import palaver.user.UserVerticle;
 
 /**
  * Files when the gateway and message-service run on different nodes: every
@@ -37,13 +30,8 @@ class FileClusterTest {
   static void start() {
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(2);
-    front = cluster.start(0, store.connectionString(), List.of(
-        new Service("user-service", UserVerticle::new),
-        new Service("session-service", SessionVerticle::new),
-        new Service("gateway", GatewayVerticle::new)));
-    back = cluster.start(1, store.connectionString(), List.of(
-        new Service("message-service", MessageVerticle::new),
-        new Service("message-files", FileVerticle::new)));
+    front = cluster.start(0, store.connectionString(), TestServer.services("user-service", "session-service", "gateway"));
+    back = cluster.start(1, store.connectionString(), TestServer.services("message-service", "message-files"));
   }
 
   @AfterAll

@@ -4,18 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import palaver.common.PalaverNode.Service;
-import palaver.gateway.GatewayVerticle;
-import palaver.message.MessageVerticle;
-import palaver.session.SessionVerticle;
 import palaver.standalone.Http.Response;
 import palaver.standalone.Http.User;
-import palaver.user.UserVerticle;
 
 /**
  * Two clustered nodes, each with its own session-service instance (and so
@@ -35,14 +29,8 @@ class MembershipClusterTest {
   static void start() {
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(2);
-    a = cluster.start(0, store.connectionString(), List.of(
-        new Service("user-service", UserVerticle::new),
-        new Service("session-service", SessionVerticle::new),
-        new Service("message-service", MessageVerticle::new),
-        new Service("gateway", GatewayVerticle::new)));
-    b = cluster.start(1, store.connectionString(), List.of(
-        new Service("session-service", SessionVerticle::new),
-        new Service("gateway", GatewayVerticle::new)));
+    a = cluster.start(0, store.connectionString(), TestServer.services("user-service", "session-service", "message-service", "gateway"));
+    b = cluster.start(1, store.connectionString(), TestServer.services("session-service", "gateway"));
     kitA = new SessionKit(a.http());
     kitB = new SessionKit(b.http());
   }

@@ -9,13 +9,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import palaver.common.PalaverNode.Service;
-import palaver.gateway.GatewayVerticle;
-import palaver.message.MessageVerticle;
-import palaver.session.SessionVerticle;
 import palaver.standalone.Http.Response;
 import palaver.standalone.Http.User;
-import palaver.user.UserVerticle;
 
 /**
  * message-service runs alone on node B, which is stopped once the fixtures
@@ -37,12 +32,8 @@ class MembershipRollbackTest {
   static void start() {
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(2);
-    a = cluster.start(0, store.connectionString(), List.of(
-        new Service("user-service", UserVerticle::new),
-        new Service("session-service", SessionVerticle::new),
-        new Service("gateway", GatewayVerticle::new)));
-    TestServer b = cluster.start(1, store.connectionString(), List.of(
-        new Service("message-service", MessageVerticle::new)));
+    a = cluster.start(0, store.connectionString(), TestServer.services("user-service", "session-service", "gateway"));
+    TestServer b = cluster.start(1, store.connectionString(), TestServer.services("message-service"));
     http = a.http();
     kit = new SessionKit(http);
     owner = http.newUser("Owner");

@@ -8,17 +8,11 @@ import io.vertx.core.eventbus.impl.EventBusInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import palaver.common.PalaverNode.Service;
-import palaver.gateway.GatewayVerticle;
-import palaver.message.MessageVerticle;
-import palaver.session.SessionVerticle;
 import palaver.standalone.Http.User;
-import palaver.user.UserVerticle;
 
 /**
  * Node A runs every service and a gateway; node B only a gateway. B "dies"
@@ -40,12 +34,8 @@ class PresenceClusterTest {
   static void start() {
     store = TestServer.newStore();
     cluster = new TestCluster(3);
-    a = cluster.start(0, store.connectionString(), List.of(
-        new Service("user-service", UserVerticle::new),
-        new Service("session-service", SessionVerticle::new),
-        new Service("message-service", MessageVerticle::new),
-        new Service("gateway", GatewayVerticle::new)));
-    b = cluster.start(1, store.connectionString(), List.of(new Service("gateway", GatewayVerticle::new)));
+    a = cluster.start(0, store.connectionString(), TestServer.services("user-service", "session-service", "message-service", "gateway"));
+    b = cluster.start(1, store.connectionString(), TestServer.services("gateway"));
   }
 
   @AfterAll
@@ -89,7 +79,7 @@ class PresenceClusterTest {
   @Test
   @DisplayName("A gateway that stops cleanly takes its users offline at once, without waiting for the expiry")
   void cleanStopGoesOfflineAtOnce() {
-    TestServer c = cluster.start(2, store.connectionString(), List.of(new Service("gateway", GatewayVerticle::new)));
+    TestServer c = cluster.start(2, store.connectionString(), TestServer.services("gateway"));
     Http http = a.http();
     User carol = http.newUser("Carol");
     User dave = http.newUser("Dave");

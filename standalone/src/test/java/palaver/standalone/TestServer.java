@@ -31,6 +31,17 @@ public final class TestServer implements AutoCloseable {
     return start(config(store.connectionString()), StandaloneMain.services(), store);
   }
 
+  /** Some of the standalone node's services, by name ("user-service", "gateway", ...), in the order given. */
+  public static List<PalaverNode.Service> services(String... names) {
+    List<PalaverNode.Service> all = StandaloneMain.services();
+    List<PalaverNode.Service> chosen = new java.util.ArrayList<>();
+    for (String name : names) {
+      chosen.add(all.stream().filter(s -> s.name().equals(name)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("no service " + name)));
+    }
+    return chosen;
+  }
+
   public static EmbeddedStore newStore() {
     try {
       Path dir = Files.createTempDirectory("palaver-test-");
