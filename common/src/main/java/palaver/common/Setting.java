@@ -31,6 +31,8 @@ public enum Setting {
   BUS_PORT("busPort", "--bus-port", Integer.class, 0, "event-bus TCP port (0: any free port)", false),
   STORE_PORT("storePort", "--store-port", Integer.class, null,
       "also serve the embedded store on 127.0.0.1:N to other processes", true),
+  STORE_CACHE_MB("storeCacheMb", "--store-cache-mb", Integer.class, 16,
+      "heap the embedded store may use as its page cache, in MiB", true),
   ALLOWED_ORIGINS("allowedOrigins", "--allowed-origins", String.class, "",
       "extra WebSocket/browser origins allowed, comma separated (same origin is always allowed)", false),
   MAX_FILE_SIZE("maxFileSize", "--max-file-size", Integer.class, 25 * 1024 * 1024,

@@ -2,6 +2,7 @@ package palaver.standalone;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import org.h2.mvstore.MVStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -24,11 +25,20 @@ public final class EmbeddedStore implements AutoCloseable {
     this.address = address;
   }
 
+  /** The page cache H2's MVStore uses unless told otherwise. */
+  static final int DEFAULT_CACHE_MB = 16;
+
   public static EmbeddedStore start(Path dataDir, Integer port) throws IOException {
+    return start(dataDir, port, DEFAULT_CACHE_MB);
+  }
+
+  /** {@code cacheMb}: the heap the store may keep recently used pages in (MVStore's cache). */
+  public static EmbeddedStore start(Path dataDir, Integer port, int cacheMb) throws IOException {
     Files.createDirectories(dataDir);
     H2Backend backend;
     try {
-      backend = new H2Backend(dataDir.resolve(FILE).toString());
+      backend = new H2Backend(new MVStore.Builder().fileName(dataDir.resolve(FILE).toString())
+          .cacheSize(Math.max(1, cacheMb)).open());
     } catch (RuntimeException e) {
       throw new IOException("cannot open the store in " + dataDir.toAbsolutePath()
           + " (is another Palaver using this --data-dir?): " + e.getMessage(), e);

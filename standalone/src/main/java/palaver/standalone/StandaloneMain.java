@@ -45,7 +45,8 @@ public final class StandaloneMain {
         }
         return config;
       }
-      store = EmbeddedStore.start(Path.of(config.getString(Setting.DATA_DIR.key())), storePort);
+      store = EmbeddedStore.start(Path.of(config.getString(Setting.DATA_DIR.key())), storePort,
+          config.getInteger(Setting.STORE_CACHE_MB.key()));
       return config.put(Setting.MONGO_URI.key(), store.connectionString());
     }
 

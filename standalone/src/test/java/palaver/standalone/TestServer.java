@@ -43,9 +43,14 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static EmbeddedStore newStore() {
+    return newStore(EmbeddedStore.DEFAULT_CACHE_MB);
+  }
+
+  /** A store in a fresh temp dir whose page cache holds at most {@code cacheMb} MiB of the heap. */
+  public static EmbeddedStore newStore(int cacheMb) {
     try {
       Path dir = Files.createTempDirectory("palaver-test-");
-      return EmbeddedStore.start(dir, null);
+      return EmbeddedStore.start(dir, null, cacheMb);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
