@@ -85,6 +85,8 @@ final class GroupCommit {
       return size() > MAX_KNOWN_SESSIONS;
     }
   };
+  /** Sessions whose head proved behind their messages: the next load reads the messages. */
+  private final java.util.Set<String> staleHeads = new java.util.HashSet<>();
   private List<Entry> queue = new ArrayList<>();
   private boolean writing;
   private long timer = -1;
@@ -199,11 +201,21 @@ final class GroupCommit {
     return Future.all(loads).mapEmpty();
   }
 
+  /**
+   * A session's last seq, from its head (a read by {@code _id}). The head is
+   * never behind an acked message but may be behind a stored one (a crash
+   * between insert and head write); the insert then collides on (sid, seq),
+   * and the session is read again from the messages themselves.
+   */
   private Future<Long> readLastSeq(String sid) {
-    FindOptions top = new FindOptions().setSort(new JsonObject().put(Field.SEQ, -1)).setLimit(1)
-        .setFields(new JsonObject().put(Field.SEQ, 1));
-    return mongo.findWithOptions(MessageVerticle.MESSAGES, new JsonObject().put(Field.SID, sid), top)
-        .map(found -> found.isEmpty() ? 0L : found.get(0).getLong(Field.SEQ));
+    if (staleHeads.remove(sid)) {
+      FindOptions top = new FindOptions().setSort(new JsonObject().put(Field.SEQ, -1)).setLimit(1)
+          .setFields(new JsonObject().put(Field.SEQ, 1));
+      return mongo.findWithOptions(MessageVerticle.MESSAGES, new JsonObject().put(Field.SID, sid), top)
+          .map(found -> found.isEmpty() ? 0L : found.get(0).getLong(Field.SEQ));
+    }
+    return mongo.findOne(MessageVerticle.HEADS, new JsonObject().put("_id", sid), new JsonObject().put(Field.LAST_SEQ, 1))
+        .map(head -> head == null ? 0L : head.getLong(Field.LAST_SEQ, 0L));
   }
 
   /** Numbers {@code entries} from each session's last seq and writes them in one ordered bulk insert. */
@@ -281,6 +293,7 @@ final class GroupCommit {
       } else {
         LOG.debug("a seq of session {} was taken by another instance, renumbering", failed.sid());
         forget(failed.sid());
+        staleHeads.add(failed.sid());
         rest.add(0, failed);
       }
       return null;
@@ -294,11 +307,13 @@ final class GroupCommit {
 
   /**
    * One write per session per batch: {lastSeq, lastMessage} to the newest seq
-   * this batch stored or found, never backwards. Done before the acks, so a
-   * head is never behind an acked message (sync relies on that).
+   * this batch stored or found, never backwards. All sessions' writes go in one
+   * unordered bulk command (one store round trip and commit per batch, not one
+   * per session). Done before the acks, so a head is never behind an acked
+   * message (sync relies on that).
    */
   private Future<Void> updateHeads(List<Entry> entries) {
-    Map<String, JsonObject> newest = new HashMap<>();
+    Map<String, JsonObject> newest = new LinkedHashMap<>();
     Map<String, JsonObject> writers = new HashMap<>();
     for (Entry e : entries) {
       JsonObject m = e.resolved();
@@ -311,35 +326,73 @@ final class GroupCommit {
         }
       }
     }
-    List<Future<?>> writes = new ArrayList<>();
-    for (JsonObject m : newest.values()) {
-      writes.add(writeHead(m, writers.getOrDefault(m.getString(Field.SID), new JsonObject()), true).onFailure(t -> {
-        LOG.warn("head of session {} not updated: {}", m.getString(Field.SID), t.getMessage());
-        entries.stream().filter(e -> e.sid().equals(m.getString(Field.SID)) && e.failure == null)
-            .forEach(e -> e.failure = ErrorCode.INTERNAL.exception("message stored but not confirmed, retry with the same cid"));
-      }));
+    if (newest.isEmpty()) {
+      return Future.succeededFuture();
     }
-    return Future.join(writes).<Void>mapEmpty().recover(t -> Future.succeededFuture());
+    List<JsonObject> heads = new ArrayList<>(newest.values());
+    List<BulkOperation> ops = new ArrayList<>(heads.size());
+    for (JsonObject m : heads) {
+      ops.add(headWrite(m, writers.getOrDefault(m.getString(Field.SID), new JsonObject())));
+    }
+    BulkWriteOptions options = new BulkWriteOptions().setOrdered(false).setWriteOption(WriteOption.MAJORITY);
+    return mongo.bulkWriteWithOptions(MessageVerticle.HEADS, ops, options)
+        .<Void>mapEmpty()
+        .recover(t -> {
+          if (!(t instanceof MongoBulkWriteException bulk)) {
+            heads.forEach(m -> unconfirmed(entries, m, t));
+            return Future.succeededFuture();
+          }
+          // Unordered: every write but the failed ones took effect.
+          List<Future<?>> retries = new ArrayList<>();
+          for (BulkWriteError error : bulk.getWriteErrors()) {
+            JsonObject m = heads.get(error.getIndex());
+            if (error.getCode() == Store.DUPLICATE_KEY) {
+              retries.add(writeHead(m, writers.getOrDefault(m.getString(Field.SID), new JsonObject()))
+                  .onFailure(f -> unconfirmed(entries, m, f)));
+            } else {
+              unconfirmed(entries, m, new IllegalStateException(error.getMessage()));
+            }
+          }
+          return Future.join(retries).<Void>mapEmpty().recover(f -> Future.succeededFuture());
+        });
+  }
+
+  /** The sends of a session whose head could not be written are answered "retry with the same cid". */
+  private static void unconfirmed(List<Entry> entries, JsonObject head, Throwable t) {
+    String sid = head.getString(Field.SID);
+    LOG.warn("head of session {} not updated: {}", sid, t.getMessage());
+    entries.stream().filter(e -> e.sid().equals(sid) && e.failure == null)
+        .forEach(e -> e.failure = ErrorCode.INTERNAL.exception("message stored but not confirmed, retry with the same cid"));
   }
 
   /**
    * Upsert guarded by {@code lastSeq < seq}: when a newer head exists the upsert
-   * collides on {@code _id}, which means there is nothing to do; a collision on
-   * the first try may also be two first writes racing, hence one more try.
+   * collides on {@code _id}, which means there is nothing to do; a collision
+   * may also be two first writes racing, hence one more try ({@link #writeHead}).
    * The same write records each writer's newest seq ({@code writers.<uid>}):
    * a writer has read the session up to their own message, so their own
    * messages never count as unread, without a read-position write per send.
    */
-  private Future<Void> writeHead(JsonObject message, JsonObject writers, boolean firstTry) {
-    String sid = message.getString(Field.SID);
-    long seq = message.getLong(Field.SEQ);
-    JsonObject olderHead = new JsonObject().put("_id", sid).put(Field.LAST_SEQ, new JsonObject().put("$lt", seq));
-    JsonObject set = new JsonObject().put("$set", writers.copy().put(Field.LAST_SEQ, seq)
+  private static BulkOperation headWrite(JsonObject message, JsonObject writers) {
+    return BulkOperation.createUpdate(olderHead(message), headSet(message, writers), true, false);
+  }
+
+  private static JsonObject olderHead(JsonObject message) {
+    return new JsonObject().put("_id", message.getString(Field.SID))
+        .put(Field.LAST_SEQ, new JsonObject().put("$lt", message.getLong(Field.SEQ)));
+  }
+
+  private static JsonObject headSet(JsonObject message, JsonObject writers) {
+    return new JsonObject().put("$set", writers.copy().put(Field.LAST_SEQ, message.getLong(Field.SEQ))
         .put(Field.LAST_MESSAGE, MessageVerticle.summary(message)));
-    return mongo.updateCollectionWithOptions(MessageVerticle.HEADS, olderHead, set, new UpdateOptions().setUpsert(true))
+  }
+
+  /** The second try of a head write whose upsert collided; a collision now means a newer head exists. */
+  private Future<Void> writeHead(JsonObject message, JsonObject writers) {
+    return mongo.updateCollectionWithOptions(MessageVerticle.HEADS, olderHead(message), headSet(message, writers),
+            new UpdateOptions().setUpsert(true))
         .<Void>mapEmpty()
-        .recover(t -> !Store.isDuplicateKey(t) ? Future.failedFuture(t)
-            : firstTry ? writeHead(message, writers, false) : Future.succeededFuture());
+        .recover(t -> Store.isDuplicateKey(t) ? Future.succeededFuture() : Future.failedFuture(t));
   }
 
   /** The field of the heads document holding {uid: newest own seq}. */

@@ -3,14 +3,17 @@ package palaver.standalone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import palaver.common.Store;
 import palaver.standalone.Http.User;
 
 @DisplayName("Resuming with sync: exactly the missed messages, in order, capped per session")
@@ -128,6 +131,36 @@ class SyncTest {
     try (WsClient a = server.ws(alice.token())) {
       assertEquals(23L, a.request(Chat.send(sid, "after-restart", "continues")).getLong("seq"),
           "the sequence continues without a gap after a restart");
+    }
+  }
+
+  @Test
+  @DisplayName("A message stored just before a crash, its session head not yet written, is followed without a gap or a second use of its seq")
+  void headBehindStoredMessage() {
+    String sid = Chat.group(http, "crashed-head", alice, bob);
+    long last = Chat.postMany(server.node().vertx(), alice, sid, "before-crash-", 2).get(1).getLong("seq");
+    server.close();
+    // What a crash between the bulk insert and the head write leaves behind.
+    Vertx vertx = Vertx.vertx();
+    MongoClient mongo = Store.client(vertx, TestServer.config(store.connectionString()));
+    try {
+      Await.result(mongo.insert("messages", new JsonObject().put("_id", "orphan-" + sid).put("sid", sid)
+          .put("uid", alice.uid()).put("cid", "orphan-cid").put("msgType", "text").put("content", "stored, head not written")
+          .put("at", System.currentTimeMillis()).put("seq", last + 1)));
+    } finally {
+      Await.result(mongo.close());
+      Await.result(vertx.close());
+    }
+    server = node();
+    http = server.http();
+    try (WsClient a = server.ws(alice.token())) {
+      assertEquals(last + 2, a.request(Chat.send(sid, "after-crash", "next")).getLong("seq"));
+      assertEquals(last + 1, a.request(Chat.send(sid, "orphan-cid", "a retry of the orphan")).getLong("seq"),
+          "the orphan's own retry is answered with it");
+    }
+    try (WsClient b = server.ws(bob.token())) {
+      b.request(sync(sid, last));
+      assertEquals(List.of(last + 1, last + 2), seqs(b.received(Chat.textIn(sid))));
     }
   }
 
