@@ -101,8 +101,11 @@ public final class Bus {
         ErrorCode code = ErrorCode.of(t);
         if (code == ErrorCode.INTERNAL) {
           LOG.error("{} failed", address, t);
-        } else if (code == ErrorCode.UNAVAILABLE) {
+        } else if (code == ErrorCode.UNAVAILABLE && !(t instanceof ReplyException)) {
           LOG.warn("{} failed: store unavailable ({})", address, t.getClass().getSimpleName());
+        } else if (code == ErrorCode.UNAVAILABLE) {
+          // A deliberate answer (overload shed) or a timeout further down: one line per request would flood the log.
+          LOG.debug("{} answered unavailable: {}", address, t.getMessage());
         }
         msg.fail(code.status(), ErrorCode.publicMessage(t));
       }

@@ -13,6 +13,8 @@ public final class Field {
   public static final String ID = "id";
   public static final String SEQ = "seq";
   public static final String AT = "at";
+  /** How long a bus caller waits for its answer, in ms: work not started within it is dropped. */
+  public static final String WAIT_MS = "waitMs";
   public static final String LOGIN = "login";
   public static final String PASSWORD = "password";
   public static final String NICKNAME = "nickname";

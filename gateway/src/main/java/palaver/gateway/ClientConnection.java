@@ -274,7 +274,7 @@ final class ClientConnection implements FanoutHub.Listener {
         .put(Field.SID, frame.getValue(Field.SID)).put(Field.CID, frame.getValue(Field.CID))
         .put(Field.MSG_TYPE, frame.getValue(Field.MSG_TYPE)).put(Field.CONTENT, frame.getValue(Field.CONTENT))
         .put(Field.FILE_ID, frame.getValue(Field.FILE_ID));
-    answer(rid, Retrying.request(gateway.vertx(), Address.MESSAGE_SEND, request), ack -> ack.put(Field.TYPE, "ack"));
+    answer(rid, Retrying.send(gateway.vertx(), request), ack -> ack.put(Field.TYPE, "ack"));
   }
 
   /** Missed messages as {@code message} frames in seq order, then {@code synced}. */

@@ -43,7 +43,7 @@ final class MessageApi {
     JsonObject request = new JsonObject().put(Field.UID, Rest.uid(ctx)).put(Field.SID, ctx.pathParam("sid"))
         .put(Field.CID, body.getValue(Field.CID)).put(Field.MSG_TYPE, body.getValue(Field.MSG_TYPE))
         .put(Field.CONTENT, body.getValue(Field.CONTENT)).put(Field.FILE_ID, body.getValue(Field.FILE_ID));
-    Rest.respond(ctx, Retrying.request(vertx, Address.MESSAGE_SEND, request), 200);
+    Rest.respond(ctx, Retrying.send(vertx, request), 200);
   }
 
   private static void putQuery(RoutingContext ctx, JsonObject request, String name) {

@@ -5,8 +5,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import palaver.common.Address;
 import palaver.common.Bus;
 import palaver.common.ErrorCode;
+import palaver.common.Field;
 
 /**
  * Requests to message-service that survive one dead or stuck instance: when
@@ -28,6 +30,15 @@ final class Retrying {
     return Bus.request(vertx, address, body, ATTEMPT_TIMEOUT_MS).recover(t -> worthRetrying(t)
         ? vertx.timer(RETRY_DELAY_MS).compose(v -> Bus.request(vertx, address, body, ATTEMPT_TIMEOUT_MS))
         : Future.failedFuture(t));
+  }
+
+  /**
+   * A message send: each attempt tells message-service how long it will be
+   * waited for, so an instance too busy to start writing it in time drops it
+   * unwritten instead of storing what the retry stores anyway.
+   */
+  static Future<JsonObject> send(Vertx vertx, JsonObject request) {
+    return request(vertx, Address.MESSAGE_SEND, request.put(Field.WAIT_MS, ATTEMPT_TIMEOUT_MS));
   }
 
   private static boolean worthRetrying(Throwable t) {

@@ -2,6 +2,8 @@ package palaver.message;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,6 +14,7 @@ import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
 import io.vertx.ext.mongo.WriteOption;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,20 +50,31 @@ final class GroupCommit {
 
   static final long WINDOW_MS = 2;
   static final int MAX_BATCH = 256;
+  /** Client sends waiting beyond this many are refused at once (about eight batches' worth). */
+  static final int MAX_QUEUED = 2048;
+  /** Written by nobody's deadline: server-made messages, callers that did not say how long they wait. */
+  static final long NO_DEADLINE = Long.MAX_VALUE;
   private static final int MAX_ATTEMPTS = 8;
   private static final int MAX_KNOWN_SESSIONS = 100_000;
 
   /** One send waiting in a batch; {@code leader} is set when the same (uid, cid) is earlier in the batch. */
   private static final class Entry {
     final JsonObject draft;
+    /** System.nanoTime() after which nobody waits for this send any more; not written once past it. */
+    final long startBy;
     final Promise<Appended> promise = Promise.promise();
     Entry leader;
     JsonObject stored;
     JsonObject original;
     Throwable failure;
 
-    Entry(JsonObject draft) {
+    Entry(JsonObject draft, long startBy) {
       this.draft = draft;
+      this.startBy = startBy;
+    }
+
+    boolean expired(long now) {
+      return startBy != NO_DEADLINE && now - startBy > 0;
     }
 
     String sid() {
@@ -90,16 +104,38 @@ final class GroupCommit {
   private List<Entry> queue = new ArrayList<>();
   private boolean writing;
   private long timer = -1;
+  /** Client sends refused or dropped unwritten ({@code palaver_message_shed_total}), when metrics are on. */
+  private final Counter shedMetric;
 
   GroupCommit(Vertx vertx, MongoClient mongo, Tails tails) {
     this.vertx = vertx;
     this.mongo = mongo;
     this.tails = tails;
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    this.shedMetric = registry == null ? null : Counter.builder("palaver.message.shed")
+        .description("client sends refused or dropped unwritten because message-service was overloaded")
+        .register(registry);
   }
 
-  /** Queues a draft (no seq yet) for the next batch. Must be called on the verticle's event loop. */
+  /** Queues a server-made draft; it is written however long the queue. */
   Future<Appended> append(JsonObject draft) {
-    Entry entry = new Entry(draft);
+    return append(draft, NO_DEADLINE);
+  }
+
+  /**
+   * Queues a draft (no seq yet) for the next batch. Must be called on the
+   * verticle's event loop. A send with a deadline ({@code startBy}, a
+   * {@link System#nanoTime()} value) is refused when the queue is full and
+   * dropped unwritten when its batch starts after the deadline: under overload
+   * the store then works on sends someone still waits for, instead of on
+   * sends whose callers already gave up (and will retry with the same cid).
+   */
+  Future<Appended> append(JsonObject draft, long startBy) {
+    if (startBy != NO_DEADLINE && queue.size() >= MAX_QUEUED) {
+      shed();
+      return Future.failedFuture(busy());
+    }
+    Entry entry = new Entry(draft, startBy);
     queue.add(entry);
     if (!writing) {
       if (queue.size() >= MAX_BATCH) {
@@ -114,14 +150,28 @@ final class GroupCommit {
     return entry.promise.future();
   }
 
+  private void shed() {
+    if (shedMetric != null) {
+      shedMetric.increment();
+    }
+  }
+
+  private static Throwable busy() {
+    return ErrorCode.UNAVAILABLE.exception("message service busy, not stored: retry with the same cid");
+  }
+
   /** Writes what is queued; what arrives meanwhile forms the next batch, written as soon as this one is done. */
   private void flush() {
-    if (writing || queue.isEmpty()) {
-      return;
-    }
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;
+    }
+    if (writing) {
+      return;
+    }
+    dropExpired();
+    if (queue.isEmpty()) {
+      return;
     }
     List<Entry> batch;
     if (queue.size() <= MAX_BATCH) {
@@ -145,6 +195,24 @@ final class GroupCommit {
       writing = false;
       flush();
     });
+  }
+
+  /** Fails, unwritten, the queued sends whose callers have stopped waiting. */
+  private void dropExpired() {
+    long now = System.nanoTime();
+    if (queue.stream().noneMatch(e -> e.expired(now))) {
+      return;
+    }
+    List<Entry> alive = new ArrayList<>(queue.size());
+    for (Entry e : queue) {
+      if (e.expired(now)) {
+        shed();
+        e.promise.tryFail(busy());
+      } else {
+        alive.add(e);
+      }
+    }
+    queue = alive;
   }
 
   private Future<Void> commit(List<Entry> batch) {

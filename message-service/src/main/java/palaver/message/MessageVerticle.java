@@ -31,6 +31,8 @@ public class MessageVerticle extends VerticleBase {
   static final String MESSAGES = "messages";
   static final String HEADS = "heads";
   static final int MAX_CONTENT = 16 * 1024;
+  /** The longest wait a sender may announce ({@code waitMs}); more would keep an abandoned send alive for minutes. */
+  static final long MAX_WAIT_MS = 60_000;
   static final int SYNC_LIMIT = 200;
   static final int SYNC_TOTAL = 2_000;
   static final int SYNC_MAX_SESSIONS = 1_000;
@@ -76,6 +78,7 @@ public class MessageVerticle extends VerticleBase {
 
   /** A user's message: validated, membership checked, stored with its seq, then acked and fanned out. */
   private Future<JsonObject> send(JsonObject body) {
+    long startBy = startBy(body);
     JsonObject draft = validSend(body);
     String uid = draft.getString(Field.UID);
     String msgType = draft.getString(Field.MSG_TYPE);
@@ -84,7 +87,19 @@ public class MessageVerticle extends VerticleBase {
             new JsonObject().put(Field.UID, uid).put(Field.SID, draft.getString(Field.SID)))
         .compose(member -> Attachments.claim(vertx, uid, fileId, msgType))
         .compose(file -> profiles.of(uid).compose(profile -> store(draft.put(Field.FILE, file)
-            .put(Field.NICKNAME, profile.getString(Field.NICKNAME)).put(Field.AVATAR, profile.getString(Field.AVATAR)))));
+            .put(Field.NICKNAME, profile.getString(Field.NICKNAME)).put(Field.AVATAR, profile.getString(Field.AVATAR)),
+            startBy)));
+  }
+
+  /**
+   * When the write of a send must have started, from the caller's {@code waitMs}
+   * (how long it waits for the ack, counted from arrival here, so no clocks
+   * are compared): three quarters of it, leaving the rest for the write and
+   * the reply. Without {@code waitMs} a send is written however late.
+   */
+  static long startBy(JsonObject body) {
+    Long waitMs = Check.optionalLong(body, Field.WAIT_MS, 1, MAX_WAIT_MS);
+    return waitMs == null ? GroupCommit.NO_DEADLINE : System.nanoTime() + waitMs * 750_000L;
   }
 
   /** The stored fields of a client's message, or an {@code invalid}/{@code too_large} failure. */
@@ -123,7 +138,11 @@ public class MessageVerticle extends VerticleBase {
 
   /** Acked only once stored (and the head moved); published only when new, so a retry is not delivered twice. */
   private Future<JsonObject> store(JsonObject draft) {
-    return commits.append(draft).map(appended -> {
+    return store(draft, GroupCommit.NO_DEADLINE);
+  }
+
+  private Future<JsonObject> store(JsonObject draft, long startBy) {
+    return commits.append(draft, startBy).map(appended -> {
       JsonObject message = appended.message();
       if (appended.duplicate()) {
         return ack(message).put("duplicate", true);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import palaver.common.Address;
+import palaver.common.Bus;
 import palaver.standalone.Http.User;
 
 @DisplayName("Messaging on one node: sends, acks, fan-out, ordering, dedupe, history and bad input")
@@ -130,6 +133,40 @@ class MessagingTest extends OneNodeTest {
       long copies = Chat.allMessages(http, bob, sid).stream().filter(m -> "once".equals(m.getString("content"))).count();
       assertEquals(1, copies);
     }
+  }
+
+  @Test
+  @DisplayName("A send whose caller stops waiting before its batch is written is answered unavailable, unstored; its retry with the same cid is stored once")
+  void abandonedSendIsDropped() {
+    String sid = Chat.group(http, "impatient", alice, bob);
+    long before = Chat.post(server.node().vertx(), alice, sid, "patient", "first").getLong("seq");
+    // 1 ms of patience: the batch window alone is 2 ms, so the write would start after the caller gave up.
+    Throwable dropped = Await.failure(sendOverBus(sid, "impatient-cid", 1));
+    assertEquals(503, ((ReplyException) dropped).failureCode(), dropped.getMessage());
+    assertTrue(Chat.allMessages(http, bob, sid).stream().noneMatch(m -> "impatient-cid".equals(m.getString("cid"))),
+        "nothing stored for the dropped send");
+    JsonObject retry = Await.result(sendOverBus(sid, "impatient-cid", 5_000));
+    assertFalse(retry.getBoolean("duplicate", false), "the retry is the first stored copy");
+    assertEquals(before + 1, retry.getLong("seq"), "the dropped send took no seq");
+    assertTrue(http.get("/metrics", null).text().lines()
+        .anyMatch(l -> l.startsWith("palaver_message_shed_total") && !l.endsWith(" 0.0")), "the shed count is in /metrics");
+  }
+
+  @Test
+  @DisplayName("A waitMs that is not an integer from 1 to 60000 is invalid, and nothing is stored")
+  void badWaitIsInvalid() {
+    String sid = Chat.group(http, "bad-wait", alice, bob);
+    for (Object wait : List.of("soon", 0, -5, 60_001, 2.5, new JsonObject())) {
+      Throwable t = Await.failure(sendOverBus(sid, "bad-wait", wait));
+      assertEquals(400, ((ReplyException) t).failureCode(), "waitMs " + wait);
+    }
+    assertTrue(Chat.allMessages(http, bob, sid).stream().noneMatch(m -> "bad-wait".equals(m.getString("cid"))));
+  }
+
+  /** Alice's text through palaver.message.send, announcing how long she waits for the ack. */
+  private static io.vertx.core.Future<JsonObject> sendOverBus(String sid, String cid, Object waitMs) {
+    return Bus.request(server.node().vertx(), Address.MESSAGE_SEND, new JsonObject().put("uid", alice.uid())
+        .put("sid", sid).put("cid", cid).put("msgType", "text").put("content", "text of " + cid).put("waitMs", waitMs));
   }
 
   @Test
