@@ -17,9 +17,11 @@ import io.vertx.ext.mongo.WriteOption;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import palaver.common.ErrorCode;
 import palaver.common.Field;
 import palaver.common.Store;
@@ -100,7 +102,7 @@ final class GroupCommit {
     }
   };
   /** Sessions whose head proved behind their messages: the next load reads the messages. */
-  private final java.util.Set<String> staleHeads = new java.util.HashSet<>();
+  private final Set<String> staleHeads = new HashSet<>();
   private List<Entry> queue = new ArrayList<>();
   private boolean writing;
   private long timer = -1;
@@ -197,22 +199,26 @@ final class GroupCommit {
     });
   }
 
-  /** Fails, unwritten, the queued sends whose callers have stopped waiting. */
+  /**
+   * Fails, unwritten, the queued sends whose callers have stopped waiting. The
+   * queue is replaced before any caller hears of it, so a caller retrying at
+   * once appends to the new queue.
+   */
   private void dropExpired() {
     long now = System.nanoTime();
-    if (queue.stream().noneMatch(e -> e.expired(now))) {
+    List<Entry> alive = new ArrayList<>(queue.size());
+    List<Entry> expired = new ArrayList<>();
+    for (Entry e : queue) {
+      (e.expired(now) ? expired : alive).add(e);
+    }
+    if (expired.isEmpty()) {
       return;
     }
-    List<Entry> alive = new ArrayList<>(queue.size());
-    for (Entry e : queue) {
-      if (e.expired(now)) {
-        shed();
-        e.promise.tryFail(busy());
-      } else {
-        alive.add(e);
-      }
-    }
     queue = alive;
+    for (Entry e : expired) {
+      shed();
+      e.promise.tryFail(busy());
+    }
   }
 
   private Future<Void> commit(List<Entry> batch) {
