@@ -84,8 +84,11 @@ public class SessionVerticle extends VerticleBase {
         .put(Field.ICON, icon).put(Field.VISIBILITY, visibility).put(Field.OWNER, uid).put("createdAt", now);
     return mongo.insert(SESSIONS, session)
         .compose(id -> mongo.insert(MEMBERS, SessionStore.newMember(sid, uid, SessionStore.OWNER, now)))
-        .compose(id -> events.system(sid, uid, "create", new JsonObject().put(Field.NAME, name)))
-        .recover(t -> store.deleteMember(sid, uid)
+        .compose(id -> {
+          events.membershipChanged(sid, uid);
+          return events.system(sid, uid, "create", new JsonObject().put(Field.NAME, name));
+        })
+        .recover(t -> store.deleteMember(sid, uid).onComplete(ar -> events.membershipChanged(sid, uid))
             .compose(v -> mongo.removeDocument(SESSIONS, new JsonObject().put("_id", sid)))
             .transform(x -> Future.failedFuture(t)))
         .map(v -> {
@@ -242,7 +245,7 @@ public class SessionVerticle extends VerticleBase {
   /** {@code {uid}} → {@code {sessions:[{info, role, readSeq}]}}: what a gateway subscribes to. */
   private Future<JsonObject> memberships(JsonObject body) {
     String uid = Check.string(body, Field.UID, 1, 64);
-    return mongo.find(MEMBERS, new JsonObject().put(Field.UID, uid)).compose(members -> {
+    return membersOf(uid).compose(members -> {
       JsonArray sids = new JsonArray();
       members.forEach(m -> sids.add(m.getString(Field.SID)));
       return mongo.find(SESSIONS, new JsonObject().put("_id", new JsonObject().put("$in", sids))).map(sessions -> {
@@ -259,6 +262,24 @@ public class SessionVerticle extends VerticleBase {
         return new JsonObject().put(Field.SESSIONS, out);
       });
     });
+  }
+
+  /**
+   * The user's membership documents. When the user's sids are cached they are
+   * read by {@code _id}; a membership removed since is simply not found, and
+   * one added since was announced, which dropped the cached sids.
+   */
+  private Future<List<JsonObject>> membersOf(String uid) {
+    List<String> sids = cache.sessionsOf(uid);
+    if (sids != null) {
+      JsonArray ids = new JsonArray();
+      sids.forEach(sid -> ids.add(SessionStore.memberId(sid, uid)));
+      return ids.isEmpty() ? Future.succeededFuture(List.of())
+          : mongo.find(MEMBERS, new JsonObject().put("_id", new JsonObject().put("$in", ids)));
+    }
+    long generation = cache.generation();
+    return mongo.find(MEMBERS, new JsonObject().put(Field.UID, uid)).onSuccess(members ->
+        cache.putSessions(uid, members.stream().map(m -> m.getString(Field.SID)).toList(), generation));
   }
 
   /**

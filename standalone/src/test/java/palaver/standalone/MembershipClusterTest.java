@@ -94,4 +94,26 @@ class MembershipClusterTest {
     assertEquals(sid, kitA.listed(guest, sid).getString("sid"));
     kitA.send(guest, sid, "thanks");
   }
+
+  @Test
+  @DisplayName("A session list read on node A follows changes made through node B: an invitation appears, a removal is gone at once")
+  void sessionListAcrossNodes() {
+    User owner = a.http().newUser("Lister");
+    User guest = a.http().newUser("Listed");
+    String sid = kitA.group(owner, "listed room", "private");
+    // Node A's session-service now knows the guest's sessions: none.
+    assertTrue(sids(kitA.sessions(guest)).isEmpty());
+
+    kitB.invited(owner, sid, guest);
+    // The change is announced cluster-wide; without it node A would answer from what it knew for a minute.
+    Await.until("node A to list the invitation made through node B", 5_000,
+        () -> sids(kitA.sessions(guest)).contains(sid));
+
+    assertEquals(200, kitB.remove(owner, sid, guest).status());
+    assertTrue(!sids(kitA.sessions(guest)).contains(sid), "a removal made through node B is not listed by node A");
+  }
+
+  private static java.util.List<String> sids(java.util.List<JsonObject> sessions) {
+    return sessions.stream().map(s -> s.getString("sid")).toList();
+  }
 }
