@@ -37,7 +37,7 @@ public final class EmbeddedStore implements AutoCloseable {
     Files.createDirectories(dataDir);
     H2Backend backend;
     try {
-      backend = new H2Backend(new MVStore.Builder().fileName(dataDir.resolve(FILE).toString())
+      backend = new IdLookupBackend(new MVStore.Builder().fileName(dataDir.resolve(FILE).toString())
           .cacheSize(Math.max(1, cacheMb)).open());
     } catch (RuntimeException e) {
       throw new IOException("cannot open the store in " + dataDir.toAbsolutePath()
