@@ -16,8 +16,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import palaver.common.Address;
 import palaver.common.Bus;
@@ -36,6 +38,8 @@ public class SessionVerticle extends VerticleBase {
   private MongoClient mongo;
   private SessionStore store;
   private MembershipCache cache;
+  /** Store reads of a user's memberships in flight, shared by concurrent askers. */
+  private final Map<String, Future<List<JsonObject>>> listing = new HashMap<>();
   private SessionEvents events;
   private Memberships memberships;
 
@@ -277,9 +281,19 @@ public class SessionVerticle extends VerticleBase {
       return ids.isEmpty() ? Future.succeededFuture(List.of())
           : mongo.find(MEMBERS, new JsonObject().put("_id", new JsonObject().put("$in", ids)));
     }
+    // A user's sockets connect together (tabs, a reconnect storm): one read serves them all.
+    Future<List<JsonObject>> pending = listing.get(uid);
+    if (pending != null) {
+      return pending;
+    }
     long generation = cache.generation();
-    return mongo.find(MEMBERS, new JsonObject().put(Field.UID, uid)).onSuccess(members ->
-        cache.putSessions(uid, members.stream().map(m -> m.getString(Field.SID)).toList(), generation));
+    Future<List<JsonObject>> read = mongo.find(MEMBERS, new JsonObject().put(Field.UID, uid))
+        .onSuccess(members -> cache.putSessions(uid, members.stream().map(m -> m.getString(Field.SID)).toList(), generation))
+        .onComplete(ar -> listing.remove(uid));
+    if (!read.isComplete()) {
+      listing.put(uid, read);
+    }
+    return read;
   }
 
   /**
