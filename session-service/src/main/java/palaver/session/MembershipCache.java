@@ -19,25 +19,13 @@ final class MembershipCache {
   static final int MAX_ENTRIES = 100_000;
   static final long TTL_MS = 60_000;
 
-  private record Entry(String role, long at) {
+  private record Timed<V>(V value, long at) {
   }
 
-  private record Sessions(List<String> sids, long at) {
-  }
-
-  private final Map<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-      return size() > MAX_ENTRIES;
-    }
-  };
-
-  private final Map<String, Sessions> sessions = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Sessions> eldest) {
-      return size() > MAX_ENTRIES;
-    }
-  };
+  /** role by member id (sid/uid) */
+  private final Map<String, Timed<String>> roles = lru();
+  /** session ids by uid */
+  private final Map<String, Timed<List<String>>> sessions = lru();
 
   /**
    * Counts invalidations: a store read that started before an invalidation
@@ -45,53 +33,58 @@ final class MembershipCache {
    */
   private long generation;
 
-  /** The cached role, or null when unknown. */
-  String role(String sid, String uid) {
-    String key = SessionStore.memberId(sid, uid);
-    Entry e = entries.get(key);
+  private static <V> Map<String, Timed<V>> lru() {
+    return new LinkedHashMap<>(1024, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Timed<V>> eldest) {
+        return size() > MAX_ENTRIES;
+      }
+    };
+  }
+
+  /** The value under {@code key} unless older than the TTL (then dropped), or null. */
+  private static <V> V fresh(Map<String, Timed<V>> map, String key) {
+    Timed<V> e = map.get(key);
     if (e == null) {
       return null;
     }
     if (System.currentTimeMillis() - e.at > TTL_MS) {
-      entries.remove(key);
+      map.remove(key);
       return null;
     }
-    return e.role;
+    return e.value;
   }
 
-  /** Taken before a store read; pass it to {@link #put} with the read's answer. */
+  /** The cached role, or null when unknown. */
+  String role(String sid, String uid) {
+    return fresh(roles, SessionStore.memberId(sid, uid));
+  }
+
+  /** The sids the user was a member of when last listed, or null when unknown. */
+  List<String> sessionsOf(String uid) {
+    return fresh(sessions, uid);
+  }
+
+  /** Taken before a store read; pass it to {@link #put} or {@link #putSessions} with the read's answer. */
   long generation() {
     return generation;
   }
 
   void put(String sid, String uid, String role, long readStartedAt) {
     if (readStartedAt == generation) {
-      entries.put(SessionStore.memberId(sid, uid), new Entry(role, System.currentTimeMillis()));
+      roles.put(SessionStore.memberId(sid, uid), new Timed<>(role, System.currentTimeMillis()));
     }
-  }
-
-  /** The sids the user was a member of when last listed, or null when unknown. */
-  List<String> sessionsOf(String uid) {
-    Sessions s = sessions.get(uid);
-    if (s == null) {
-      return null;
-    }
-    if (System.currentTimeMillis() - s.at > TTL_MS) {
-      sessions.remove(uid);
-      return null;
-    }
-    return s.sids;
   }
 
   void putSessions(String uid, List<String> sids, long readStartedAt) {
     if (readStartedAt == generation) {
-      sessions.put(uid, new Sessions(List.copyOf(sids), System.currentTimeMillis()));
+      sessions.put(uid, new Timed<>(List.copyOf(sids), System.currentTimeMillis()));
     }
   }
 
   void invalidate(String sid, String uid) {
     generation++;
-    entries.remove(SessionStore.memberId(sid, uid));
+    roles.remove(SessionStore.memberId(sid, uid));
     sessions.remove(uid);
   }
 }
