@@ -171,10 +171,18 @@ final class GroupCommit {
     if (writing) {
       return;
     }
-    dropExpired();
-    if (queue.isEmpty()) {
-      return;
+    List<Entry> expired = takeExpired();
+    if (!queue.isEmpty()) {
+      startBatch();
     }
+    // Told last: a caller retrying at once then joins the queue behind the batch just started.
+    for (Entry e : expired) {
+      shed();
+      e.promise.tryFail(busy());
+    }
+  }
+
+  private void startBatch() {
     List<Entry> batch;
     if (queue.size() <= MAX_BATCH) {
       batch = queue;
@@ -199,26 +207,19 @@ final class GroupCommit {
     });
   }
 
-  /**
-   * Fails, unwritten, the queued sends whose callers have stopped waiting. The
-   * queue is replaced before any caller hears of it, so a caller retrying at
-   * once appends to the new queue.
-   */
-  private void dropExpired() {
+  /** Removes from the queue, unwritten, the sends whose callers have stopped waiting. */
+  private List<Entry> takeExpired() {
     long now = System.nanoTime();
+    if (queue.stream().noneMatch(e -> e.expired(now))) {
+      return List.of();
+    }
     List<Entry> alive = new ArrayList<>(queue.size());
     List<Entry> expired = new ArrayList<>();
     for (Entry e : queue) {
       (e.expired(now) ? expired : alive).add(e);
     }
-    if (expired.isEmpty()) {
-      return;
-    }
     queue = alive;
-    for (Entry e : expired) {
-      shed();
-      e.promise.tryFail(busy());
-    }
+    return expired;
   }
 
   private Future<Void> commit(List<Entry> batch) {
