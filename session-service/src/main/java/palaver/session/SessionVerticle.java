@@ -38,8 +38,12 @@ public class SessionVerticle extends VerticleBase {
   private MongoClient mongo;
   private SessionStore store;
   private MembershipCache cache;
-  /** Store reads of a user's memberships in flight, shared by concurrent askers. */
-  private final Map<String, Future<List<JsonObject>>> listing = new HashMap<>();
+  /** A store read of a user's memberships in flight, and the cache generation it started at. */
+  private record PendingRead(Future<List<JsonObject>> read, long generation) {
+  }
+
+  /** Reads in flight by uid, shared by concurrent askers. */
+  private final Map<String, PendingRead> listing = new HashMap<>();
   private SessionEvents events;
   private Memberships memberships;
 
@@ -281,18 +285,18 @@ public class SessionVerticle extends VerticleBase {
       return ids.isEmpty() ? Future.succeededFuture(List.of())
           : mongo.find(MEMBERS, new JsonObject().put("_id", new JsonObject().put("$in", ids)));
     }
-    // A user's sockets connect together (tabs, a reconnect storm): one read serves them all.
-    Future<List<JsonObject>> pending = listing.get(uid);
-    if (pending != null) {
-      return pending;
-    }
+    // A user's sockets connect together (tabs, a reconnect storm): one read serves them all,
+    // unless a membership changed since it started (its answer may predate the change).
     long generation = cache.generation();
-    Future<List<JsonObject>> read = mongo.find(MEMBERS, new JsonObject().put(Field.UID, uid))
-        .onSuccess(members -> cache.putSessions(uid, members.stream().map(m -> m.getString(Field.SID)).toList(), generation))
-        .onComplete(ar -> listing.remove(uid));
-    if (!read.isComplete()) {
-      listing.put(uid, read);
+    PendingRead pending = listing.get(uid);
+    if (pending != null && pending.generation() == generation) {
+      return pending.read();
     }
+    Future<List<JsonObject>> read = mongo.find(MEMBERS, new JsonObject().put(Field.UID, uid))
+        .onSuccess(members -> cache.putSessions(uid, members.stream().map(m -> m.getString(Field.SID)).toList(), generation));
+    PendingRead mine = new PendingRead(read, generation);
+    listing.put(uid, mine);
+    read.onComplete(ar -> listing.remove(uid, mine));
     return read;
   }
 
