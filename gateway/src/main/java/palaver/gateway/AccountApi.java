@@ -6,11 +6,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
-import palaver.common.Address;
-import palaver.common.Bus;
-import palaver.common.Check;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.Check;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
 
 /** {@code /users}, {@code /auth}: accounts and tokens, answered by user-service. */
 final class AccountApi {

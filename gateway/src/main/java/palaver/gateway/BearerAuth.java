@@ -5,10 +5,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import palaver.common.Address;
-import palaver.common.Bus;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
 
 /**
  * Requires {@code Authorization: Bearer <token>} and asks user-service to

@@ -3,7 +3,7 @@ package palaver.gateway;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import palaver.common.Setting;
+import palaver.runtime.Setting;
 
 /**
  * The gateway's protection of itself and of other clients: frame rates per

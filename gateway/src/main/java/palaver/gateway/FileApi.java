@@ -9,7 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import palaver.common.Setting;
+import palaver.runtime.Setting;
 
 /**
  * {@code /files}: streamed uploads, downloads and thumbnails for owners and

@@ -9,10 +9,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
-import palaver.common.Address;
-import palaver.common.Bus;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
 
 /**
  * One {@code GET /files/{fileId}[/thumb]}: asks message-service whether the

@@ -4,9 +4,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import palaver.common.Address;
-import palaver.common.Bus;
-import palaver.common.Field;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.Field;
 
 /** {@code /friends}: friend requests, acceptance and removal, answered by user-service. */
 final class FriendApi {

@@ -1,8 +1,8 @@
 package palaver.gateway;
 
 import java.util.List;
-import palaver.common.Launcher;
-import palaver.common.PalaverNode;
+import palaver.runtime.Launcher;
+import palaver.runtime.PalaverNode;
 
 /** {@code java -jar palaver-gateway.jar --cluster --http-port 8080 ...}. */
 public final class GatewayMain {

@@ -21,12 +21,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import palaver.common.Address;
-import palaver.common.Bus;
-import palaver.common.ErrorCode;
-import palaver.common.Setting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.ErrorCode;
+import palaver.runtime.Setting;
 
 /**
  * The gateway: the HTTP API under {@code /api/v1}, the WebSocket endpoint

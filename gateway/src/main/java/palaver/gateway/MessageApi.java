@@ -4,10 +4,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import palaver.common.Address;
-import palaver.common.Check;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
+import palaver.api.Address;
+import palaver.api.Check;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
 
 /** {@code /sessions/{sid}/messages}: history and sends over HTTP, answered by message-service. */
 final class MessageApi {

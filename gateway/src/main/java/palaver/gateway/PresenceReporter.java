@@ -5,9 +5,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
-import palaver.common.Address;
-import palaver.common.Field;
-import palaver.common.Ids;
+import palaver.api.Address;
+import palaver.api.Field;
+import palaver.api.Ids;
 
 /**
  * Tells user-service which users this gateway has connected: at once when a

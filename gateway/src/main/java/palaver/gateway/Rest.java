@@ -3,9 +3,9 @@ package palaver.gateway;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import palaver.common.Check;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
+import palaver.api.Check;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
 
 /** How the HTTP API answers: JSON bodies, and errors as {@code {"error":{code,message}}}. */
 final class Rest {

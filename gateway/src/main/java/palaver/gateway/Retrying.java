@@ -5,10 +5,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import palaver.common.Address;
-import palaver.common.Bus;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
 
 /**
  * Requests to message-service that survive one dead or stuck instance: when

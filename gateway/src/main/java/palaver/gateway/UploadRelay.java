@@ -9,10 +9,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.function.Supplier;
-import palaver.common.Address;
-import palaver.common.Bus;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
 
 /**
  * One {@code POST /files}: relays the multipart field {@code file} to

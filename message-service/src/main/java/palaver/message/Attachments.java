@@ -3,10 +3,10 @@ package palaver.message;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import palaver.common.Address;
-import palaver.common.Bus;
-import palaver.common.Check;
-import palaver.common.Field;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.Check;
+import palaver.api.Field;
 
 /** The file of an image, file or voice message: its id checked as input, then claimed from {@link FileVerticle}. */
 final class Attachments {

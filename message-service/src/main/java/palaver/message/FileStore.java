@@ -7,8 +7,8 @@ import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
 import java.time.Instant;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
 
 /**
  * The {@code files} bucket in GridFS layout: {@code files.files} holds one

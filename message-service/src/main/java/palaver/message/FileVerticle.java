@@ -9,19 +9,19 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import palaver.common.Address;
-import palaver.common.Bus;
-import palaver.common.Check;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
-import palaver.common.Ids;
-import palaver.common.Setting;
-import palaver.common.Store;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.Check;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
+import palaver.api.Ids;
+import palaver.runtime.Setting;
+import palaver.runtime.Store;
 
 /**
  * message-service's files: uploads arrive over the bus chunk by chunk (the

@@ -22,11 +22,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
-import palaver.common.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
+import palaver.runtime.Store;
 
 /**
  * Stores messages in batches: sends arriving within a few milliseconds (or

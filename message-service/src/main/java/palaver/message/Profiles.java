@@ -5,9 +5,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import palaver.common.Address;
-import palaver.common.Bus;
-import palaver.common.Field;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.Field;
 
 /**
  * Senders' nickname and avatar, asked from user-service and kept for a

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import palaver.common.Field;
+import palaver.api.Field;
 
 /**
  * The last {@value #CAPACITY} messages of each recently active session, so a

@@ -1,5 +1,6 @@
 package palaver.message;
 
+import io.vertx.core.eventbus.ReplyException;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -12,8 +13,7 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
-import io.vertx.core.eventbus.ReplyException;
-import palaver.common.ErrorCode;
+import palaver.api.ErrorCode;
 
 /**
  * Thumbnails of uploaded images, {@value #SIZE} px on the long side. Blocking:

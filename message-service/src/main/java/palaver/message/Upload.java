@@ -3,7 +3,7 @@ package palaver.message;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import palaver.common.ErrorCode;
+import palaver.api.ErrorCode;
 
 /**
  * An upload in progress on this instance: what has been stored so far, the

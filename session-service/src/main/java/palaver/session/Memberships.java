@@ -10,11 +10,11 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import palaver.common.Address;
-import palaver.common.Bus;
-import palaver.common.Check;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.Check;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
 
 /**
  * Group membership changes: join, invite, leave, remove and roles. Each one

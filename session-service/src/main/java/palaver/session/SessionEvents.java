@@ -5,9 +5,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import palaver.common.Address;
-import palaver.common.Bus;
-import palaver.common.Field;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.Field;
 
 /**
  * Everything session-service tells the rest of the cluster: stored system

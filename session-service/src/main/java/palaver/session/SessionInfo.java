@@ -2,9 +2,9 @@ package palaver.session;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import palaver.common.Check;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
+import palaver.api.Check;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
 
 /** What clients see of a session document, and the rules for what they may write into one. */
 final class SessionInfo {

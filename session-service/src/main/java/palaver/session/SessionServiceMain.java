@@ -1,8 +1,8 @@
 package palaver.session;
 
 import java.util.List;
-import palaver.common.Launcher;
-import palaver.common.PalaverNode;
+import palaver.runtime.Launcher;
+import palaver.runtime.PalaverNode;
 
 /** {@code java -jar palaver-session-service.jar --cluster --mongo-uri ...}. */
 public final class SessionServiceMain {

@@ -5,9 +5,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.List;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
-import palaver.common.Store;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
+import palaver.runtime.Store;
 
 /**
  * The {@code sessions} and {@code members} collections. A membership's id is

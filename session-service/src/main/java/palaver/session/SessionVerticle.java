@@ -21,13 +21,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import palaver.common.Address;
-import palaver.common.Bus;
-import palaver.common.Check;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
-import palaver.common.Ids;
-import palaver.common.Store;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.Check;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
+import palaver.api.Ids;
+import palaver.runtime.Store;
 
 /** session-service: owns the {@code sessions} and {@code members} collections. */
 public class SessionVerticle extends VerticleBase {

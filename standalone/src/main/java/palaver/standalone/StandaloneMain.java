@@ -3,13 +3,14 @@ package palaver.standalone;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
-import palaver.common.Launcher;
-import palaver.common.PalaverNode;
-import palaver.common.Setting;
 import palaver.gateway.GatewayVerticle;
 import palaver.message.FileVerticle;
 import palaver.message.MessageVerticle;
+import palaver.runtime.Launcher;
+import palaver.runtime.PalaverNode;
+import palaver.runtime.Setting;
 import palaver.session.SessionVerticle;
+import palaver.store.EmbeddedStore;
 import palaver.user.UserVerticle;
 
 /** {@code java -jar palaver.jar}: every service, and the embedded store unless {@code --mongo-uri} is given. */

@@ -12,12 +12,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import palaver.common.Address;
-import palaver.common.Bus;
-import palaver.common.Check;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
-import palaver.common.Store;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.Check;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
+import palaver.runtime.Store;
 
 /**
  * Friends with consent, in the {@code friends} collection: one edge per

@@ -8,13 +8,13 @@ import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.List;
 import java.util.regex.Pattern;
-import palaver.common.Address;
-import palaver.common.Bus;
-import palaver.common.Check;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
-import palaver.common.Ids;
-import palaver.common.Store;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.Check;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
+import palaver.api.Ids;
+import palaver.runtime.Store;
 
 /**
  * The {@code notifications} collection: joinFriend, removeFriend,

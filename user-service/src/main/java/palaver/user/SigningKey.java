@@ -3,9 +3,9 @@ package palaver.user;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
-import palaver.common.Ids;
-import palaver.common.Setting;
-import palaver.common.Store;
+import palaver.api.Ids;
+import palaver.runtime.Setting;
+import palaver.runtime.Store;
 
 /**
  * The JWT signing key: from config ({@code jwtSecret}) when given, otherwise

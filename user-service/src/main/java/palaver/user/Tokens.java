@@ -8,8 +8,8 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import palaver.common.ErrorCode;
-import palaver.common.Field;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
 
 /**
  * Issues and verifies access tokens: HS256 only (the single configured key

@@ -1,8 +1,8 @@
 package palaver.user;
 
 import java.util.List;
-import palaver.common.Launcher;
-import palaver.common.PalaverNode;
+import palaver.runtime.Launcher;
+import palaver.runtime.PalaverNode;
 
 /** {@code java -jar palaver-user-service.jar --cluster --mongo-uri ...}. */
 public final class UserServiceMain {

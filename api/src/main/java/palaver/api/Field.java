@@ -1,0 +1,84 @@
+package palaver.api;
+
+/** JSON field names shared by the bus API and the client protocol. */
+public final class Field {
+  private Field() {
+  }
+
+  public static final String TYPE = "type";
+  public static final String RID = "rid";
+  public static final String UID = "uid";
+  public static final String SID = "sid";
+  public static final String CID = "cid";
+  public static final String ID = "id";
+  public static final String SEQ = "seq";
+  public static final String AT = "at";
+  /** How long a bus caller waits for its answer, in ms: work not started within it is dropped. */
+  public static final String WAIT_MS = "waitMs";
+  public static final String LOGIN = "login";
+  public static final String PASSWORD = "password";
+  public static final String NICKNAME = "nickname";
+  public static final String GENDER = "gender";
+  public static final String AVATAR = "avatar";
+  public static final String TOKEN = "token";
+  public static final String EXPIRES_AT = "expiresAt";
+  public static final String NAME = "name";
+  public static final String VISIBILITY = "visibility";
+  public static final String ROLE = "role";
+  public static final String MEMBERS = "members";
+  public static final String SESSIONS = "sessions";
+  public static final String MSG_TYPE = "msgType";
+  public static final String CONTENT = "content";
+  public static final String FILE_ID = "fileId";
+  public static final String FILE = "file";
+  public static final String MESSAGES = "messages";
+  public static final String MORE = "more";
+  public static final String BEFORE = "before";
+  public static final String AFTER = "after";
+  public static final String LIMIT = "limit";
+  public static final String POSITIONS = "positions";
+  public static final String LAST_SEQ = "lastSeq";
+  public static final String READ_SEQ = "readSeq";
+  public static final String UNREAD = "unread";
+  public static final String LAST_MESSAGE = "lastMessage";
+  public static final String EVENT = "event";
+  public static final String ACTION = "action";
+  public static final String CODE = "code";
+  public static final String MESSAGE = "message";
+  public static final String STATE = "state";
+  public static final String ONLINE = "online";
+
+  // sessions
+  public static final String ICON = "icon";
+  public static final String PEER = "peer";
+  public static final String MEMBER = "member";
+  public static final String OWNER = "owner";
+  public static final String BY = "by";
+  public static final String QUERY = "q";
+  public static final String OFFSET = "offset";
+  public static final String OLD_PASSWORD = "oldPassword";
+  public static final String NEW_PASSWORD = "newPassword";
+  public static final String USERS = "users";
+  public static final String UIDS = "uids";
+  public static final String PRESENCE = "presence";
+  public static final String KIND = "kind";
+  public static final String DATA = "data";
+  public static final String READ = "read";
+  public static final String NOTIFICATION = "notification";
+  public static final String NOTIFICATIONS = "notifications";
+  public static final String FRIENDS = "friends";
+  public static final String INCOMING = "incoming";
+  public static final String OUTGOING = "outgoing";
+  public static final String STATUS = "status";
+  public static final String NODE = "node";
+
+  // files
+  public static final String MIME = "mime";
+  public static final String SIZE = "size";
+  public static final String SHA256 = "sha256";
+  public static final String THUMB_ID = "thumbId";
+  public static final String DURATION_MS = "durationMs";
+  public static final String UPLOAD_ID = "uploadId";
+  public static final String N = "n";
+  public static final String CHUNK_SIZE = "chunkSize";
+}

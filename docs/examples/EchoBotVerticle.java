@@ -1,1 +1,0 @@
-../../standalone/src/test/java/palaver/example/EchoBotVerticle.java

@@ -1,0 +1,68 @@
+package palaver.store;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.h2.mvstore.MVStore;
+
+/**
+ * The embedded MongoDB-wire store (mongo-java-server, H2 backend) that lets
+ * Palaver run with nothing installed. Data lives in one file under the data
+ * directory; it listens on 127.0.0.1 only, on {@code --store-port} when given
+ * (so other processes of a local cluster can share it) or on a free port.
+ */
+public final class EmbeddedStore implements AutoCloseable {
+  public static final String FILE = "palaver.mv.db";
+
+  private final MongoServer server;
+  private final InetSocketAddress address;
+
+  private EmbeddedStore(MongoServer server, InetSocketAddress address) {
+    this.server = server;
+    this.address = address;
+  }
+
+  /** The page cache H2's MVStore uses unless told otherwise. */
+  public static final int DEFAULT_CACHE_MB = 16;
+
+  public static EmbeddedStore start(Path dataDir, Integer port) throws IOException {
+    return start(dataDir, port, DEFAULT_CACHE_MB);
+  }
+
+  /** {@code cacheMb}: the heap the store may keep recently used pages in (MVStore's cache). */
+  public static EmbeddedStore start(Path dataDir, Integer port, int cacheMb) throws IOException {
+    Files.createDirectories(dataDir);
+    H2Backend backend;
+    try {
+      backend = new IdLookupBackend(new MVStore.Builder().fileName(dataDir.resolve(FILE).toString())
+          .cacheSize(Math.max(1, cacheMb)).open());
+    } catch (RuntimeException e) {
+      throw new IOException("cannot open the store in " + dataDir.toAbsolutePath()
+          + " (is another Palaver using this --data-dir?): " + e.getMessage(), e);
+    }
+    MongoServer server = new MongoServer(new CommittingBackend(backend));
+    try {
+      server.bind("127.0.0.1", port == null ? 0 : port);
+    } catch (RuntimeException e) {
+      server.shutdownNow();
+      throw new IOException("cannot serve the store on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+    }
+    return new EmbeddedStore(server, server.getLocalAddress());
+  }
+
+  public String connectionString() {
+    return "mongodb://127.0.0.1:" + address.getPort();
+  }
+
+  public int port() {
+    return address.getPort();
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+  }
+}

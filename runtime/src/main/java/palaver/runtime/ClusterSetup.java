@@ -1,0 +1,83 @@
+package palaver.runtime;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hazelcast and event-bus settings for a clustered node: TCP-IP join to the
+ * seeds, no multicast or auto-detection, everything bound to the cluster host.
+ */
+public final class ClusterSetup {
+  private ClusterSetup() {
+  }
+
+  public static HazelcastClusterManager clusterManager(JsonObject config) {
+    // Vert.x's default config carries the maps it needs (__vertx.subs, ...).
+    Config hz = ConfigUtil.loadConfig();
+    hz.setClusterName(config.getString(Setting.CLUSTER_NAME.key()));
+    String host = config.getString(Setting.CLUSTER_HOST.key());
+    NetworkConfig network = hz.getNetworkConfig();
+    network.setPort(config.getInteger(Setting.CLUSTER_PORT.key())).setPortAutoIncrement(true).setPortCount(20);
+    if (!"0.0.0.0".equals(host)) {
+      network.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
+    }
+    String publicHost = config.getString(Setting.PUBLIC_HOST.key());
+    if (publicHost != null) {
+      network.setPublicAddress(publicHost);
+    }
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    String kubernetesService = config.getString(Setting.KUBERNETES_SERVICE.key());
+    if (kubernetesService != null) {
+      // Pods find each other through the headless service's DNS records.
+      join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", kubernetesService);
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(seeds(config, host));
+    }
+    if (!"0.0.0.0".equals(host)) {
+      hz.setProperty("hazelcast.local.localAddress", host);
+    }
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    // We leave the cluster ourselves, after the gateway closed its sockets.
+    hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // A member killed without warning is dropped within ~10 s, so its users
+    // can be shown offline well inside the 30 s bound of DESIGN §6.
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    return new HazelcastClusterManager(hz);
+  }
+
+  public static VertxOptions vertxOptions(JsonObject config, VertxOptions base) {
+    EventBusOptions bus = base.getEventBusOptions()
+        .setHost(config.getString(Setting.CLUSTER_HOST.key()))
+        .setPort(config.getInteger(Setting.BUS_PORT.key(), 0));
+    String publicHost = config.getString(Setting.PUBLIC_HOST.key());
+    if (publicHost != null) {
+      bus.setClusterPublicHost(publicHost);
+    }
+    return base;
+  }
+
+  static List<String> seeds(JsonObject config, String host) {
+    List<String> members = new ArrayList<>();
+    for (String seed : config.getString(Setting.SEEDS.key(), "").split(",")) {
+      if (!seed.isBlank()) {
+        members.add(seed.trim());
+      }
+    }
+    if (members.isEmpty()) {
+      members.add(host);
+    }
+    return members;
+  }
+}

@@ -1,0 +1,129 @@
+package palaver.runtime;
+
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import palaver.api.Bus;
+
+/**
+ * One running Palaver process: a Vert.x instance (clustered or not) with a
+ * set of service verticles deployed on it. Tests start several of these in
+ * one JVM; the jars start one each through {@link Launcher}.
+ */
+public final class PalaverNode {
+  private static final Logger LOG = LoggerFactory.getLogger(PalaverNode.class);
+
+  /** A verticle of a service; {@code instances} > 1 spreads it over event loops. */
+  public record Service(String name, Supplier<? extends Deployable> verticle, int instances) {
+    public Service(String name, Supplier<? extends Deployable> verticle) {
+      this(name, verticle, 1);
+    }
+  }
+
+  private final Vertx vertx;
+  private final JsonObject config;
+  private final List<String> deployments = new ArrayList<>();
+
+  private PalaverNode(Vertx vertx, JsonObject config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public JsonObject config() {
+    return config;
+  }
+
+  /** Starts Vert.x and deploys {@code services} in order; fails (and cleans up) if any fails. */
+  public static Future<PalaverNode> start(JsonObject config, List<Service> services) {
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    Future<Vertx> vertxFuture;
+    if (config.getBoolean(Setting.CLUSTER.key(), false)) {
+      vertxFuture = Vertx.builder()
+          .with(ClusterSetup.vertxOptions(config, options))
+          .withClusterManager(ClusterSetup.clusterManager(config))
+          .buildClustered();
+    } else {
+      vertxFuture = Future.succeededFuture(Vertx.builder().with(options).build());
+    }
+    return vertxFuture.compose(vertx -> {
+      PalaverNode node = new PalaverNode(vertx, config);
+      return node.deployAll(services)
+          .map(node)
+          .recover(t -> vertx.close().transform(ignored -> Future.failedFuture(t)));
+    });
+  }
+
+  private Future<Void> deployAll(List<Service> services) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Service service : services) {
+      chain = chain.compose(v -> vertx.deployVerticle(service.verticle(),
+              new DeploymentOptions().setConfig(config.copy()).setInstances(service.instances()))
+          .onSuccess(id -> {
+            deployments.add(id);
+            LOG.info("{} started", service.name());
+          })
+          .recover(t -> Future.failedFuture(new IllegalStateException(
+              service.name() + " did not start: " + t.getMessage(), t)))
+          .mapEmpty());
+    }
+    return chain;
+  }
+
+  /**
+   * Graceful stop: undeploy in reverse order (the gateway first: it closes its
+   * sockets with 1001), draining the bus after each step so work that step set
+   * off (in-flight writes, presence updates of the closed sockets) finishes
+   * while the services it needs still run; then leave the cluster by closing
+   * Vert.x.
+   */
+  public Future<Void> close() {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id).recover(t -> {
+        LOG.warn("undeploy failed: {}", t.getMessage());
+        return Future.succeededFuture();
+      })).compose(v -> drain());
+    }
+    deployments.clear();
+    return chain.compose(v -> vertx.close());
+  }
+
+  private static final long DRAIN_QUIET_MS = 200;
+  private static final long DRAIN_MAX_MS = 5_000;
+
+  /** Completes once no bus request has been in flight for a short quiet period (at most a few seconds). */
+  private Future<Void> drain() {
+    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+    long deadline = System.currentTimeMillis() + DRAIN_MAX_MS;
+    long[] quietSince = {System.currentTimeMillis()};
+    vertx.setPeriodic(0, 25, timer -> {
+      long now = System.currentTimeMillis();
+      if (Bus.inFlightCount(vertx) > 0) {
+        quietSince[0] = now;
+      }
+      if (now - quietSince[0] >= DRAIN_QUIET_MS || now > deadline) {
+        vertx.cancelTimer(timer);
+        drained.complete();
+      }
+    });
+    return drained.future();
+  }
+}

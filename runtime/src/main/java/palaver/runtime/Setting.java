@@ -1,0 +1,128 @@
+package palaver.runtime;
+
+import java.util.Locale;
+
+/**
+ * Every configuration setting, with its flag, environment variable and
+ * default. One table drives the command line, the env mapping, the defaults
+ * and the configuration reference in the README. Secrets have no default and
+ * no flag (flags show in {@code ps}); give them by env or config file.
+ */
+public enum Setting {
+  HTTP_PORT("httpPort", "--http-port", Integer.class, 8080, "HTTP and WebSocket port of the gateway", false),
+  HTTP_HOST("httpHost", "--http-host", String.class, "0.0.0.0", "interface the gateway listens on", false),
+  DATA_DIR("dataDir", "--data-dir", String.class, "./data", "where the embedded store keeps its data", false),
+  MONGO_URI("mongoUri", "--mongo-uri", String.class, null,
+      "MongoDB connection string; without it the standalone jar runs its embedded store", false),
+  MONGO_DB("mongoDb", "--mongo-db", String.class, "palaver", "database name", false),
+  MONGO_TIMEOUT_MS("mongoTimeoutMs", "--mongo-timeout-ms", Integer.class, 10_000,
+      "how long to wait for the store at start and per operation before failing", false),
+  CLUSTER("cluster", "--cluster", Boolean.class, false, "join a Hazelcast cluster", false),
+  CLUSTER_NAME("clusterName", "--cluster-name", String.class, "palaver", "Hazelcast cluster name", false),
+  CLUSTER_HOST("clusterHost", "--cluster-host", String.class, "127.0.0.1",
+      "address Hazelcast and the event bus bind to", false),
+  CLUSTER_PORT("clusterPort", "--cluster-port", Integer.class, 5701, "Hazelcast member port", false),
+  SEEDS("seeds", "--seeds", String.class, "", "Hazelcast members to join, host:port,host:port", false),
+  PUBLIC_HOST("publicHost", "--public-host", String.class, null,
+      "address other members reach this one at, when it differs from --cluster-host (NAT, containers)", false),
+  KUBERNETES_SERVICE("kubernetesService", "--kubernetes-service", String.class, null,
+      "join by Kubernetes DNS discovery of this headless service (e.g. palaver-hz.chat.svc.cluster.local)"
+          + " instead of --seeds", false),
+  BUS_PORT("busPort", "--bus-port", Integer.class, 0, "event-bus TCP port (0: any free port)", false),
+  STORE_PORT("storePort", "--store-port", Integer.class, null,
+      "also serve the embedded store on 127.0.0.1:N to other processes", true),
+  STORE_CACHE_MB("storeCacheMb", "--store-cache-mb", Integer.class, 16,
+      "heap the embedded store may use as its page cache, in MiB", true),
+  ALLOWED_ORIGINS("allowedOrigins", "--allowed-origins", String.class, "",
+      "extra WebSocket/browser origins allowed, comma separated (same origin is always allowed)", false),
+  MAX_FILE_SIZE("maxFileSize", "--max-file-size", Integer.class, 25 * 1024 * 1024,
+      "largest file upload in bytes (larger ones are refused with 413)", false),
+  WS_FRAMES_PER_SECOND("wsFramesPerSecond", "--ws-frames-per-second", Integer.class, 50,
+      "frames a WebSocket may send per second (token bucket); over it: error rate_limited", false),
+  WS_FRAME_BURST("wsFrameBurst", "--ws-frame-burst", Integer.class, 100, "burst size of that bucket", false),
+  WS_USER_FRAMES_PER_SECOND("wsUserFramesPerSecond", "--ws-user-frames-per-second", Integer.class, 100,
+      "frames one user's sockets on a gateway may send per second together (REST sends count too)", false),
+  WS_USER_FRAME_BURST("wsUserFrameBurst", "--ws-user-frame-burst", Integer.class, 200,
+      "burst size of the per-user bucket", false),
+  WS_MAX_REJECTED_FRAMES("wsMaxRejectedFrames", "--ws-max-rejected-frames", Integer.class, 100,
+      "rate-limited frames per 10 s before the socket is closed with 4429", false),
+  WS_TYPING_INTERVAL_MS("wsTypingIntervalMs", "--ws-typing-interval-ms", Integer.class, 1_000,
+      "at most one typing event per session per this interval", false),
+  WS_OUTBOUND_QUEUE_BYTES("wsOutboundQueueBytes", "--ws-outbound-queue-bytes", Integer.class, 1024 * 1024,
+      "unsent bytes one socket may hold before it is closed with 4008 (slow consumer)", false),
+  WS_PING_INTERVAL_MS("wsPingIntervalMs", "--ws-ping-interval-ms", Integer.class, 20_000,
+      "how often the server pings each socket", false),
+  WS_IDLE_TIMEOUT_MS("wsIdleTimeoutMs", "--ws-idle-timeout-ms", Integer.class, 60_000,
+      "a socket silent this long (no frame, no pong) is closed with 4408", false),
+  JWT_SECRET("jwtSecret", null, String.class, null,
+      "JWT signing key, a text of >= 32 bytes (e.g. openssl rand -base64 32); generated and kept in the store when absent", false),
+  CONFIG("config", "--config", String.class, null, "JSON configuration file", false);
+
+  private final String key;
+  private final String flag;
+  private final Class<?> type;
+  private final Object defaultValue;
+  private final String description;
+  private final boolean standaloneOnly;
+
+  Setting(String key, String flag, Class<?> type, Object defaultValue, String description, boolean standaloneOnly) {
+    this.key = key;
+    this.flag = flag;
+    this.type = type;
+    this.defaultValue = defaultValue;
+    this.description = description;
+    this.standaloneOnly = standaloneOnly;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  /** The command-line flag, or null for settings that must not be on a command line. */
+  public String flag() {
+    return flag;
+  }
+
+  public Class<?> type() {
+    return type;
+  }
+
+  public Object defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public boolean standaloneOnly() {
+    return standaloneOnly;
+  }
+
+  /** {@code httpPort} → {@code PALAVER_HTTP_PORT}. */
+  public String env() {
+    return "PALAVER_" + name().toUpperCase(Locale.ROOT);
+  }
+
+  /** Converts a string from env or a flag to this setting's type. */
+  public Object parse(String raw) {
+    if (type == Integer.class) {
+      try {
+        return Integer.parseInt(raw.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(env() + "/" + key + ": '" + raw + "' is not a number");
+      }
+    }
+    if (type == Boolean.class) {
+      String v = raw.trim().toLowerCase(Locale.ROOT);
+      if (v.equals("true") || v.equals("1") || v.equals("yes") || v.isEmpty()) {
+        return true;
+      }
+      if (v.equals("false") || v.equals("0") || v.equals("no")) {
+        return false;
+      }
+      throw new IllegalArgumentException(env() + "/" + key + ": '" + raw + "' is not true or false");
+    }
+    return raw;
+  }
+}

@@ -1,0 +1,62 @@
+package palaver.runtime;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.IndexOptions;
+import io.vertx.ext.mongo.MongoClient;
+
+/** MongoDB bootstrap shared by the services; each service uses only its own collections. */
+public final class Store {
+  /** Mongo's duplicate-key error code. */
+  public static final int DUPLICATE_KEY = 11000;
+
+  private Store() {
+  }
+
+  public static MongoClient client(Vertx vertx, JsonObject config) {
+    String uri = config.getString(Setting.MONGO_URI.key());
+    if (uri == null) {
+      throw new IllegalStateException("no mongoUri configured");
+    }
+    int timeout = config.getInteger(Setting.MONGO_TIMEOUT_MS.key(), 10_000);
+    JsonObject mongo = new JsonObject()
+        .put("connection_string", uri)
+        .put("db_name", config.getString(Setting.MONGO_DB.key(), "palaver"))
+        .put("serverSelectionTimeoutMS", timeout)
+        .put("connectTimeoutMS", timeout)
+        .put("useObjectId", false);
+    // One pool per store and JVM, shared by the verticles of all services.
+    return MongoClient.createShared(vertx, mongo, "palaver:" + uri);
+  }
+
+  /** Fails with a clear message when the store can't be reached. */
+  public static Future<Void> ping(MongoClient mongo, JsonObject config) {
+    return mongo.runCommand("ping", new JsonObject().put("ping", 1))
+        .<Void>mapEmpty()
+        .recover(t -> Future.failedFuture(new IllegalStateException(
+            "cannot reach the store at " + redact(config.getString(Setting.MONGO_URI.key())) + ": "
+                + t.getClass().getSimpleName())));
+  }
+
+  public static Future<Void> index(MongoClient mongo, String collection, JsonObject keys, boolean unique) {
+    return mongo.createIndexWithOptions(collection, keys, new IndexOptions().unique(unique));
+  }
+
+  public static boolean isDuplicateKey(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof com.mongodb.MongoException me && me.getCode() == DUPLICATE_KEY) {
+        return true;
+      }
+      if (c.getMessage() != null && c.getMessage().contains("E11000")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A URI without its password, for logs and errors. */
+  public static String redact(String uri) {
+    return uri == null ? null : uri.replaceAll("//([^:/@]+):([^@]+)@", "//$1:***@");
+  }
+}

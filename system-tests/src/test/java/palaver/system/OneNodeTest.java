@@ -1,0 +1,24 @@
+package palaver.system;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * A test class whose tests share one standalone node (own store, real
+ * ports), started before the first test and stopped after the last.
+ */
+public abstract class OneNodeTest {
+  protected static TestServer server;
+  protected static Http http;
+
+  @BeforeAll
+  static void startNode() {
+    server = TestServer.standalone();
+    http = server.http();
+  }
+
+  @AfterAll
+  static void stopNode() {
+    server.close();
+  }
+}

@@ -1,0 +1,118 @@
+package palaver.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import palaver.system.Http.Response;
+import palaver.system.Http.User;
+
+@DisplayName("Read positions: forward only, unread counts and read receipts")
+class ReadPositionTest extends OneNodeTest {
+  private static SessionKit kit;
+
+  @BeforeAll
+  static void start() {
+    kit = new SessionKit(http);
+  }
+
+  @Test
+  @DisplayName("Unread counts follow sends and reads")
+  void unreadAfterSendsAndReads() {
+    User ava = http.newUser("Ava");
+    User bob = http.newUser("Bob");
+    String sid = kit.group(ava, "unread", "public");
+    http.join(bob, sid);
+    long caughtUp = kit.listed(bob, sid).getLong("lastSeq");
+    assertEquals(200, kit.read(bob, sid, caughtUp).status());
+    assertEquals(0L, kit.listed(bob, sid).getLong("unread"));
+
+    kit.send(ava, sid, "one");
+    long second = kit.send(ava, sid, "two");
+    long third = kit.send(ava, sid, "three");
+    JsonObject listed = kit.listed(bob, sid);
+    assertEquals(third, listed.getLong("lastSeq"));
+    assertEquals(3L, listed.getLong("unread"));
+    assertEquals("three", listed.getJsonObject("lastMessage").getString("content"));
+
+    kit.read(bob, sid, second);
+    assertEquals(1L, kit.listed(bob, sid).getLong("unread"));
+    assertEquals(second, kit.listed(bob, sid).getLong("readSeq"));
+    kit.read(bob, sid, third);
+    assertEquals(0L, kit.listed(bob, sid).getLong("unread"));
+  }
+
+  @Test
+  @DisplayName("The writer of a session's last message has read it: own messages never count as unread")
+  void ownMessagesAreRead() {
+    User ava = http.newUser("Ava");
+    User bob = http.newUser("Bob");
+    String sid = kit.group(ava, "mine", "public");
+    http.join(bob, sid);
+    kit.send(bob, sid, "from bob");
+    assertEquals(2L, kit.listed(ava, sid).getLong("unread"), "bob's join and his message (her creation notice is her own)");
+    long mine = kit.send(ava, sid, "from ava");
+    JsonObject listed = kit.listed(ava, sid);
+    assertEquals(0L, listed.getLong("unread"));
+    assertEquals(mine, listed.getLong("readSeq"));
+    kit.send(bob, sid, "again");
+    assertEquals(1L, kit.listed(ava, sid).getLong("unread"), "only what came after her own message");
+  }
+
+  @Test
+  @DisplayName("A read position never moves back and never past the last message")
+  void forwardOnly() {
+    User cara = http.newUser("Cara");
+    String sid = kit.group(cara, "forward", "public");
+    kit.send(cara, sid, "a");
+    long last = kit.send(cara, sid, "b");
+
+    Response r = kit.read(cara, sid, last);
+    assertEquals(last, r.json().getLong("readSeq"));
+    Response back = kit.read(cara, sid, 1);
+    assertEquals(200, back.status());
+    assertEquals(last, back.json().getLong("readSeq"));
+    Response beyond = kit.read(cara, sid, last + 1000);
+    assertEquals(last, beyond.json().getLong("readSeq"));
+    assertEquals(last, kit.listed(cara, sid).getLong("readSeq"));
+  }
+
+  @Test
+  @DisplayName("A read frame moves the position, answers ok and sends a read event to the other members")
+  void readReceipts() {
+    User dot = http.newUser("Dot");
+    User eli = http.newUser("Eli");
+    String sid = kit.createPrivate(dot, eli.uid()).json().getString("sid");
+    try (WsClient reader = server.ws(eli.token()); WsClient writer = server.ws(dot.token())) {
+      JsonObject ack = writer.sendText(sid, "rr-1", "did you read this?");
+      reader.next(SessionKit.text(sid, "did you read this?"));
+      JsonObject ok = reader.request(new JsonObject().put("type", "read").put("sid", sid).put("seq", ack.getLong("seq")));
+      assertEquals("ok", ok.getString("type"));
+      assertEquals(ack.getLong("seq"), ok.getLong("readSeq"));
+      JsonObject receipt = writer.next(f -> "event".equals(f.getString("type")) && "read".equals(f.getString("event")));
+      assertEquals(sid, receipt.getString("sid"));
+      assertEquals(eli.uid(), receipt.getString("uid"));
+      assertEquals(ack.getLong("seq"), receipt.getLong("seq"));
+
+      reader.request(new JsonObject().put("type", "read").put("sid", sid).put("seq", 0));
+      SessionKit.drain(writer);
+      assertTrue(writer.received(f -> "read".equals(f.getString("event"))).isEmpty(), "no receipt when nothing moved");
+    }
+    assertEquals(1L, kit.listed(eli, sid).getLong("readSeq"));
+  }
+
+  @Test
+  @DisplayName("Reading a session one isn't in is 403, an unknown one 404, a bad seq 400")
+  void readRefused() {
+    User fin = http.newUser("Fin");
+    User gia = http.newUser("Gia");
+    String sid = kit.group(fin, "mine", "private");
+    assertEquals(403, kit.read(gia, sid, 1).status());
+    assertEquals(404, kit.read(gia, "nope", 1).status());
+    assertEquals(400, kit.read(fin, sid, -1).status());
+    assertEquals(400, http.post("/sessions/" + sid + "/read", fin.token(), new JsonObject().put("seq", "1")).status());
+  }
+}

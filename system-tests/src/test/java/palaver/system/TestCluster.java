@@ -1,0 +1,51 @@
+package palaver.system;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import palaver.runtime.PalaverNode;
+import palaver.runtime.Setting;
+import palaver.testing.Ports;
+
+/**
+ * A Hazelcast cluster for one test class: a unique name and a free member
+ * port per node, every node seeded with all of them, all on 127.0.0.1, so
+ * concurrent test runs on one machine never join each other.
+ */
+public final class TestCluster {
+  private final String name = TestServer.uniqueClusterName();
+  private final List<Integer> ports = new ArrayList<>();
+
+  public TestCluster(int nodes) {
+    for (int i = 0; i < nodes; i++) {
+      ports.add(Ports.free());
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String seeds() {
+    return ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+  }
+
+  public int port(int node) {
+    return ports.get(node);
+  }
+
+  /** Configuration of node {@code index}, against the store at {@code mongoUri}. */
+  public JsonObject config(int index, String mongoUri) {
+    return TestServer.config(mongoUri)
+        .put(Setting.CLUSTER.key(), true)
+        .put(Setting.CLUSTER_NAME.key(), name)
+        .put(Setting.CLUSTER_HOST.key(), "127.0.0.1")
+        .put(Setting.CLUSTER_PORT.key(), ports.get(index))
+        .put(Setting.SEEDS.key(), seeds());
+  }
+
+  public TestServer start(int index, String mongoUri, List<PalaverNode.Service> services) {
+    return TestServer.start(config(index, mongoUri), services, null);
+  }
+}

@@ -1,0 +1,474 @@
+package palaver.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import palaver.runtime.Setting;
+import palaver.standalone.StandaloneMain;
+import palaver.store.EmbeddedStore;
+import palaver.testing.Ports;
+
+/**
+ * The web client in a real (headless) Chromium against a real standalone node:
+ * two people, each in their own browser, register and chat. The server
+ * restart test runs last: it replaces the node by a new one on the same store
+ * and port, which the pages reconnect to.
+ */
+@DisplayName("The web client in Chromium")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebClientBrowserTest {
+  static final int UPLOAD_LIMIT = 1024 * 1024;
+  private static Path dataDir;
+  private static int port;
+  private static TestServer server;
+  private static Http http;
+  private static Browser alice;
+  private static Browser bob;
+
+  /** Keeps what both browsers showed when a test fails (target/screenshots/FAILED-*). */
+  @RegisterExtension
+  final TestWatcher evidence = new TestWatcher() {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      String test = context.getRequiredTestMethod().getName();
+      if (alice != null) {
+        alice.saveEvidence("FAILED-" + test + "-alice");
+      }
+      if (bob != null) {
+        bob.saveEvidence("FAILED-" + test + "-bob");
+      }
+    }
+  };
+
+  @BeforeAll
+  static void start() throws IOException {
+    Browser.assumeInstalled();
+    dataDir = Files.createTempDirectory("palaver-web-");
+    port = Ports.free();
+    server = startNode();
+    http = server.http();
+    String url = "http://127.0.0.1:" + port + "/";
+    alice = new Browser(url);
+    bob = new Browser(url);
+  }
+
+  @AfterAll
+  static void stop() {
+    for (AutoCloseable c : new AutoCloseable[] {alice, bob, server}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception ignored) {
+        // keep closing the rest
+      }
+    }
+  }
+
+  /** A node on the class's data dir and port, so a restarted one is the same server to the pages. */
+  private static TestServer startNode() {
+    try {
+      EmbeddedStore store = EmbeddedStore.start(dataDir, null);
+      // A small upload limit (where the server has files) so the too-large test needs no big file.
+      JsonObject config = TestServer.config(store.connectionString()).put(Setting.HTTP_PORT.key(), port)
+          .put("maxFileSize", UPLOAD_LIMIT);
+      return TestServer.start(config, StandaloneMain.services(), store);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("Two people register, create and join a group, write both ways and find the history after a reload")
+  void twoPeopleChatInAGroup() {
+    alice.register("Alice");
+    alice.screenshot("01-empty");
+    alice.createGroup("Lobby");
+    bob.register("Bob");
+    join(bob, alice, "Lobby");
+
+    alice.send("Hi Bob! Welcome to the lobby 👋");
+    bob.waitForText("Hi Bob! Welcome to the lobby 👋");
+    bob.type("Thanks Alice.");
+    alice.until(d -> d.findElement(By.id("typing")).getText().equals("Bob is typing…"));
+    bob.send("\nTwo lines, one message.");
+    alice.waitForText("Thanks Alice.\nTwo lines, one message.");
+    alice.type("Shall we meet at 10? ");
+    alice.driver().findElement(By.id("emoji-button")).click();
+    alice.waitFor(By.cssSelector("#emoji-picker button[aria-label='👍']")).click();
+    alice.send("");
+    bob.waitForText("Shall we meet at 10? 👍");
+    assertEquals(1, bob.count("Hi Bob! Welcome to the lobby 👋"));
+
+    bob.reload();
+    bob.open("Lobby");
+    bob.waitForText("Shall we meet at 10? 👍");
+    assertEquals(java.util.List.of("Hi Bob! Welcome to the lobby 👋", "Thanks Alice.\nTwo lines, one message.",
+        "Shall we meet at 10? 👍"), bob.texts());
+
+    if (endpointExists("GET", "/api/v1/users?q=Alice", bob.token())) {
+      bob.driver().findElement(By.id("new-chat")).click();
+      bob.waitFor(By.cssSelector("#dialog input[type=search]")).sendKeys("Alice");
+      bob.until(d -> d.findElements(By.xpath("//dialog//li[.//strong[text()='Alice']]//button[text()='Message']")).stream()
+          .findFirst().map(button -> {
+            button.click();
+            return true;
+          }).orElse(null));
+      bob.until(d -> d.findElement(By.id("chat-name")).getText().equals("Alice"));
+      bob.send("Psst, a private hello");
+      alice.until(d -> alice.badge("Bob").equals("1"));
+    }
+    alice.screenshot("02-chat");
+    for (Browser b : new Browser[] {alice, bob}) {
+      b.driver().manage().logs().get("browser").forEach(entry ->
+          assertFalse(entry.getMessage().contains("Content Security Policy"), "CSP violation: " + entry.getMessage()));
+    }
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("Unread badges count messages in conversations that are not open and clear when opened")
+  void unreadBadges() {
+    alice.register("Carol");
+    alice.createGroup("Book club");
+    bob.register("Dave");
+    bob.createGroup("Dave's notes");
+    join(bob, alice, "Book club");
+    bob.open("Dave's notes");
+
+    alice.send("first");
+    alice.send("second");
+    bob.until(d -> bob.badge("Book club").equals("2"));
+    assertEquals("", bob.badge("Dave's notes"));
+    bob.until(d -> bob.session("Book club").getText().contains("second")); // the preview shows the last message
+
+    bob.open("Book club");
+    bob.waitForText("second");
+    bob.until(d -> bob.badge("Book club").isEmpty());
+    alice.until(d -> d.findElements(By.cssSelector("#message-list .msg.mine .receipt.read")).size() >= 2);
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("Messages with HTML and script are shown as plain text and run nothing")
+  void userTextIsText() {
+    alice.register("Erin");
+    alice.createGroup("Markup");
+    bob.register("Frank");
+    join(bob, alice, "Markup");
+
+    String img = "<img src=x onerror=\"window.__xss=1\">";
+    String script = "<script>window.__xss=2</script><b>bold?</b>";
+    String longWord = "a".repeat(3000);
+    alice.send(img);
+    alice.send(script);
+    alice.send(longWord);
+    bob.waitForText(longWord);
+    bob.waitForText(img);
+    bob.waitForText(script);
+    assertNull(bob.js("return window.__xss === undefined ? null : window.__xss"));
+    assertNull(alice.js("return window.__xss === undefined ? null : window.__xss"));
+    assertTrue(bob.driver().findElements(By.cssSelector("#message-list img:not(.thumb), #message-list script, #message-list b"))
+        .isEmpty(), "no element was made from message text");
+    Number overflow = (Number) bob.js("const m = document.getElementById('messages'); return m.scrollWidth - m.clientWidth");
+    assertTrue(overflow.intValue() <= 0, "a very long word wraps instead of widening the page");
+
+    // A huge paste is refused with a readable message before it is sent; the page goes on working.
+    bob.js("const i = document.getElementById('message-input'); i.value = 'x'.repeat(100000);"
+        + " i.dispatchEvent(new Event('input'))");
+    bob.driver().findElement(By.id("message-input")).sendKeys(Keys.ENTER);
+    bob.until(d -> d.findElements(By.cssSelector("#toasts .toast.error")).stream()
+        .anyMatch(t -> t.getText().contains("too long")));
+    bob.js("document.getElementById('message-input').value = ''");
+    bob.send("still here");
+    alice.waitForText("still here");
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("An image sent by one person arrives as a thumbnail that opens full size")
+  void imageThumbnail() throws IOException {
+    alice.register("Grace");
+    alice.createGroup("Photos");
+    Assumptions.assumeTrue(endpointExists("POST", "/api/v1/files"),
+        "Image test skipped: this server has no POST /api/v1/files yet (issue 6)");
+    bob.register("Heidi");
+    join(bob, alice, "Photos");
+
+    Path png = picture();
+    alice.driver().findElement(By.id("file-input")).sendKeys(png.toAbsolutePath().toString());
+    WebElement thumb = bob.until(d -> d.findElements(By.cssSelector("#message-list img.thumb")).stream()
+        .filter(i -> ((Number) bob.js("return arguments[0].complete ? arguments[0].naturalWidth : 0", i)).intValue() > 0)
+        .findFirst().orElse(null));
+    int width = ((Number) bob.js("return arguments[0].naturalWidth", thumb)).intValue();
+    assertTrue(width > 0 && width <= 640, "thumbnail loaded, width " + width);
+    bob.screenshot("03-image");
+    thumb.click();
+    bob.until(d -> ((Number) bob.js("const i = document.getElementById('lightbox-img');"
+        + " return i.complete ? i.naturalWidth : 0")).intValue() == 640);
+    bob.driver().findElement(By.id("lightbox-close")).click();
+  }
+
+  @Test
+  @Order(8)
+  @DisplayName("A file over the server's limit fails with a readable error on its bubble; the page goes on working")
+  void uploadTooLarge() throws IOException {
+    alice.register("Nina");
+    alice.createGroup("Big files");
+    Assumptions.assumeTrue(endpointExists("POST", "/api/v1/files"),
+        "Upload test skipped: this server has no POST /api/v1/files yet (issue 6)");
+    Path big = Files.createTempFile("palaver-big-", ".bin");
+    byte[] bytes = new byte[UPLOAD_LIMIT * 2];
+    new java.util.Random(7).nextBytes(bytes);
+    Files.write(big, bytes);
+
+    alice.driver().findElement(By.id("file-input")).sendKeys(big.toAbsolutePath().toString());
+    // Refused either with 413 or, when the server cuts the body off early, as a network error.
+    WebElement failed = alice.waitFor(By.cssSelector("#pending-list .failed"));
+    assertTrue(failed.getText().contains("too large") || failed.getText().contains("network error"), failed.getText());
+    failed.findElement(By.xpath(".//button[text()='Remove']")).click();
+    alice.until(d -> d.findElements(By.cssSelector("#pending-list .msg")).isEmpty());
+    alice.send("still working");
+    alice.waitForText("still working");
+  }
+
+  @Test
+  @Order(7)
+  @DisplayName("A friend request shows up in the other person's notifications and is accepted there")
+  void friendRequest() {
+    alice.register("Ivan");
+    Assumptions.assumeTrue(endpointExists("GET", "/api/v1/friends"),
+        "Friends test skipped: this server has no /api/v1/friends yet (issue 3)");
+    bob.register("Judy");
+    String judyName = "Judy";
+    alice.driver().findElement(By.id("friends")).click();
+    WebElement search = alice.waitFor(By.cssSelector("#dialog input[aria-label='Find people to add']"));
+    search.sendKeys(judyName);
+    alice.until(d -> d.findElements(By.xpath("//dialog//button[text()='Add friend']")).stream().findFirst()
+        .map(button -> {
+          button.click();
+          return true;
+        }).orElse(null));
+    alice.until(d -> !d.findElements(By.xpath("//dialog//button[text()='Request sent']")).isEmpty());
+
+    bob.until(d -> !d.findElement(By.id("notif-badge")).getText().isEmpty());
+    bob.driver().findElement(By.id("friends")).click();
+    bob.until(d -> d.findElements(By.xpath("//dialog//button[text()='Accept']")).stream().findFirst()
+        .map(button -> {
+          button.click();
+          return true;
+        }).orElse(null));
+    bob.until(d -> d.findElements(By.cssSelector("#dialog ul[aria-label='Friends'] li.pick strong")).stream()
+        .anyMatch(e -> e.getText().equals("Ivan")));
+    bob.screenshot("04-friends");
+    alice.driver().findElement(By.id("dialog-close")).click();
+
+    // Presence: Ivan says he is busy; Judy's open friends list shows it.
+    new org.openqa.selenium.support.ui.Select(alice.driver().findElement(By.id("presence-select"))).selectByValue("busy");
+    bob.until(d -> d.findElements(By.xpath("//dialog//ul[@aria-label='Friends']//li[.//strong[text()='Ivan']]//small"))
+        .stream().anyMatch(e -> e.getText().equals("busy")));
+    bob.driver().findElement(By.id("dialog-close")).click();
+    new org.openqa.selenium.support.ui.Select(alice.driver().findElement(By.id("presence-select"))).selectByValue("online");
+  }
+
+  @Test
+  @Order(10)
+  @DisplayName("A voice message recorded with the microphone plays inline on the other side")
+  void voiceMessage() throws InterruptedException {
+    alice.register("Quinn");
+    alice.createGroup("Voices");
+    Assumptions.assumeTrue(endpointExists("POST", "/api/v1/files"),
+        "Voice test skipped: this server has no POST /api/v1/files yet (issue 6)");
+    bob.register("Rosa");
+    join(bob, alice, "Voices");
+
+    WebElement record = alice.driver().findElement(By.id("voice-button"));
+    record.click();
+    alice.until(d -> "true".equals(record.getAttribute("aria-pressed")));
+    Thread.sleep(1500); // the length of the recording, not a wait for an outcome
+    record.click();
+    WebElement audio = bob.waitFor(By.cssSelector("#message-list .voice audio"));
+    bob.until(d -> ((Number) bob.js("return arguments[0].readyState", audio)).intValue() >= 1);
+    assertTrue(alice.texts().isEmpty(), "no text message was made");
+  }
+
+  @Test
+  @Order(9)
+  @DisplayName("Logging out returns to the login screen; logging in again brings back the conversations")
+  void logoutAndLogin() {
+    String login = alice.register("Pat");
+    alice.createGroup("Pat's corner");
+    alice.send("note to self");
+    alice.driver().findElement(By.id("me-button")).click();
+    alice.until(d -> d.findElements(By.xpath("//dialog//button[text()='Log out']")).stream().findFirst()
+        .map(button -> {
+          button.click();
+          return true;
+        }).orElse(null));
+    WebElement form = alice.waitFor(By.id("login-form"));
+    form.findElement(By.name("login")).sendKeys(login);
+    form.findElement(By.name("password")).sendKeys("wrong-password");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    alice.until(d -> d.findElement(By.id("auth-error")).getText().contains("Wrong email or password"));
+    form.findElement(By.name("password")).clear();
+    form.findElement(By.name("password")).sendKeys("password-123");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    alice.open("Pat's corner");
+    alice.waitForText("note to self");
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("Scrolling up loads older pages until the beginning of the conversation, in order")
+  void infiniteScrollUp() {
+    alice.register("Olga");
+    alice.createGroup("Archive");
+    String sid = alice.sid("Archive");
+    for (int i = 1; i <= 120; i++) {
+      Http.Response r = http.post("/sessions/" + sid + "/messages", alice.token(), new JsonObject()
+          .put("cid", "scroll-" + i).put("msgType", "text").put("content", "line " + i));
+      assertEquals(200, r.status(), r.text());
+    }
+    alice.reload();
+    alice.open("Archive");
+    alice.waitForText("line 120");
+    alice.until(d -> {
+      alice.js("document.getElementById('messages').scrollTop = 0");
+      return alice.texts().contains("line 1") ? true : null;
+    });
+    alice.waitFor(By.xpath("//div[@id='history-status'][contains(., 'beginning of the conversation')]"));
+    java.util.List<String> texts = alice.texts();
+    assertEquals(120, texts.size());
+    for (int i = 0; i < 120; i++) {
+      assertEquals("line " + (i + 1), texts.get(i));
+    }
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName("The phone layout shows the list, then the chat with a way back")
+  void phoneLayout() {
+    alice.register("Kim");
+    alice.createGroup("Pocket");
+    alice.send("hello from a small screen");
+    alice.resize(390, 800);
+    try {
+      alice.waitForText("hello from a small screen");
+      assertTrue(!alice.driver().findElement(By.id("sidebar")).isDisplayed(), "the chat takes the whole screen");
+      alice.screenshot("05-phone-chat");
+      alice.driver().findElement(By.id("back")).click();
+      alice.until(d -> d.findElement(By.id("sidebar")).isDisplayed());
+      assertTrue(!alice.driver().findElement(By.id("chat")).isDisplayed(), "the list takes the whole screen");
+    } finally {
+      alice.resize(1280, 820);
+    }
+  }
+
+  @Test
+  @Order(100)
+  @DisplayName("After a server restart the pages reconnect, a message written offline is sent once, nothing is lost")
+  void serverRestart() {
+    alice.register("Liam");
+    alice.createGroup("Resilience");
+    bob.register("Mia");
+    join(bob, alice, "Resilience");
+    alice.send("before the restart");
+    bob.waitForText("before the restart");
+
+    server.close();
+    alice.until(d -> d.findElement(By.id("banner")).isDisplayed());
+    bob.until(d -> d.findElement(By.id("banner")).isDisplayed());
+    alice.screenshot("06-offline");
+    alice.send("written while offline");
+    alice.until(d -> !d.findElements(By.cssSelector("#pending-list .msg.pending")).isEmpty());
+
+    server = startNode();
+    http = server.http();
+    Duration reconnect = Duration.ofSeconds(60);
+    alice.until(reconnect, d -> !d.findElement(By.id("banner")).isDisplayed());
+    bob.until(reconnect, d -> !d.findElement(By.id("banner")).isDisplayed());
+    bob.waitForText("written while offline");
+    bob.send("after the restart");
+    alice.waitForText("after the restart");
+    alice.until(d -> d.findElements(By.cssSelector("#pending-list .msg")).isEmpty());
+
+    java.util.List<String> expected = java.util.List.of("before the restart", "written while offline", "after the restart");
+    assertEquals(expected, alice.texts());
+    assertEquals(expected, bob.texts());
+    alice.reload();
+    alice.open("Resilience");
+    alice.waitForText("after the restart");
+    assertEquals(expected, alice.texts(), "the server stored each message once");
+  }
+
+  /** Bob joins Alice's group: through the public directory when the server has one, else over REST. */
+  private static void join(Browser joiner, Browser owner, String group) {
+    String sid = owner.sid(group);
+    if (endpointExists("GET", "/api/v1/sessions/public", joiner.token())) {
+      joiner.driver().findElement(By.id("directory")).click();
+      joiner.waitFor(By.cssSelector("#dialog input[type=search]")).sendKeys(group);
+      // The list re-renders as the search settles: find and click in one retried step.
+      joiner.until(d -> d.findElements(By.cssSelector("#dialog li.pick")).stream()
+          .filter(li -> li.findElement(By.tagName("strong")).getText().equals(group))
+          .map(li -> li.findElement(By.tagName("button"))).findFirst()
+          .map(button -> {
+            button.click();
+            return true;
+          }).orElse(null));
+    } else {
+      Http.Response r = http.post("/sessions/" + sid + "/members", joiner.token(), null);
+      assertEquals(200, r.status(), r.text());
+    }
+    joiner.open(group);
+  }
+
+  private static boolean endpointExists(String method, String path) {
+    return endpointExists(method, path, null);
+  }
+
+  /** False when the gateway answers 404 (the endpoint is not on this server yet). */
+  private static boolean endpointExists(String method, String path, String token) {
+    Http.Response r = http.send(io.vertx.core.http.HttpMethod.valueOf(method), path, token, null);
+    return r.status() != 404;
+  }
+
+  private static Path picture() throws IOException {
+    BufferedImage image = new BufferedImage(640, 400, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setPaint(new GradientPaint(0, 0, new Color(0x3b6ef5), 640, 400, new Color(0xf08c3a)));
+    g.fillRect(0, 0, 640, 400);
+    g.setColor(Color.WHITE);
+    g.fillOval(220, 100, 200, 200);
+    g.dispose();
+    Path file = Files.createTempFile("palaver-picture-", ".png");
+    ImageIO.write(image, "png", file.toFile());
+    return file;
+  }
+}

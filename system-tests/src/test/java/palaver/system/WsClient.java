@@ -1,0 +1,154 @@
+package palaver.system;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import palaver.testing.Await;
+
+/**
+ * A test WebSocket client: every received frame is kept, and tests wait for
+ * the frame they expect. {@link #request} sets a {@code rid} and waits for
+ * the answer that echoes it.
+ */
+public final class WsClient implements AutoCloseable {
+  private static final AtomicInteger RIDS = new AtomicInteger();
+
+  private final WebSocketClient client;
+  private final WebSocket socket;
+  private final List<JsonObject> frames = new ArrayList<>();
+  private volatile Short closeStatus;
+  private volatile String closeReason;
+
+  private WsClient(WebSocketClient client, WebSocket socket) {
+    this.client = client;
+    this.socket = socket;
+    socket.textMessageHandler(text -> {
+      synchronized (frames) {
+        frames.add(new JsonObject(text));
+        frames.notifyAll();
+      }
+    });
+    socket.closeHandler(v -> {
+      closeStatus = socket.closeStatusCode() == null ? -1 : socket.closeStatusCode();
+      closeReason = socket.closeReason();
+    });
+  }
+
+  /** Opens {@code /ws} without authenticating. */
+  public static WsClient open(Vertx vertx, int port, String path, String origin) {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
+        .setMaxMessageSize(1 << 22));
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path);
+    if (origin != null) {
+      options.addHeader("Origin", origin);
+    }
+    // Handlers are set as the connection completes, on its event loop: a frame the server sends
+    // at once (the ready of ?token= auth) must not arrive before there is a handler for it.
+    return Await.result(client.connect(options).map(socket -> new WsClient(client, socket)));
+  }
+
+  /** Opens {@code /ws}, authenticates with {@code token} and waits for {@code ready}. */
+  public static WsClient connect(Vertx vertx, int port, String token) {
+    WsClient ws = open(vertx, port, "/ws", null);
+    JsonObject ready = ws.request(new JsonObject().put("type", "auth").put("token", token));
+    if (!"ready".equals(ready.getString("type"))) {
+      throw new AssertionError("auth failed: " + ready);
+    }
+    return ws;
+  }
+
+  public void send(JsonObject frame) {
+    Await.result(socket.writeTextMessage(frame.encode()));
+  }
+
+  public void sendText(String text) {
+    Await.result(socket.writeTextMessage(text));
+  }
+
+  /** Sends with a fresh rid and returns the frame answering it. */
+  public JsonObject request(JsonObject frame) {
+    String rid = "r" + RIDS.incrementAndGet();
+    send(frame.copy().put("rid", rid));
+    return next(f -> rid.equals(f.getValue("rid")) && !"message".equals(f.getString("type")));
+  }
+
+  /** Sends a text message and returns its ack. */
+  public JsonObject sendText(String sid, String cid, String text) {
+    return request(new JsonObject().put("type", "send").put("sid", sid).put("cid", cid)
+        .put("msgType", "text").put("content", text));
+  }
+
+  /** Removes and returns the first frame matching {@code match}, waiting up to the test timeout. */
+  public JsonObject next(Predicate<JsonObject> match) {
+    return next(match, Await.TIMEOUT_SECONDS * 1000);
+  }
+
+  public JsonObject next(Predicate<JsonObject> match, long millis) {
+    long deadline = System.currentTimeMillis() + millis;
+    synchronized (frames) {
+      while (true) {
+        for (int i = 0; i < frames.size(); i++) {
+          if (match.test(frames.get(i))) {
+            return frames.remove(i);
+          }
+        }
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          throw new AssertionError("no matching frame within " + millis + " ms; received " + frames);
+        }
+        try {
+          frames.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+      }
+    }
+  }
+
+  /** The next {@code message} frame of session {@code sid}. */
+  public JsonObject nextMessage(String sid) {
+    return next(f -> "message".equals(f.getString("type")) && sid.equals(f.getString("sid")));
+  }
+
+  /** Frames received so far that match, without removing them. */
+  public List<JsonObject> received(Predicate<JsonObject> match) {
+    synchronized (frames) {
+      return frames.stream().filter(match).toList();
+    }
+  }
+
+  /** Waits for the server to close the socket; returns the close code. */
+  public short awaitClose() {
+    Await.until("socket close", Await.TIMEOUT_SECONDS * 1000, () -> closeStatus != null);
+    return closeStatus;
+  }
+
+  public boolean isClosed() {
+    return closeStatus != null;
+  }
+
+  public String closeReason() {
+    return closeReason;
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (closeStatus == null) {
+        Await.result(socket.close());
+      }
+    } catch (RuntimeException ignored) {
+      // already gone
+    } finally {
+      client.close();
+    }
+  }
+}
