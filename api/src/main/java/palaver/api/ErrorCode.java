@@ -4,7 +4,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
 /**
- * The stable failure codes of DESIGN §4/§5. The number is both the
+ * The stable failure codes of docs/event-bus.md and docs/protocol.md (Errors). The number is both the
  * {@link ReplyException#failureCode()} on the bus and the HTTP status; the
  * name is the {@code code} of HTTP error bodies and WebSocket {@code error}
  * frames.

@@ -17,7 +17,7 @@ import java.util.List;
  * The H2 backend, committed to its file after every command before the reply
  * leaves. The H2 store otherwise auto-commits about once a second, and a
  * message acked in that window would be lost if the process were killed:
- * DESIGN §6 acks only what is durably stored. Committing an unchanged store
+ * Palaver acks only what is durably stored (docs/protocol.md, "what a client can rely on"). Committing an unchanged store
  * costs nothing.
  */
 final class CommittingBackend implements MongoBackend {

@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
+import palaver.api.Frames;
 import palaver.runtime.Store;
 
 /**
@@ -459,7 +460,7 @@ final class GroupCommit {
 
   private static JsonObject headSet(JsonObject message, JsonObject writers) {
     return new JsonObject().put("$set", writers.copy().put(Field.LAST_SEQ, message.getLong(Field.SEQ))
-        .put(Field.LAST_MESSAGE, MessageVerticle.summary(message)));
+        .put(Field.LAST_MESSAGE, Frames.messageSummary(message)));
   }
 
   /** The second try of a head write whose upsert collided; a collision now means a newer head exists. */

@@ -19,6 +19,7 @@ import palaver.api.Bus;
 import palaver.api.Check;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
+import palaver.api.Frames;
 import palaver.api.Ids;
 import palaver.runtime.Store;
 
@@ -145,10 +146,10 @@ public class MessageVerticle extends VerticleBase {
     return commits.append(draft, startBy).map(appended -> {
       JsonObject message = appended.message();
       if (appended.duplicate()) {
-        return ack(message).put("duplicate", true);
+        return Frames.ackBody(message).put("duplicate", true);
       }
-      vertx.eventBus().publish(Address.fanoutSession(message.getString(Field.SID)), frame(message));
-      return ack(message);
+      vertx.eventBus().publish(Address.fanoutSession(message.getString(Field.SID)), Frames.message(message));
+      return Frames.ackBody(message);
     });
   }
 
@@ -292,7 +293,7 @@ public class MessageVerticle extends VerticleBase {
 
   private static JsonArray frames(List<JsonObject> messages) {
     JsonArray out = new JsonArray();
-    messages.forEach(m -> out.add(frame(m)));
+    messages.forEach(m -> out.add(Frames.message(m)));
     return out;
   }
 
@@ -325,26 +326,4 @@ public class MessageVerticle extends VerticleBase {
   }
 
   static final String OWN_SEQ = "ownSeq";
-
-  static JsonObject ack(JsonObject message) {
-    return new JsonObject().put(Field.SID, message.getString(Field.SID)).put(Field.CID, message.getString(Field.CID))
-        .put(Field.ID, message.getString("_id")).put(Field.SEQ, message.getLong(Field.SEQ))
-        .put(Field.AT, message.getLong(Field.AT));
-  }
-
-  /** The {@code message} frame every member's connections receive. */
-  static JsonObject frame(JsonObject message) {
-    return new JsonObject().put(Field.TYPE, "message").put(Field.SID, message.getString(Field.SID))
-        .put(Field.ID, message.getString("_id")).put(Field.SEQ, message.getLong(Field.SEQ))
-        .put(Field.UID, message.getString(Field.UID)).put(Field.NICKNAME, message.getString(Field.NICKNAME))
-        .put(Field.AVATAR, message.getString(Field.AVATAR)).put(Field.MSG_TYPE, message.getString(Field.MSG_TYPE))
-        .put(Field.CONTENT, message.getValue(Field.CONTENT)).put(Field.FILE, message.getJsonObject(Field.FILE))
-        .put(Field.AT, message.getLong(Field.AT));
-  }
-
-  static JsonObject summary(JsonObject message) {
-    JsonObject frame = frame(message);
-    frame.remove(Field.TYPE);
-    return frame;
-  }
 }

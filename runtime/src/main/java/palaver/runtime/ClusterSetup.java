@@ -50,7 +50,7 @@ public final class ClusterSetup {
     // We leave the cluster ourselves, after the gateway closed its sockets.
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");
     // A member killed without warning is dropped within ~10 s, so its users
-    // can be shown offline well inside the 30 s bound of DESIGN §6.
+    // can be shown offline well inside the 30 s presence bound (docs/architecture.md, Presence).
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
     hz.setProperty("hazelcast.logging.type", "slf4j");

@@ -24,7 +24,7 @@ import palaver.system.Http.User;
  */
 @DisplayName("Presence across two clustered nodes, including a gateway that dies")
 class PresenceClusterTest {
-  /** DESIGN §6: a user whose gateway died shows offline within 30 s. */
+  /** docs/protocol.md, Presence: a user whose gateway died shows offline within 30 s. */
   private static final long BOUND_MS = 30_000;
   private static EmbeddedStore store;
   private static TestServer a;

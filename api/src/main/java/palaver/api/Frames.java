@@ -1,0 +1,98 @@
+package palaver.api;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Every server → client frame of docs/protocol.md, built in one place. The
+ * services publish these on the fan-out addresses and the gateway writes them
+ * to sockets as they are, so a frame's shape is defined here and nowhere else.
+ */
+public final class Frames {
+  public static final String MESSAGE = "message";
+  public static final String ACK = "ack";
+  public static final String EVENT = "event";
+  public static final String ERROR = "error";
+  public static final String READY = "ready";
+  public static final String SYNCED = "synced";
+  public static final String HISTORY = "history";
+  public static final String PONG = "pong";
+  public static final String OK = "ok";
+
+  private Frames() {
+  }
+
+  /** A frame of {@code type} answering the client frame {@code rid} (null when it answers none). */
+  public static JsonObject of(String type, Object rid) {
+    JsonObject frame = new JsonObject().put(Field.TYPE, type);
+    if (rid != null) {
+      frame.put(Field.RID, rid);
+    }
+    return frame;
+  }
+
+  /** {@code body} (a bus answer) as the frame of {@code type} answering {@code rid}. */
+  public static JsonObject answer(String type, Object rid, JsonObject body) {
+    JsonObject frame = of(type, rid);
+    body.forEach(e -> {
+      if (!Field.TYPE.equals(e.getKey()) && !Field.RID.equals(e.getKey())) {
+        frame.put(e.getKey(), e.getValue());
+      }
+    });
+    return frame;
+  }
+
+  /**
+   * The {@code message} frame every member's connections receive, from a
+   * stored message document ({@code _id} is its id).
+   */
+  public static JsonObject message(JsonObject stored) {
+    return messageFields(new JsonObject().put(Field.TYPE, MESSAGE), stored);
+  }
+
+  /** The same fields without a type: a message inside a history page, a sync batch or a session summary. */
+  public static JsonObject messageSummary(JsonObject stored) {
+    return messageFields(new JsonObject(), stored);
+  }
+
+  private static JsonObject messageFields(JsonObject into, JsonObject stored) {
+    return into.put(Field.SID, stored.getString(Field.SID))
+        .put(Field.ID, stored.getString("_id")).put(Field.SEQ, stored.getLong(Field.SEQ))
+        .put(Field.UID, stored.getString(Field.UID)).put(Field.NICKNAME, stored.getString(Field.NICKNAME))
+        .put(Field.AVATAR, stored.getString(Field.AVATAR)).put(Field.MSG_TYPE, stored.getString(Field.MSG_TYPE))
+        .put(Field.CONTENT, stored.getValue(Field.CONTENT)).put(Field.FILE, stored.getJsonObject(Field.FILE))
+        .put(Field.AT, stored.getLong(Field.AT));
+  }
+
+  /** What a send is answered with (the bus reply; the gateway adds type and rid): sid, cid, id, seq, at. */
+  public static JsonObject ackBody(JsonObject stored) {
+    return new JsonObject().put(Field.SID, stored.getString(Field.SID)).put(Field.CID, stored.getString(Field.CID))
+        .put(Field.ID, stored.getString("_id")).put(Field.SEQ, stored.getLong(Field.SEQ))
+        .put(Field.AT, stored.getLong(Field.AT));
+  }
+
+  /** An {@code event} frame: {@code event} names it (online, typing, session, notification, friend, ...). */
+  public static JsonObject event(String event) {
+    return new JsonObject().put(Field.TYPE, EVENT).put(Field.EVENT, event);
+  }
+
+  /** An {@code event} frame about session {@code sid}. */
+  public static JsonObject sessionEvent(String event, String sid) {
+    return event(event).put(Field.SID, sid);
+  }
+
+  /** An {@code error} frame answering {@code rid}. */
+  public static JsonObject error(Object rid, ErrorCode code, String message) {
+    return of(ERROR, rid).put(Field.CODE, code.code()).put(Field.MESSAGE, message);
+  }
+
+  /** {@code ready}: the socket is authenticated; the user's sessions with their positions. */
+  public static JsonObject ready(Object rid, String uid, JsonArray sessions) {
+    return of(READY, rid).put(Field.UID, uid).put(Field.SESSIONS, sessions);
+  }
+
+  /** {@code synced}: every missed message was sent; {@code more} lists the sessions to page through with history. */
+  public static JsonObject synced(Object rid, JsonArray more) {
+    return of(SYNCED, rid).put(Field.MORE, more);
+  }
+}
