@@ -1,5 +1,6 @@
 // The HTTP API under /api/v1: bearer token, JSON errors turned into ApiError,
-// uploads with progress, and feature detection for endpoints a server may lack.
+// uploads with progress. The client ships in the same jar as the server, so
+// every endpoint it calls exists: there is no feature detection.
 
 const BASE = '/api/v1';
 const STORAGE_KEY = 'palaver.auth';
@@ -9,11 +10,6 @@ export class ApiError extends Error {
     super(message || code || `HTTP ${status}`);
     this.status = status;
     this.code = code;
-  }
-
-  /** The server has no such endpoint (an older or partial deployment). */
-  get missingEndpoint() {
-    return this.status === 404 || this.status === 405;
   }
 }
 
@@ -74,24 +70,6 @@ function readable(status, err) {
   return err.message || `The server answered ${status}.`;
 }
 
-/** Calls fn; when the server lacks the endpoint resolves to `fallback` and marks the feature unavailable. */
-export const features = new Map();
-export async function optional(feature, fn, fallback) {
-  try {
-    const result = await fn();
-    features.set(feature, true);
-    return result;
-  } catch (e) {
-    if (e instanceof ApiError && e.missingEndpoint) {
-      features.set(feature, false);
-      return fallback;
-    }
-    throw e;
-  }
-}
-
-export const available = (feature) => features.get(feature) !== false;
-
 /**
  * Uploads one file (multipart field `file`) with progress callbacks.
  * Resolves to {fileId, name, mime, size, thumbId?, durationMs?}.
@@ -115,7 +93,6 @@ export function upload(file, onProgress, name, purpose) {
       const err = json && json.error ? json.error : {};
       let message = readable(xhr.status, err);
       if (xhr.status === 413) message = `“${name || file.name}” is too large to upload.`;
-      if (xhr.status === 404) message = 'This server does not accept file uploads.';
       reject(new ApiError(xhr.status, err.code, message));
     };
     const form = new FormData();

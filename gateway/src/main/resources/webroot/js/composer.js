@@ -1,7 +1,7 @@
 // Writing: multi-line input (Enter sends, Shift+Enter new line), emoji picker,
 // uploads by picker / drag-and-drop / paste with progress, voice recording.
 import { $, h, toast } from './dom.js';
-import { upload, available } from './api.js';
+import { upload } from './api.js';
 import { state, saveOutbox } from './state.js';
 import { enqueue, transmit, sendTyping } from './messaging.js';
 import { hooks } from './hooks.js';
@@ -76,10 +76,6 @@ function kindOf(file) {
 /** Uploads, then sends the message; the pending bubble shows the progress and any failure. */
 export async function sendFile(file, msgType, name) {
   if (!state.current) return;
-  if (!available('files')) {
-    toast('This server does not accept file uploads.', 'error');
-    return;
-  }
   if (file.size === 0) {
     toast(`“${file.name}” is empty.`, 'error');
     return;
@@ -109,9 +105,6 @@ export async function sendFile(file, msgType, name) {
     transmit(item);
   } catch (e) {
     item.error = e.message;
-    if (e.status === 404) {
-      state.outbox = state.outbox.filter((m) => m !== item);
-    }
     hooks.outboxChanged(item.sid);
     toast(e.message, 'error');
   }

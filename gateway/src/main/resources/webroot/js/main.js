@@ -1,7 +1,7 @@
-// Start-up and wiring: login/register, the socket's frames, the banner,
-// token refresh, desktop notifications.
+// Start-up and wiring: login/register, what the socket's events mean for the
+// views, the banner, token refresh, desktop notifications.
 import { $, h, fill, toast, paintAvatar } from './dom.js';
-import { api, session, optional, ApiError } from './api.js';
+import { api, session, ApiError } from './api.js';
 import { state, chat, loadOutbox, rememberUser, displayName } from './state.js';
 import { hooks } from './hooks.js';
 import { conn, received, resume, markRead, cancelPendingReads } from './messaging.js';
@@ -79,7 +79,7 @@ async function enter() {
 
 /** Friends' presence for the dots (co-members' comes with the member list and live events). */
 async function seedPresence() {
-  const f = await optional('friends', () => api('GET', '/friends'), null).catch(() => null);
+  const f = await api('GET', '/friends').catch(() => null);
   if (!f) return;
   for (const x of f.friends || []) {
     rememberUser(x);
@@ -105,9 +105,9 @@ async function changePassword(oldPassword, newPassword) {
   }
 }
 
-/** Lets <img>/<audio> load files: an HttpOnly cookie scoped to /api/v1/files (servers without it: nothing to do). */
+/** Lets <img>/<audio> load files: an HttpOnly cookie scoped to /api/v1/files. */
 async function fileCookie() {
-  await optional('fileCookie', () => api('POST', '/files/cookie'), null).catch(() => null);
+  await api('POST', '/files/cookie').catch(() => null);
 }
 
 let refreshTimer = 0;
@@ -194,19 +194,7 @@ async function askPeerPresence() {
   if (ask.length) renderSidebar();
 }
 
-// ---- frames ------------------------------------------------------------------
-
-function onFrame(frame) {
-  switch (frame.type) {
-    case 'ready': onReady(); break;
-    case 'message': received(frame); break;
-    case 'event': onEvent(frame); break;
-    case 'error':
-      if (frame.rid === undefined && frame.code !== 'unauthenticated') toast(frame.message || frame.code, 'error');
-      break;
-    default: break;
-  }
-}
+// ---- what the socket tells (named events from socket.js) ---------------------
 
 async function onReady() {
   // Heads first (unread counts, new sessions), then the missed messages, then the outbox.
@@ -216,63 +204,50 @@ async function onReady() {
   sendPresence(false);
 }
 
-function onEvent(e) {
-  switch (e.event) {
-    case 'typing': chatView.showTyping(e.sid, e.uid); break;
-    case 'read':
-      if (e.uid === state.me.uid) {
-        const s = state.sessions.get(e.sid);
-        if (s && e.seq >= (s.lastSeq || 0)) { s.unread = 0; s.readSeq = e.seq; renderSidebar(); }
-      } else {
-        const c = chat(e.sid);
-        c.readers.set(e.uid, Math.max(c.readers.get(e.uid) || 0, e.seq || 0));
-        if (e.sid === state.current) chatView.updateReceipts();
-      }
-      break;
-    case 'session': onSessionEvent(e); break;
-    case 'presence':
-    case 'online':
-    case 'offline': {
-      const value = e.event === 'presence' ? e.state : e.event;
-      state.presence.set(e.uid, value === 'invisible' ? 'offline' : value || 'offline');
-      if (e.uid === state.me.uid) break;
-      renderSidebar();
-      if (state.current) chatView.renderHeader();
-      if (hooks.refreshFriends && $('dialog').open) hooks.refreshFriends();
-      break;
-    }
-    case 'notification':
-      state.notificationsUnread++;
-      renderNotificationBadge();
-      if (hooks.refreshFriends && $('dialog').open) hooks.refreshFriends();
-      desktopNotify('Palaver', notificationText(e));
-      break;
-    case 'friend':
-      if (hooks.refreshFriends && $('dialog').open) hooks.refreshFriends();
-      break;
-    case 'profile':
-      if (e.uid === state.me.uid) api('GET', '/users/me').then((me) => { state.me = me; renderMe(); }).catch(() => {});
-      break;
-    default: break;
+function onRead({ sid, uid, seq }) {
+  if (uid === state.me.uid) {
+    const s = state.sessions.get(sid);
+    if (s && seq >= (s.lastSeq || 0)) { s.unread = 0; s.readSeq = seq; renderSidebar(); }
+  } else {
+    const c = chat(sid);
+    c.readers.set(uid, Math.max(c.readers.get(uid) || 0, seq || 0));
+    if (sid === state.current) chatView.updateReceipts();
   }
 }
 
-/** added/removed: the user's own membership changed; updated: name, icon or visibility. */
-function onSessionEvent(e) {
-  if (e.action === 'added' || e.action === 'removed') {
-    reloadSessions();
-  } else if (e.action === 'updated') {
-    const s = state.sessions.get(e.sid);
-    if (s) {
-      for (const key of ['name', 'icon', 'visibility']) if (key in e) s[key] = e[key];
-      renderSidebar();
-      if (state.current === e.sid) chatView.renderHeader();
-    }
-  }
+/** The session's name, icon or visibility changed. */
+function onSessionUpdated(change) {
+  const s = state.sessions.get(change.sid);
+  if (!s) return;
+  Object.assign(s, change);
+  renderSidebar();
+  if (state.current === change.sid) chatView.renderHeader();
 }
 
-function notificationText(e) {
-  const n = e.notification || {};
+function onPresence({ uid, state: value }) {
+  state.presence.set(uid, value);
+  if (uid === state.me.uid) return;
+  renderSidebar();
+  if (state.current) chatView.renderHeader();
+  refreshOpenFriends();
+}
+
+function onNotification({ notification }) {
+  state.notificationsUnread++;
+  renderNotificationBadge();
+  refreshOpenFriends();
+  desktopNotify('Palaver', notificationText(notification));
+}
+
+function onProfile({ uid }) {
+  if (uid === state.me.uid) api('GET', '/users/me').then((me) => { state.me = me; renderMe(); }).catch(() => {});
+}
+
+function refreshOpenFriends() {
+  if (hooks.refreshFriends && $('dialog').open) hooks.refreshFriends();
+}
+
+function notificationText(n) {
   const data = n.data || {};
   const who = data.nickname || 'Someone';
   return n.kind === 'joinFriend' ? (data.status === 'accepted' ? `${who} accepted your friend request` : `${who} sent you a friend request`)
@@ -313,21 +288,13 @@ function desktopNotify(title, body, sid) {
 
 // ---- presence ------------------------------------------------------------------
 
-let presenceSupported = true;
 function sendPresence(fromUser) {
   const value = $('presence-select').value;
   $('me-state').textContent = value;
   localStorage.setItem('palaver.presence', value);
-  if (!presenceSupported || (!fromUser && value === 'online')) return;
-  conn.request({ type: 'presence', state: value }).catch((err) => {
-    if (err.code === 'invalid') {
-      presenceSupported = false;
-      $('presence-select').disabled = true;
-      $('presence-select').title = 'This server does not support presence yet';
-      $('me-state').textContent = 'online';
-      if (fromUser) toast('This server does not support presence yet.', 'error');
-    }
-  });
+  if (!fromUser && value === 'online') return;
+  // Not connected: the next `ready` sends it again.
+  conn.request({ type: 'presence', state: value }).catch(() => {});
 }
 
 // ---- connection banner -----------------------------------------------------------
@@ -403,8 +370,19 @@ function wire() {
   hooks.reloadSessions = reloadSessions;
   hooks.changePassword = changePassword;
 
-  conn.addEventListener('frame', (e) => onFrame(e.detail));
-  conn.addEventListener('state', (e) => onState(e.detail));
+  const on = (name, handler) => conn.addEventListener(name, (e) => handler(e.detail));
+  on('state', onState);
+  on('ready', onReady);
+  on('message', received);
+  on('typing', ({ sid, uid }) => chatView.showTyping(sid, uid));
+  on('read', onRead);
+  on('membership', () => reloadSessions());
+  on('session-updated', onSessionUpdated);
+  on('presence', onPresence);
+  on('notification', onNotification);
+  on('friends-changed', refreshOpenFriends);
+  on('profile', onProfile);
+  on('server-error', ({ code, message }) => toast(message || code, 'error'));
   conn.addEventListener('unauthenticated', () => logout(false, 'Your session has ended. Please log in again.'));
   session.onUnauthenticated(() => logout(false, 'Your session has ended. Please log in again.'));
 }
@@ -414,4 +392,8 @@ if (session.token) enter();
 else showAuth();
 
 // For the browser tests and the curious: read-only view of the connection state.
-window.palaver = Object.freeze({ get state() { return conn.state; }, get outbox() { return state.outbox.length; } });
+window.palaver = Object.freeze({
+  get state() { return conn.state; },
+  get outbox() { return state.outbox.length; },
+  get closeCode() { return conn.closeCode; },
+});

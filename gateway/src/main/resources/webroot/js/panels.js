@@ -1,8 +1,8 @@
 // Dialogs: profile and password, public directory, new group, new private
-// chat, invite, friends and notifications. Each degrades to a readable note
-// when the server lacks the endpoint.
+// chat, invite, friends and notifications. People are searched in one place
+// (findPeople / peopleSearch).
 import { $, h, fill, toast, avatar, paintAvatar } from './dom.js';
-import { api, optional, upload, ApiError } from './api.js';
+import { api, upload } from './api.js';
 import { state, rememberUser, user, cachedUser } from './state.js';
 import { hooks } from './hooks.js';
 import { openChat, closeChat } from './chat.js';
@@ -25,7 +25,6 @@ export function closeDialog() {
   if (dialog.open) dialog.close();
 }
 
-const unavailable = (what) => h('p', { class: 'note', role: 'note' }, `${what} is not available on this server yet.`);
 const errorLine = () => h('p', { class: 'error', role: 'alert' });
 
 /** Runs an action from a form, showing its error in `line` instead of breaking. */
@@ -34,8 +33,7 @@ async function attempt(line, fn) {
   try {
     return await fn();
   } catch (e) {
-    line.textContent = e instanceof ApiError && e.missingEndpoint && e.message === 'no such endpoint'
-      ? 'This server does not support that yet.' : e.message;
+    line.textContent = e.message;
     return undefined;
   }
 }
@@ -111,13 +109,8 @@ export function directory() {
   const results = h('ul', { class: 'pick-list', 'aria-label': 'Public groups' });
   const search = h('input', { type: 'search', placeholder: 'Search public groups', 'aria-label': 'Search public groups' });
   const run = async () => {
-    const found = await attempt(line, () => optional('directory',
-      () => api('GET', `/sessions/public?q=${encodeURIComponent(search.value.trim())}`), null));
+    const found = await attempt(line, () => api('GET', `/sessions/public?q=${encodeURIComponent(search.value.trim())}`));
     if (found === undefined) return;
-    if (found === null) {
-      fill(results, h('li', {}, unavailable('The public group directory')));
-      return;
-    }
     const groups = found.sessions || [];
     fill(results, groups.length ? groups.map((g) => {
       const joined = g.joined === true || state.sessions.has(g.sid);
@@ -150,7 +143,7 @@ export async function newGroup() {
   const name = h('input', { name: 'name', required: true, maxlength: 64, placeholder: 'Group name' });
   const visibility = (value, label, checked) => h('label', { class: 'radio' },
     h('input', { type: 'radio', name: 'visibility', value, checked }), ` ${label}`);
-  const picker = userPicker('Invite people (optional)');
+  const picker = userPicker('Invite people (optional)', line);
   const form = h('form', { class: 'form', onsubmit: async (e) => {
     e.preventDefault();
     const vis = form.querySelector('input[name=visibility]:checked').value;
@@ -172,8 +165,8 @@ export async function newGroup() {
   open('New group', form);
 }
 
-/** Friends as checkboxes plus a user search; selected() lists the chosen uids. */
-function userPicker(legend) {
+/** Friends as checkboxes plus a people search; selected() lists the chosen uids. */
+function userPicker(legend, line) {
   const chosen = new Map();
   const list = h('ul', { class: 'pick-list' });
   const paint = (people) => fill(list, people.map((p) => h('li', { class: 'pick' },
@@ -181,24 +174,44 @@ function userPicker(legend) {
       h('input', { type: 'checkbox', checked: chosen.has(p.uid),
         onchange: (e) => (e.target.checked ? chosen.set(p.uid, p) : chosen.delete(p.uid)) }),
       avatar(p.nickname, p.avatar, 'small'), ` ${p.nickname}`))));
-  const search = h('input', { type: 'search', placeholder: 'Search people by name or email', 'aria-label': 'Search people' });
-  const friends = optional('friends', () => api('GET', '/friends'), { friends: [] }).catch(() => ({ friends: [] }));
-  friends.then((f) => { if (!search.value) paint(friendList(f)); });
-  let timer = 0;
-  search.addEventListener('input', () => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const q = search.value.trim();
-      if (!q) { paint([...chosen.values(), ...friendList(await friends).filter((p) => !chosen.has(p.uid))]); return; }
-      const found = await optional('userSearch', () => api('GET', `/users?q=${encodeURIComponent(q)}`), null).catch(() => null);
-      if (found === null) { fill(list, h('li', {}, unavailable('Searching people'))); return; }
-      paint((found.users || []).filter((p) => p.uid !== state.me.uid));
-    }, 250);
+  const friends = api('GET', '/friends').catch(() => ({ friends: [] }));
+  const search = peopleSearch('Search people', 'Search people by name or email', line, {
+    show: paint,
+    cleared: async () => paint([...chosen.values(), ...friendList(await friends).filter((p) => !chosen.has(p.uid))]),
   });
+  friends.then((f) => { if (!search.value) paint(friendList(f)); });
   return {
     element: h('fieldset', {}, h('legend', {}, legend), search, list),
     selected: () => [...chosen.keys()],
   };
+}
+
+/** GET /users?q=: everyone matching but the user, remembered for names and avatars. */
+async function findPeople(q) {
+  const found = await api('GET', `/users?q=${encodeURIComponent(q)}`);
+  const people = (found.users || []).filter((p) => p.uid !== state.me.uid);
+  people.forEach(rememberUser);
+  return people;
+}
+
+/**
+ * The one people search box: as the user types (debounced), show(people) with what
+ * findPeople found, or cleared() when the box is emptied; errors go to `line`.
+ */
+function peopleSearch(label, placeholder, line, { show, cleared }) {
+  const input = h('input', { type: 'search', placeholder, 'aria-label': label });
+  let timer = 0;
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = input.value.trim();
+      if (!q) { cleared(); return; }
+      const people = await attempt(line, () => findPeople(q));
+      // A slower answer to an older query must not replace the newer one.
+      if (people !== undefined && input.value.trim() === q) show(people);
+    }, 250);
+  });
+  return input;
 }
 
 function friendList(f) {
@@ -217,7 +230,7 @@ export function invite() {
   const s = state.sessions.get(sid);
   if (!s) return;
   const line = errorLine();
-  const picker = userPicker('People to add');
+  const picker = userPicker('People to add', line);
   const form = h('form', { class: 'form', onsubmit: async (e) => {
     e.preventDefault();
     let added = 0;
@@ -241,7 +254,7 @@ export async function leave() {
     closeChat();
     hooks.sessionsChanged(false);
   } catch (e) {
-    toast(e.missingEndpoint && e.message === 'no such endpoint' ? 'Leaving groups is not supported by this server yet.' : e.message, 'error');
+    toast(e.message, 'error');
   }
 }
 
@@ -250,26 +263,12 @@ export async function leave() {
 export function newChat() {
   const line = errorLine();
   const results = h('ul', { class: 'pick-list', 'aria-label': 'People' });
-  const search = h('input', { type: 'search', placeholder: 'Search people by name or email', 'aria-label': 'Search people' });
   const show = (people) => fill(results, people.length ? people.map((p) => h('li', { class: 'pick' },
     avatar(p.nickname, p.avatar),
     h('span', { class: 'pick-text' }, h('strong', {}, p.nickname), h('small', {}, p.login || '')),
     h('button', { type: 'button', class: 'primary', onclick: () => startPrivate(p.uid, line) }, 'Message')))
     : h('li', { class: 'muted' }, 'Nobody found.'));
-  let timer = 0;
-  search.addEventListener('input', () => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const q = search.value.trim();
-      if (!q) { fill(results); return; }
-      const found = await attempt(line, () => optional('userSearch', () => api('GET', `/users?q=${encodeURIComponent(q)}`), null));
-      if (found === undefined) return;
-      if (found === null) { fill(results, h('li', {}, unavailable('Searching people'))); return; }
-      const people = (found.users || []).filter((p) => p.uid !== state.me.uid);
-      people.forEach(rememberUser);
-      show(people);
-    }, 250);
-  });
+  const search = peopleSearch('Search people', 'Search people by name or email', line, { show, cleared: () => fill(results) });
   open('New private chat', search, line, results);
 }
 
@@ -288,8 +287,20 @@ export async function friends() {
   const requestsList = h('ul', { class: 'pick-list', 'aria-label': 'Friend requests' });
   const friendsList = h('ul', { class: 'pick-list', 'aria-label': 'Friends' });
   const notesList = h('ul', { class: 'pick-list', 'aria-label': 'Notifications' });
-  const search = h('input', { type: 'search', placeholder: 'Find people to add', 'aria-label': 'Find people to add' });
   const found = h('ul', { class: 'pick-list', 'aria-label': 'People found' });
+  const search = peopleSearch('Find people to add', 'Find people to add', line, {
+    show: (people) => fill(found, people.length ? people.map((p) => h('li', { class: 'pick' },
+      avatar(p.nickname, p.avatar, 'small'), h('span', { class: 'pick-text' }, h('strong', {}, p.nickname), h('small', {}, p.login || '')),
+      h('button', { type: 'button', class: 'primary', onclick: async (e) => {
+        const ok = await attempt(line, () => api('POST', '/friends', { uid: p.uid }));
+        if (ok !== undefined) {
+          e.target.disabled = true;
+          e.target.textContent = ok.status === 'friends' ? 'Friends' : 'Request sent';
+          refresh();
+        }
+      } }, 'Add friend'))) : h('li', { class: 'muted' }, 'Nobody found.')),
+    cleared: () => fill(found),
+  });
   open('Friends and notifications',
     h('section', { 'aria-labelledby': 'requests-title' }, h('h3', { id: 'requests-title' }, 'Friend requests'), requestsList),
     h('section', { 'aria-labelledby': 'friends-title' }, h('h3', { id: 'friends-title' }, 'Friends'), friendsList),
@@ -298,13 +309,10 @@ export async function friends() {
     line);
   const refresh = async () => {
     const [f, n] = await Promise.all([
-      optional('friends', () => api('GET', '/friends'), null).catch((e) => { line.textContent = e.message; return undefined; }),
-      optional('notifications', () => api('GET', '/notifications'), null).catch((e) => { line.textContent = e.message; return undefined; }),
+      api('GET', '/friends').catch((e) => { line.textContent = e.message; return undefined; }),
+      api('GET', '/notifications').catch((e) => { line.textContent = e.message; return undefined; }),
     ]);
-    if (f === null) {
-      fill(requestsList);
-      fill(friendsList, h('li', {}, unavailable('Friends')));
-    } else if (f) {
+    if (f) {
       const list = f.friends || [];
       list.forEach((x) => { rememberUser(x); state.presence.set(x.uid, x.presence || x.state || 'offline'); });
       (f.incoming || []).concat(f.outgoing || []).forEach(rememberUser);
@@ -313,36 +321,13 @@ export async function friends() {
       fill(requestsList, requests.length ? requests : h('li', { class: 'muted' }, 'No open requests.'));
       fill(friendsList, list.length ? list.map((x) => friendItem(x, line, refresh)) : h('li', { class: 'muted' }, 'No friends yet.'));
     }
-    if (n === null) fill(notesList, h('li', {}, unavailable('Notifications')));
-    else if (n) {
+    if (n) {
       const items = n.notifications || [];
       fill(notesList, items.length ? items.map((x) => noteItem(x, refresh)) : h('li', { class: 'muted' }, 'Nothing new.'));
       state.notificationsUnread = typeof n.unread === 'number' ? n.unread : items.filter((x) => !x.read).length;
       hooks.notificationsChanged();
     }
   };
-  let timer = 0;
-  search.addEventListener('input', () => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const q = search.value.trim();
-      if (!q) { fill(found); return; }
-      const r = await attempt(line, () => optional('userSearch', () => api('GET', `/users?q=${encodeURIComponent(q)}`), null));
-      if (r === undefined) return;
-      if (r === null) { fill(found, h('li', {}, unavailable('Searching people'))); return; }
-      const people = (r.users || []).filter((p) => p.uid !== state.me.uid);
-      fill(found, people.length ? people.map((p) => h('li', { class: 'pick' },
-        avatar(p.nickname, p.avatar, 'small'), h('span', { class: 'pick-text' }, h('strong', {}, p.nickname), h('small', {}, p.login || '')),
-        h('button', { type: 'button', class: 'primary', onclick: async (e) => {
-          const ok = await attempt(line, () => api('POST', '/friends', { uid: p.uid }));
-          if (ok !== undefined) {
-            e.target.disabled = true;
-            e.target.textContent = ok.status === 'friends' ? 'Friends' : 'Request sent';
-            refresh();
-          }
-        } }, 'Add friend'))) : h('li', { class: 'muted' }, 'Nobody found.'));
-    }, 250);
-  });
   hooks.refreshFriends = refresh;
   await refresh();
   // Opening the panel is seeing the notifications.
@@ -408,9 +393,9 @@ function noteItem(n, refresh) {
     actions);
 }
 
-/** Counts unread notifications for the badge (silently nothing on servers without them). */
+/** Counts unread notifications for the badge (silently nothing when they can't be read now). */
 export async function countNotifications() {
-  const n = await optional('notifications', () => api('GET', '/notifications'), null).catch(() => null);
+  const n = await api('GET', '/notifications').catch(() => null);
   if (!n) return;
   state.notificationsUnread = typeof n.unread === 'number' ? n.unread : (n.notifications || []).filter((x) => !x.read).length;
   hooks.notificationsChanged();

@@ -1,9 +1,69 @@
 // The one WebSocket (/ws): auth, requests matched by rid, reconnect with
-// backoff. What to do after `ready` (sync, resend the outbox) is the caller's.
+// backoff, and the only place that reads incoming frames. Every frame that is
+// not an answer to a request becomes one named event on the Connection (see
+// FRAME_EVENTS); the UI modules subscribe to those and never look at `type` or
+// `event` themselves. What to do after `ready` (sync, resend the outbox) is
+// the subscribers'.
+//
+// Events (CustomEvent, fields in `detail`):
+//   state            'connecting' | 'reconnecting' | 'online' | 'offline' | 'stopped'
+//   unauthenticated  closed with 4401: the user has to log in again
+//   ready            authenticated, after every (re)connect: time to sync
+//   message          a stored message, live or from `sync` (the `message` frame)
+//   typing           {sid, uid}
+//   read             {sid, uid, seq}: a member's read position moved
+//   membership       {sid, action: 'added' | 'removed'}: the user's own membership changed
+//   session-updated  {sid, name?, icon?, visibility?}: a session's info changed
+//   presence         {uid, state: 'online' | 'away' | 'busy' | 'offline'} (invisible shows as offline)
+//   notification     {notification: {id, kind, data, read, at}}
+//   friends-changed  {uid, action}: a friendship or request changed
+//   profile          {uid}: a profile changed
+//   server-error     {code, message}: an error frame that answers no request
 
 const PING_EVERY_MS = 25000;
 const PONG_WITHIN_MS = 10000;
 const MAX_BACKOFF_MS = 10000;
+
+/**
+ * What to do when the socket closes, as docs/protocol.md "Close codes" says:
+ * 4401 = log in again; every other close (1001, 1009, 1013, 4008, 4408, 4429,
+ * network loss) = reconnect with backoff, then sync.
+ */
+export function afterClose(code) {
+  return code === 4401 ? 'login' : 'reconnect';
+}
+
+/** `event` frames by their `event` field: the name to emit and its detail. */
+const EVENTS = {
+  typing: (e) => ['typing', { sid: e.sid, uid: e.uid }],
+  read: (e) => ['read', { sid: e.sid, uid: e.uid, seq: e.seq }],
+  session: (e) => (e.action === 'added' || e.action === 'removed' ? ['membership', { sid: e.sid, action: e.action }]
+    : e.action === 'updated' ? ['session-updated', pick(e, 'sid', 'name', 'icon', 'visibility')] : null),
+  presence: (e) => ['presence', { uid: e.uid, state: shown(e.state) }],
+  online: (e) => ['presence', { uid: e.uid, state: 'online' }],
+  offline: (e) => ['presence', { uid: e.uid, state: 'offline' }],
+  notification: (e) => ['notification', { notification: e.notification || {} }],
+  friend: (e) => ['friends-changed', { uid: e.uid, action: e.action }],
+  profile: (e) => ['profile', { uid: e.uid }],
+};
+
+/** Frames that answer no request, by `type`: the name to emit and its detail (null: nothing to tell). */
+export const FRAME_EVENTS = {
+  ready: (f) => ['ready', { uid: f.uid }],
+  message: (f) => ['message', f],
+  event: (f) => (Object.hasOwn(EVENTS, f.event) ? EVENTS[f.event](f) : null),
+  // An error with a rid answers a request (even one that timed out); 4401 follows an unauthenticated one.
+  error: (f) => (f.rid !== undefined || f.code === 'unauthenticated' ? null
+    : ['server-error', { code: f.code, message: f.message }]),
+};
+
+const shown = (state) => (!state || state === 'invisible' ? 'offline' : state);
+
+function pick(from, ...keys) {
+  const out = {};
+  for (const key of keys) if (key in from) out[key] = from[key];
+  return out;
+}
 
 export class Connection extends EventTarget {
   constructor(tokenProvider) {
@@ -19,6 +79,7 @@ export class Connection extends EventTarget {
     this.pingTimer = 0;
     this.pongTimer = 0;
     this.retryAt = 0;
+    this.closeCode = null; // of the last close, for the curious (window.palaver)
     window.addEventListener('online', () => this.reconnectNow());
   }
 
@@ -68,8 +129,16 @@ export class Connection extends EventTarget {
       this.waiting.delete(frame.rid);
       if (frame.type === 'error') reject(Object.assign(new Error(frame.message || frame.code), { code: frame.code }));
       else resolve(frame);
+      return; // the requester has it
     }
-    this.dispatchEvent(new CustomEvent('frame', { detail: frame }));
+    this.emit(frame);
+  }
+
+  /** Turns a frame into its named event; frames and events this client doesn't know are ignored. */
+  emit(frame) {
+    const toEvent = Object.hasOwn(FRAME_EVENTS, frame.type) ? FRAME_EVENTS[frame.type] : null;
+    const named = toEvent ? toEvent(frame) : null;
+    if (named) this.dispatchEvent(new CustomEvent(named[0], { detail: named[1] }));
   }
 
   onClose(ws, e) {
@@ -79,14 +148,15 @@ export class Connection extends EventTarget {
     this.clearPing();
     for (const { reject } of this.waiting.values()) reject(Object.assign(new Error('disconnected'), { code: 'disconnected' }));
     this.waiting.clear();
+    this.closeCode = e.code;
     if (this.stopped) return;
-    if (e.code === 4401) {
+    if (afterClose(e.code) === 'login') {
       this.stopped = true;
       this.setState('stopped');
       this.dispatchEvent(new CustomEvent('unauthenticated'));
       return;
     }
-    // 1001 (server going away), 1013 (try again later), 4008 (too slow), network loss: back off, then resume with sync.
+    // Back off, then the `ready` of the new socket resumes with sync.
     const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
     this.attempt++;
     this.retryAt = Date.now() + delay;

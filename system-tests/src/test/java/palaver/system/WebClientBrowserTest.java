@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -133,18 +132,16 @@ class WebClientBrowserTest {
     assertEquals(java.util.List.of("Hi Bob! Welcome to the lobby 👋", "Thanks Alice.\nTwo lines, one message.",
         "Shall we meet at 10? 👍"), bob.texts());
 
-    if (endpointExists("GET", "/api/v1/users?q=Alice", bob.token())) {
-      bob.driver().findElement(By.id("new-chat")).click();
-      bob.waitFor(By.cssSelector("#dialog input[type=search]")).sendKeys("Alice");
-      bob.until(d -> d.findElements(By.xpath("//dialog//li[.//strong[text()='Alice']]//button[text()='Message']")).stream()
-          .findFirst().map(button -> {
-            button.click();
-            return true;
-          }).orElse(null));
-      bob.until(d -> d.findElement(By.id("chat-name")).getText().equals("Alice"));
-      bob.send("Psst, a private hello");
-      alice.until(d -> alice.badge("Bob").equals("1"));
-    }
+    bob.driver().findElement(By.id("new-chat")).click();
+    bob.waitFor(By.cssSelector("#dialog input[type=search]")).sendKeys("Alice");
+    bob.until(d -> d.findElements(By.xpath("//dialog//li[.//strong[text()='Alice']]//button[text()='Message']")).stream()
+        .findFirst().map(button -> {
+          button.click();
+          return true;
+        }).orElse(null));
+    bob.until(d -> d.findElement(By.id("chat-name")).getText().equals("Alice"));
+    bob.send("Psst, a private hello");
+    alice.until(d -> alice.badge("Bob").equals("1"));
     alice.screenshot("02-chat");
     for (Browser b : new Browser[] {alice, bob}) {
       b.driver().manage().logs().get("browser").forEach(entry ->
@@ -217,8 +214,6 @@ class WebClientBrowserTest {
   void imageThumbnail() throws IOException {
     alice.register("Grace");
     alice.createGroup("Photos");
-    Assumptions.assumeTrue(endpointExists("POST", "/api/v1/files"),
-        "Image test skipped: this server has no POST /api/v1/files yet (issue 6)");
     bob.register("Heidi");
     join(bob, alice, "Photos");
 
@@ -242,8 +237,6 @@ class WebClientBrowserTest {
   void uploadTooLarge() throws IOException {
     alice.register("Nina");
     alice.createGroup("Big files");
-    Assumptions.assumeTrue(endpointExists("POST", "/api/v1/files"),
-        "Upload test skipped: this server has no POST /api/v1/files yet (issue 6)");
     Path big = Files.createTempFile("palaver-big-", ".bin");
     byte[] bytes = new byte[UPLOAD_LIMIT * 2];
     new java.util.Random(7).nextBytes(bytes);
@@ -264,8 +257,6 @@ class WebClientBrowserTest {
   @DisplayName("A friend request shows up in the other person's notifications and is accepted there")
   void friendRequest() {
     alice.register("Ivan");
-    Assumptions.assumeTrue(endpointExists("GET", "/api/v1/friends"),
-        "Friends test skipped: this server has no /api/v1/friends yet (issue 3)");
     bob.register("Judy");
     String judyName = "Judy";
     alice.driver().findElement(By.id("friends")).click();
@@ -304,8 +295,6 @@ class WebClientBrowserTest {
   void voiceMessage() throws InterruptedException {
     alice.register("Quinn");
     alice.createGroup("Voices");
-    Assumptions.assumeTrue(endpointExists("POST", "/api/v1/files"),
-        "Voice test skipped: this server has no POST /api/v1/files yet (issue 6)");
     bob.register("Rosa");
     join(bob, alice, "Voices");
 
@@ -428,35 +417,69 @@ class WebClientBrowserTest {
     assertEquals(expected, alice.texts(), "the server stored each message once");
   }
 
-  /** Bob joins Alice's group: through the public directory when the server has one, else over REST. */
-  private static void join(Browser joiner, Browser owner, String group) {
-    String sid = owner.sid(group);
-    if (endpointExists("GET", "/api/v1/sessions/public", joiner.token())) {
-      joiner.driver().findElement(By.id("directory")).click();
-      joiner.waitFor(By.cssSelector("#dialog input[type=search]")).sendKeys(group);
-      // The list re-renders as the search settles: find and click in one retried step.
-      joiner.until(d -> d.findElements(By.cssSelector("#dialog li.pick")).stream()
-          .filter(li -> li.findElement(By.tagName("strong")).getText().equals(group))
-          .map(li -> li.findElement(By.tagName("button"))).findFirst()
-          .map(button -> {
-            button.click();
-            return true;
-          }).orElse(null));
-    } else {
-      Http.Response r = http.post("/sessions/" + sid + "/members", joiner.token(), null);
-      assertEquals(200, r.status(), r.text());
+  @Test
+  @Order(11)
+  @DisplayName("Logged out on another device (the socket is closed with 4401), the page returns to the login screen")
+  void closedWith4401ShowsTheLogin() {
+    alice.register("Sven");
+    alice.createGroup("Elsewhere");
+    alice.until(d -> "online".equals(alice.js("return window.palaver.state")));
+
+    // Another device logs out: the server revokes every token and closes the page's socket with 4401.
+    Http.Response r = http.post("/auth/logout", alice.token(), null);
+    assertEquals(200, r.status(), r.text());
+
+    alice.waitFor(By.id("login-form"));
+    alice.until(d -> d.findElement(By.id("auth-error")).getText().contains("Please log in again"));
+    assertEquals(4401L, alice.js("return window.palaver.closeCode"));
+    assertEquals("stopped", alice.js("return window.palaver.state"), "no reconnect with a revoked token");
+  }
+
+  @Test
+  @Order(101)
+  @DisplayName("A socket closed with 1013 (the token can't be checked now) keeps the token, reconnects and resumes")
+  void closedWith1013Reconnects() {
+    alice.register("Tove");
+    alice.createGroup("Patience");
+    alice.send("before the outage");
+    alice.waitForText("before the outage");
+    String token = alice.token();
+
+    // A gateway alone on the same port: nobody can check the token, so it closes the page's sockets with 1013.
+    server.close();
+    EmbeddedStore emptyStore = TestServer.newStore();
+    try (TestServer gatewayOnly = TestServer.start(TestServer.config(emptyStore.connectionString())
+        .put(Setting.HTTP_PORT.key(), port), TestServer.services("gateway"), emptyStore)) {
+      Duration reconnect = Duration.ofSeconds(60);
+      alice.until(reconnect, d -> Long.valueOf(1013).equals(alice.js("return window.palaver.closeCode")));
+      alice.send("written while the token could not be checked");
+      alice.until(d -> !d.findElements(By.cssSelector("#pending-list .msg.pending")).isEmpty());
+      assertTrue(alice.driver().findElement(By.id("app-view")).isDisplayed(), "still in the app, not the login");
+      assertEquals(token, alice.token(), "the token is kept");
     }
+
+    server = startNode();
+    http = server.http();
+    alice.until(Duration.ofSeconds(60), d -> "online".equals(alice.js("return window.palaver.state")));
+    alice.waitForText("written while the token could not be checked");
+    alice.until(d -> d.findElements(By.cssSelector("#pending-list .msg")).isEmpty());
+    assertEquals(java.util.List.of("before the outage", "written while the token could not be checked"), alice.texts());
+  }
+
+  /** The joiner finds the owner's group in the public directory and joins it. */
+  private static void join(Browser joiner, Browser owner, String group) {
+    owner.sid(group); // the group exists (it is in the owner's list) before the joiner looks for it
+    joiner.driver().findElement(By.id("directory")).click();
+    joiner.waitFor(By.cssSelector("#dialog input[type=search]")).sendKeys(group);
+    // The list re-renders as the search settles: find and click in one retried step.
+    joiner.until(d -> d.findElements(By.cssSelector("#dialog li.pick")).stream()
+        .filter(li -> li.findElement(By.tagName("strong")).getText().equals(group))
+        .map(li -> li.findElement(By.tagName("button"))).findFirst()
+        .map(button -> {
+          button.click();
+          return true;
+        }).orElse(null));
     joiner.open(group);
-  }
-
-  private static boolean endpointExists(String method, String path) {
-    return endpointExists(method, path, null);
-  }
-
-  /** False when the gateway answers 404 (the endpoint is not on this server yet). */
-  private static boolean endpointExists(String method, String path, String token) {
-    Http.Response r = http.send(io.vertx.core.http.HttpMethod.valueOf(method), path, token, null);
-    return r.status() != 404;
   }
 
   private static Path picture() throws IOException {
