@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import palaver.api.Address;
 import palaver.api.Field;
+import palaver.testing.Await;
 
 @DisplayName("Membership changes: join, invite, leave, remove, roles")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -176,6 +177,8 @@ class MembershipsTest {
     String bob = s.user("Bob");
     String sid = s.group(ann, "private");
     s.invite(ann, sid, bob);
+    // Sent after the invitation is answered: its failure does not undo the invitation.
+    Await.until("the notification", SessionService.WAIT_MS, () -> !s.users.notificationsOf(bob).isEmpty());
     JsonObject notification = s.users.notificationsOf(bob).get(0);
     assertEquals("inviteSession", notification.getString(Field.KIND));
     JsonObject data = notification.getJsonObject(Field.DATA);

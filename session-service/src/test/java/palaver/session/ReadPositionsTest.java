@@ -43,21 +43,27 @@ class ReadPositionsTest {
     return new String[] {sid, bob};
   }
 
+  /** The user's read position in their only session, as the gateway is told it. */
+  private long storedPosition(String uid) {
+    return s.request(Address.SESSION_MEMBERSHIPS, new JsonObject().put(Field.UID, uid))
+        .getJsonArray(Field.SESSIONS).getJsonObject(0).getLong(Field.READ_SEQ);
+  }
+
   @Test
   @DisplayName("Reading moves the read position to the seq read")
   void moves() {
     String[] g = groupWithMessages(3);
     assertEquals(3, read(g[1], g[0], 3));
-    assertEquals(3L, s.request(Address.SESSION_MEMBERSHIPS, new JsonObject().put(Field.UID, g[1]))
-        .getJsonArray(Field.SESSIONS).getJsonObject(0).getLong(Field.READ_SEQ));
+    assertEquals(3L, storedPosition(g[1]));
   }
 
   @Test
-  @DisplayName("The read position never moves back")
+  @DisplayName("Reading an earlier seq is answered with the position, which stays where it was")
   void neverBack() {
     String[] g = groupWithMessages(4);
     read(g[1], g[0], 4);
     assertEquals(4, read(g[1], g[0], 2));
+    assertEquals(4L, storedPosition(g[1]));
   }
 
   @Test
