@@ -12,6 +12,8 @@ import palaver.api.Ids;
 final class Sessions {
   /** In a directory entry: whether the caller is a member. */
   static final String JOINED = "joined";
+  /** The presence state of anyone not online, also shown when presence can't be asked. */
+  static final String OFFLINE = "offline";
 
   private final SessionStore store;
   private final SessionEvents events;
@@ -96,10 +98,10 @@ final class Sessions {
   private static JsonObject memberView(JsonObject member, JsonObject profiles, JsonObject presence) {
     String uid = member.getString(Field.UID);
     JsonObject profile = profiles.getJsonObject(uid, new JsonObject());
-    String state = presence.getString(uid, "offline");
+    String state = presence.getString(uid, OFFLINE);
     return new JsonObject().put(Field.UID, uid).put(Field.ROLE, member.getString(Field.ROLE))
         .put(Field.NICKNAME, profile.getString(Field.NICKNAME)).put(Field.AVATAR, profile.getString(Field.AVATAR))
-        .put(Field.STATE, state).put(Field.ONLINE, !"offline".equals(state))
+        .put(Field.STATE, state).put(Field.ONLINE, !OFFLINE.equals(state))
         .put(SessionStore.JOINED_AT, member.getLong(SessionStore.JOINED_AT));
   }
 
