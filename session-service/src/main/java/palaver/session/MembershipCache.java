@@ -1,8 +1,14 @@
 package palaver.session;
 
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import palaver.api.Field;
 
 /**
  * Roles of recent (sid, uid) membership checks, so every send does not cost a
@@ -22,10 +28,18 @@ final class MembershipCache {
   private record Timed<V>(V value, long at) {
   }
 
+  /** A store read of a user's memberships in flight, and the cache generation it started at. */
+  private record PendingRead(Future<List<JsonObject>> read, long generation) {
+  }
+
+  private final long ttlMs;
+  private final LongSupplier clock;
   /** role by member id (sid/uid) */
-  private final Map<String, Timed<String>> roles = lru();
+  private final Map<String, Timed<String>> roles;
   /** session ids by uid */
-  private final Map<String, Timed<List<String>>> sessions = lru();
+  private final Map<String, Timed<List<String>>> sessions;
+  /** Reads in flight by uid, shared by concurrent askers. */
+  private final Map<String, PendingRead> listing = new HashMap<>();
 
   /**
    * Counts invalidations: a store read that started before an invalidation
@@ -33,22 +47,34 @@ final class MembershipCache {
    */
   private long generation;
 
-  private static <V> Map<String, Timed<V>> lru() {
+  MembershipCache() {
+    this(MAX_ENTRIES, TTL_MS, System::currentTimeMillis);
+  }
+
+  /** A cache of at most {@code maxEntries} per kind, whose entries expire {@code ttlMs} after {@code clock} put them. */
+  MembershipCache(int maxEntries, long ttlMs, LongSupplier clock) {
+    this.ttlMs = ttlMs;
+    this.clock = clock;
+    this.roles = lru(maxEntries);
+    this.sessions = lru(maxEntries);
+  }
+
+  private static <V> Map<String, Timed<V>> lru(int maxEntries) {
     return new LinkedHashMap<>(1024, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Timed<V>> eldest) {
-        return size() > MAX_ENTRIES;
+        return size() > maxEntries;
       }
     };
   }
 
   /** The value under {@code key} unless older than the TTL (then dropped), or null. */
-  private static <V> V fresh(Map<String, Timed<V>> map, String key) {
+  private <V> V fresh(Map<String, Timed<V>> map, String key) {
     Timed<V> e = map.get(key);
     if (e == null) {
       return null;
     }
-    if (System.currentTimeMillis() - e.at > TTL_MS) {
+    if (clock.getAsLong() - e.at > ttlMs) {
       map.remove(key);
       return null;
     }
@@ -72,14 +98,34 @@ final class MembershipCache {
 
   void put(String sid, String uid, String role, long readStartedAt) {
     if (readStartedAt == generation) {
-      roles.put(SessionStore.memberId(sid, uid), new Timed<>(role, System.currentTimeMillis()));
+      roles.put(SessionStore.memberId(sid, uid), new Timed<>(role, clock.getAsLong()));
     }
   }
 
   void putSessions(String uid, List<String> sids, long readStartedAt) {
     if (readStartedAt == generation) {
-      sessions.put(uid, new Timed<>(List.copyOf(sids), System.currentTimeMillis()));
+      sessions.put(uid, new Timed<>(List.copyOf(sids), clock.getAsLong()));
     }
+  }
+
+  /**
+   * The user's membership documents from {@code read}, whose sids are then
+   * kept for {@link #sessionsOf}. A user's sockets connect together (tabs, a
+   * reconnect storm): one read in flight serves them all, unless a membership
+   * changed since it started (its answer may predate the change).
+   */
+  Future<List<JsonObject>> sharedRead(String uid, Supplier<Future<List<JsonObject>>> read) {
+    long startedAt = generation;
+    PendingRead pending = listing.get(uid);
+    if (pending != null && pending.generation() == startedAt) {
+      return pending.read();
+    }
+    Future<List<JsonObject>> started = read.get()
+        .onSuccess(members -> putSessions(uid, members.stream().map(m -> m.getString(Field.SID)).toList(), startedAt));
+    PendingRead mine = new PendingRead(started, startedAt);
+    listing.put(uid, mine);
+    started.onComplete(ar -> listing.remove(uid, mine));
+    return started;
   }
 
   void invalidate(String sid, String uid) {

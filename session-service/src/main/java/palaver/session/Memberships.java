@@ -5,14 +5,10 @@ import static palaver.session.SessionStore.MEMBER;
 import static palaver.session.SessionStore.OWNER;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import palaver.api.Address;
-import palaver.api.Bus;
-import palaver.api.Check;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
 
@@ -26,22 +22,20 @@ import palaver.api.Field;
 final class Memberships {
   private static final Logger LOG = LoggerFactory.getLogger(Memberships.class);
 
-  private final Vertx vertx;
   private final SessionStore store;
   private final SessionEvents events;
+  private final Neighbours neighbours;
 
-  Memberships(Vertx vertx, SessionStore store, SessionEvents events) {
-    this.vertx = vertx;
+  Memberships(SessionStore store, SessionEvents events, Neighbours neighbours) {
     this.store = store;
     this.events = events;
+    this.neighbours = neighbours;
   }
 
-  /** {@code {uid, sid}}: joins a public group; joining again is not an error. */
-  Future<JsonObject> join(JsonObject body) {
-    String uid = Check.string(body, Field.UID, 1, 64);
-    String sid = Check.string(body, Field.SID, 1, 64);
+  /** {@code uid} joins a public group; joining again is not an error. */
+  Future<JsonObject> join(String uid, String sid) {
     return store.session(sid).compose(session -> {
-      if (!SessionStore.isGroup(session) || !"public".equals(session.getString(Field.VISIBILITY))) {
+      if (!SessionStore.isGroup(session) || !SessionStore.isPublic(session)) {
         return Future.failedFuture(ErrorCode.FORBIDDEN.exception("private sessions are invite-only"));
       }
       return store.insertMember(SessionStore.newMember(sid, uid, MEMBER, System.currentTimeMillis()))
@@ -61,13 +55,10 @@ final class Memberships {
     });
   }
 
-  /** {@code {uid, sid, member}}: a member adds another user to a group; the invitee is notified. */
-  Future<JsonObject> invite(JsonObject body) {
-    String uid = Check.string(body, Field.UID, 1, 64);
-    String sid = Check.string(body, Field.SID, 1, 64);
-    String invitee = Check.string(body, Field.MEMBER, 1, 64);
+  /** The member {@code uid} adds {@code invitee} to a group; the invitee is notified. */
+  Future<JsonObject> invite(String uid, String sid, String invitee) {
     return store.group(sid).compose(session -> store.requireMember(sid, uid)
-        .compose(me -> Bus.request(vertx, Address.USER_GET, new JsonObject().put(Field.UID, invitee)))
+        .compose(me -> neighbours.user(invitee))
         .compose(profile -> store.insertMember(SessionStore.newMember(sid, invitee, MEMBER, System.currentTimeMillis())))
         .compose(added -> {
           if (!added) {
@@ -84,12 +75,8 @@ final class Memberships {
         }));
   }
 
-  /** {@code {uid, sid}}: the caller leaves a group; an owner's role passes to the next in line. */
-  Future<JsonObject> leave(JsonObject body) {
-    return leave(Check.string(body, Field.UID, 1, 64), Check.string(body, Field.SID, 1, 64));
-  }
-
-  private Future<JsonObject> leave(String uid, String sid) {
+  /** {@code uid} leaves a group; an owner's role passes to the next in line. */
+  Future<JsonObject> leave(String uid, String sid) {
     return store.group(sid).compose(session -> store.requireMember(sid, uid)).compose(me -> {
       boolean wasOwner = OWNER.equals(me.getString(Field.ROLE));
       return store.deleteMember(sid, uid).compose(v -> {
@@ -111,11 +98,8 @@ final class Memberships {
     });
   }
 
-  /** {@code {uid, sid, member}}: the owner removes anyone, an admin removes members; removing oneself is leaving. */
-  Future<JsonObject> remove(JsonObject body) {
-    String uid = Check.string(body, Field.UID, 1, 64);
-    String sid = Check.string(body, Field.SID, 1, 64);
-    String target = Check.string(body, Field.MEMBER, 1, 64);
+  /** {@code uid} removes {@code target}: the owner removes anyone, an admin members; removing oneself is leaving. */
+  Future<JsonObject> remove(String uid, String sid, String target) {
     if (target.equals(uid)) {
       return leave(uid, sid);
     }
@@ -144,17 +128,10 @@ final class Memberships {
   }
 
   /**
-   * {@code {uid, sid, member, role}}: the owner makes a member admin or member;
-   * making someone owner hands the group over (the old owner becomes admin).
+   * The owner {@code uid} makes {@code target} admin or member; making
+   * someone owner hands the group over (the old owner becomes admin).
    */
-  Future<JsonObject> setRole(JsonObject body) {
-    String uid = Check.string(body, Field.UID, 1, 64);
-    String sid = Check.string(body, Field.SID, 1, 64);
-    String target = Check.string(body, Field.MEMBER, 1, 64);
-    String role = Check.oneOf(body, Field.ROLE, null, OWNER, ADMIN, MEMBER);
-    if (target.equals(uid)) {
-      throw ErrorCode.INVALID.exception("the owner hands over by making another member owner");
-    }
+  Future<JsonObject> setRole(String uid, String sid, String target, String role) {
     return store.group(sid).compose(session -> store.requireMember(sid, uid)).compose(me -> {
       if (!OWNER.equals(me.getString(Field.ROLE))) {
         return Future.failedFuture(ErrorCode.FORBIDDEN.exception("only the owner changes roles"));
@@ -240,11 +217,8 @@ final class Memberships {
     if (session.getString(Field.OWNER) != null) {
       return Future.succeededFuture(MEMBER);
     }
-    return store.mongo().updateCollection(SessionStore.SESSIONS,
-            new JsonObject().put("_id", sid).putNull(Field.OWNER),
-            new JsonObject().put("$set", new JsonObject().put(Field.OWNER, uid)))
-        .compose(r -> r.getDocModified() == 0 ? Future.succeededFuture(MEMBER)
-            : store.setRole(sid, uid, OWNER).map(OWNER))
+    return store.claimOwner(sid, uid)
+        .compose(claimed -> claimed ? store.setRole(sid, uid, OWNER).map(OWNER) : Future.succeededFuture(MEMBER))
         .onComplete(ar -> events.membershipChanged(sid, uid))
         .recover(t -> {
           LOG.warn("owner of {} not set: {}", sid, t.getMessage());

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import palaver.api.Address;
 import palaver.api.Bus;
 import palaver.api.Field;
+import palaver.api.Frames;
 
 /**
  * Everything session-service tells the rest of the cluster: stored system
@@ -16,6 +17,12 @@ import palaver.api.Field;
  */
 final class SessionEvents {
   private static final Logger LOG = LoggerFactory.getLogger(SessionEvents.class);
+
+  /** The event name of every membership and session change a client sees. */
+  static final String SESSION = "session";
+  /** The event name of a member's read position moving. */
+  static final String READ = "read";
+  static final String INVITE_KIND = "inviteSession";
 
   private final Vertx vertx;
   private final MembershipCache cache;
@@ -52,20 +59,29 @@ final class SessionEvents {
   }
 
   private void toUser(String uid, String sid, String action) {
-    vertx.eventBus().publish(Address.fanoutUser(uid), new JsonObject().put(Field.TYPE, "event")
-        .put(Field.EVENT, "session").put(Field.ACTION, action).put(Field.SID, sid).put(Field.UID, uid));
+    vertx.eventBus().publish(Address.fanoutUser(uid),
+        Frames.sessionEvent(SESSION, sid).put(Field.ACTION, action).put(Field.UID, uid));
   }
 
-  /** Tells the session's members what changed, so their clients update member lists and titles. */
+  /**
+   * Tells the session's members what changed, so their clients update member
+   * lists and titles. The frame's own keys win over same-named {@code fields}.
+   */
   void toMembers(String sid, String action, JsonObject fields) {
-    vertx.eventBus().publish(Address.fanoutSession(sid), fields.copy().put(Field.TYPE, "event")
-        .put(Field.EVENT, "session").put(Field.ACTION, action).put(Field.SID, sid));
+    vertx.eventBus().publish(Address.fanoutSession(sid),
+        fields.copy().mergeIn(Frames.sessionEvent(SESSION, sid).put(Field.ACTION, action)));
+  }
+
+  /** The member's read position moved to {@code seq}. */
+  void read(String sid, String uid, long seq) {
+    vertx.eventBus().publish(Address.fanoutSession(sid),
+        Frames.sessionEvent(READ, sid).put(Field.UID, uid).put(Field.SEQ, seq));
   }
 
   /** Stored by user-service and pushed to the invitee; a failure does not undo the invitation. */
   void notifyInvited(String invitee, String sid, String name, String by) {
-    JsonObject request = new JsonObject().put(Field.UID, invitee).put("kind", "inviteSession")
-        .put("data", new JsonObject().put(Field.SID, sid).put(Field.NAME, name).put(Field.BY, by));
+    JsonObject request = new JsonObject().put(Field.UID, invitee).put(Field.KIND, INVITE_KIND)
+        .put(Field.DATA, new JsonObject().put(Field.SID, sid).put(Field.NAME, name).put(Field.BY, by));
     Bus.request(vertx, Address.USER_NOTIFY, request)
         .onFailure(t -> LOG.warn("inviteSession notification for {} in {} failed: {}", invitee, sid, t.getMessage()));
   }

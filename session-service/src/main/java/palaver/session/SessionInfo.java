@@ -18,7 +18,7 @@ final class SessionInfo {
     return new JsonObject().put(Field.SID, session.getString("_id")).put(Field.TYPE, session.getString(Field.TYPE))
         .put(Field.NAME, session.getString(Field.NAME)).put(Field.ICON, session.getString(Field.ICON))
         .put(Field.VISIBILITY, session.getString(Field.VISIBILITY)).put(Field.OWNER, session.getString(Field.OWNER))
-        .put("createdAt", session.getLong("createdAt"));
+        .put(SessionStore.CREATED_AT, session.getLong(SessionStore.CREATED_AT));
   }
 
   /** As {@link #of}, plus the other user's uid ({@code peer}) of a private session. */
@@ -32,7 +32,7 @@ final class SessionInfo {
   }
 
   static String peerOf(JsonObject session, String uid) {
-    JsonArray pair = session.getJsonArray("pair");
+    JsonArray pair = session.getJsonArray(SessionStore.PAIR);
     if (pair == null) {
       return null;
     }

@@ -1,0 +1,78 @@
+package palaver.session;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.List;
+import palaver.api.Address;
+import palaver.api.Bus;
+import palaver.api.Field;
+
+/**
+ * What session-service asks of user-service (users, profiles, presence) and
+ * message-service (stream heads), in the shapes those services answer.
+ */
+final class Neighbours {
+  /** How long a session's page waits for presence before showing members offline. */
+  static final long PRESENCE_TIMEOUT_MS = 2_000;
+
+  // keys of user-service's and message-service's answers that have no Field name
+  static final String PROFILES = "profiles";
+  static final String SIDS = "sids";
+  static final String HEADS = "heads";
+  /** In a head asked for with a uid: the newest seq that user wrote in the session. */
+  static final String OWN_SEQ = "ownSeq";
+
+  private final Vertx vertx;
+
+  Neighbours(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** The user's profile; 404 when there is no such user. */
+  Future<JsonObject> user(String uid) {
+    return Bus.request(vertx, Address.USER_GET, new JsonObject().put(Field.UID, uid));
+  }
+
+  /** {@code {uid:profile}} of the given users in one request; empty if user-service can't answer. */
+  Future<JsonObject> profiles(Collection<String> uids) {
+    if (uids.isEmpty()) {
+      return Future.succeededFuture(new JsonObject());
+    }
+    return Bus.request(vertx, Address.USER_PROFILES, new JsonObject().put(Field.UIDS, array(uids)))
+        .map(r -> r.getJsonObject(PROFILES, new JsonObject()))
+        .otherwise(new JsonObject());
+  }
+
+  /** {@code {uid:state}}; everyone shows offline when presence can't be asked, rather than failing the page. */
+  Future<JsonObject> presence(Collection<String> uids) {
+    if (uids.isEmpty()) {
+      return Future.succeededFuture(new JsonObject());
+    }
+    return Bus.request(vertx, Address.USER_PRESENCE_QUERY, new JsonObject().put(Field.UIDS, array(uids)),
+            PRESENCE_TIMEOUT_MS)
+        .map(r -> r.getJsonObject(Field.PRESENCE, new JsonObject()))
+        .otherwise(new JsonObject());
+  }
+
+  /** {@code {sid:{lastSeq, lastMessage, ownSeq}}} of the sessions, {@code ownSeq} being what {@code uid} wrote. */
+  Future<JsonObject> heads(Collection<String> sids, String uid) {
+    if (sids.isEmpty()) {
+      return Future.succeededFuture(new JsonObject());
+    }
+    return Bus.request(vertx, Address.MESSAGE_HEADS, new JsonObject().put(SIDS, array(sids)).put(Field.UID, uid))
+        .map(r -> r.getJsonObject(HEADS));
+  }
+
+  /** The seq of the session's last message, 0 without messages. */
+  Future<Long> lastSeq(String sid) {
+    return Bus.request(vertx, Address.MESSAGE_HEADS, new JsonObject().put(SIDS, new JsonArray().add(sid)))
+        .map(r -> r.getJsonObject(HEADS).getJsonObject(sid, new JsonObject()).getLong(Field.LAST_SEQ, 0L));
+  }
+
+  private static JsonArray array(Collection<String> values) {
+    return new JsonArray(List.copyOf(values));
+  }
+}
