@@ -334,11 +334,11 @@ final class ClientConnection implements FanoutHub.Listener {
     }
   }
 
-  void error(Object rid, ErrorCode code, String message) {
+  private void error(Object rid, ErrorCode code, String message) {
     write(Frames.error(rid, code, message));
   }
 
-  void write(JsonObject frame) {
+  private void write(JsonObject frame) {
     writeText(frame.encode());
   }
 
