@@ -26,8 +26,6 @@ import palaver.api.Frames;
  */
 final class ClientConnection implements FanoutHub.Listener {
   static final long AUTH_TIMEOUT_MS = 10_000;
-  /** In {@code synced}: the asked-for sessions the user is not a member of. */
-  private static final String FORBIDDEN = "forbidden";
 
   private final GatewayVerticle gateway;
   private final ServerWebSocket ws;
@@ -278,7 +276,7 @@ final class ClientConnection implements FanoutHub.Listener {
       for (String sid : bySession.fieldNames()) {
         bySession.getJsonArray(sid).forEach(m -> write((JsonObject) m));
       }
-      write(Frames.synced(rid, ar.result().getJsonArray(Field.MORE)).put(FORBIDDEN, ar.result().getJsonArray(FORBIDDEN)));
+      write(Frames.synced(rid, ar.result().getJsonArray(Field.MORE), ar.result().getJsonArray(Field.FORBIDDEN)));
     });
   }
 

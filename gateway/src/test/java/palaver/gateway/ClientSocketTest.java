@@ -137,6 +137,30 @@ class ClientSocketTest {
   }
 
   @Test
+  @DisplayName("A sync frame is answered with the missed message frames, then synced listing more and forbidden sessions")
+  void syncGivesMessagesThenSynced() {
+    try (TestSocket socket = gateway.socketOf("gina")) {
+      socket.send(new JsonObject().put(Field.TYPE, "sync").put(Field.RID, "r")
+          .put(Field.POSITIONS, new JsonObject().put(GatewayUnderTest.SID, 2)));
+      assertEquals(GatewayUnderTest.MISSED, socket.next());
+      assertEquals(new JsonObject().put(Field.TYPE, "synced").put(Field.RID, "r")
+          .put(Field.MORE, new JsonArray().add(GatewayUnderTest.SID))
+          .put(Field.FORBIDDEN, new JsonArray().add(GatewayUnderTest.CLOSED_SID)), socket.next());
+    }
+  }
+
+  @Test
+  @DisplayName("A sync frame reaches message-service with the caller's uid and a copy of the positions")
+  void syncRequest() {
+    try (TestSocket socket = gateway.socketOf("hana")) {
+      socket.send(new JsonObject().put(Field.TYPE, "sync").put(Field.POSITIONS, new JsonObject().put("s9", 5)));
+      socket.next();
+      assertTrue(gateway.messages.requests(Address.MESSAGE_SYNC).contains(new JsonObject().put(Field.UID, "hana")
+          .put(Field.POSITIONS, new JsonObject().put("s9", 5))));
+    }
+  }
+
+  @Test
   @DisplayName("A frame published on a session's fan-out address reaches a member's socket as it was published")
   void fanoutReachesMember() {
     try (TestSocket socket = gateway.socketOf("carol")) {

@@ -14,12 +14,14 @@ import palaver.testing.ServiceUnderTest;
  * The gateway on a real Vert.x with user-, session- and message-service as
  * fakes answering what the gateway asks them. Tokens are {@code token-<uid>};
  * every user is a member of {@link #SID}; a send to {@link #CLOSED_SID} is
- * refused as forbidden.
+ * refused as forbidden; a sync misses {@link #MISSED}.
  */
 final class GatewayUnderTest implements AutoCloseable {
   static final String SID = "s1";
   static final String CLOSED_SID = "closed";
   private static final String TOKEN_PREFIX = "token-";
+  /** The message every sync answers with, in {@link #SID}. */
+  static final JsonObject MISSED = new JsonObject().put(Field.TYPE, "message").put(Field.SID, SID).put(Field.SEQ, 3);
 
   final FakeNeighbour users = new FakeNeighbour("user-service")
       .answer(Address.USER_AUTHENTICATE, GatewayUnderTest::authenticate)
@@ -32,8 +34,9 @@ final class GatewayUnderTest implements AutoCloseable {
   final FakeNeighbour messages = new FakeNeighbour("message-service")
       .answer(Address.MESSAGE_SEND, GatewayUnderTest::ack)
       .reply(Address.MESSAGE_HISTORY, new JsonObject().put(Field.MESSAGES, new JsonArray()))
-      .reply(Address.MESSAGE_SYNC, new JsonObject().put(Field.SESSIONS, new JsonObject())
-          .put(Field.MORE, new JsonArray()).put("forbidden", new JsonArray()));
+      .reply(Address.MESSAGE_SYNC, new JsonObject()
+          .put(Field.SESSIONS, new JsonObject().put(SID, new JsonArray().add(MISSED)))
+          .put(Field.MORE, new JsonArray().add(SID)).put(Field.FORBIDDEN, new JsonArray().add(CLOSED_SID)));
   final ServiceUnderTest sut;
 
   GatewayUnderTest(JsonObject settings) {
