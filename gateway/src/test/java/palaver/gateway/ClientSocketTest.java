@@ -13,6 +13,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.api.Address;
 import palaver.api.CloseCode;
+import palaver.api.ErrorCode;
 import palaver.api.Field;
 import palaver.api.Frames;
 import palaver.testing.Await;
@@ -63,7 +64,7 @@ class ClientSocketTest {
   void requestBeforeAuthIsRefused() {
     try (TestSocket socket = TestSocket.open(gateway.sut.vertx(), gateway.port())) {
       socket.send(sendFrame("before-auth"));
-      assertEquals(Frames.error("r-before-auth", palaver.api.ErrorCode.UNAUTHENTICATED, "send an auth frame first"),
+      assertEquals(Frames.error("r-before-auth", ErrorCode.UNAUTHENTICATED, "send an auth frame first"),
           socket.next());
     }
   }
@@ -157,6 +158,35 @@ class ClientSocketTest {
       socket.next();
       assertTrue(gateway.messages.requests(Address.MESSAGE_SYNC).contains(new JsonObject().put(Field.UID, "hana")
           .put(Field.POSITIONS, new JsonObject().put("s9", 5))));
+    }
+  }
+
+  @Test
+  @DisplayName("A presence frame reaches user-service with the caller's uid and state and is answered with ok")
+  void presenceIsAnsweredOk() {
+    try (TestSocket socket = gateway.socketOf("ivan")) {
+      socket.send(new JsonObject().put(Field.TYPE, "presence").put(Field.RID, "r").put(Field.STATE, "away"));
+      assertEquals(new JsonObject().put(Field.TYPE, "ok").put(Field.RID, "r").put(Field.STATE, "away"), socket.next());
+      assertTrue(gateway.users.requests(Address.USER_PRESENCE).contains(new JsonObject().put(Field.UID, "ivan")
+          .put(Field.STATE, "away")));
+    }
+  }
+
+  @Test
+  @DisplayName("A typing frame reaches the session's members (the typist too) as a typing event with the typist's uid")
+  void typingReachesMembers() {
+    try (TestSocket socket = gateway.socketOf("judy")) {
+      socket.send(new JsonObject().put(Field.TYPE, "typing").put(Field.SID, GatewayUnderTest.SID));
+      assertEquals(Frames.sessionEvent("typing", GatewayUnderTest.SID).put(Field.UID, "judy"), socket.next());
+    }
+  }
+
+  @Test
+  @DisplayName("A typing frame for a session the user is not in is answered with forbidden")
+  void typingOutsideIsForbidden() {
+    try (TestSocket socket = gateway.socketOf("kim")) {
+      socket.send(new JsonObject().put(Field.TYPE, "typing").put(Field.RID, "r").put(Field.SID, "elsewhere"));
+      assertEquals(Frames.error("r", ErrorCode.FORBIDDEN, "not a member of this session"), socket.next());
     }
   }
 
