@@ -37,6 +37,8 @@ public final class Field {
   public static final String AFTER = "after";
   public static final String LIMIT = "limit";
   public static final String POSITIONS = "positions";
+  /** In {@code synced}: the asked-for sessions the user is not a member of. */
+  public static final String FORBIDDEN = "forbidden";
   public static final String LAST_SEQ = "lastSeq";
   public static final String READ_SEQ = "readSeq";
   public static final String UNREAD = "unread";

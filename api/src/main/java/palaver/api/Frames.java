@@ -91,8 +91,11 @@ public final class Frames {
     return of(READY, rid).put(Field.UID, uid).put(Field.SESSIONS, sessions);
   }
 
-  /** {@code synced}: every missed message was sent; {@code more} lists the sessions to page through with history. */
-  public static JsonObject synced(Object rid, JsonArray more) {
-    return of(SYNCED, rid).put(Field.MORE, more);
+  /**
+   * {@code synced}: every missed message was sent; {@code more} lists the sessions to page through with
+   * history, {@code forbidden} the asked-for sessions the user is not a member of.
+   */
+  public static JsonObject synced(Object rid, JsonArray more, JsonArray forbidden) {
+    return of(SYNCED, rid).put(Field.MORE, more).put(Field.FORBIDDEN, forbidden);
   }
 }

@@ -14,8 +14,10 @@ import java.util.Set;
 import palaver.api.Address;
 import palaver.api.Bus;
 import palaver.api.Check;
+import palaver.api.CloseCode;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
+import palaver.api.Frames;
 
 /**
  * One client WebSocket: the auth handshake, client frames turned into bus
@@ -24,13 +26,6 @@ import palaver.api.Field;
  */
 final class ClientConnection implements FanoutHub.Listener {
   static final long AUTH_TIMEOUT_MS = 10_000;
-  static final short CLOSE_GOING_AWAY = 1001;
-  static final short CLOSE_UNAUTHENTICATED = 4401;
-  /** RFC 6455 "try again later": the server could not complete the handshake now. */
-  static final short CLOSE_TRY_AGAIN = 1013;
-  static final short CLOSE_SLOW_CONSUMER = 4008;
-  static final short CLOSE_IDLE = 4408;
-  static final short CLOSE_RATE_LIMITED = 4429;
 
   private final GatewayVerticle gateway;
   private final ServerWebSocket ws;
@@ -66,7 +61,7 @@ final class ClientConnection implements FanoutHub.Listener {
     ws.closeHandler(v -> onClosed());
     authTimer = gateway.vertx().setTimer(AUTH_TIMEOUT_MS, id -> {
       if (uid == null) {
-        close(CLOSE_UNAUTHENTICATED, "authentication timeout");
+        close(CloseCode.UNAUTHENTICATED, "authentication timeout");
       }
     });
     if (queryToken != null) {
@@ -77,9 +72,9 @@ final class ClientConnection implements FanoutHub.Listener {
   /** An oversized or broken frame closes with the code the decoder chose (1009 too big, 1002 protocol error). */
   private void onException(Throwable t) {
     if (t instanceof CorruptedWebSocketFrameException corrupted) {
-      close((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
+      closeWith((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
     } else {
-      close(CLOSE_GOING_AWAY, "error");
+      close(CloseCode.GOING_AWAY, "error");
     }
   }
 
@@ -152,7 +147,7 @@ final class ClientConnection implements FanoutHub.Listener {
       rejectedInWindow = 0;
     }
     if (++rejectedInWindow > limits.maxRejectedPerWindow()) {
-      close(CLOSE_RATE_LIMITED, "too many frames");
+      close(CloseCode.RATE_LIMITED, "too many frames");
     } else {
       error(rid, ErrorCode.RATE_LIMITED, "too many frames, slow down");
     }
@@ -165,7 +160,7 @@ final class ClientConnection implements FanoutHub.Listener {
       return;
     }
     if (now - lastHeard > limits.idleTimeoutMs()) {
-      close(CLOSE_IDLE, "idle timeout");
+      close(CloseCode.IDLE, "idle timeout");
     } else if (!ws.writeQueueFull()) {
       ws.writePing(Buffer.buffer());
     }
@@ -182,15 +177,17 @@ final class ClientConnection implements FanoutHub.Listener {
     if (uid == null) {
       throw ErrorCode.UNAUTHENTICATED.exception("send an auth frame first");
     }
-    switch (type) {
-      case "send" -> send(frame, rid);
-      case "sync" -> sync(frame, rid);
-      case "history" -> history(frame, rid);
-      case "read" -> read(frame, rid);
-      case "typing" -> typing(frame, rid);
-      case "presence" -> presence(frame, rid);
-      case "ping" -> write(new JsonObject().put(Field.TYPE, "pong").put(Field.RID, rid));
-      default -> throw ErrorCode.INVALID.exception("unknown frame type " + type);
+    ClientRequest request = ClientRequest.ofFrame(type);
+    if (request == ClientRequest.SYNC) {
+      sync(request.body(uid, frame), rid);
+    } else if (request != null) {
+      answer(rid, request, request.body(uid, frame));
+    } else if (type.equals("typing")) {
+      typing(frame);
+    } else if (type.equals("ping")) {
+      write(Frames.of(Frames.PONG, rid));
+    } else {
+      throw ErrorCode.INVALID.exception("unknown frame type " + type);
     }
   }
 
@@ -227,8 +224,7 @@ final class ClientConnection implements FanoutHub.Listener {
             positions.add(new JsonObject().put(Field.SID, s.getString(Field.SID))
                 .put(Field.LAST_SEQ, s.getLong(Field.LAST_SEQ, 0L)).put(Field.READ_SEQ, s.getLong(Field.READ_SEQ, 0L)));
           });
-          write(new JsonObject().put(Field.TYPE, "ready").put(Field.RID, rid).put(Field.UID, uid)
-              .put(Field.SESSIONS, positions));
+          write(Frames.ready(rid, uid, positions));
         });
   }
 
@@ -241,10 +237,10 @@ final class ClientConnection implements FanoutHub.Listener {
     ErrorCode code = ErrorCode.of(cause);
     if (code == ErrorCode.UNAUTHENTICATED || code == ErrorCode.INVALID || code == ErrorCode.NOT_FOUND) {
       error(rid, ErrorCode.UNAUTHENTICATED, "invalid or expired token");
-      close(CLOSE_UNAUTHENTICATED, "unauthenticated");
+      close(CloseCode.UNAUTHENTICATED, "unauthenticated");
     } else {
       error(rid, code, ErrorCode.publicMessage(cause));
-      close(CLOSE_TRY_AGAIN, "try again later");
+      close(CloseCode.TRY_AGAIN, "try again later");
     }
   }
 
@@ -269,18 +265,9 @@ final class ClientConnection implements FanoutHub.Listener {
     }
   }
 
-  private void send(JsonObject frame, Object rid) {
-    JsonObject request = new JsonObject().put(Field.UID, uid)
-        .put(Field.SID, frame.getValue(Field.SID)).put(Field.CID, frame.getValue(Field.CID))
-        .put(Field.MSG_TYPE, frame.getValue(Field.MSG_TYPE)).put(Field.CONTENT, frame.getValue(Field.CONTENT))
-        .put(Field.FILE_ID, frame.getValue(Field.FILE_ID));
-    answer(rid, Retrying.send(gateway.vertx(), request), ack -> ack.put(Field.TYPE, "ack"));
-  }
-
   /** Missed messages as {@code message} frames in seq order, then {@code synced}. */
-  private void sync(JsonObject frame, Object rid) {
-    JsonObject request = new JsonObject().put(Field.UID, uid).put(Field.POSITIONS, frame.getValue(Field.POSITIONS));
-    Retrying.request(gateway.vertx(), Address.MESSAGE_SYNC, request).onComplete(ar -> {
+  private void sync(JsonObject request, Object rid) {
+    ClientRequest.SYNC.request(gateway.vertx(), request).onComplete(ar -> {
       if (ar.failed()) {
         error(rid, ErrorCode.of(ar.cause()), ErrorCode.publicMessage(ar.cause()));
         return;
@@ -289,26 +276,12 @@ final class ClientConnection implements FanoutHub.Listener {
       for (String sid : bySession.fieldNames()) {
         bySession.getJsonArray(sid).forEach(m -> write((JsonObject) m));
       }
-      write(new JsonObject().put(Field.TYPE, "synced").put(Field.RID, rid)
-          .put(Field.MORE, ar.result().getJsonArray(Field.MORE)).put("forbidden", ar.result().getJsonArray("forbidden")));
+      write(Frames.synced(rid, ar.result().getJsonArray(Field.MORE), ar.result().getJsonArray(Field.FORBIDDEN)));
     });
   }
 
-  private void history(JsonObject frame, Object rid) {
-    JsonObject request = new JsonObject().put(Field.UID, uid).put(Field.SID, frame.getValue(Field.SID))
-        .put(Field.BEFORE, frame.getValue(Field.BEFORE)).put(Field.AFTER, frame.getValue(Field.AFTER))
-        .put(Field.LIMIT, frame.getValue(Field.LIMIT));
-    answer(rid, Retrying.request(gateway.vertx(), Address.MESSAGE_HISTORY, request), h -> h.put(Field.TYPE, "history"));
-  }
-
-  private void read(JsonObject frame, Object rid) {
-    JsonObject request = new JsonObject().put(Field.UID, uid).put(Field.SID, frame.getValue(Field.SID))
-        .put(Field.SEQ, frame.getValue(Field.SEQ));
-    answer(rid, Bus.request(gateway.vertx(), Address.SESSION_READ, request), r -> r.put(Field.TYPE, "ok"));
-  }
-
   /** Not stored: published straight to the session's members, at most once per interval and session. */
-  private void typing(JsonObject frame, Object rid) {
+  private void typing(JsonObject frame) {
     String sid = Check.string(frame, Field.SID, 1, 64);
     if (!sessions.contains(sid)) {
       throw ErrorCode.FORBIDDEN.exception("not a member of this session");
@@ -319,21 +292,14 @@ final class ClientConnection implements FanoutHub.Listener {
       return;
     }
     lastTyping.put(sid, now);
-    gateway.vertx().eventBus().publish(Address.fanoutSession(sid), new JsonObject().put(Field.TYPE, "event")
-        .put(Field.EVENT, "typing").put(Field.SID, sid).put(Field.UID, uid));
+    gateway.vertx().eventBus().publish(Address.fanoutSession(sid), Frames.sessionEvent("typing", sid).put(Field.UID, uid));
   }
 
-  /** Presence (user-service): the state this user shows friends and co-members. */
-  private void presence(JsonObject frame, Object rid) {
-    JsonObject request = new JsonObject().put(Field.UID, uid).put(Field.STATE, frame.getValue(Field.STATE));
-    answer(rid, Bus.request(gateway.vertx(), Address.USER_PRESENCE, request), r -> r.put(Field.TYPE, "ok"));
-  }
-
-  /** Writes the reply (shaped by {@code shape}) or an {@code error} frame, echoing {@code rid}. */
-  private void answer(Object rid, Future<JsonObject> result, java.util.function.UnaryOperator<JsonObject> shape) {
-    result.onComplete(ar -> {
+  /** Writes the bus answer as the operation's answer frame, or an {@code error} frame, echoing {@code rid}. */
+  private void answer(Object rid, ClientRequest operation, JsonObject request) {
+    operation.request(gateway.vertx(), request).onComplete(ar -> {
       if (ar.succeeded()) {
-        write(shape.apply(ar.result()).put(Field.RID, rid));
+        write(Frames.answer(operation.answerType(), rid, ar.result()));
       } else {
         error(rid, ErrorCode.of(ar.cause()), ErrorCode.publicMessage(ar.cause()));
       }
@@ -354,7 +320,7 @@ final class ClientConnection implements FanoutHub.Listener {
   private void onUserEvent(JsonObject event) {
     String kind = event.getString(Field.EVENT, "");
     if (kind.equals("logout")) {
-      close(CLOSE_UNAUTHENTICATED, "logged out");
+      close(CloseCode.UNAUTHENTICATED, "logged out");
     } else if (kind.equals("session")) {
       String sid = event.getString(Field.SID);
       String action = event.getString(Field.ACTION, "");
@@ -366,15 +332,11 @@ final class ClientConnection implements FanoutHub.Listener {
     }
   }
 
-  void error(Object rid, ErrorCode code, String message) {
-    write(new JsonObject().put(Field.TYPE, "error").put(Field.RID, rid).put(Field.CODE, code.code())
-        .put(Field.MESSAGE, message));
+  private void error(Object rid, ErrorCode code, String message) {
+    write(Frames.error(rid, code, message));
   }
 
-  void write(JsonObject frame) {
-    if (frame.getValue(Field.RID) == null) {
-      frame.remove(Field.RID);
-    }
+  private void write(JsonObject frame) {
     writeText(frame.encode());
   }
 
@@ -384,13 +346,18 @@ final class ClientConnection implements FanoutHub.Listener {
       return;
     }
     if (ws.writeQueueFull()) {
-      close(CLOSE_SLOW_CONSUMER, "too slow, resume with sync");
+      close(CloseCode.SLOW_CONSUMER, "too slow, resume with sync");
       return;
     }
     ws.writeTextMessage(text);
   }
 
-  void close(short code, String reason) {
+  void close(CloseCode code, String reason) {
+    closeWith(code.code(), reason);
+  }
+
+  /** {@code code} is one of {@link CloseCode} or what the WebSocket decoder chose for a broken frame. */
+  private void closeWith(short code, String reason) {
     if (closed) {
       return;
     }

@@ -57,10 +57,6 @@ final class FanoutHub {
     }
   }
 
-  int topicCount() {
-    return topics.size();
-  }
-
   private void deliver(String address, Topic topic, JsonObject body) {
     if (topic.listeners.isEmpty()) {
       return;

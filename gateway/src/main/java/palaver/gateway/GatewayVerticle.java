@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import palaver.api.Address;
 import palaver.api.Bus;
+import palaver.api.CloseCode;
 import palaver.api.ErrorCode;
 import palaver.runtime.Setting;
 
@@ -79,7 +80,7 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     List<Future<Void>> closing = new ArrayList<>();
     for (ClientConnection c : new ArrayList<>(connections)) {
-      c.close(ClientConnection.CLOSE_GOING_AWAY, "server shutting down");
+      c.close(CloseCode.GOING_AWAY, "server shutting down");
     }
     connections.clear();
     presence.stop();
@@ -109,10 +110,6 @@ public class GatewayVerticle extends VerticleBase {
     for (ClientConnection c : new ArrayList<>(connections)) {
       c.heartbeat(now);
     }
-  }
-
-  int port() {
-    return server.actualPort();
   }
 
   void authenticated(ClientConnection c) {

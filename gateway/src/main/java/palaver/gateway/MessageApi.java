@@ -4,7 +4,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import palaver.api.Address;
 import palaver.api.Check;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
@@ -24,12 +23,14 @@ final class MessageApi {
     api.post("/sessions/:sid/messages").handler(auth).handler(this::send);
   }
 
+  /** The {@code history} frame's request, its fields from the path and the query string. */
   private void history(RoutingContext ctx) {
-    JsonObject request = SessionApi.scoped(ctx);
-    putQuery(ctx, request, Field.BEFORE);
-    putQuery(ctx, request, Field.AFTER);
-    putQuery(ctx, request, Field.LIMIT);
-    Rest.respond(ctx, Retrying.request(vertx, Address.MESSAGE_HISTORY, request), 200);
+    JsonObject fields = new JsonObject().put(Field.SID, ctx.pathParam("sid"));
+    putQuery(ctx, fields, Field.BEFORE);
+    putQuery(ctx, fields, Field.AFTER);
+    putQuery(ctx, fields, Field.LIMIT);
+    JsonObject request = ClientRequest.HISTORY.body(Rest.uid(ctx), fields);
+    Rest.respond(ctx, ClientRequest.HISTORY.request(vertx, request), 200);
   }
 
   /** Same as the {@code send} frame (and under the same per-user rate limit); answers the ack. */
@@ -39,11 +40,10 @@ final class MessageApi {
       Rest.error(ctx, ErrorCode.RATE_LIMITED, "too many messages, slow down");
       return;
     }
-    JsonObject body = Rest.body(ctx);
-    JsonObject request = new JsonObject().put(Field.UID, Rest.uid(ctx)).put(Field.SID, ctx.pathParam("sid"))
-        .put(Field.CID, body.getValue(Field.CID)).put(Field.MSG_TYPE, body.getValue(Field.MSG_TYPE))
-        .put(Field.CONTENT, body.getValue(Field.CONTENT)).put(Field.FILE_ID, body.getValue(Field.FILE_ID));
-    Rest.respond(ctx, Retrying.send(vertx, request), 200);
+    // The session is the path's, whatever sid the body names.
+    JsonObject fields = Rest.body(ctx).put(Field.SID, ctx.pathParam("sid"));
+    JsonObject request = ClientRequest.SEND.body(Rest.uid(ctx), fields);
+    Rest.respond(ctx, ClientRequest.SEND.request(vertx, request), 200);
   }
 
   private static void putQuery(RoutingContext ctx, JsonObject request, String name) {

@@ -16,12 +16,11 @@ import palaver.api.Field;
  * the same request is sent once more. Only for operations that are safe to
  * repeat: reads, and sends (the same cid is stored once). The bus
  * round-robins, so the retry usually reaches another instance. Either way
- * the caller has an answer within {@link #WORST_CASE_MS}.
+ * the caller has an answer within two attempt timeouts and the retry delay.
  */
 final class Retrying {
   static final long ATTEMPT_TIMEOUT_MS = 3_000;
   static final long RETRY_DELAY_MS = 100;
-  static final long WORST_CASE_MS = 2 * ATTEMPT_TIMEOUT_MS + RETRY_DELAY_MS;
 
   private Retrying() {
   }

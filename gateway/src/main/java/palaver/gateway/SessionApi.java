@@ -100,9 +100,10 @@ final class SessionApi {
     Rest.respond(ctx, Bus.request(vertx, Address.SESSION_SET_ROLE, request), 200);
   }
 
+  /** The {@code read} frame's request; the session is the path's. */
   private void read(RoutingContext ctx) {
-    JsonObject body = Rest.body(ctx);
-    Rest.respond(ctx, Bus.request(vertx, Address.SESSION_READ, scoped(ctx).put(Field.SEQ, body.getValue(Field.SEQ))), 200);
+    JsonObject request = ClientRequest.READ.body(Rest.uid(ctx), Rest.body(ctx).put(Field.SID, ctx.pathParam("sid")));
+    Rest.respond(ctx, ClientRequest.READ.request(vertx, request), 200);
   }
 
   private static String member(RoutingContext ctx) {

@@ -1,0 +1,101 @@
+package palaver.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import palaver.api.Address;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
+import palaver.testing.FakeNeighbour;
+import palaver.testing.ServiceUnderTest;
+
+/**
+ * The gateway on a real Vert.x with user-, session- and message-service as
+ * fakes answering what the gateway asks them. Tokens are {@code token-<uid>};
+ * every user is a member of {@link #SID}; a send to {@link #CLOSED_SID} is
+ * refused as forbidden; a sync misses {@link #MISSED}.
+ */
+final class GatewayUnderTest implements AutoCloseable {
+  static final String SID = "s1";
+  static final String CLOSED_SID = "closed";
+  private static final String TOKEN_PREFIX = "token-";
+  /** The message every sync answers with, in {@link #SID}. */
+  static final JsonObject MISSED = new JsonObject().put(Field.TYPE, "message").put(Field.SID, SID).put(Field.SEQ, 3);
+
+  final FakeNeighbour users = new FakeNeighbour("user-service")
+      .answer(Address.USER_AUTHENTICATE, GatewayUnderTest::authenticate)
+      .answer(Address.USER_PRESENCE, body -> Future.succeededFuture(new JsonObject().put(Field.STATE, body.getString(Field.STATE))));
+  final FakeNeighbour sessions = new FakeNeighbour("session-service")
+      .reply(Address.SESSION_LIST, new JsonObject().put(Field.SESSIONS, new JsonArray()
+          .add(new JsonObject().put(Field.SID, SID).put(Field.LAST_SEQ, 3L).put(Field.READ_SEQ, 1L))))
+      .answer(Address.SESSION_READ, body -> Future.succeededFuture(
+          new JsonObject().put(Field.SID, body.getString(Field.SID)).put(Field.READ_SEQ, body.getLong(Field.SEQ))));
+  final FakeNeighbour messages = new FakeNeighbour("message-service")
+      .answer(Address.MESSAGE_SEND, GatewayUnderTest::ack)
+      .reply(Address.MESSAGE_HISTORY, new JsonObject().put(Field.MESSAGES, new JsonArray()))
+      .reply(Address.MESSAGE_SYNC, new JsonObject()
+          .put(Field.SESSIONS, new JsonObject().put(SID, new JsonArray().add(MISSED)))
+          .put(Field.MORE, new JsonArray().add(SID)).put(Field.FORBIDDEN, new JsonArray().add(CLOSED_SID)));
+  final ServiceUnderTest sut;
+
+  GatewayUnderTest(JsonObject settings) {
+    sut = ServiceUnderTest.start(settings, List.of(users, sessions, messages), GatewayVerticle::new);
+  }
+
+  GatewayUnderTest() {
+    this(new JsonObject());
+  }
+
+  static String token(String uid) {
+    return TOKEN_PREFIX + uid;
+  }
+
+  int port() {
+    return sut.httpPort();
+  }
+
+  /** A socket authenticated as {@code uid} (its {@code ready} already read). */
+  TestSocket socketOf(String uid) {
+    TestSocket socket = TestSocket.open(sut.vertx(), port());
+    JsonObject ready = socket.auth(token(uid));
+    if (!"ready".equals(ready.getString(Field.TYPE))) {
+      socket.close();
+      throw new AssertionError("expected ready, got " + ready);
+    }
+    return socket;
+  }
+
+  /** The one request message-service got for the send with this cid. */
+  JsonObject sendRequest(String cid) {
+    List<JsonObject> found = messages.requests(Address.MESSAGE_SEND).stream()
+        .filter(r -> cid.equals(r.getValue(Field.CID))).toList();
+    if (found.size() != 1) {
+      throw new AssertionError("expected one send of cid " + cid + ", got " + found);
+    }
+    return found.get(0);
+  }
+
+  private static Future<JsonObject> authenticate(JsonObject body) {
+    String token = body.getString(Field.TOKEN, "");
+    if (!token.startsWith(TOKEN_PREFIX)) {
+      return Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("invalid token"));
+    }
+    String uid = token.substring(TOKEN_PREFIX.length());
+    return Future.succeededFuture(new JsonObject().put(Field.UID, uid).put(Field.NICKNAME, uid));
+  }
+
+  private static Future<JsonObject> ack(JsonObject send) {
+    if (CLOSED_SID.equals(send.getValue(Field.SID))) {
+      return Future.failedFuture(ErrorCode.FORBIDDEN.exception("not a member of this session"));
+    }
+    return Future.succeededFuture(new JsonObject().put(Field.SID, send.getValue(Field.SID))
+        .put(Field.CID, send.getValue(Field.CID)).put(Field.ID, "m-" + send.getValue(Field.CID))
+        .put(Field.SEQ, 4L).put(Field.AT, 1_000L));
+  }
+
+  @Override
+  public void close() {
+    sut.close();
+  }
+}

@@ -1,0 +1,79 @@
+package palaver.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import palaver.testing.Await;
+
+class LoginThrottleTest {
+  /** Only for the throttle's purge timer, which these tests never wait for. */
+  private static Vertx vertx;
+  private LoginThrottle throttle;
+
+  @BeforeAll
+  static void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void closeVertx() {
+    Await.result(vertx.close());
+  }
+
+  @BeforeEach
+  void freshThrottle() {
+    throttle = new LoginThrottle(vertx);
+  }
+
+  private void fail(String ip, String login, int times) {
+    for (int i = 0; i < times; i++) {
+      throttle.failed(ip, login);
+    }
+  }
+
+  @Test
+  @DisplayName("A login with fewer failures than its limit may try again at once")
+  void belowTheLimitGoesAhead() {
+    fail("10.0.0.1", "alice", LoginThrottle.FAILURES_PER_LOGIN - 1);
+    assertEquals(0, throttle.retryAfterMs("10.0.0.1", "alice"));
+  }
+
+  @Test
+  @DisplayName("A login at its limit of failures waits, from any address, for at most the window")
+  void atTheLoginLimitWaits() {
+    fail("10.0.0.1", "alice", LoginThrottle.FAILURES_PER_LOGIN);
+    long wait = throttle.retryAfterMs("10.0.0.2", "alice");
+    assertTrue(wait > 0 && wait <= LoginThrottle.WINDOW_MS, "wait " + wait);
+  }
+
+  @Test
+  @DisplayName("Another login from the same address is not held back by one login's failures")
+  void otherLoginGoesAhead() {
+    fail("10.0.0.1", "alice", LoginThrottle.FAILURES_PER_LOGIN);
+    assertEquals(0, throttle.retryAfterMs("10.0.0.1", "bob"));
+  }
+
+  @Test
+  @DisplayName("An address at its limit of failures waits whatever login it tries")
+  void atTheAddressLimitWaits() {
+    for (int i = 0; i < LoginThrottle.FAILURES_PER_IP; i++) {
+      throttle.failed("10.0.0.1", "user" + i);
+    }
+    assertTrue(throttle.retryAfterMs("10.0.0.1", "fresh") > 0);
+    assertEquals(0, throttle.retryAfterMs("10.0.0.2", "fresh"));
+  }
+
+  @Test
+  @DisplayName("A successful login clears that login's failures")
+  void successClearsTheLogin() {
+    fail("10.0.0.1", "alice", LoginThrottle.FAILURES_PER_LOGIN);
+    throttle.succeeded("alice");
+    assertEquals(0, throttle.retryAfterMs("10.0.0.2", "alice"));
+  }
+}
