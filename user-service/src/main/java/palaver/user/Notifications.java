@@ -13,6 +13,7 @@ import palaver.api.Bus;
 import palaver.api.Check;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
+import palaver.api.Frames;
 import palaver.api.Ids;
 import palaver.runtime.Store;
 
@@ -23,6 +24,7 @@ import palaver.runtime.Store;
  */
 final class Notifications {
   static final String COLLECTION = "notifications";
+  private static final String ID = "_id";
   static final int MAX_LIMIT = 100;
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_OFFSET = 10_000;
@@ -32,10 +34,12 @@ final class Notifications {
 
   private final Vertx vertx;
   private final MongoClient mongo;
+  private final UserStore users;
 
-  Notifications(Vertx vertx, MongoClient mongo) {
+  Notifications(Vertx vertx, MongoClient mongo, UserStore users) {
     this.vertx = vertx;
     this.mongo = mongo;
+    this.users = users;
   }
 
   Future<?> serve() {
@@ -51,20 +55,19 @@ final class Notifications {
     String uid = Check.string(body, Field.UID, 1, 64);
     String kind = validKind(body);
     JsonObject data = validData(body);
-    return mongo.findOne(UserVerticle.USERS, new JsonObject().put("_id", uid), new JsonObject().put("_id", 1))
-        .compose(user -> user == null
-            ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such user"))
-            : send(uid, kind, data));
+    return users.exists(uid).compose(exists -> exists
+        ? send(uid, kind, data)
+        : Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such user")));
   }
 
   /** Stores a notification for {@code uid}, then pushes it to their connections. */
   Future<JsonObject> send(String uid, String kind, JsonObject data) {
-    JsonObject doc = new JsonObject().put("_id", Ids.random()).put(Field.UID, uid).put(Field.KIND, kind)
+    JsonObject doc = new JsonObject().put(ID, Ids.random()).put(Field.UID, uid).put(Field.KIND, kind)
         .put(Field.DATA, data).put(Field.READ, false).put(Field.AT, System.currentTimeMillis());
     return mongo.insert(COLLECTION, doc).map(id -> {
       JsonObject notification = view(doc);
-      vertx.eventBus().publish(Address.fanoutUser(uid), new JsonObject().put(Field.TYPE, "event")
-          .put(Field.EVENT, Field.NOTIFICATION).put(Field.NOTIFICATION, notification));
+      vertx.eventBus().publish(Address.fanoutUser(uid),
+          Frames.event(Field.NOTIFICATION).put(Field.NOTIFICATION, notification));
       return notification;
     });
   }
@@ -76,7 +79,7 @@ final class Notifications {
     int offset = (int) orDefault(Check.optionalLong(body, Field.OFFSET, 0, MAX_OFFSET), 0);
     JsonObject mine = new JsonObject().put(Field.UID, uid);
     FindOptions options = new FindOptions()
-        .setSort(new JsonObject().put(Field.READ, 1).put(Field.AT, -1).put("_id", 1))
+        .setSort(new JsonObject().put(Field.READ, 1).put(Field.AT, -1).put(ID, 1))
         .setSkip(offset).setLimit(limit + 1);
     Future<List<JsonObject>> page = mongo.findWithOptions(COLLECTION, mine, options);
     Future<Long> unread = mongo.count(COLLECTION, mine.copy().put(Field.READ, false));
@@ -93,7 +96,7 @@ final class Notifications {
   private Future<JsonObject> markRead(JsonObject body) {
     String uid = Check.string(body, Field.UID, 1, 64);
     String id = Check.string(body, Field.ID, 1, 64);
-    return mongo.findOneAndUpdate(COLLECTION, new JsonObject().put("_id", id).put(Field.UID, uid),
+    return mongo.findOneAndUpdate(COLLECTION, new JsonObject().put(ID, id).put(Field.UID, uid),
             new JsonObject().put("$set", new JsonObject().put(Field.READ, true)))
         .compose(before -> before == null
             ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such notification"))
@@ -101,7 +104,7 @@ final class Notifications {
   }
 
   private static JsonObject view(JsonObject doc) {
-    return new JsonObject().put(Field.ID, doc.getString("_id")).put(Field.KIND, doc.getString(Field.KIND))
+    return new JsonObject().put(Field.ID, doc.getString(ID)).put(Field.KIND, doc.getString(Field.KIND))
         .put(Field.DATA, doc.getJsonObject(Field.DATA, new JsonObject())).put(Field.READ, doc.getBoolean(Field.READ))
         .put(Field.AT, doc.getLong(Field.AT));
   }
