@@ -16,7 +16,7 @@ import palaver.testing.ServiceUnderTest;
 final class Users {
   static final String PASSWORD = "correct horse battery";
   /** How long a test waits for something published, at most. */
-  static final long PUBLISH_WAIT_MS = 5_000;
+  static final long PUBLISH_WAIT_MS = 10_000;
 
   /** A registered account: its uid, login and first token. */
   record Account(String uid, String login, String nickname, String token) {
