@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import palaver.api.Address;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
+import palaver.api.Frames;
 import palaver.testing.Await;
 import palaver.testing.ServiceUnderTest;
 import palaver.user.Users.Account;
@@ -196,7 +197,7 @@ class AccountsTest {
     List<JsonObject> seen = sut.listen(Address.fanoutUser(alice.uid()));
     sut.request(Address.USER_LOGOUT, uid(alice.uid()));
     JsonObject event = Users.awaitEvent(seen, UserVerticle.LOGOUT_EVENT);
-    assertEquals("event", event.getString(Field.TYPE));
+    assertEquals(Frames.EVENT, event.getString(Field.TYPE));
     assertEquals(alice.uid(), event.getString(Field.UID));
     assertEquals("logged out", event.getString(Field.MESSAGE));
   }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import palaver.api.Address;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
+import palaver.api.Frames;
 import palaver.testing.ServiceUnderTest;
 import palaver.user.Users.Account;
 
@@ -51,7 +52,7 @@ class NotificationsTest {
     List<JsonObject> seen = sut.listen(Address.fanoutUser(alice.uid()));
     String id = notify(alice, "inviteSession", new JsonObject()).getString(Field.ID);
     JsonObject event = Users.awaitEvent(seen, Field.NOTIFICATION);
-    assertEquals("event", event.getString(Field.TYPE));
+    assertEquals(Frames.EVENT, event.getString(Field.TYPE));
     assertEquals(id, event.getJsonObject(Field.NOTIFICATION).getString(Field.ID));
   }
 
