@@ -4,11 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.FindOptions;
-import io.vertx.ext.mongo.MongoClient;
-import io.vertx.ext.mongo.UpdateOptions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -17,156 +13,136 @@ import palaver.api.Bus;
 import palaver.api.Check;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
-import palaver.runtime.Store;
+import palaver.api.Frames;
 
 /**
- * Friends with consent, in the {@code friends} collection: one edge per
- * direction, {@code _id = uid:friend}. A request is the caller's edge in state
- * {@code requested}; the other side asking back accepts, turning both edges
- * {@code accepted}. Removing deletes both edges (also declines or withdraws a
- * pending request).
+ * Friends with consent, stored as edges in {@link FriendStore}. A request is
+ * the caller's edge in state {@code requested}; the other side asking back
+ * accepts, turning both edges {@code accepted}. Removing deletes both edges
+ * (also declines or withdraws a pending request).
  */
 final class Friends {
-  static final String COLLECTION = "friends";
-  static final String REQUESTED = "requested";
-  static final String ACCEPTED = "accepted";
-  /** Friends and pending requests of one user, so lists and presence fan-out stay bounded. */
-  static final int MAX_EDGES = 1000;
-  private static final String FRIEND = "friend";
-  private static final String PEER = "peer";
+  static final String FRIEND_EVENT = "friend";
+  static final String JOIN_FRIEND = "joinFriend";
+  static final String REMOVE_FRIEND = "removeFriend";
   /** Uids are URL-safe base64; anything else can't be a user, and can't confuse the edge ids. */
   private static final Pattern UID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
 
+  /** A validated {@code {uid, peer}}. */
+  private record Pair(String uid, String peer) {
+  }
+
   private final Vertx vertx;
-  private final MongoClient mongo;
+  private final FriendStore edges;
+  private final UserStore users;
   private final Notifications notifications;
   private final Presence presence;
 
-  Friends(Vertx vertx, MongoClient mongo, Notifications notifications, Presence presence) {
+  Friends(Vertx vertx, FriendStore edges, UserStore users, Notifications notifications, Presence presence) {
     this.vertx = vertx;
-    this.mongo = mongo;
+    this.edges = edges;
+    this.users = users;
     this.notifications = notifications;
     this.presence = presence;
   }
 
   Future<?> serve() {
-    return Store.index(mongo, COLLECTION, new JsonObject().put(Field.UID, 1).put(Field.STATUS, 1), false)
-        .compose(v -> Store.index(mongo, COLLECTION, new JsonObject().put(FRIEND, 1).put(Field.STATUS, 1), false))
+    return edges.createIndexes()
         .compose(v -> Future.all(List.of(
-            Bus.serve(vertx, Address.USER_FRIENDS, this::list),
-            Bus.serve(vertx, Address.USER_FRIEND_ADD, this::add),
-            Bus.serve(vertx, Address.USER_FRIEND_REMOVE, this::remove))));
+            Bus.serve(vertx, Address.USER_FRIENDS, body -> list(Check.string(body, Field.UID, 1, 64))),
+            Bus.serve(vertx, Address.USER_FRIEND_ADD, body -> add(validPair(body))),
+            Bus.serve(vertx, Address.USER_FRIEND_REMOVE, body -> remove(validPair(body))))));
   }
 
-  /** The accepted friends of {@code uid}. */
-  static Future<List<String>> acceptedOf(MongoClient mongo, String uid) {
-    return mongo.findWithOptions(COLLECTION, new JsonObject().put(Field.UID, uid).put(Field.STATUS, ACCEPTED),
-            new FindOptions().setFields(new JsonObject().put(FRIEND, 1)).setLimit(MAX_EDGES))
-        .map(edges -> edges.stream().map(e -> e.getString(FRIEND)).toList());
-  }
-
-  /** {@code {uid, peer}}: a request, or the acceptance of the peer's request. */
-  private Future<JsonObject> add(JsonObject body) {
-    String uid = Check.string(body, Field.UID, 1, 64);
-    String peer = validPeer(body);
-    if (uid.equals(peer)) {
+  /** A request, or the acceptance of the peer's request. */
+  private Future<JsonObject> add(Pair pair) {
+    if (pair.uid().equals(pair.peer())) {
       throw ErrorCode.INVALID.exception("you can't befriend yourself");
     }
-    Future<JsonObject> me = user(uid);
-    Future<JsonObject> other = user(peer);
-    Future<JsonObject> mine = edge(uid, peer);
-    Future<JsonObject> theirs = edge(peer, uid);
+    Future<JsonObject> me = users.profileRecord(pair.uid());
+    Future<JsonObject> other = users.profileRecord(pair.peer());
+    Future<JsonObject> mine = edges.edge(pair.uid(), pair.peer());
+    Future<JsonObject> theirs = edges.edge(pair.peer(), pair.uid());
     return Future.all(me, other, mine, theirs).compose(all -> {
       if (me.result() == null || other.result() == null) {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such user"));
       }
-      if (mine.result() != null && ACCEPTED.equals(mine.result().getString(Field.STATUS))) {
+      if (mine.result() != null && FriendStore.ACCEPTED.equals(mine.result().getString(Field.STATUS))) {
         return Future.failedFuture(ErrorCode.CONFLICT.exception("already friends"));
       }
       if (theirs.result() != null) {
         return accept(me.result(), other.result());
       }
       if (mine.result() != null) {
-        return Future.succeededFuture(answer(peer, REQUESTED));
+        return Future.succeededFuture(answer(pair.peer(), FriendStore.REQUESTED));
       }
       return request(me.result(), other.result());
     });
   }
 
   private Future<JsonObject> request(JsonObject me, JsonObject other) {
-    String uid = me.getString("_id");
-    String peer = other.getString("_id");
-    return mongo.count(COLLECTION, new JsonObject().put(Field.UID, uid)).compose(n -> {
-      if (n >= MAX_EDGES) {
-        return Future.failedFuture(ErrorCode.CONFLICT.exception("at most " + MAX_EDGES + " friends and requests"));
+    String uid = me.getString(UserStore.ID);
+    String peer = other.getString(UserStore.ID);
+    return edges.countFrom(uid).compose(n -> {
+      if (n >= FriendStore.MAX_EDGES) {
+        return Future.failedFuture(ErrorCode.CONFLICT.exception(
+            "at most " + FriendStore.MAX_EDGES + " friends and requests"));
       }
-      return mongo.insert(COLLECTION, edgeDoc(uid, peer, REQUESTED))
-          .recover(t -> Store.isDuplicateKey(t) ? Future.succeededFuture() : Future.failedFuture(t))
+      return edges.insertRequest(uid, peer)
           // Both asked at the same moment: whoever looks second sees the other's request and accepts.
-          .compose(v -> edge(peer, uid))
+          .compose(v -> edges.edge(peer, uid))
           .compose(theirs -> theirs != null ? accept(me, other)
-              : notifications.send(peer, "joinFriend", person(me).put(Field.STATUS, REQUESTED))
-                  .map(n2 -> answer(peer, REQUESTED)));
+              : notifications.send(peer, JOIN_FRIEND, person(me).put(Field.STATUS, FriendStore.REQUESTED))
+                  .map(sent -> answer(peer, FriendStore.REQUESTED)));
     });
   }
 
   private Future<JsonObject> accept(JsonObject me, JsonObject other) {
-    String uid = me.getString("_id");
-    String peer = other.getString("_id");
-    JsonObject accepted = new JsonObject().put("$set", new JsonObject().put(Field.STATUS, ACCEPTED));
-    UpdateOptions upsert = new UpdateOptions().setUpsert(true);
-    return mongo.updateCollectionWithOptions(COLLECTION, new JsonObject().put("_id", edgeId(uid, peer)),
-            accepted.copy().put("$setOnInsert", new JsonObject().put(Field.UID, uid).put(FRIEND, peer)
-                .put(Field.AT, System.currentTimeMillis())), upsert)
-        .compose(r -> mongo.updateCollection(COLLECTION, new JsonObject().put("_id", edgeId(peer, uid)), accepted))
-        .compose(r -> notifications.send(peer, "joinFriend", person(me).put(Field.STATUS, ACCEPTED)))
-        .compose(n -> presence.visible(List.of(uid, peer)))
+    String uid = me.getString(UserStore.ID);
+    String peer = other.getString(UserStore.ID);
+    return edges.acceptBoth(uid, peer)
+        .compose(v -> notifications.send(peer, JOIN_FRIEND, person(me).put(Field.STATUS, FriendStore.ACCEPTED)))
+        .compose(sent -> presence.visible(List.of(uid, peer)))
         .map(states -> {
           tellBoth(uid, peer, "added", states);
           return answer(peer, "friends");
         });
   }
 
-  /** {@code {uid, peer}}: unfriends both ways, or declines/withdraws a pending request. */
-  private Future<JsonObject> remove(JsonObject body) {
-    String uid = Check.string(body, Field.UID, 1, 64);
-    String peer = validPeer(body);
-    JsonObject both = new JsonObject().put("_id", new JsonObject().put("$in",
-        new JsonArray().add(edgeId(uid, peer)).add(edgeId(peer, uid))));
-    return mongo.removeDocuments(COLLECTION, both).compose(r -> {
-      if (r == null || r.getRemovedCount() == 0) {
+  /** Unfriends both ways, or declines/withdraws a pending request. */
+  private Future<JsonObject> remove(Pair pair) {
+    String uid = pair.uid();
+    String peer = pair.peer();
+    return edges.removeBoth(uid, peer).compose(removed -> {
+      if (removed == 0) {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("not a friend and no pending request"));
       }
-      return user(uid)
-          .compose(me -> notifications.send(peer, "removeFriend", person(me)))
-          .map(n -> {
+      return users.profileRecord(uid)
+          .compose(me -> notifications.send(peer, REMOVE_FRIEND, person(me)))
+          .map(sent -> {
             tellBoth(uid, peer, "removed", Map.of());
-            return new JsonObject().put(Field.UID, peer).put(Field.STATUS, "none");
+            return answer(peer, "none");
           });
     });
   }
 
-  /** {@code {uid}} → {@code {friends:[profile + presence], incoming:[profile], outgoing:[profile]}}. */
-  private Future<JsonObject> list(JsonObject body) {
-    String uid = Check.string(body, Field.UID, 1, 64);
-    FindOptions bounded = new FindOptions().setLimit(MAX_EDGES);
-    Future<List<JsonObject>> mine = mongo.findWithOptions(COLLECTION, new JsonObject().put(Field.UID, uid), bounded);
-    Future<List<JsonObject>> incoming = mongo.findWithOptions(COLLECTION,
-        new JsonObject().put(FRIEND, uid).put(Field.STATUS, REQUESTED), bounded);
-    return Future.all(mine, incoming).compose(all -> {
+  /** {@code {friends:[profile + presence], incoming:[profile], outgoing:[profile]}}. */
+  private Future<JsonObject> list(String uid) {
+    Future<List<JsonObject>> mine = edges.edgesFrom(uid);
+    Future<List<String>> asking = edges.requestersOf(uid);
+    return Future.all(mine, asking).compose(all -> {
       List<String> friends = new ArrayList<>();
       List<String> outgoing = new ArrayList<>();
-      mine.result().forEach(e -> (ACCEPTED.equals(e.getString(Field.STATUS)) ? friends : outgoing)
-          .add(e.getString(FRIEND)));
-      List<String> asking = incoming.result().stream().map(e -> e.getString(Field.UID)).toList();
+      mine.result().forEach(e -> (FriendStore.ACCEPTED.equals(e.getString(Field.STATUS)) ? friends : outgoing)
+          .add(e.getString(FriendStore.FRIEND)));
       List<String> everyone = new ArrayList<>(friends);
       everyone.addAll(outgoing);
-      everyone.addAll(asking);
-      Future<Map<String, JsonObject>> profiles = profiles(everyone);
+      everyone.addAll(asking.result());
+      Future<Map<String, JsonObject>> profiles = users.profiles(everyone);
       Future<Map<String, String>> states = presence.visible(friends);
       return Future.all(profiles, states).map(v -> new JsonObject()
           .put(Field.FRIENDS, people(friends, profiles.result(), states.result()))
-          .put(Field.INCOMING, people(asking, profiles.result(), null))
+          .put(Field.INCOMING, people(asking.result(), profiles.result(), null))
           .put(Field.OUTGOING, people(outgoing, profiles.result(), null)));
     });
   }
@@ -178,8 +154,7 @@ final class Friends {
   }
 
   private static JsonObject friendEvent(String action, String uid, String state) {
-    JsonObject event = new JsonObject().put(Field.TYPE, "event").put(Field.EVENT, "friend")
-        .put(Field.ACTION, action).put(Field.UID, uid);
+    JsonObject event = Frames.event(FRIEND_EVENT).put(Field.ACTION, action).put(Field.UID, uid);
     if (state != null) {
       event.put(Field.PRESENCE, state);
     }
@@ -201,49 +176,19 @@ final class Friends {
     return out;
   }
 
-  private Future<Map<String, JsonObject>> profiles(List<String> uids) {
-    if (uids.isEmpty()) {
-      return Future.succeededFuture(Map.of());
-    }
-    JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(uids)));
-    return mongo.findWithOptions(UserVerticle.USERS, query, new FindOptions().setFields(UserVerticle.PROFILE_FIELDS))
-        .map(users -> {
-          Map<String, JsonObject> out = new HashMap<>();
-          users.forEach(u -> out.put(u.getString("_id"), UserVerticle.profile(u)));
-          return out;
-        });
-  }
-
-  private Future<JsonObject> user(String uid) {
-    return mongo.findOne(UserVerticle.USERS, new JsonObject().put("_id", uid), UserVerticle.PROFILE_FIELDS);
-  }
-
-  private Future<JsonObject> edge(String from, String to) {
-    return mongo.findOne(COLLECTION, new JsonObject().put("_id", edgeId(from, to)), null);
-  }
-
-  private static JsonObject edgeDoc(String from, String to, String status) {
-    return new JsonObject().put("_id", edgeId(from, to)).put(Field.UID, from).put(FRIEND, to)
-        .put(Field.STATUS, status).put(Field.AT, System.currentTimeMillis());
-  }
-
-  private static String validPeer(JsonObject body) {
-    String peer = Check.string(body, PEER, 1, 64);
+  private static Pair validPair(JsonObject body) {
+    String uid = Check.string(body, Field.UID, 1, 64);
+    String peer = Check.string(body, Field.PEER, 1, 64);
     if (!UID.matcher(peer).matches()) {
       throw ErrorCode.NOT_FOUND.exception("no such user");
     }
-    return peer;
-  }
-
-  /** Uids are URL-safe base64 (no ':'), so the pair is unambiguous. */
-  private static String edgeId(String from, String to) {
-    return from + ":" + to;
+    return new Pair(uid, peer);
   }
 
   /** Who a notification is about: enough for a client to show it without another request. */
   private static JsonObject person(JsonObject user) {
-    return new JsonObject().put(Field.UID, user.getString("_id")).put(Field.NICKNAME, user.getString(Field.NICKNAME))
-        .put(Field.AVATAR, user.getString(Field.AVATAR));
+    return new JsonObject().put(Field.UID, user.getString(UserStore.ID))
+        .put(Field.NICKNAME, user.getString(Field.NICKNAME)).put(Field.AVATAR, user.getString(Field.AVATAR));
   }
 
   private static JsonObject answer(String peer, String status) {

@@ -5,8 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.FindOptions;
-import io.vertx.ext.mongo.MongoClient;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,14 +19,14 @@ import palaver.api.Bus;
 import palaver.api.Check;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
-import palaver.runtime.Store;
+import palaver.api.Frames;
 
 /**
  * Who is online. Gateways publish on {@code palaver.user.presence.report}
  * which users they have connected: a change when a user's first connection
  * opens or last one closes, and every few seconds a full snapshot as a
  * heartbeat. Every user-service instance keeps the same table (gateway node →
- * users, last heard) in memory; a node not heard from for {@link #EXPIRY_MS}
+ * users, last heard) in memory; a node not heard from for {@link Expiry#afterMs}
  * is dropped, so the users of a crashed gateway go offline within about 22 s,
  * without any TTL in the store.
  *
@@ -41,15 +39,12 @@ import palaver.runtime.Store;
  */
 final class Presence {
   private static final Logger LOG = LoggerFactory.getLogger(Presence.class);
-  /** Gateways heartbeat every 5 s; four missed heartbeats mean the node is gone. */
-  static final long EXPIRY_MS = 20_000;
-  static final long SWEEP_MS = 2_000;
   static final String OFFLINE = "offline";
   static final String INVISIBLE = "invisible";
   static final String[] CHOSEN = {"online", "away", "busy", INVISIBLE};
-  static final String CHOSEN_FIELD = "presence";
-  static final String SHOWN_FIELD = "shown";
   static final int MAX_QUERY = 1000;
+  /** A report's flag: the gateway is stopping cleanly. */
+  static final String GONE = "gone";
   /**
    * How often the stored {@code shown} states are checked against the table,
    * first once a new instance has heard every live gateway: catches users
@@ -63,27 +58,40 @@ final class Presence {
     long lastHeard;
   }
 
+  /**
+   * How long a gateway may stay silent before its users go offline, and how
+   * often that is checked. Gateways heartbeat every 5 s; four missed
+   * heartbeats mean the node is gone.
+   */
+  record Expiry(long afterMs, long sweepMs) {
+    static final Expiry DEFAULT = new Expiry(20_000, 2_000);
+  }
+
   private final Vertx vertx;
-  private final MongoClient mongo;
+  private final UserStore users;
+  private final FriendStore friends;
+  private final Expiry expiry;
   private final Map<String, Node> nodes = new HashMap<>();
   /** uid → how many gateway nodes have at least one connection of that user. */
   private final Map<String, Integer> liveNodes = new HashMap<>();
 
-  Presence(Vertx vertx, MongoClient mongo) {
+  Presence(Vertx vertx, UserStore users, FriendStore friends, Expiry expiry) {
     this.vertx = vertx;
-    this.mongo = mongo;
+    this.users = users;
+    this.friends = friends;
+    this.expiry = expiry;
   }
 
   Future<?> serve() {
     MessageConsumer<Object> reports = vertx.eventBus().consumer(Address.USER_PRESENCE_REPORT,
         msg -> onReport(msg.body()));
-    vertx.setPeriodic(SWEEP_MS, id -> sweep());
-    vertx.setPeriodic(EXPIRY_MS + SWEEP_MS, RECONCILE_MS, id -> reconcile());
+    vertx.setPeriodic(expiry.sweepMs(), id -> sweep());
+    vertx.setPeriodic(expiry.afterMs() + expiry.sweepMs(), RECONCILE_MS, id -> reconcile());
     return Future.all(List.of(
         reports.completion(),
-        Store.index(mongo, UserVerticle.USERS, new JsonObject().put(SHOWN_FIELD, 1), false),
-        Bus.serve(vertx, Address.USER_PRESENCE, this::choose),
-        Bus.serve(vertx, Address.USER_PRESENCE_QUERY, this::query)));
+        Bus.serve(vertx, Address.USER_PRESENCE, body -> choose(Check.string(body, Field.UID, 1, 64),
+            Check.oneOf(body, Field.STATE, null, CHOSEN))),
+        Bus.serve(vertx, Address.USER_PRESENCE_QUERY, body -> query(validUids(body)))));
   }
 
   /** What {@code uids} look like to others: online|away|busy|offline each. */
@@ -94,21 +102,15 @@ final class Presence {
     if (live.isEmpty()) {
       return Future.succeededFuture(out);
     }
-    JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(live)));
-    return mongo.findWithOptions(UserVerticle.USERS, query,
-            new FindOptions().setFields(new JsonObject().put(CHOSEN_FIELD, 1)))
-        .map(users -> {
-          users.forEach(u -> out.put(u.getString("_id"), shownAs(u.getString(CHOSEN_FIELD), true)));
-          return out;
-        });
+    return users.chosenPresences(live).map(chosen -> {
+      chosen.forEach((uid, choice) -> out.put(uid, shownAs(choice, true)));
+      return out;
+    });
   }
 
   /** {@code {uid, state}}: the state the user chose, kept until they choose another. */
-  private Future<JsonObject> choose(JsonObject body) {
-    String uid = Check.string(body, Field.UID, 1, 64);
-    String state = Check.oneOf(body, Field.STATE, null, CHOSEN);
-    return mongo.findOneAndUpdate(UserVerticle.USERS, new JsonObject().put("_id", uid),
-            new JsonObject().put("$set", new JsonObject().put(CHOSEN_FIELD, state)))
+  private Future<JsonObject> choose(String uid, String state) {
+    return users.choosePresence(uid, state)
         .compose(before -> {
           if (before == null) {
             return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such user"));
@@ -119,13 +121,16 @@ final class Presence {
   }
 
   /** {@code {uids:[...]}} → {@code {presence:{uid: state}}}. */
-  private Future<JsonObject> query(JsonObject body) {
+  private Future<JsonObject> query(List<String> uids) {
+    return visible(uids).map(states -> new JsonObject().put(Field.PRESENCE, new JsonObject(new HashMap<>(states))));
+  }
+
+  private static List<String> validUids(JsonObject body) {
     JsonArray uids = body.getValue(Field.UIDS) instanceof JsonArray a ? a : null;
     if (uids == null || uids.size() > MAX_QUERY || !uids.stream().allMatch(u -> u instanceof String)) {
       throw ErrorCode.INVALID.exception("uids must be an array of at most " + MAX_QUERY + " strings");
     }
-    List<String> list = uids.stream().map(String.class::cast).toList();
-    return visible(list).map(states -> new JsonObject().put(Field.PRESENCE, new JsonObject(new HashMap<>(states))));
+    return uids.stream().map(String.class::cast).toList();
   }
 
   /**
@@ -138,7 +143,7 @@ final class Presence {
       JsonObject report = Check.object(raw);
       String nodeId = Check.string(report, Field.NODE, 1, 64);
       Set<String> touched = new HashSet<>();
-      if (Boolean.TRUE.equals(report.getValue("gone"))) {
+      if (Boolean.TRUE.equals(report.getValue(GONE))) {
         Node gone = nodes.remove(nodeId);
         if (gone != null) {
           gone.uids.forEach(u -> release(u, touched));
@@ -203,13 +208,13 @@ final class Presence {
 
   /** Drops gateways not heard from within the bound: their users go offline. */
   private void sweep() {
-    long deadline = System.currentTimeMillis() - EXPIRY_MS;
+    long deadline = System.currentTimeMillis() - expiry.afterMs();
     Set<String> touched = new HashSet<>();
     nodes.entrySet().removeIf(e -> {
       if (e.getValue().lastHeard >= deadline) {
         return false;
       }
-      LOG.info("gateway {} not heard from for {} ms: its users go offline", e.getKey(), EXPIRY_MS);
+      LOG.info("gateway {} not heard from for {} ms: its users go offline", e.getKey(), expiry.afterMs());
       e.getValue().uids.forEach(u -> release(u, touched));
       return true;
     });
@@ -218,12 +223,8 @@ final class Presence {
 
   /** Users the store shows as present whom no live gateway holds get their offline announced. */
   private void reconcile() {
-    JsonObject shownPresent = new JsonObject().put(SHOWN_FIELD, new JsonObject().put("$nin",
-        new JsonArray().add(OFFLINE).addNull()));
-    mongo.findWithOptions(UserVerticle.USERS, shownPresent,
-            new FindOptions().setFields(new JsonObject().put("_id", 1)).setLimit(RECONCILE_BATCH))
-        .onSuccess(users -> users.stream().map(u -> u.getString("_id"))
-            .filter(uid -> !liveNodes.containsKey(uid)).forEach(this::announceIfChanged))
+    users.shownPresent(RECONCILE_BATCH)
+        .onSuccess(uids -> uids.stream().filter(uid -> !liveNodes.containsKey(uid)).forEach(this::announceIfChanged))
         .onFailure(t -> LOG.warn("presence reconciliation failed: {}", t.getMessage()));
   }
 
@@ -233,26 +234,21 @@ final class Presence {
 
   /** Computes what others see, claims the change in the store, and the winner announces it. */
   private void announceIfChanged(String uid, String knownChoice) {
-    Future<String> chosen = knownChoice != null ? Future.succeededFuture(knownChoice)
-        : mongo.findOne(UserVerticle.USERS, new JsonObject().put("_id", uid), new JsonObject().put(CHOSEN_FIELD, 1))
-            .map(u -> u == null ? null : u.getString(CHOSEN_FIELD, "online"));
+    Future<String> chosen = knownChoice != null ? Future.succeededFuture(knownChoice) : users.chosenPresence(uid);
     chosen.compose(choice -> {
       if (choice == null) {
         return Future.succeededFuture();
       }
       String state = shownAs(choice, liveNodes.containsKey(uid));
-      return mongo.findOneAndUpdate(UserVerticle.USERS,
-              new JsonObject().put("_id", uid).put(SHOWN_FIELD, new JsonObject().put("$ne", state)),
-              new JsonObject().put("$set", new JsonObject().put(SHOWN_FIELD, state)))
-          .compose(before -> before == null ? Future.succeededFuture() : announce(uid, state));
+      return users.claimShown(uid, state)
+          .compose(claimed -> claimed ? announce(uid, state) : Future.succeededFuture());
     }).onFailure(t -> LOG.warn("presence of {} not announced: {}", uid, t.getMessage()));
   }
 
   /** To every friend's connections, and to every session the user is a member of. */
   private Future<Void> announce(String uid, String state) {
-    JsonObject event = new JsonObject().put(Field.TYPE, "event").put(Field.EVENT, Field.PRESENCE)
-        .put(Field.UID, uid).put(Field.STATE, state);
-    Future<Void> friends = Friends.acceptedOf(mongo, uid).map(list -> {
+    JsonObject event = Frames.event(Field.PRESENCE).put(Field.UID, uid).put(Field.STATE, state);
+    Future<Void> toFriends = friends.acceptedOf(uid).map(list -> {
       list.forEach(f -> vertx.eventBus().publish(Address.fanoutUser(f), event));
       return null;
     });
@@ -262,7 +258,7 @@ final class Presence {
           vertx.eventBus().publish(Address.fanoutSession(sid), event.copy().put(Field.SID, sid));
         }))
         .onFailure(t -> LOG.debug("co-members of {} not told about presence: {}", uid, t.getMessage()));
-    return friends;
+    return toFriends;
   }
 
   static String shownAs(String chosen, boolean live) {

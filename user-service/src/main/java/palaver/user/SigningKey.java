@@ -3,6 +3,7 @@ package palaver.user;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
+import java.nio.charset.StandardCharsets;
 import palaver.api.Ids;
 import palaver.runtime.Setting;
 import palaver.runtime.Store;
@@ -15,7 +16,10 @@ import palaver.runtime.Store;
  */
 final class SigningKey {
   static final String COLLECTION = "keys";
-  private static final String ID = "jwt";
+  private static final String ID = "_id";
+  private static final String JWT = "jwt";
+  private static final String SECRET = "secret";
+  private static final String CREATED_AT = "createdAt";
   private static final int MIN_BYTES = 32;
 
   private SigningKey() {
@@ -26,27 +30,26 @@ final class SigningKey {
     if (configured != null) {
       return checked(configured);
     }
-    JsonObject query = new JsonObject().put("_id", ID);
+    JsonObject query = new JsonObject().put(ID, JWT);
     return mongo.findOne(COLLECTION, query, null).compose(found -> {
       if (found != null) {
-        return Future.succeededFuture(found.getString("secret"));
+        return Future.succeededFuture(found.getString(SECRET));
       }
       String secret = Ids.randomBytes(MIN_BYTES);
-      return mongo.insert(COLLECTION, new JsonObject().put("_id", ID).put("secret", secret)
-              .put("createdAt", System.currentTimeMillis()))
+      return mongo.insert(COLLECTION, new JsonObject().put(ID, JWT).put(SECRET, secret)
+              .put(CREATED_AT, System.currentTimeMillis()))
           .map(secret)
           .recover(t -> Store.isDuplicateKey(t)
-              ? mongo.findOne(COLLECTION, query, null).map(winner -> winner.getString("secret"))
+              ? mongo.findOne(COLLECTION, query, null).map(winner -> winner.getString(SECRET))
               : Future.failedFuture(t));
     });
   }
 
   /** The configured text is the HMAC key itself: at least 32 bytes (256 bits), e.g. {@code openssl rand -base64 32}. */
   private static Future<String> checked(String secret) {
-    if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_BYTES) {
+    if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_BYTES) {
       return Future.failedFuture(new IllegalArgumentException("jwtSecret must be at least 32 bytes (256 bits)"));
     }
     return Future.succeededFuture(secret);
   }
-
 }

@@ -20,6 +20,7 @@ import palaver.api.Field;
 final class Tokens {
   static final String ISSUER = "palaver";
   static final String VERSION_CLAIM = "tv";
+  static final String SUBJECT_CLAIM = "sub";
   static final int TTL_SECONDS = 12 * 3600;
 
   private final JWTAuth jwt;
@@ -33,7 +34,7 @@ final class Tokens {
   /** {@code {uid, token, expiresAt}} for a user at token version {@code tv}. */
   JsonObject issue(String uid, long tokenVersion) {
     long now = System.currentTimeMillis();
-    String token = jwt.generateToken(new JsonObject().put("sub", uid).put(VERSION_CLAIM, tokenVersion),
+    String token = jwt.generateToken(new JsonObject().put(SUBJECT_CLAIM, uid).put(VERSION_CLAIM, tokenVersion),
         new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER).setExpiresInSeconds(TTL_SECONDS));
     return new JsonObject().put(Field.UID, uid).put(Field.TOKEN, token)
         .put(Field.EXPIRES_AT, now + TTL_SECONDS * 1000L);
@@ -43,7 +44,7 @@ final class Tokens {
   Future<JsonObject> verify(String token) {
     return jwt.authenticate(new TokenCredentials(token))
         .map(user -> user.principal())
-        .compose(claims -> claims.getValue("sub") instanceof String && claims.getValue(VERSION_CLAIM) instanceof Number
+        .compose(claims -> claims.getValue(SUBJECT_CLAIM) instanceof String && claims.getValue(VERSION_CLAIM) instanceof Number
             ? Future.succeededFuture(claims)
             : Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("invalid token")))
         .recover(t -> Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("invalid or expired token")));
