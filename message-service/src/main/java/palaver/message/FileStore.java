@@ -21,7 +21,8 @@ import palaver.api.Field;
  * primary-key lookup (the embedded store ignores secondary indexes). A file
  * document is written only after all its chunks, so a file is never seen half
  * written; {@code files.uploads} marks uploads in progress so chunks left by a
- * crash are swept.
+ * crash are swept. Where a file was posted is asked of {@link MessageStore},
+ * which owns the messages.
  */
 final class FileStore {
   static final String FILES = "files.files";
@@ -49,9 +50,7 @@ final class FileStore {
             mongo.createIndexWithOptions(CHUNKS, new JsonObject().put("files_id", 1).put(Field.N, 1),
                 new IndexOptions().unique(true).name("files_id_n")),
             mongo.createIndexWithOptions(FILES, new JsonObject().put(META + "." + OWNER, 1).put(META + "." + Field.SHA256, 1),
-                new IndexOptions().name("owner_sha256")),
-            mongo.createIndexWithOptions(MessageVerticle.MESSAGES, new JsonObject().put(Field.FILE + "." + Field.FILE_ID, 1),
-                new IndexOptions().name("file_id")))
+                new IndexOptions().name("owner_sha256")))
         .mapEmpty();
   }
 
@@ -128,15 +127,6 @@ final class FileStore {
         .put(META + "." + KIND, ORIGINAL);
     return mongo.findWithOptions(FILES, query, new FindOptions().setLimit(1))
         .map(found -> found.isEmpty() ? null : found.get(0));
-  }
-
-  /** Whether a message carrying the file was posted in one of {@code sids}. */
-  Future<Boolean> postedIn(String fileId, JsonArray sids) {
-    JsonObject query = new JsonObject().put(Field.FILE + "." + Field.FILE_ID, fileId)
-        .put(Field.SID, new JsonObject().put("$in", sids));
-    return mongo.findWithOptions(MessageVerticle.MESSAGES, query,
-            new FindOptions().setLimit(1).setFields(new JsonObject().put("_id", 1)))
-        .map(found -> !found.isEmpty());
   }
 
   /** The client-facing description of a stored file. */

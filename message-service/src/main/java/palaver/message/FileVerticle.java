@@ -42,6 +42,7 @@ public class FileVerticle extends VerticleBase {
 
   private MongoClient mongo;
   private FileStore store;
+  private MessageStore messages;
   private long maxSize;
   private String uploadAddress;
   private final Map<String, Upload> uploads = new HashMap<>();
@@ -50,6 +51,7 @@ public class FileVerticle extends VerticleBase {
   public Future<?> start() {
     mongo = Store.client(vertx, config());
     store = new FileStore(mongo);
+    messages = new MessageStore(mongo);
     maxSize = config().getInteger(Setting.MAX_FILE_SIZE.key(), (Integer) Setting.MAX_FILE_SIZE.defaultValue());
     uploadAddress = Address.FILE_UPLOAD_PREFIX + Ids.random();
     vertx.setPeriodic(IDLE_CHECK_MS, id -> abortIdle());
@@ -241,7 +243,7 @@ public class FileVerticle extends VerticleBase {
         .compose(mine -> {
           JsonArray sids = new JsonArray();
           mine.getJsonArray(Field.SESSIONS, new JsonArray()).forEach(s -> sids.add(((JsonObject) s).getString(Field.SID)));
-          return sids.isEmpty() ? Future.succeededFuture(false) : store.postedIn(doc.getString("_id"), sids);
+          return sids.isEmpty() ? Future.succeededFuture(false) : messages.postedIn(doc.getString("_id"), sids);
         })
         .compose(posted -> posted ? Future.succeededFuture()
             : Future.failedFuture(ErrorCode.FORBIDDEN.exception("not shared with you")));
