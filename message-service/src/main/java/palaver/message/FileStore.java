@@ -32,8 +32,6 @@ final class FileStore {
   static final int CHUNK_SIZE = 255 * 1024;
 
   static final String META = "metadata";
-  static final String OWNER = "owner";
-  static final String KIND = "kind";
   static final String ORIGINAL = "original";
   static final String THUMB = "thumb";
   /** Metadata flag of avatars and icons: readable by every signed-in user. */
@@ -49,13 +47,13 @@ final class FileStore {
     return Future.all(
             mongo.createIndexWithOptions(CHUNKS, new JsonObject().put("files_id", 1).put(Field.N, 1),
                 new IndexOptions().unique(true).name("files_id_n")),
-            mongo.createIndexWithOptions(FILES, new JsonObject().put(META + "." + OWNER, 1).put(META + "." + Field.SHA256, 1),
+            mongo.createIndexWithOptions(FILES, new JsonObject().put(META + "." + Field.OWNER, 1).put(META + "." + Field.SHA256, 1),
                 new IndexOptions().name("owner_sha256")))
         .mapEmpty();
   }
 
   Future<Void> markUploading(String fileId, String owner) {
-    return mongo.insert(UPLOADS, new JsonObject().put("_id", fileId).put(OWNER, owner)
+    return mongo.insert(UPLOADS, new JsonObject().put("_id", fileId).put(Field.OWNER, owner)
         .put(Field.AT, System.currentTimeMillis())).mapEmpty();
   }
 
@@ -123,8 +121,8 @@ final class FileStore {
 
   /** The same bytes uploaded before by the same owner, or null. */
   Future<JsonObject> duplicate(String owner, String sha256) {
-    JsonObject query = new JsonObject().put(META + "." + OWNER, owner).put(META + "." + Field.SHA256, sha256)
-        .put(META + "." + KIND, ORIGINAL);
+    JsonObject query = new JsonObject().put(META + "." + Field.OWNER, owner).put(META + "." + Field.SHA256, sha256)
+        .put(META + "." + Field.KIND, ORIGINAL);
     return mongo.findWithOptions(FILES, query, new FindOptions().setLimit(1))
         .map(found -> found.isEmpty() ? null : found.get(0));
   }
