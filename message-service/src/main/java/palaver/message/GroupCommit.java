@@ -32,7 +32,8 @@ import palaver.api.Field;
  * that fails at document k has stored exactly documents 0..k-1; document k is
  * either a retry (unique (uid, cid): answered with the original) or lost its
  * seq to another instance (the session's last seq is reloaded), and the rest
- * are renumbered and written again.
+ * are renumbered and written again. How documents and heads are written and
+ * read is {@link MessageStore}'s; this class decides only what and when.
  */
 final class GroupCommit {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);

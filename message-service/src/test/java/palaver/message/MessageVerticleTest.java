@@ -315,6 +315,19 @@ class MessageVerticleTest {
   }
 
   @Test
+  @DisplayName("Sync reads from the store a session whose messages this instance never kept (another instance wrote them)")
+  void syncFromStore() {
+    Member a = member();
+    for (long seq = 1; seq <= 3; seq++) {
+      Await.result(service.mongo().insert(MessageStore.MESSAGES, new JsonObject().put("_id", Neighbours.fresh("id"))
+          .put(Field.SID, a.sid()).put(Field.SEQ, seq).put(Field.UID, "elsewhere").put(Field.CID, Neighbours.fresh("c"))
+          .put(Field.MSG_TYPE, "text").put(Field.CONTENT, "m" + seq).put(Field.AT, 1L)));
+    }
+    JsonObject result = sync(a.uid(), new JsonObject().put(a.sid(), 1));
+    assertEquals(List.of(2L, 3L), seqs(result.getJsonObject(Field.SESSIONS).getJsonArray(a.sid())));
+  }
+
+  @Test
   @DisplayName("Sync leaves out a session already up to date")
   void syncUpToDate() {
     Member a = memberWithMessages(3);

@@ -14,11 +14,13 @@ import palaver.testing.FakeNeighbour;
 import palaver.testing.ServiceUnderTest;
 
 /**
- * What message-service asks of its neighbours, answered by fakes:
- * session-service for membership ({@code checkMember}: 403 unless a member;
- * {@code memberships}: the user's sessions) and user-service for profiles
- * ({@code get}: nickname and avatar). Memberships are whatever the test
- * {@link #join}ed.
+ * What message-service asks of its neighbours, answered by fakes. Those are
+ * exactly: {@code palaver.session.checkMember} (send, history: 403 unless a
+ * member), {@code palaver.session.memberships} (sync, file download: the
+ * user's sessions) and {@code palaver.user.get} (send, system: nickname and
+ * avatar). {@code palaver.message.file.claim} is message-service's own
+ * (MessageVerticle asks FileVerticle), so the real FileVerticle answers it.
+ * Memberships are whatever the test {@link #join}ed.
  */
 final class Neighbours {
   private final Set<String> members = ConcurrentHashMap.newKeySet();
