@@ -21,7 +21,8 @@ import palaver.api.Field;
  * primary-key lookup (the embedded store ignores secondary indexes). A file
  * document is written only after all its chunks, so a file is never seen half
  * written; {@code files.uploads} marks uploads in progress so chunks left by a
- * crash are swept.
+ * crash are swept. Where a file was posted is asked of {@link MessageStore},
+ * which owns the messages.
  */
 final class FileStore {
   static final String FILES = "files.files";
@@ -31,8 +32,6 @@ final class FileStore {
   static final int CHUNK_SIZE = 255 * 1024;
 
   static final String META = "metadata";
-  static final String OWNER = "owner";
-  static final String KIND = "kind";
   static final String ORIGINAL = "original";
   static final String THUMB = "thumb";
   /** Metadata flag of avatars and icons: readable by every signed-in user. */
@@ -48,15 +47,13 @@ final class FileStore {
     return Future.all(
             mongo.createIndexWithOptions(CHUNKS, new JsonObject().put("files_id", 1).put(Field.N, 1),
                 new IndexOptions().unique(true).name("files_id_n")),
-            mongo.createIndexWithOptions(FILES, new JsonObject().put(META + "." + OWNER, 1).put(META + "." + Field.SHA256, 1),
-                new IndexOptions().name("owner_sha256")),
-            mongo.createIndexWithOptions(MessageVerticle.MESSAGES, new JsonObject().put(Field.FILE + "." + Field.FILE_ID, 1),
-                new IndexOptions().name("file_id")))
+            mongo.createIndexWithOptions(FILES, new JsonObject().put(META + "." + Field.OWNER, 1).put(META + "." + Field.SHA256, 1),
+                new IndexOptions().name("owner_sha256")))
         .mapEmpty();
   }
 
   Future<Void> markUploading(String fileId, String owner) {
-    return mongo.insert(UPLOADS, new JsonObject().put("_id", fileId).put(OWNER, owner)
+    return mongo.insert(UPLOADS, new JsonObject().put("_id", fileId).put(Field.OWNER, owner)
         .put(Field.AT, System.currentTimeMillis())).mapEmpty();
   }
 
@@ -124,19 +121,10 @@ final class FileStore {
 
   /** The same bytes uploaded before by the same owner, or null. */
   Future<JsonObject> duplicate(String owner, String sha256) {
-    JsonObject query = new JsonObject().put(META + "." + OWNER, owner).put(META + "." + Field.SHA256, sha256)
-        .put(META + "." + KIND, ORIGINAL);
+    JsonObject query = new JsonObject().put(META + "." + Field.OWNER, owner).put(META + "." + Field.SHA256, sha256)
+        .put(META + "." + Field.KIND, ORIGINAL);
     return mongo.findWithOptions(FILES, query, new FindOptions().setLimit(1))
         .map(found -> found.isEmpty() ? null : found.get(0));
-  }
-
-  /** Whether a message carrying the file was posted in one of {@code sids}. */
-  Future<Boolean> postedIn(String fileId, JsonArray sids) {
-    JsonObject query = new JsonObject().put(Field.FILE + "." + Field.FILE_ID, fileId)
-        .put(Field.SID, new JsonObject().put("$in", sids));
-    return mongo.findWithOptions(MessageVerticle.MESSAGES, query,
-            new FindOptions().setLimit(1).setFields(new JsonObject().put("_id", 1)))
-        .map(found -> !found.isEmpty());
   }
 
   /** The client-facing description of a stored file. */

@@ -42,6 +42,7 @@ public class FileVerticle extends VerticleBase {
 
   private MongoClient mongo;
   private FileStore store;
+  private MessageStore messages;
   private long maxSize;
   private String uploadAddress;
   private final Map<String, Upload> uploads = new HashMap<>();
@@ -50,6 +51,7 @@ public class FileVerticle extends VerticleBase {
   public Future<?> start() {
     mongo = Store.client(vertx, config());
     store = new FileStore(mongo);
+    messages = new MessageStore(mongo);
     maxSize = config().getInteger(Setting.MAX_FILE_SIZE.key(), (Integer) Setting.MAX_FILE_SIZE.defaultValue());
     uploadAddress = Address.FILE_UPLOAD_PREFIX + Ids.random();
     vertx.setPeriodic(IDLE_CHECK_MS, id -> abortIdle());
@@ -128,8 +130,8 @@ public class FileVerticle extends VerticleBase {
         Future<Void> share = upload.shared ? store.share(existing.getString("_id")) : Future.succeededFuture();
         return abort(upload).compose(v -> share).map(v -> FileStore.meta(existing));
       }
-      JsonObject metadata = new JsonObject().put(FileStore.OWNER, upload.owner).put(Field.MIME, mime)
-          .put(Field.SHA256, sha256).put(FileStore.KIND, FileStore.ORIGINAL).put(FileStore.SHARED, upload.shared);
+      JsonObject metadata = new JsonObject().put(Field.OWNER, upload.owner).put(Field.MIME, mime)
+          .put(Field.SHA256, sha256).put(Field.KIND, FileStore.ORIGINAL).put(FileStore.SHARED, upload.shared);
       OptionalLong duration = AudioDuration.of(mime, upload.head, upload.headLength, upload.tail, upload.size);
       duration.ifPresent(ms -> metadata.put(Field.DURATION_MS, ms));
       return thumbnail(upload, mime)
@@ -157,8 +159,8 @@ public class FileVerticle extends VerticleBase {
             false)
         .compose(thumb -> {
           String thumbId = Ids.random();
-          JsonObject metadata = new JsonObject().put(FileStore.OWNER, upload.owner).put(Field.MIME, thumb.mime())
-              .put(Field.SHA256, sha256(thumb.bytes())).put(FileStore.KIND, FileStore.THUMB)
+          JsonObject metadata = new JsonObject().put(Field.OWNER, upload.owner).put(Field.MIME, thumb.mime())
+              .put(Field.SHA256, sha256(thumb.bytes())).put(Field.KIND, FileStore.THUMB)
               .put("width", thumb.width()).put("height", thumb.height()).put("of", upload.fileId);
           return storeSmall(thumbId, thumb.bytes())
               .compose(v -> store.insertFile(thumbId, thumb.bytes().length, "thumb-" + upload.name, metadata))
@@ -191,7 +193,7 @@ public class FileVerticle extends VerticleBase {
     String fileId = Check.string(body, Field.FILE_ID, 1, 64);
     String msgType = Check.oneOf(body, Field.MSG_TYPE, "file", "image", "file", "voice");
     return original(fileId).map(doc -> {
-      if (!uid.equals(doc.getJsonObject(FileStore.META).getString(FileStore.OWNER))) {
+      if (!uid.equals(doc.getJsonObject(FileStore.META).getString(Field.OWNER))) {
         throw ErrorCode.FORBIDDEN.exception("not your file");
       }
       String mime = doc.getJsonObject(FileStore.META).getString(Field.MIME);
@@ -234,14 +236,14 @@ public class FileVerticle extends VerticleBase {
 
   private Future<Void> mayRead(String uid, JsonObject doc) {
     JsonObject metadata = doc.getJsonObject(FileStore.META);
-    if (uid.equals(metadata.getString(FileStore.OWNER)) || metadata.getBoolean(FileStore.SHARED, false)) {
+    if (uid.equals(metadata.getString(Field.OWNER)) || metadata.getBoolean(FileStore.SHARED, false)) {
       return Future.succeededFuture();
     }
     return Bus.request(vertx, Address.SESSION_MEMBERSHIPS, new JsonObject().put(Field.UID, uid))
         .compose(mine -> {
           JsonArray sids = new JsonArray();
           mine.getJsonArray(Field.SESSIONS, new JsonArray()).forEach(s -> sids.add(((JsonObject) s).getString(Field.SID)));
-          return sids.isEmpty() ? Future.succeededFuture(false) : store.postedIn(doc.getString("_id"), sids);
+          return sids.isEmpty() ? Future.succeededFuture(false) : messages.postedIn(doc.getString("_id"), sids);
         })
         .compose(posted -> posted ? Future.succeededFuture()
             : Future.failedFuture(ErrorCode.FORBIDDEN.exception("not shared with you")));
@@ -256,7 +258,7 @@ public class FileVerticle extends VerticleBase {
 
   private Future<JsonObject> original(String fileId) {
     return store.file(fileId).map(doc -> {
-      if (doc == null || !FileStore.ORIGINAL.equals(doc.getJsonObject(FileStore.META).getString(FileStore.KIND))) {
+      if (doc == null || !FileStore.ORIGINAL.equals(doc.getJsonObject(FileStore.META).getString(Field.KIND))) {
         throw ErrorCode.NOT_FOUND.exception("no such file");
       }
       return doc;

@@ -1,19 +1,11 @@
 package palaver.message;
 
-import com.mongodb.MongoBulkWriteException;
-import com.mongodb.bulk.BulkWriteError;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.BulkOperation;
-import io.vertx.ext.mongo.BulkWriteOptions;
-import io.vertx.ext.mongo.FindOptions;
-import io.vertx.ext.mongo.MongoClient;
-import io.vertx.ext.mongo.UpdateOptions;
-import io.vertx.ext.mongo.WriteOption;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,8 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
-import palaver.api.Frames;
-import palaver.runtime.Store;
 
 /**
  * Stores messages in batches: sends arriving within a few milliseconds (or
@@ -42,7 +32,8 @@ import palaver.runtime.Store;
  * that fails at document k has stored exactly documents 0..k-1; document k is
  * either a retry (unique (uid, cid): answered with the original) or lost its
  * seq to another instance (the session's last seq is reloaded), and the rest
- * are renumbered and written again.
+ * are renumbered and written again. How documents and heads are written and
+ * read is {@link MessageStore}'s; this class decides only what and when.
  */
 final class GroupCommit {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
@@ -94,7 +85,7 @@ final class GroupCommit {
   }
 
   private final Vertx vertx;
-  private final MongoClient mongo;
+  private final MessageStore store;
   private final Tails tails;
   private final Map<String, Long> lastSeq = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
@@ -110,19 +101,14 @@ final class GroupCommit {
   /** Client sends refused or dropped unwritten ({@code palaver_message_shed_total}), when metrics are on. */
   private final Counter shedMetric;
 
-  GroupCommit(Vertx vertx, MongoClient mongo, Tails tails) {
+  GroupCommit(Vertx vertx, MessageStore store, Tails tails) {
     this.vertx = vertx;
-    this.mongo = mongo;
+    this.store = store;
     this.tails = tails;
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     this.shedMetric = registry == null ? null : Counter.builder("palaver.message.shed")
         .description("client sends refused or dropped unwritten because message-service was overloaded")
         .register(registry);
-  }
-
-  /** Queues a server-made draft; it is written however long the queue. */
-  Future<Appended> append(JsonObject draft) {
-    return append(draft, NO_DEADLINE);
   }
 
   /**
@@ -284,14 +270,7 @@ final class GroupCommit {
    * and the session is read again from the messages themselves.
    */
   private Future<Long> readLastSeq(String sid) {
-    if (staleHeads.remove(sid)) {
-      FindOptions top = new FindOptions().setSort(new JsonObject().put(Field.SEQ, -1)).setLimit(1)
-          .setFields(new JsonObject().put(Field.SEQ, 1));
-      return mongo.findWithOptions(MessageVerticle.MESSAGES, new JsonObject().put(Field.SID, sid), top)
-          .map(found -> found.isEmpty() ? 0L : found.get(0).getLong(Field.SEQ));
-    }
-    return mongo.findOne(MessageVerticle.HEADS, new JsonObject().put("_id", sid), new JsonObject().put(Field.LAST_SEQ, 1))
-        .map(head -> head == null ? 0L : head.getLong(Field.LAST_SEQ, 0L));
+    return staleHeads.remove(sid) ? store.lastStoredSeq(sid) : store.headSeq(sid);
   }
 
   /** Numbers {@code entries} from each session's last seq and writes them in one ordered bulk insert. */
@@ -301,21 +280,14 @@ final class GroupCommit {
     }
     Map<String, Long> next = new HashMap<>();
     List<JsonObject> docs = new ArrayList<>(entries.size());
-    List<BulkOperation> ops = new ArrayList<>(entries.size());
     for (Entry e : entries) {
       long seq = next.merge(e.sid(), lastSeq.getOrDefault(e.sid(), 0L) + 1, (a, b) -> a + 1);
-      JsonObject doc = e.draft.copy().put(Field.SEQ, seq);
-      docs.add(doc);
-      ops.add(BulkOperation.createInsert(doc));
+      docs.add(e.draft.copy().put(Field.SEQ, seq));
     }
-    BulkWriteOptions options = new BulkWriteOptions().setOrdered(true).setWriteOption(WriteOption.MAJORITY);
-    return mongo.bulkWriteWithOptions(MessageVerticle.MESSAGES, ops, options)
-        .compose(
-            done -> {
-              stored(entries, docs, entries.size());
-              return Future.succeededFuture();
-            },
-            t -> partial(entries, docs, t, attempt));
+    return store.insert(docs).compose(inserted -> {
+      stored(entries, docs, inserted.stored());
+      return inserted.stored() == entries.size() ? Future.succeededFuture() : partial(entries, inserted, attempt);
+    });
   }
 
   private void stored(List<Entry> entries, List<JsonObject> docs, int count) {
@@ -328,23 +300,21 @@ final class GroupCommit {
   }
 
   /** Documents 0..k-1 are stored; resolve document k, renumber the rest and write them again. */
-  private Future<Void> partial(List<Entry> entries, List<JsonObject> docs, Throwable t, int attempt) {
-    if (!(t instanceof MongoBulkWriteException bulk) || bulk.getWriteErrors().isEmpty()) {
+  private Future<Void> partial(List<Entry> entries, MessageStore.Inserted inserted, int attempt) {
+    if (inserted.unknown() != null) {
       // Unknown outcome (timeout, lost connection): some prefix may be stored. Forget what we
       // believed about these sessions; the clients' retries with the same cid find what was stored.
       entries.forEach(e -> forget(e.sid()));
       entries.forEach(e -> e.failure = ErrorCode.UNAVAILABLE.exception("store did not confirm, retry with the same cid"));
-      LOG.warn("bulk insert outcome unknown: {}", t.toString());
+      LOG.warn("bulk insert outcome unknown: {}", inserted.unknown().toString());
       return Future.succeededFuture();
     }
-    BulkWriteError error = bulk.getWriteErrors().get(0);
-    int k = error.getIndex();
-    stored(entries, docs, k);
+    int k = inserted.stored();
     Entry failed = entries.get(k);
     List<Entry> rest = new ArrayList<>(entries.subList(k + 1, entries.size()));
     Future<Void> resolved;
-    if (error.getCode() != Store.DUPLICATE_KEY) {
-      LOG.error("message insert refused: {}", error.getMessage());
+    if (!inserted.duplicate()) {
+      LOG.error("message insert refused: {}", inserted.refusal());
       failed.failure = ErrorCode.INTERNAL.exception("message could not be stored");
       resolved = Future.succeededFuture();
     } else {
@@ -361,9 +331,7 @@ final class GroupCommit {
 
   /** A retry answers with the original; otherwise another instance took the seq: reload and try again. */
   private Future<Void> resolveDuplicate(Entry failed, List<Entry> rest) {
-    JsonObject byCid = new JsonObject().put(Field.UID, failed.draft.getString(Field.UID))
-        .put(Field.CID, failed.draft.getString(Field.CID));
-    return mongo.findOne(MessageVerticle.MESSAGES, byCid, null).map(existing -> {
+    return store.byCid(failed.draft.getString(Field.UID), failed.draft.getString(Field.CID)).map(existing -> {
       if (existing != null) {
         failed.original = existing;
       } else {
@@ -382,97 +350,28 @@ final class GroupCommit {
   }
 
   /**
-   * One write per session per batch: {lastSeq, lastMessage} to the newest seq
-   * this batch stored or found, never backwards. All sessions' writes go in one
-   * unordered bulk command (one store round trip and commit per batch, not one
-   * per session). Done before the acks, so a head is never behind an acked
-   * message (sync relies on that).
+   * One head write per session per batch, to the newest seq this batch stored
+   * or found (see {@link MessageStore#moveHeads}). Done before the acks, so a
+   * head is never behind an acked message (sync relies on that).
    */
   private Future<Void> updateHeads(List<Entry> entries) {
-    Map<String, JsonObject> newest = new LinkedHashMap<>();
-    Map<String, JsonObject> writers = new HashMap<>();
+    MessageStore.HeadMoves moves = new MessageStore.HeadMoves();
     for (Entry e : entries) {
       JsonObject m = e.resolved();
       if (m != null) {
-        newest.merge(e.sid(), m, (a, b) -> a.getLong(Field.SEQ) >= b.getLong(Field.SEQ) ? a : b);
-        String writer = m.getString(Field.UID);
-        if (writer != null && SAFE_KEY.matcher(writer).matches()) {
-          JsonObject bySid = writers.computeIfAbsent(e.sid(), k -> new JsonObject());
-          bySid.put(WRITERS + "." + writer, Math.max(bySid.getLong(WRITERS + "." + writer, 0L), m.getLong(Field.SEQ)));
-        }
+        moves.add(m);
       }
     }
-    if (newest.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<JsonObject> heads = new ArrayList<>(newest.values());
-    List<BulkOperation> ops = new ArrayList<>(heads.size());
-    for (JsonObject m : heads) {
-      ops.add(headWrite(m, writers.getOrDefault(m.getString(Field.SID), new JsonObject())));
-    }
-    BulkWriteOptions options = new BulkWriteOptions().setOrdered(false).setWriteOption(WriteOption.MAJORITY);
-    return mongo.bulkWriteWithOptions(MessageVerticle.HEADS, ops, options)
-        .<Void>mapEmpty()
-        .recover(t -> {
-          if (!(t instanceof MongoBulkWriteException bulk)) {
-            heads.forEach(m -> unconfirmed(entries, m, t));
-            return Future.succeededFuture();
-          }
-          // Unordered: every write but the failed ones took effect.
-          List<Future<?>> retries = new ArrayList<>();
-          for (BulkWriteError error : bulk.getWriteErrors()) {
-            JsonObject m = heads.get(error.getIndex());
-            if (error.getCode() == Store.DUPLICATE_KEY) {
-              retries.add(writeHead(m, writers.getOrDefault(m.getString(Field.SID), new JsonObject()))
-                  .onFailure(f -> unconfirmed(entries, m, f)));
-            } else {
-              unconfirmed(entries, m, new IllegalStateException(error.getMessage()));
-            }
-          }
-          return Future.join(retries).<Void>mapEmpty().recover(f -> Future.succeededFuture());
-        });
+    return store.moveHeads(moves).map(unconfirmed -> {
+      unconfirmed.forEach((sid, t) -> unconfirmed(entries, sid, t));
+      return null;
+    });
   }
 
   /** The sends of a session whose head could not be written are answered "retry with the same cid". */
-  private static void unconfirmed(List<Entry> entries, JsonObject head, Throwable t) {
-    String sid = head.getString(Field.SID);
+  private static void unconfirmed(List<Entry> entries, String sid, Throwable t) {
     LOG.warn("head of session {} not updated: {}", sid, t.getMessage());
     entries.stream().filter(e -> e.sid().equals(sid) && e.failure == null)
         .forEach(e -> e.failure = ErrorCode.INTERNAL.exception("message stored but not confirmed, retry with the same cid"));
   }
-
-  /**
-   * Upsert guarded by {@code lastSeq < seq}: when a newer head exists the upsert
-   * collides on {@code _id}, which means there is nothing to do; a collision
-   * may also be two first writes racing, hence one more try ({@link #writeHead}).
-   * The same write records each writer's newest seq ({@code writers.<uid>}):
-   * a writer has read the session up to their own message, so their own
-   * messages never count as unread, without a read-position write per send.
-   */
-  private static BulkOperation headWrite(JsonObject message, JsonObject writers) {
-    return BulkOperation.createUpdate(olderHead(message), headSet(message, writers), true, false);
-  }
-
-  private static JsonObject olderHead(JsonObject message) {
-    return new JsonObject().put("_id", message.getString(Field.SID))
-        .put(Field.LAST_SEQ, new JsonObject().put("$lt", message.getLong(Field.SEQ)));
-  }
-
-  private static JsonObject headSet(JsonObject message, JsonObject writers) {
-    return new JsonObject().put("$set", writers.copy().put(Field.LAST_SEQ, message.getLong(Field.SEQ))
-        .put(Field.LAST_MESSAGE, Frames.messageSummary(message)));
-  }
-
-  /** The second try of a head write whose upsert collided; a collision now means a newer head exists. */
-  private Future<Void> writeHead(JsonObject message, JsonObject writers) {
-    return mongo.updateCollectionWithOptions(MessageVerticle.HEADS, olderHead(message), headSet(message, writers),
-            new UpdateOptions().setUpsert(true))
-        .<Void>mapEmpty()
-        .recover(t -> Store.isDuplicateKey(t) ? Future.succeededFuture() : Future.failedFuture(t));
-  }
-
-  /** The field of the heads document holding {uid: newest own seq}. */
-  static final String WRITERS = "writers";
-  /** Only ids that are safe as field names (ours are URL-safe base64) are recorded. */
-  static final java.util.regex.Pattern SAFE_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
 }

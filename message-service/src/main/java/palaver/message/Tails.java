@@ -16,7 +16,7 @@ import palaver.api.Field;
  * instance's own inserts and by complete database reads, dropped when this
  * instance learns it missed something (another instance took a seq, a write
  * with unknown outcome). Whether {@code end} is the session's true head is
- * decided by the caller (see {@link MessageVerticle}). Used only from the
+ * decided by the caller (see {@link SyncReader}). Used only from the
  * verticle's event loop.
  */
 final class Tails {

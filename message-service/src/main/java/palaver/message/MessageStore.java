@@ -1,0 +1,287 @@
+package palaver.message;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
+import io.vertx.ext.mongo.BulkWriteOptions;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.IndexOptions;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.UpdateOptions;
+import io.vertx.ext.mongo.WriteOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import palaver.api.Field;
+import palaver.api.Frames;
+import palaver.runtime.Store;
+
+/**
+ * The {@code messages} collection (one document per stored message, unique
+ * on (sid, seq) and on (uid, cid)) and the {@code heads} collection (one
+ * document per session, {@code _id} its sid: {@code lastSeq}, {@code
+ * lastMessage} and {@code writers.<uid>}, each writer's newest seq there):
+ * their names, indexes and every query. {@link GroupCommit} decides what to
+ * write; this class only says how it is written and read.
+ */
+class MessageStore {
+  static final String MESSAGES = "messages";
+  static final String HEADS = "heads";
+  /** The field of a head holding {uid: newest own seq}. */
+  static final String WRITERS = "writers";
+  /** Only ids that are safe as field names (ours are URL-safe base64) are recorded as writers. */
+  static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  /** In a head answered to a writer: the newest seq they wrote in the session. */
+  static final String OWN_SEQ = "ownSeq";
+  private static final String ID = "_id";
+
+  /** A page of stored messages, ascending, and whether more follow in the direction read. */
+  record Page(List<JsonObject> messages, boolean more) {
+  }
+
+  /**
+   * What an ordered insert of n documents did: documents {@code 0..stored-1}
+   * are stored. When {@code stored < n} and {@code unknown} is null, document
+   * {@code stored} was refused: on a unique key ({@code duplicate}) or for
+   * {@code refusal}. {@code unknown} is set when the store did not say what it
+   * stored (timeout, lost connection): some prefix may be.
+   */
+  record Inserted(int stored, boolean duplicate, String refusal, Throwable unknown) {
+  }
+
+  /**
+   * One batch's head writes: per session its newest message, and the newest
+   * seq of each writer there. Filled by {@link GroupCommit}, written by
+   * {@link #moveHeads}.
+   */
+  static final class HeadMoves {
+    private final Map<String, JsonObject> newest = new LinkedHashMap<>();
+    private final Map<String, JsonObject> writers = new HashMap<>();
+
+    void add(JsonObject message) {
+      String sid = message.getString(Field.SID);
+      long seq = message.getLong(Field.SEQ);
+      newest.merge(sid, message, (a, b) -> a.getLong(Field.SEQ) >= b.getLong(Field.SEQ) ? a : b);
+      String writer = message.getString(Field.UID);
+      if (writer != null && SAFE_KEY.matcher(writer).matches()) {
+        String field = WRITERS + "." + writer;
+        JsonObject bySid = writers.computeIfAbsent(sid, k -> new JsonObject());
+        bySid.put(field, Math.max(bySid.getLong(field, 0L), seq));
+      }
+    }
+
+    boolean isEmpty() {
+      return newest.isEmpty();
+    }
+
+    int sessions() {
+      return newest.size();
+    }
+
+    private JsonObject writersOf(String sid) {
+      return writers.getOrDefault(sid, new JsonObject());
+    }
+  }
+
+  private final MongoClient mongo;
+
+  MessageStore(MongoClient mongo) {
+    this.mongo = mongo;
+  }
+
+  /** (sid, seq) is the arbiter of seqs, (uid, cid) of retries; file.fileId finds where a file was posted. */
+  Future<Void> createIndexes() {
+    return Future.all(
+            mongo.createIndexWithOptions(MESSAGES, new JsonObject().put(Field.SID, 1).put(Field.SEQ, 1),
+                new IndexOptions().unique(true).name("sid_seq")),
+            mongo.createIndexWithOptions(MESSAGES, new JsonObject().put(Field.UID, 1).put(Field.CID, 1),
+                new IndexOptions().unique(true).name("uid_cid")),
+            mongo.createIndexWithOptions(MESSAGES, new JsonObject().put(Field.FILE + "." + Field.FILE_ID, 1),
+                new IndexOptions().name("file_id")))
+        .mapEmpty();
+  }
+
+  // ---- writes of the send path (GroupCommit) ----
+
+  /** Writes {@code docs} (numbered) in one ordered bulk insert, majority-acknowledged. */
+  Future<Inserted> insert(List<JsonObject> docs) {
+    List<BulkOperation> ops = new ArrayList<>(docs.size());
+    for (JsonObject doc : docs) {
+      ops.add(BulkOperation.createInsert(doc));
+    }
+    BulkWriteOptions options = new BulkWriteOptions().setOrdered(true).setWriteOption(WriteOption.MAJORITY);
+    return mongo.bulkWriteWithOptions(MESSAGES, ops, options).transform(ar -> {
+      if (ar.succeeded()) {
+        return Future.succeededFuture(new Inserted(docs.size(), false, null, null));
+      }
+      if (!(ar.cause() instanceof MongoBulkWriteException bulk) || bulk.getWriteErrors().isEmpty()) {
+        return Future.succeededFuture(new Inserted(0, false, null, ar.cause()));
+      }
+      BulkWriteError error = bulk.getWriteErrors().get(0);
+      boolean duplicate = error.getCode() == Store.DUPLICATE_KEY;
+      return Future.succeededFuture(new Inserted(error.getIndex(), duplicate, duplicate ? null : error.getMessage(), null));
+    });
+  }
+
+  /** The message a user sent with this cid (a retry's original), or null. */
+  Future<JsonObject> byCid(String uid, String cid) {
+    return mongo.findOne(MESSAGES, new JsonObject().put(Field.UID, uid).put(Field.CID, cid), null);
+  }
+
+  /** A session's last seq as its head says (a read by {@code _id}); 0 without a head. */
+  Future<Long> headSeq(String sid) {
+    return mongo.findOne(HEADS, new JsonObject().put(ID, sid), new JsonObject().put(Field.LAST_SEQ, 1))
+        .map(head -> head == null ? 0L : head.getLong(Field.LAST_SEQ, 0L));
+  }
+
+  /** A session's last seq from the messages themselves, for when its head proved behind them. */
+  Future<Long> lastStoredSeq(String sid) {
+    FindOptions top = new FindOptions().setSort(new JsonObject().put(Field.SEQ, -1)).setLimit(1)
+        .setFields(new JsonObject().put(Field.SEQ, 1));
+    return mongo.findWithOptions(MESSAGES, new JsonObject().put(Field.SID, sid), top)
+        .map(found -> found.isEmpty() ? 0L : found.get(0).getLong(Field.SEQ));
+  }
+
+  /**
+   * One write per session: {lastSeq, lastMessage, writers.*} to the newest
+   * seq, never backwards, all in one unordered bulk command (one store round
+   * trip per batch, not one per session). Answers the sessions whose head
+   * could not be confirmed, with why (empty when all were).
+   */
+  Future<Map<String, Throwable>> moveHeads(HeadMoves moves) {
+    if (moves.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    List<JsonObject> heads = new ArrayList<>(moves.newest.values());
+    List<BulkOperation> ops = new ArrayList<>(heads.size());
+    for (JsonObject m : heads) {
+      ops.add(BulkOperation.createUpdate(olderHead(m), headSet(m, moves.writersOf(m.getString(Field.SID))), true, false));
+    }
+    BulkWriteOptions options = new BulkWriteOptions().setOrdered(false).setWriteOption(WriteOption.MAJORITY);
+    return mongo.bulkWriteWithOptions(HEADS, ops, options)
+        .<Map<String, Throwable>>map(done -> Map.of())
+        .recover(t -> {
+          Map<String, Throwable> unconfirmed = new HashMap<>();
+          if (!(t instanceof MongoBulkWriteException bulk)) {
+            heads.forEach(m -> unconfirmed.put(m.getString(Field.SID), t));
+            return Future.succeededFuture(unconfirmed);
+          }
+          // Unordered: every write but the failed ones took effect.
+          List<Future<?>> retries = new ArrayList<>();
+          for (BulkWriteError error : bulk.getWriteErrors()) {
+            JsonObject m = heads.get(error.getIndex());
+            String sid = m.getString(Field.SID);
+            if (error.getCode() == Store.DUPLICATE_KEY) {
+              retries.add(writeHead(m, moves.writersOf(sid)).onFailure(f -> unconfirmed.put(sid, f)));
+            } else {
+              unconfirmed.put(sid, new IllegalStateException(error.getMessage()));
+            }
+          }
+          return Future.join(retries).transform(ar -> Future.succeededFuture(unconfirmed));
+        });
+  }
+
+  /**
+   * The head filter: an upsert guarded by {@code lastSeq < seq}. When a newer
+   * head exists the upsert collides on {@code _id}, which means there is
+   * nothing to do; a collision may also be two first writes racing, hence one
+   * more try ({@link #writeHead}). Recording each writer's newest seq in the
+   * same write means a writer's own messages never count as unread, without a
+   * read-position write per send.
+   */
+  private static JsonObject olderHead(JsonObject message) {
+    return new JsonObject().put(ID, message.getString(Field.SID))
+        .put(Field.LAST_SEQ, new JsonObject().put("$lt", message.getLong(Field.SEQ)));
+  }
+
+  private static JsonObject headSet(JsonObject message, JsonObject writers) {
+    return new JsonObject().put("$set", writers.copy().put(Field.LAST_SEQ, message.getLong(Field.SEQ))
+        .put(Field.LAST_MESSAGE, Frames.messageSummary(message)));
+  }
+
+  /** The second try of a head write whose upsert collided; a collision now means a newer head exists. */
+  private Future<Void> writeHead(JsonObject message, JsonObject writers) {
+    return mongo.updateCollectionWithOptions(HEADS, olderHead(message), headSet(message, writers),
+            new UpdateOptions().setUpsert(true))
+        .<Void>mapEmpty()
+        .recover(t -> Store.isDuplicateKey(t) ? Future.succeededFuture() : Future.failedFuture(t));
+  }
+
+  // ---- reads (history, sync, heads, files) ----
+
+  /** Ascending messages of a session: the newest page by default, or after/before a seq; one read of limit + 1. */
+  Future<Page> page(String sid, Long before, Long after, int limit) {
+    JsonObject range = new JsonObject();
+    if (before != null) {
+      range.put("$lt", before);
+    }
+    if (after != null) {
+      range.put("$gt", after);
+    }
+    JsonObject query = new JsonObject().put(Field.SID, sid);
+    if (!range.isEmpty()) {
+      query.put(Field.SEQ, range);
+    }
+    boolean ascending = after != null && before == null;
+    FindOptions options = new FindOptions().setSort(new JsonObject().put(Field.SEQ, ascending ? 1 : -1)).setLimit(limit + 1);
+    return mongo.findWithOptions(MESSAGES, query, options).map(found -> {
+      List<JsonObject> page = new ArrayList<>(found.subList(0, Math.min(limit, found.size())));
+      if (!ascending) {
+        Collections.reverse(page);
+      }
+      return new Page(page, found.size() > limit);
+    });
+  }
+
+  /** The heads' last seqs of {@code sids} in one query (sessions without a head are left out). */
+  Future<Map<String, Long>> lastSeqs(List<String> sids) {
+    JsonObject query = new JsonObject().put(ID, new JsonObject().put("$in", new JsonArray(sids)));
+    return mongo.findWithOptions(HEADS, query, new FindOptions().setFields(new JsonObject().put(Field.LAST_SEQ, 1)))
+        .map(found -> {
+          Map<String, Long> heads = new HashMap<>();
+          found.forEach(h -> heads.put(h.getString(ID), h.getLong(Field.LAST_SEQ, 0L)));
+          return heads;
+        });
+  }
+
+  /**
+   * {sid: {lastSeq, lastMessage}} of {@code sids} in one query; with a
+   * {@code writer} each head also says the newest seq that user wrote there
+   * ({@code ownSeq}).
+   */
+  Future<JsonObject> heads(JsonArray sids, String writer) {
+    boolean withOwn = writer != null && SAFE_KEY.matcher(writer).matches();
+    JsonObject fields = new JsonObject().put(Field.LAST_SEQ, 1).put(Field.LAST_MESSAGE, 1);
+    if (withOwn) {
+      fields.put(WRITERS + "." + writer, 1);
+    }
+    return mongo.findWithOptions(HEADS, new JsonObject().put(ID, new JsonObject().put("$in", sids)),
+        new FindOptions().setFields(fields)).map(found -> {
+          JsonObject heads = new JsonObject();
+          found.forEach(h -> {
+            JsonObject head = new JsonObject().put(Field.LAST_SEQ, h.getLong(Field.LAST_SEQ, 0L))
+                .put(Field.LAST_MESSAGE, h.getJsonObject(Field.LAST_MESSAGE));
+            if (withOwn) {
+              head.put(OWN_SEQ, h.getJsonObject(WRITERS, new JsonObject()).getLong(writer, 0L));
+            }
+            heads.put(h.getString(ID), head);
+          });
+          return heads;
+        });
+  }
+
+  /** Whether a message carrying the file was posted in one of {@code sids} (download access). */
+  Future<Boolean> postedIn(String fileId, JsonArray sids) {
+    JsonObject query = new JsonObject().put(Field.FILE + "." + Field.FILE_ID, fileId)
+        .put(Field.SID, new JsonObject().put("$in", sids));
+    return mongo.findWithOptions(MESSAGES, query, new FindOptions().setLimit(1).setFields(new JsonObject().put(ID, 1)))
+        .map(found -> !found.isEmpty());
+  }
+}

@@ -1,0 +1,74 @@
+package palaver.message;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import palaver.api.Address;
+import palaver.api.ErrorCode;
+import palaver.api.Field;
+import palaver.api.Ids;
+import palaver.testing.FakeNeighbour;
+import palaver.testing.ServiceUnderTest;
+
+/**
+ * What message-service asks of its neighbours, answered by fakes. Those are
+ * exactly: {@code palaver.session.checkMember} (send, history: 403 unless a
+ * member), {@code palaver.session.memberships} (sync, file download: the
+ * user's sessions) and {@code palaver.user.get} (send, system: nickname and
+ * avatar). {@code palaver.message.file.claim} is message-service's own
+ * (MessageVerticle asks FileVerticle), so the real FileVerticle answers it.
+ * Memberships are whatever the test {@link #join}ed.
+ */
+final class Neighbours {
+  private final Set<String> members = ConcurrentHashMap.newKeySet();
+  final FakeNeighbour sessions = new FakeNeighbour("session-service")
+      .answer(Address.SESSION_CHECK_MEMBER, this::checkMember)
+      .answer(Address.SESSION_MEMBERSHIPS, this::memberships);
+  final FakeNeighbour users = new FakeNeighbour("user-service")
+      .answer(Address.USER_GET, body -> Future.succeededFuture(profile(body.getString(Field.UID))));
+
+  /** message-service's verticles on a real Vert.x and store, with these fakes as neighbours. */
+  static ServiceUnderTest start(Neighbours neighbours, JsonObject settings) {
+    return ServiceUnderTest.start(settings, List.of(neighbours.sessions, neighbours.users),
+        MessageVerticle::new, FileVerticle::new);
+  }
+
+  static JsonObject profile(String uid) {
+    return new JsonObject().put(Field.UID, uid).put(Field.NICKNAME, nickname(uid)).put(Field.AVATAR, "avatar-" + uid);
+  }
+
+  static String nickname(String uid) {
+    return "nick-" + uid;
+  }
+
+  /** A fresh id, so tests sharing one service never see each other's sessions or users. */
+  static String fresh(String prefix) {
+    return prefix + "-" + Ids.randomBytes(6);
+  }
+
+  void join(String uid, String sid) {
+    members.add(key(uid, sid));
+  }
+
+  private Future<JsonObject> checkMember(JsonObject body) {
+    if (!members.contains(key(body.getString(Field.UID), body.getString(Field.SID)))) {
+      return Future.failedFuture(ErrorCode.FORBIDDEN.exception("not a member of this session"));
+    }
+    return Future.succeededFuture(new JsonObject().put(Field.ROLE, "member"));
+  }
+
+  private Future<JsonObject> memberships(JsonObject body) {
+    String prefix = body.getString(Field.UID) + "\n";
+    JsonArray mine = new JsonArray();
+    members.stream().filter(k -> k.startsWith(prefix))
+        .forEach(k -> mine.add(new JsonObject().put(Field.SID, k.substring(prefix.length()))));
+    return Future.succeededFuture(new JsonObject().put(Field.SESSIONS, mine));
+  }
+
+  private static String key(String uid, String sid) {
+    return uid + "\n" + sid;
+  }
+}
