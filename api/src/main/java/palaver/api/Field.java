@@ -39,6 +39,11 @@ public final class Field {
   public static final String POSITIONS = "positions";
   /** In {@code synced}: the asked-for sessions the user is not a member of. */
   public static final String FORBIDDEN = "forbidden";
+  public static final String SIDS = "sids";
+  public static final String HEADS = "heads";
+  public static final String OWN_SEQ = "ownSeq";
+  public static final String DUPLICATE = "duplicate";
+  public static final String PROFILES = "profiles";
   public static final String LAST_SEQ = "lastSeq";
   public static final String READ_SEQ = "readSeq";
   public static final String UNREAD = "unread";

@@ -39,7 +39,6 @@ class MessageStore {
   /** Only ids that are safe as field names (ours are URL-safe base64) are recorded as writers. */
   static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   /** In a head answered to a writer: the newest seq they wrote in the session. */
-  static final String OWN_SEQ = "ownSeq";
   private static final String ID = "_id";
 
   /** A page of stored messages, ascending, and whether more follow in the direction read. */
@@ -269,7 +268,7 @@ class MessageStore {
             JsonObject head = new JsonObject().put(Field.LAST_SEQ, h.getLong(Field.LAST_SEQ, 0L))
                 .put(Field.LAST_MESSAGE, h.getJsonObject(Field.LAST_MESSAGE));
             if (withOwn) {
-              head.put(OWN_SEQ, h.getJsonObject(WRITERS, new JsonObject()).getLong(writer, 0L));
+              head.put(Field.OWN_SEQ, h.getJsonObject(WRITERS, new JsonObject()).getLong(writer, 0L));
             }
             heads.put(h.getString(ID), head);
           });

@@ -35,10 +35,6 @@ public class MessageVerticle extends VerticleBase {
   static final int HISTORY_DEFAULT = 50;
   static final int HEADS_MAX_SESSIONS = 5_000;
   /** Answer fields with no name in {@link Field}. */
-  static final String SIDS = "sids";
-  static final String HEADS = "heads";
-  static final String FORBIDDEN = "forbidden";
-  static final String DUPLICATE = "duplicate";
   static final String SYSTEM = "system";
   private static final String INSTANCES = "palaver.message.instances";
 
@@ -165,7 +161,7 @@ public class MessageVerticle extends VerticleBase {
     return commits.append(draft, startBy).map(appended -> {
       JsonObject message = appended.message();
       if (appended.duplicate()) {
-        return Frames.ackBody(message).put(DUPLICATE, true);
+        return Frames.ackBody(message).put(Field.DUPLICATE, true);
       }
       vertx.eventBus().publish(Address.fanoutSession(message.getString(Field.SID)), Frames.message(message));
       return Frames.ackBody(message);
@@ -212,7 +208,7 @@ public class MessageVerticle extends VerticleBase {
           forbidden.add(sid);
         }
       }
-      return syncs.read(wanted, q.positions()).map(result -> result.put(FORBIDDEN, forbidden));
+      return syncs.read(wanted, q.positions()).map(result -> result.put(Field.FORBIDDEN, forbidden));
     });
   }
 
@@ -233,11 +229,11 @@ public class MessageVerticle extends VerticleBase {
   /** {@code {sids:[...], uid?}} → {@code {heads:{sid:{lastSeq, lastMessage, ownSeq?}}}} in one query. */
   private Future<JsonObject> heads(JsonObject body) {
     HeadsQuery q = validHeads(body);
-    return store.heads(q.sids(), q.uid()).map(heads -> new JsonObject().put(HEADS, heads));
+    return store.heads(q.sids(), q.uid()).map(heads -> new JsonObject().put(Field.HEADS, heads));
   }
 
   static HeadsQuery validHeads(JsonObject body) {
-    JsonArray sids = body.getValue(SIDS) instanceof JsonArray a ? a : null;
+    JsonArray sids = body.getValue(Field.SIDS) instanceof JsonArray a ? a : null;
     if (sids == null || sids.size() > HEADS_MAX_SESSIONS || !sids.stream().allMatch(s -> s instanceof String)) {
       throw ErrorCode.INVALID.exception("sids must be an array of strings");
     }

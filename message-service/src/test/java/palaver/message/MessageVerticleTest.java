@@ -94,8 +94,8 @@ class MessageVerticleTest {
     JsonObject again = send(m, "same", "hello");
     assertEquals(first.getString(Field.ID), again.getString(Field.ID));
     assertEquals(first.getLong(Field.SEQ), again.getLong(Field.SEQ));
-    assertNull(first.getValue(MessageVerticle.DUPLICATE));
-    assertEquals(true, again.getBoolean(MessageVerticle.DUPLICATE));
+    assertNull(first.getValue(Field.DUPLICATE));
+    assertEquals(true, again.getBoolean(Field.DUPLICATE));
   }
 
   @Test
@@ -353,7 +353,7 @@ class MessageVerticleTest {
     Member a = memberWithMessages(2);
     String stranger = Neighbours.fresh("stranger");
     JsonObject result = sync(stranger, new JsonObject().put(a.sid(), 0));
-    assertEquals(new JsonArray().add(a.sid()), result.getJsonArray(MessageVerticle.FORBIDDEN));
+    assertEquals(new JsonArray().add(a.sid()), result.getJsonArray(Field.FORBIDDEN));
     assertTrue(result.getJsonObject(Field.SESSIONS).isEmpty());
   }
 
@@ -370,7 +370,7 @@ class MessageVerticleTest {
   @DisplayName("Heads answer each session's last seq and last message")
   void headsOfSessions() {
     Member a = memberWithMessages(3);
-    JsonObject head = heads(new JsonObject().put(MessageVerticle.SIDS, new JsonArray().add(a.sid()))).getJsonObject(a.sid());
+    JsonObject head = heads(new JsonObject().put(Field.SIDS, new JsonArray().add(a.sid()))).getJsonObject(a.sid());
     assertEquals(3L, head.getLong(Field.LAST_SEQ));
     assertEquals(3L, head.getJsonObject(Field.LAST_MESSAGE).getLong(Field.SEQ));
     assertEquals("text 2", head.getJsonObject(Field.LAST_MESSAGE).getString(Field.CONTENT));
@@ -383,15 +383,15 @@ class MessageVerticleTest {
     String bob = Neighbours.fresh("bob");
     NEIGHBOURS.join(bob, a.sid());
     send(new Member(bob, a.sid()), "b1", "from bob");
-    JsonObject query = new JsonObject().put(MessageVerticle.SIDS, new JsonArray().add(a.sid()));
-    assertEquals(2L, heads(query.copy().put(Field.UID, a.uid())).getJsonObject(a.sid()).getLong(MessageStore.OWN_SEQ));
-    assertEquals(3L, heads(query.copy().put(Field.UID, bob)).getJsonObject(a.sid()).getLong(MessageStore.OWN_SEQ));
+    JsonObject query = new JsonObject().put(Field.SIDS, new JsonArray().add(a.sid()));
+    assertEquals(2L, heads(query.copy().put(Field.UID, a.uid())).getJsonObject(a.sid()).getLong(Field.OWN_SEQ));
+    assertEquals(3L, heads(query.copy().put(Field.UID, bob)).getJsonObject(a.sid()).getLong(Field.OWN_SEQ));
   }
 
   @Test
   @DisplayName("Heads leave out sessions without messages")
   void headsOfEmptySession() {
-    JsonObject heads = heads(new JsonObject().put(MessageVerticle.SIDS, new JsonArray().add(Neighbours.fresh("empty"))));
+    JsonObject heads = heads(new JsonObject().put(Field.SIDS, new JsonArray().add(Neighbours.fresh("empty"))));
     assertTrue(heads.isEmpty());
   }
 
@@ -399,7 +399,7 @@ class MessageVerticleTest {
   @DisplayName("Heads without an array of sids are refused with 400")
   void headsInvalid() {
     assertEquals(400, service.failureCode(Address.MESSAGE_HEADS,
-        new JsonObject().put(MessageVerticle.SIDS, new JsonArray().add(1))));
+        new JsonObject().put(Field.SIDS, new JsonArray().add(1))));
   }
 
   @Test
@@ -453,7 +453,7 @@ class MessageVerticleTest {
   }
 
   private static JsonObject heads(JsonObject query) {
-    return service.request(Address.MESSAGE_HEADS, query).getJsonObject(MessageVerticle.HEADS);
+    return service.request(Address.MESSAGE_HEADS, query).getJsonObject(Field.HEADS);
   }
 
   private static List<JsonObject> storedMessages(String sid) {

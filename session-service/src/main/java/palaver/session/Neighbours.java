@@ -19,11 +19,7 @@ final class Neighbours {
   static final long PRESENCE_TIMEOUT_MS = 2_000;
 
   // keys of user-service's and message-service's answers that have no Field name
-  static final String PROFILES = "profiles";
-  static final String SIDS = "sids";
-  static final String HEADS = "heads";
   /** In a head asked for with a uid: the newest seq that user wrote in the session. */
-  static final String OWN_SEQ = "ownSeq";
 
   private final Vertx vertx;
 
@@ -42,7 +38,7 @@ final class Neighbours {
       return Future.succeededFuture(new JsonObject());
     }
     return Bus.request(vertx, Address.USER_PROFILES, new JsonObject().put(Field.UIDS, array(uids)))
-        .map(r -> r.getJsonObject(PROFILES, new JsonObject()))
+        .map(r -> r.getJsonObject(Field.PROFILES, new JsonObject()))
         .otherwise(new JsonObject());
   }
 
@@ -62,14 +58,14 @@ final class Neighbours {
     if (sids.isEmpty()) {
       return Future.succeededFuture(new JsonObject());
     }
-    return Bus.request(vertx, Address.MESSAGE_HEADS, new JsonObject().put(SIDS, array(sids)).put(Field.UID, uid))
-        .map(r -> r.getJsonObject(HEADS));
+    return Bus.request(vertx, Address.MESSAGE_HEADS, new JsonObject().put(Field.SIDS, array(sids)).put(Field.UID, uid))
+        .map(r -> r.getJsonObject(Field.HEADS));
   }
 
   /** The seq of the session's last message, 0 without messages. */
   Future<Long> lastSeq(String sid) {
-    return Bus.request(vertx, Address.MESSAGE_HEADS, new JsonObject().put(SIDS, new JsonArray().add(sid)))
-        .map(r -> r.getJsonObject(HEADS).getJsonObject(sid, new JsonObject()).getLong(Field.LAST_SEQ, 0L));
+    return Bus.request(vertx, Address.MESSAGE_HEADS, new JsonObject().put(Field.SIDS, new JsonArray().add(sid)))
+        .map(r -> r.getJsonObject(Field.HEADS).getJsonObject(sid, new JsonObject()).getLong(Field.LAST_SEQ, 0L));
   }
 
   private static JsonArray array(Collection<String> values) {

@@ -71,7 +71,7 @@ final class UserSessions {
   static void withHead(JsonObject session, JsonObject head) {
     long lastSeq = head.getLong(Field.LAST_SEQ, 0L);
     JsonObject last = head.getJsonObject(Field.LAST_MESSAGE);
-    long readSeq = Math.max(session.getLong(Field.READ_SEQ, 0L), head.getLong(Neighbours.OWN_SEQ, 0L));
+    long readSeq = Math.max(session.getLong(Field.READ_SEQ, 0L), head.getLong(Field.OWN_SEQ, 0L));
     session.put(Field.LAST_SEQ, lastSeq).put(Field.READ_SEQ, readSeq)
         .put(Field.UNREAD, Math.max(0, lastSeq - readSeq)).put(Field.LAST_MESSAGE, last);
   }

@@ -14,7 +14,7 @@ class SessionHeadsTest {
   }
 
   private static JsonObject head(long lastSeq, long ownSeq, long at) {
-    return new JsonObject().put(Field.LAST_SEQ, lastSeq).put(Neighbours.OWN_SEQ, ownSeq)
+    return new JsonObject().put(Field.LAST_SEQ, lastSeq).put(Field.OWN_SEQ, ownSeq)
         .put(Field.LAST_MESSAGE, new JsonObject().put(Field.SEQ, lastSeq).put(Field.AT, at));
   }
 

@@ -35,7 +35,6 @@ public class UserVerticle extends VerticleBase {
   static final int MAX_SEARCH_OFFSET = 1000;
   static final int MAX_PROFILES = 1000;
   /** The answer of {@code palaver.user.profiles}: uid → profile. */
-  static final String PROFILES = "profiles";
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,189}$");
   private static final Set<String> UPDATABLE = Set.of(Field.NICKNAME, Field.GENDER, Field.AVATAR);
 
@@ -215,7 +214,7 @@ public class UserVerticle extends VerticleBase {
 
   /** {@code {profiles:{uid: profile}}} in one query. */
   private Future<JsonObject> profiles(List<String> uids) {
-    return users.profiles(uids).map(found -> new JsonObject().put(PROFILES, new JsonObject(new HashMap<>(found))));
+    return users.profiles(uids).map(found -> new JsonObject().put(Field.PROFILES, new JsonObject(new HashMap<>(found))));
   }
 
   // ---- validation: each throws an invalid (400) naming the field

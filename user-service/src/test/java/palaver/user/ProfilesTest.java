@@ -163,7 +163,7 @@ class ProfilesTest {
     Account alice = create(sut, "Alice");
     Account bob = create(sut, "Bob");
     JsonObject profiles = sut.request(Address.USER_PROFILES, new JsonObject().put(Field.UIDS,
-        new JsonArray().add(alice.uid()).add(bob.uid()).add("no-such-user"))).getJsonObject(UserVerticle.PROFILES);
+        new JsonArray().add(alice.uid()).add(bob.uid()).add("no-such-user"))).getJsonObject(Field.PROFILES);
     assertEquals(Set.of(alice.uid(), bob.uid()), profiles.fieldNames());
     assertEquals("Bob", profiles.getJsonObject(bob.uid()).getString(Field.NICKNAME));
     assertFalse(profiles.getJsonObject(bob.uid()).containsKey(UserStore.HASH));
