@@ -130,10 +130,10 @@ class ClusterMessagingTest {
       try (WsClient ws = c.ws(u.token())) {
         for (int i = 0; i < 6; i++) {
           String cid = "stuck-" + i;
-          JsonObject answer = Resuming.sendWithin(ws, Chat.send(sid, cid, cid), 10_000);
+          JsonObject answer = ws.requestWithin(WsClient.text(sid, cid, cid), 10_000);
           while (answer != null && !"ack".equals(answer.getString("type"))) {
             assertEquals("unavailable", answer.getString("code"), answer.encode());
-            answer = Resuming.sendWithin(ws, Chat.send(sid, cid, cid), 10_000);
+            answer = ws.requestWithin(WsClient.text(sid, cid, cid), 10_000);
           }
           assertNotNull(answer, "every attempt is answered within 10 s, never left hanging");
           acks.put(cid, answer);

@@ -75,7 +75,7 @@ class ClusterTest {
     String sid = a.http().newGroup(alice, "across");
     b.http().join(bob, sid);
     try (WsClient wa = a.ws(alice.token()); WsClient wb = b.ws(bob.token())) {
-      JsonObject ack = wa.sendText(sid, "x-1", "over the cluster");
+      JsonObject ack = wa.send(sid, "x-1", "over the cluster");
       JsonObject got = wb.next(f -> "message".equals(f.getString("type")) && "text".equals(f.getString("msgType")));
       assertEquals("over the cluster", got.getString("content"));
       assertEquals(ack.getLong("seq"), got.getLong("seq"));

@@ -24,7 +24,7 @@ class EndToEndTest extends OneNodeTest {
     http.join(new User(bob.uid(), bobToken, bob.login(), bob.nickname()), sid);
 
     try (WsClient a = server.ws(alice.token()); WsClient b = server.ws(bobToken)) {
-      JsonObject ack = a.sendText(sid, "c-1", "hello bob");
+      JsonObject ack = a.send(sid, "c-1", "hello bob");
       assertEquals("ack", ack.getString("type"));
       assertEquals("c-1", ack.getString("cid"));
       JsonObject received = b.next(f -> "message".equals(f.getString("type")) && "text".equals(f.getString("msgType")));

@@ -56,7 +56,7 @@ class MembershipClusterTest {
     try (WsClient goneOnB = b.ws(gone.token()); WsClient goneOnA = a.ws(gone.token());
         WsClient staysOnB = b.ws(stays.token()); WsClient ownerOnA = a.ws(owner.token())) {
       // Warms node A's membership cache with the member about to be removed.
-      goneOnB.sendText(sid, "warm", "still a member");
+      goneOnB.send(sid, "warm", "still a member");
       staysOnB.next(SessionKit.text(sid, "still a member"));
 
       Response removed = kitB.remove(owner, sid, gone);
@@ -64,10 +64,10 @@ class MembershipClusterTest {
       goneOnB.next(SessionKit.sessionEvent(sid, "removed"));
       goneOnA.next(SessionKit.sessionEvent(sid, "removed"));
 
-      JsonObject refused = goneOnB.sendText(sid, "late", "am I still here?");
+      JsonObject refused = goneOnB.send(sid, "late", "am I still here?");
       assertEquals("forbidden", refused.getString("code"), refused.encode());
 
-      ownerOnA.sendText(sid, "after", "after the removal");
+      ownerOnA.send(sid, "after", "after the removal");
       staysOnB.next(SessionKit.text(sid, "after the removal"));
       ownerOnA.next(SessionKit.text(sid, "after the removal"));
       SessionKit.drain(goneOnB);

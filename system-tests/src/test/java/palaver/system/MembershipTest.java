@@ -34,7 +34,7 @@ class MembershipTest extends OneNodeTest {
       assertEquals(bo.uid(), event.getString("uid"));
       assertEquals("member", event.getString("role"));
 
-      owner.sendText(sid, "j-1", "welcome bo");
+      owner.send(sid, "j-1", "welcome bo");
       joiner.next(SessionKit.text(sid, "welcome bo"));
     }
     JsonObject join = kit.lastSystem(amy, sid);
@@ -76,7 +76,7 @@ class MembershipTest extends OneNodeTest {
       JsonObject event = member.next(SessionKit.sessionEvent(sid, "invite"));
       assertEquals(hu.uid(), event.getString("uid"));
       assertEquals(gil.uid(), event.getString("by"));
-      member.sendText(sid, "i-1", "hi hu");
+      member.send(sid, "i-1", "hi hu");
       invitee.next(SessionKit.text(sid, "hi hu"));
     }
     JsonObject invite = kit.lastSystem(hu, sid);
@@ -157,7 +157,7 @@ class MembershipTest extends OneNodeTest {
       SessionKit.drain(tab2);
       assertTrue(tab1.received(SessionKit.text(sid, "after the removal")).isEmpty());
       assertTrue(tab2.received(SessionKit.text(sid, "after the removal")).isEmpty());
-      JsonObject refused = tab1.sendText(sid, "r-1", "still here?");
+      JsonObject refused = tab1.send(sid, "r-1", "still here?");
       assertEquals("error", refused.getString("type"));
       assertEquals("forbidden", refused.getString("code"));
     }

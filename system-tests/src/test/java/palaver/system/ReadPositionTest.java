@@ -87,7 +87,7 @@ class ReadPositionTest extends OneNodeTest {
     User eli = http.newUser("Eli");
     String sid = kit.createPrivate(dot, eli.uid()).json().getString("sid");
     try (WsClient reader = server.ws(eli.token()); WsClient writer = server.ws(dot.token())) {
-      JsonObject ack = writer.sendText(sid, "rr-1", "did you read this?");
+      JsonObject ack = writer.send(sid, "rr-1", "did you read this?");
       reader.next(SessionKit.text(sid, "did you read this?"));
       JsonObject ok = reader.request(new JsonObject().put("type", "read").put("sid", sid).put("seq", ack.getLong("seq")));
       assertEquals("ok", ok.getString("type"));
