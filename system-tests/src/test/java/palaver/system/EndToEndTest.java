@@ -23,7 +23,7 @@ class EndToEndTest extends OneNodeTest {
     String sid = http.newGroup(alice, "general");
     http.join(new User(bob.uid(), bobToken, bob.login(), bob.nickname()), sid);
 
-    try (WsClient a = server.ws(alice.token()); WsClient b = server.ws(bobToken)) {
+    try (WsClient a = server.ws(alice); WsClient b = server.ws(bobToken)) {
       JsonObject ack = a.send(sid, "c-1", "hello bob");
       assertEquals("ack", ack.getString("type"));
       assertEquals("c-1", ack.getString("cid"));
