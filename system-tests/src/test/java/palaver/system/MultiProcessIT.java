@@ -115,8 +115,7 @@ class MultiProcessIT {
 
   /** Posts a text over REST and returns the ack. */
   private static JsonObject post(Http api, User user, String sid, String cid, String text) {
-    Http.Response ack = api.post("/sessions/" + sid + "/messages", user.token(),
-        new JsonObject().put("cid", cid).put("msgType", "text").put("content", text));
+    Http.Response ack = api.send(user, sid, cid, text);
     assertEquals(200, ack.status());
     return ack.json();
   }

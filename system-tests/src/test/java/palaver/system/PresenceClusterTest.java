@@ -57,10 +57,10 @@ class PresenceClusterTest {
     User alice = http.newUser("Alice");
     User bob = http.newUser("Bob");
     PresenceTest.makeFriends(http, alice, bob);
-    try (WsClient bobWs = a.ws(bob.token())) {
-      WsClient onB = b.ws(alice.token());
+    try (WsClient bobWs = a.ws(bob)) {
+      WsClient onB = b.ws(alice);
       assertEquals("online", PresenceTest.nextPresence(bobWs, alice.uid()).getString("state"));
-      try (WsClient onA = a.ws(alice.token())) {
+      try (WsClient onA = a.ws(alice)) {
         assertEquals("online", PresenceTest.presenceOf(a, alice.uid()));
       }
       assertEquals("online", PresenceTest.presenceOf(a, alice.uid()), "B still holds a connection");
@@ -85,8 +85,8 @@ class PresenceClusterTest {
     User carol = http.newUser("Carol");
     User dave = http.newUser("Dave");
     PresenceTest.makeFriends(http, carol, dave);
-    try (WsClient daveWs = a.ws(dave.token())) {
-      WsClient onC = c.ws(carol.token());
+    try (WsClient daveWs = a.ws(dave)) {
+      WsClient onC = c.ws(carol);
       assertEquals("online", PresenceTest.nextPresence(daveWs, carol.uid()).getString("state"));
       long stoppedAt = System.currentTimeMillis();
       c.close();
