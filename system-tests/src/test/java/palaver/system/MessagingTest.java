@@ -209,7 +209,7 @@ class MessagingTest extends OneNodeTest {
       Http.Response rest = http.send(bob, sid, "sneak-2", "x");
       assertEquals(403, rest.status());
       assertEquals(403, http.get("/sessions/" + sid + "/messages", bob.token()).status());
-      JsonObject history = intruder.request(new JsonObject().put("type", "history").put("sid", sid));
+      JsonObject history = intruder.history(sid, new JsonObject());
       assertEquals("forbidden", history.getString("code"));
       owner.request(new JsonObject().put("type", "ping"));
       assertTrue(owner.received(WsClient.textIn(sid)).isEmpty());
@@ -345,15 +345,14 @@ class MessagingTest extends OneNodeTest {
       bus.send(alice, sid, "page-" + i, "m" + i);
     }
     try (WsClient ws = server.ws(alice)) {
-      JsonObject newest = ws.request(new JsonObject().put("type", "history").put("sid", sid).put("limit", 4));
+      JsonObject newest = ws.history(sid, new JsonObject().put("limit", 4));
       assertEquals("history", newest.getString("type"));
       assertEquals(List.of(7L, 8L, 9L, 10L), seqs(newest.getJsonArray("messages")));
       assertTrue(newest.getBoolean("more"));
-      JsonObject older = ws.request(new JsonObject().put("type", "history").put("sid", sid).put("before", 7)
-          .put("limit", 4));
+      JsonObject older = ws.history(sid, new JsonObject().put("before", 7).put("limit", 4));
       assertEquals(List.of(3L, 4L, 5L, 6L), seqs(older.getJsonArray("messages")));
       assertTrue(older.getBoolean("more"));
-      JsonObject oldest = ws.request(new JsonObject().put("type", "history").put("sid", sid).put("before", 3));
+      JsonObject oldest = ws.history(sid, new JsonObject().put("before", 3));
       assertEquals(List.of(1L, 2L), seqs(oldest.getJsonArray("messages")));
       assertFalse(oldest.getBoolean("more"));
     }

@@ -137,8 +137,7 @@ public final class Resuming {
         while (held.containsKey(contiguous + 1)) {
           contiguous++;
         }
-        JsonObject synced = ws.request(new JsonObject().put("type", "sync")
-            .put("positions", new JsonObject().put(sid, contiguous)));
+        JsonObject synced = ws.sync(sid, contiguous);
         collect();
         if ("error".equals(synced.getString("type"))) {
           if (++errors > 5) {

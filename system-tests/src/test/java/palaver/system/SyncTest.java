@@ -62,7 +62,7 @@ class SyncTest {
       }
     }
     try (WsClient b = server.ws(bob)) {
-      JsonObject synced = b.request(sync(sid, seen));
+      JsonObject synced = b.sync(sid, seen);
       assertEquals("synced", synced.getString("type"));
       assertEquals(new JsonArray(), synced.getJsonArray("more"));
       List<JsonObject> got = b.received(WsClient.textIn(sid));
@@ -79,8 +79,7 @@ class SyncTest {
     String quiet = server.group("quiet", alice, bob);
     server.bus().sendMany(alice, busy, "several-", 3);
     try (WsClient b = server.ws(bob)) {
-      JsonObject synced = b.request(new JsonObject().put("type", "sync")
-          .put("positions", new JsonObject().put(busy, 2).put(quiet, 2)));
+      JsonObject synced = b.sync(new JsonObject().put(busy, 2).put(quiet, 2));
       assertEquals(new JsonArray(), synced.getJsonArray("more"));
       assertEquals(List.of(3L, 4L, 5L), seqs(b.received(WsClient.textIn(busy))));
       assertTrue(b.received(f -> "message".equals(f.getString("type")) && quiet.equals(f.getString("sid"))).isEmpty());
@@ -93,12 +92,11 @@ class SyncTest {
     String sid = server.group("flooded", alice, bob);
     server.bus().sendMany(alice, sid, "cap-", 300);
     try (WsClient b = server.ws(bob)) {
-      JsonObject synced = b.request(sync(sid, 2));
+      JsonObject synced = b.sync(sid, 2);
       assertEquals(new JsonArray().add(sid), synced.getJsonArray("more"));
       List<JsonObject> got = b.received(WsClient.textIn(sid));
       assertEquals(LongStream.rangeClosed(3, 202).boxed().toList(), seqs(got));
-      JsonObject rest = b.request(new JsonObject().put("type", "history").put("sid", sid).put("after", 202)
-          .put("limit", 200));
+      JsonObject rest = b.history(sid, new JsonObject().put("after", 202).put("limit", 200));
       assertEquals(100, rest.getJsonArray("messages").size());
       assertEquals(203L, rest.getJsonArray("messages").getJsonObject(0).getLong("seq"));
       assertEquals(false, rest.getBoolean("more"));
@@ -111,7 +109,7 @@ class SyncTest {
     String foreign = server.group("foreign", alice);
     server.bus().send(alice, foreign, "secret-1", "secret");
     try (WsClient b = server.ws(bob)) {
-      JsonObject synced = b.request(sync(foreign, 0));
+      JsonObject synced = b.sync(foreign, 0);
       assertEquals(new JsonArray().add(foreign), synced.getJsonArray("forbidden"));
       assertTrue(b.received(f -> "message".equals(f.getString("type")) && foreign.equals(f.getString("sid"))).isEmpty());
     }
@@ -126,7 +124,7 @@ class SyncTest {
     server = node();
     http = server.http();
     try (WsClient b = server.ws(bob)) {
-      b.request(sync(sid, 2));
+      b.sync(sid, 2);
       List<JsonObject> got = b.received(WsClient.textIn(sid));
       assertEquals(LongStream.rangeClosed(3, 22).boxed().toList(), seqs(got));
       assertEquals(acks.stream().map(a -> a.getString("id")).sorted().toList(),
@@ -165,7 +163,7 @@ class SyncTest {
           "the orphan's own retry is answered with it");
     }
     try (WsClient b = server.ws(bob)) {
-      b.request(sync(sid, last));
+      b.sync(sid, last);
       assertEquals(List.of(last + 1, last + 2), seqs(b.received(WsClient.textIn(sid))));
     }
   }
@@ -177,17 +175,13 @@ class SyncTest {
     server.bus().sendMany(alice, sid, "rep-", 10);
     try (WsClient b = server.ws(bob)) {
       for (long from : List.of(0L, 5L, 0L, 12L, 11L)) {
-        b.request(sync(sid, from));
+        b.sync(sid, from);
         List<JsonObject> got = b.received(WsClient.textIn(sid));
         List<Long> expected = LongStream.rangeClosed(Math.max(3, from + 1), 12).boxed().toList();
         assertEquals(expected, seqs(got), "from " + from);
         got.forEach(m -> b.next(f -> f == m));
       }
     }
-  }
-
-  private static JsonObject sync(String sid, long lastSeq) {
-    return new JsonObject().put("type", "sync").put("positions", new JsonObject().put(sid, lastSeq));
   }
 
   private static List<Long> seqs(List<JsonObject> messages) {

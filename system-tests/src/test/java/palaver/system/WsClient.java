@@ -88,6 +88,21 @@ public final class WsClient implements AutoCloseable {
     return request(text(sid, cid, text));
   }
 
+  /** The answer to a {@code history} request of session {@code sid}, {@code paging} (before, after, limit) added. */
+  public JsonObject history(String sid, JsonObject paging) {
+    return request(paging.copy().put("type", "history").put("sid", sid));
+  }
+
+  /** The answer to a {@code sync} from {@code positions} (sid to the last seq held); the messages arrive before it. */
+  public JsonObject sync(JsonObject positions) {
+    return request(new JsonObject().put("type", "sync").put("positions", positions));
+  }
+
+  /** A {@code sync} of one session from {@code lastSeq}. */
+  public JsonObject sync(String sid, long lastSeq) {
+    return sync(new JsonObject().put(sid, lastSeq));
+  }
+
   /** Sends with a fresh rid; returns the answer, or null when none came within {@code millis}. */
   public JsonObject requestWithin(JsonObject frame, long millis) {
     String rid = "w" + RIDS.incrementAndGet();
