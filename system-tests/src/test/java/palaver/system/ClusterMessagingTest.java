@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import palaver.api.Address;
-import palaver.standalone.StandaloneMain;
 import palaver.store.EmbeddedStore;
 import palaver.system.Http.User;
 import palaver.testing.Await;
@@ -46,9 +45,9 @@ class ClusterMessagingTest {
   static void start() {
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(3);
-    a = cluster.start(0, store.connectionString(), StandaloneMain.services());
-    b = cluster.start(1, store.connectionString(), TestServer.services("message-service", "gateway"));
-    c = cluster.start(2, store.connectionString(), TestServer.services("gateway"));
+    a = cluster.start(0, store);
+    b = cluster.start(1, store, "message-service", "gateway");
+    c = cluster.start(2, store, "gateway");
   }
 
   @AfterAll
@@ -92,7 +91,7 @@ class ClusterMessagingTest {
       }
       for (TestServer node : List.of(a, b)) {
         try (WsClient late = node.ws(carol)) {
-          late.request(new JsonObject().put("type", "sync").put("positions", new JsonObject().put(sid, 0)));
+          late.sync(sid, 0);
           assertEquals(stored.size(), late.received(f -> "message".equals(f.getString("type")) && sid.equals(f.getString("sid"))).size(),
               "sync on every node returns every stored message");
         }

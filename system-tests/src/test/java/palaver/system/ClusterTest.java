@@ -28,8 +28,8 @@ class ClusterTest {
   static void start() {
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(2);
-    a = cluster.start(0, store.connectionString(), TestServer.services("user-service", "session-service", "gateway"));
-    b = cluster.start(1, store.connectionString(), TestServer.services("message-service", "gateway"));
+    a = cluster.start(0, store, "user-service", "session-service", "gateway");
+    b = cluster.start(1, store, "message-service", "gateway");
   }
 
   @AfterAll

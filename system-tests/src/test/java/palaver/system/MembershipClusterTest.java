@@ -29,8 +29,8 @@ class MembershipClusterTest {
   static void start() {
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(2);
-    a = cluster.start(0, store.connectionString(), TestServer.services("user-service", "session-service", "message-service", "gateway"));
-    b = cluster.start(1, store.connectionString(), TestServer.services("session-service", "gateway"));
+    a = cluster.start(0, store, "user-service", "session-service", "message-service", "gateway");
+    b = cluster.start(1, store, "session-service", "gateway");
   }
 
   @AfterAll

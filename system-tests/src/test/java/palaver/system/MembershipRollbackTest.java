@@ -32,8 +32,8 @@ class MembershipRollbackTest {
   static void start() {
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(2);
-    a = cluster.start(0, store.connectionString(), TestServer.services("user-service", "session-service", "gateway"));
-    TestServer b = cluster.start(1, store.connectionString(), TestServer.services("message-service"));
+    a = cluster.start(0, store, "user-service", "session-service", "gateway");
+    TestServer b = cluster.start(1, store, "message-service");
     http = a.http();
     a.users("Owner", "Member", "Outsider");
     owner = a.user("Owner");

@@ -35,8 +35,8 @@ class PresenceClusterTest {
   static void start() {
     store = TestServer.newStore();
     cluster = new TestCluster(3);
-    a = cluster.start(0, store.connectionString(), TestServer.services("user-service", "session-service", "message-service", "gateway"));
-    b = cluster.start(1, store.connectionString(), TestServer.services("gateway"));
+    a = cluster.start(0, store, "user-service", "session-service", "message-service", "gateway");
+    b = cluster.start(1, store, "gateway");
   }
 
   @AfterAll
@@ -80,7 +80,7 @@ class PresenceClusterTest {
   @Test
   @DisplayName("A gateway that stops cleanly takes its users offline at once, without waiting for the expiry")
   void cleanStopGoesOfflineAtOnce() {
-    TestServer c = cluster.start(2, store.connectionString(), TestServer.services("gateway"));
+    TestServer c = cluster.start(2, store, "gateway");
     Http http = a.http();
     User carol = http.newUser("Carol");
     User dave = http.newUser("Dave");
