@@ -2,7 +2,6 @@ package palaver.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,8 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import palaver.standalone.StandaloneMain;
-import palaver.store.EmbeddedStore;
 import palaver.system.Http.Response;
 import palaver.system.Http.User;
 
@@ -33,9 +30,7 @@ class AccountsTest {
 
   @BeforeAll
   static void start() {
-    EmbeddedStore store = TestServer.newStore();
-    server = TestServer.start(TestServer.config(store.connectionString())
-        .put("jwtSecret", SECRET), StandaloneMain.services(), store);
+    server = TestServer.standalone(new JsonObject().put("jwtSecret", SECRET));
     http = server.http();
   }
 
@@ -261,7 +256,7 @@ class AccountsTest {
   @DisplayName("A password change answers a new token and revokes the old ones, closing open sockets with 4401")
   void passwordChange() {
     User u = http.newUser("Pass");
-    try (WsClient ws = server.ws(u.token())) {
+    try (WsClient ws = server.ws(u)) {
       Response r = http.put("/users/me/password", u.token(), new JsonObject().put("oldPassword", PASSWORD)
           .put("newPassword", "new-password-456"));
       assertEquals(200, r.status(), r.text());

@@ -14,8 +14,7 @@ class AuthUnavailableTest {
   void tryAgainLater() {
     // A gateway alone: no user-service answers the token check.
     try (EmbeddedStore store = TestServer.newStore();
-        TestServer gatewayOnly = TestServer.start(TestServer.config(store.connectionString()),
-            TestServer.services("gateway"), null);
+        TestServer gatewayOnly = TestServer.on(store, new JsonObject(), "gateway");
         WsClient ws = WsClient.open(gatewayOnly.node().vertx(), gatewayOnly.httpPort(), "/ws", null)) {
       ws.send(new JsonObject().put("type", "auth").put("token", "some.valid.looking-token").put("rid", "a"));
       JsonObject error = ws.next(f -> "error".equals(f.getString("type")));

@@ -9,8 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import palaver.standalone.StandaloneMain;
-import palaver.store.EmbeddedStore;
 import palaver.system.Http.User;
 
 /**
@@ -23,42 +21,37 @@ class BackpressureTest {
   private static final int MESSAGES = 600;
   private static final String BODY = "x".repeat(8 * 1024);
 
-  private static EmbeddedStore store;
   private static TestServer server;
-  private static Http http;
 
   @BeforeAll
   static void start() {
-    store = TestServer.newStore();
-    JsonObject config = TestServer.config(store.connectionString()).put("wsOutboundQueueBytes", 64 * 1024);
-    server = TestServer.start(config, StandaloneMain.services(), null);
-    http = server.http();
+    server = TestServer.standalone(new JsonObject().put("wsOutboundQueueBytes", 64 * 1024))
+        .users("Sender", "Slow", "Fast");
   }
 
   @AfterAll
   static void stop() {
     server.close();
-    store.close();
   }
 
   @Test
   @DisplayName("A socket that stops reading is closed with 4008 while another member receives all 600 messages")
   void slowConsumerIsClosedOthersUnaffected() {
-    User sender = http.newUser("Sender");
-    User slow = http.newUser("Slow");
-    User fast = http.newUser("Fast");
-    String sid = Chat.group(http, "firehose", sender, slow, fast);
+    User sender = server.user("Sender");
+    User slow = server.user("Slow");
+    User fast = server.user("Fast");
+    String sid = server.group("firehose", sender, slow, fast);
     try (RawWsClient stalled = RawWsClient.connect(server.httpPort(), 4096).auth(slow.token());
-        WsClient reader = server.ws(fast.token())) {
+        WsClient reader = server.ws(fast)) {
       for (int i = 0; i < MESSAGES; i += 50) {
-        Chat.postMany(server.node().vertx(), sender, sid, "fire-" + i + "-", 50, BODY);
+        server.bus().sendMany(sender, sid, "fire-" + i + "-", 50, BODY);
       }
       Set<Long> seqs = new HashSet<>();
       for (int i = 0; i < MESSAGES; i++) {
-        seqs.add(reader.next(Chat.textIn(sid)).getLong("seq"));
+        seqs.add(reader.next(WsClient.textIn(sid)).getLong("seq"));
       }
       assertEquals(MESSAGES, seqs.size());
-      assertEquals("ack", reader.request(Chat.send(sid, "still-served", "hello")).getString("type"));
+      assertEquals("ack", reader.send(sid, "still-served", "hello").getString("type"));
       assertEquals(4008, stalled.readUntilClosed());
     }
   }

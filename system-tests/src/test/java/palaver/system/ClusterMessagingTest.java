@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import palaver.api.Address;
-import palaver.standalone.StandaloneMain;
 import palaver.store.EmbeddedStore;
 import palaver.system.Http.User;
 import palaver.testing.Await;
@@ -46,9 +45,9 @@ class ClusterMessagingTest {
   static void start() {
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(3);
-    a = cluster.start(0, store.connectionString(), StandaloneMain.services());
-    b = cluster.start(1, store.connectionString(), TestServer.services("message-service", "gateway"));
-    c = cluster.start(2, store.connectionString(), TestServer.services("gateway"));
+    a = cluster.start(0, store);
+    b = cluster.start(1, store, "message-service", "gateway");
+    c = cluster.start(2, store, "gateway");
   }
 
   @AfterAll
@@ -68,11 +67,11 @@ class ClusterMessagingTest {
     User alice = a.http().newUser("Alice");
     User bob = a.http().newUser("Bob");
     User carol = a.http().newUser("Carol");
-    String sid = Chat.group(a.http(), "split", alice, bob, carol);
+    String sid = a.group("split", alice, bob, carol);
     int each = 30;
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    try (WsClient onA = a.ws(alice.token()); WsClient onB = b.ws(bob.token());
-        WsClient watchA = a.ws(carol.token()); WsClient watchB = b.ws(carol.token())) {
+    try (WsClient onA = a.ws(alice); WsClient onB = b.ws(bob);
+        WsClient watchA = a.ws(carol); WsClient watchB = b.ws(carol)) {
       Future<List<JsonObject>> fromA = pool.submit(() -> sendAll(onA, sid, "a-", each));
       Future<List<JsonObject>> fromB = pool.submit(() -> sendAll(onB, sid, "b-", each));
       TreeSet<Long> acked = new TreeSet<>();
@@ -80,19 +79,19 @@ class ClusterMessagingTest {
         assertEquals("ack", ack.getString("type"), ack.encode());
         assertTrue(acked.add(ack.getLong("seq")), "seq handed out twice");
       }
-      List<JsonObject> stored = Chat.allMessages(a.http(), carol, sid);
-      Chat.assertGapFree(stored);
+      List<JsonObject> stored = a.http().history(carol, sid);
+      Http.assertGapFree(stored);
       assertEquals(2 * each, stored.stream().filter(m -> "text".equals(m.getString("msgType"))).count());
       for (WsClient watcher : List.of(watchA, watchB)) {
         TreeSet<Long> live = new TreeSet<>();
         for (int i = 0; i < 2 * each; i++) {
-          live.add(watcher.next(Chat.textIn(sid)).getLong("seq"));
+          live.add(watcher.next(WsClient.textIn(sid)).getLong("seq"));
         }
         assertEquals(acked, live);
       }
       for (TestServer node : List.of(a, b)) {
-        try (WsClient late = node.ws(carol.token())) {
-          late.request(new JsonObject().put("type", "sync").put("positions", new JsonObject().put(sid, 0)));
+        try (WsClient late = node.ws(carol)) {
+          late.sync(sid, 0);
           assertEquals(stored.size(), late.received(f -> "message".equals(f.getString("type")) && sid.equals(f.getString("sid"))).size(),
               "sync on every node returns every stored message");
         }
@@ -107,13 +106,13 @@ class ClusterMessagingTest {
   @DisplayName("A retry through another node's instance returns the original ack")
   void retryAcrossInstances() {
     User alice = a.http().newUser("Retrier");
-    String sid = Chat.group(a.http(), "retry across", alice);
-    try (WsClient onA = a.ws(alice.token()); WsClient onB = b.ws(alice.token())) {
-      JsonObject first = onA.request(Chat.send(sid, "across", "once"));
-      JsonObject again = onB.request(Chat.send(sid, "across", "once"));
+    String sid = a.group("retry across", alice);
+    try (WsClient onA = a.ws(alice); WsClient onB = b.ws(alice)) {
+      JsonObject first = onA.send(sid, "across", "once");
+      JsonObject again = onB.send(sid, "across", "once");
       assertEquals(first.getString("id"), again.getString("id"));
       assertEquals(first.getLong("seq"), again.getLong("seq"));
-      assertEquals(2, Chat.allMessages(b.http(), alice, sid).size());
+      assertEquals(2, b.http().history(alice, sid).size());
     }
   }
 
@@ -125,22 +124,22 @@ class ClusterMessagingTest {
     Await.result(blackHole.completion());
     try {
       User u = a.http().newUser("Patient");
-      String sid = Chat.group(a.http(), "stuck", u);
+      String sid = a.group("stuck", u);
       Map<String, JsonObject> acks = new HashMap<>();
-      try (WsClient ws = c.ws(u.token())) {
+      try (WsClient ws = c.ws(u)) {
         for (int i = 0; i < 6; i++) {
           String cid = "stuck-" + i;
-          JsonObject answer = Resuming.sendWithin(ws, Chat.send(sid, cid, cid), 10_000);
+          JsonObject answer = ws.requestWithin(WsClient.text(sid, cid, cid), 10_000);
           while (answer != null && !"ack".equals(answer.getString("type"))) {
             assertEquals("unavailable", answer.getString("code"), answer.encode());
-            answer = Resuming.sendWithin(ws, Chat.send(sid, cid, cid), 10_000);
+            answer = ws.requestWithin(WsClient.text(sid, cid, cid), 10_000);
           }
           assertNotNull(answer, "every attempt is answered within 10 s, never left hanging");
           acks.put(cid, answer);
         }
       }
-      List<JsonObject> stored = Chat.allMessages(a.http(), u, sid);
-      Chat.assertGapFree(stored);
+      List<JsonObject> stored = a.http().history(u, sid);
+      Http.assertGapFree(stored);
       assertEquals(7, stored.size(), "the create notice and six messages, each once");
     } finally {
       Await.result(blackHole.unregister());
@@ -154,12 +153,12 @@ class ClusterMessagingTest {
     User alice = a.http().newUser("Steady");
     User bob = a.http().newUser("Moved");
     User carol = a.http().newUser("Reader");
-    String sid = Chat.group(a.http(), "leaving", alice, bob, carol);
+    String sid = a.group("leaving", alice, bob, carol);
     Function<String, WsClient> toA = token -> a.ws(token);
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    try (Resuming.Receiver reader = new Resuming.Receiver(b.ws(carol.token()), carol.token(), sid);
-        Resuming.Sender steady = new Resuming.Sender(a.ws(alice.token()), alice.token(), sid, toA, 8_000);
-        Resuming.Sender moved = new Resuming.Sender(b.ws(bob.token()), bob.token(), sid, toA, 8_000)) {
+    try (Resuming.Receiver reader = new Resuming.Receiver(b.ws(carol), carol.token(), sid);
+        Resuming.Sender steady = new Resuming.Sender(a.ws(alice), alice.token(), sid, toA, 8_000);
+        Resuming.Sender moved = new Resuming.Sender(b.ws(bob), bob.token(), sid, toA, 8_000)) {
       Future<List<JsonObject>> fromA = pool.submit(() -> steady.sendAll("steady-", 40));
       Future<List<JsonObject>> fromB = pool.submit(() -> moved.sendAll("moved-", 40));
       Thread.sleep(300);
@@ -171,7 +170,7 @@ class ClusterMessagingTest {
       assertEquals(80, acked.size(), "every send was acked, retries included, each with its own seq");
       Map<Long, String> held = reader.resume(toA);
       assertTrue(held.keySet().containsAll(acked), "missing " + missing(acked, held.keySet()));
-      Chat.assertGapFree(Chat.allMessages(a.http(), carol, sid));
+      Http.assertGapFree(a.http().history(carol, sid));
     } finally {
       pool.shutdownNow();
     }
@@ -180,7 +179,7 @@ class ClusterMessagingTest {
   private static List<JsonObject> sendAll(WsClient ws, String sid, String prefix, int n) {
     List<JsonObject> acks = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      acks.add(ws.request(Chat.send(sid, prefix + i, prefix + i)));
+      acks.add(ws.send(sid, prefix + i, prefix + i));
     }
     return acks;
   }

@@ -10,10 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.api.Address;
-import palaver.api.Bus;
 import palaver.store.EmbeddedStore;
 import palaver.system.Http.User;
-import palaver.testing.Await;
 
 /**
  * Two clustered Vert.x nodes in this JVM (Hazelcast TCP-IP on 127.0.0.1):
@@ -30,8 +28,8 @@ class ClusterTest {
   static void start() {
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(2);
-    a = cluster.start(0, store.connectionString(), TestServer.services("user-service", "session-service", "gateway"));
-    b = cluster.start(1, store.connectionString(), TestServer.services("message-service", "gateway"));
+    a = cluster.start(0, store, "user-service", "session-service", "gateway");
+    b = cluster.start(1, store, "message-service", "gateway");
   }
 
   @AfterAll
@@ -45,8 +43,8 @@ class ClusterTest {
   @DisplayName("A request from node B is answered by user-service on node A")
   void requestReplyAcrossNodes() {
     User u = b.http().newUser("Remote");
-    JsonObject profile = Await.result(Bus.request(b.node().vertx(), Address.USER_GET,
-        new JsonObject().put("uid", u.uid())));
+    JsonObject profile = b.bus().request(Address.USER_GET,
+        new JsonObject().put("uid", u.uid()));
     assertEquals("Remote", profile.getString("nickname"));
   }
 
@@ -61,8 +59,7 @@ class ClusterTest {
 
     String sid = a.http().newGroup(u, "closed");
     User stranger = a.http().newUser("Stranger");
-    Throwable failure = Await.failure(Bus.request(b.node().vertx(), Address.MESSAGE_SEND, new JsonObject()
-        .put("uid", stranger.uid()).put("sid", sid).put("cid", "x").put("msgType", "text").put("content", "hi")));
+    Throwable failure = b.bus().failure(Address.MESSAGE_SEND, BusClient.text(stranger, sid, "x", "hi"));
     assertTrue(failure instanceof ReplyException);
     assertEquals(403, ((ReplyException) failure).failureCode());
   }
@@ -74,8 +71,8 @@ class ClusterTest {
     User bob = b.http().newUser("Bob");
     String sid = a.http().newGroup(alice, "across");
     b.http().join(bob, sid);
-    try (WsClient wa = a.ws(alice.token()); WsClient wb = b.ws(bob.token())) {
-      JsonObject ack = wa.sendText(sid, "x-1", "over the cluster");
+    try (WsClient wa = a.ws(alice); WsClient wb = b.ws(bob)) {
+      JsonObject ack = wa.send(sid, "x-1", "over the cluster");
       JsonObject got = wb.next(f -> "message".equals(f.getString("type")) && "text".equals(f.getString("msgType")));
       assertEquals("over the cluster", got.getString("content"));
       assertEquals(ack.getLong("seq"), got.getLong("seq"));

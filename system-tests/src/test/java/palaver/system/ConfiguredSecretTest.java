@@ -16,16 +16,14 @@ import palaver.testing.Await;
 class ConfiguredSecretTest {
   private static final String SECRET = "k8Jr2m3Q7v9XyZ1aB4cD6eF8gH0iJ2kL4mN6oP8qR0s=";
 
-  private static JsonObject config(EmbeddedStore store, String secret) {
-    return TestServer.config(store.connectionString()).put("jwtSecret", secret);
+  private static JsonObject secret(String secret) {
+    return new JsonObject().put("jwtSecret", secret);
   }
 
   @Test
   @DisplayName("is shared by nodes on different stores: a token from one works on the other")
   void sharedSecret() {
-    try (EmbeddedStore s1 = TestServer.newStore(); EmbeddedStore s2 = TestServer.newStore();
-        TestServer a = TestServer.start(config(s1, SECRET), StandaloneMain.services(), null);
-        TestServer b = TestServer.start(config(s2, SECRET), StandaloneMain.services(), null)) {
+    try (TestServer a = TestServer.standalone(secret(SECRET)); TestServer b = TestServer.standalone(secret(SECRET))) {
       User onA = a.http().newUser("A");
       // b has no such user: the signature is accepted, then the unknown user is refused.
       Http.Response r = b.http().get("/users/me", onA.token());
@@ -38,8 +36,8 @@ class ConfiguredSecretTest {
   @DisplayName("is not accepted by a node with another key")
   void otherSecret() {
     try (EmbeddedStore s1 = TestServer.newStore();
-        TestServer a = TestServer.start(config(s1, SECRET), StandaloneMain.services(), null);
-        TestServer b = TestServer.start(config(s1, SECRET.replace('k', 'x')), StandaloneMain.services(), null)) {
+        TestServer a = TestServer.on(s1, secret(SECRET));
+        TestServer b = TestServer.on(s1, secret(SECRET.replace('k', 'x')))) {
       User onA = a.http().newUser("A");
       Http.Response r = b.http().get("/users/me", onA.token());
       assertEquals(401, r.status());
@@ -51,7 +49,8 @@ class ConfiguredSecretTest {
   @DisplayName("shorter than 256 bits stops the node from starting, with a clear message")
   void shortSecret() {
     try (EmbeddedStore store = TestServer.newStore()) {
-      Throwable t = Await.failure(PalaverNode.start(config(store, "too-short"), StandaloneMain.services()));
+      Throwable t = Await.failure(PalaverNode.start(TestServer.config(store.connectionString()).mergeIn(secret("too-short")),
+          StandaloneMain.services()));
       assertTrue(t.getMessage().contains("jwtSecret must be at least 32 bytes"), t.getMessage());
     }
   }

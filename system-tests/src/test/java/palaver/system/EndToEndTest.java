@@ -23,8 +23,8 @@ class EndToEndTest extends OneNodeTest {
     String sid = http.newGroup(alice, "general");
     http.join(new User(bob.uid(), bobToken, bob.login(), bob.nickname()), sid);
 
-    try (WsClient a = server.ws(alice.token()); WsClient b = server.ws(bobToken)) {
-      JsonObject ack = a.sendText(sid, "c-1", "hello bob");
+    try (WsClient a = server.ws(alice); WsClient b = server.ws(bobToken)) {
+      JsonObject ack = a.send(sid, "c-1", "hello bob");
       assertEquals("ack", ack.getString("type"));
       assertEquals("c-1", ack.getString("cid"));
       JsonObject received = b.next(f -> "message".equals(f.getString("type")) && "text".equals(f.getString("msgType")));

@@ -22,12 +22,12 @@ class ExampleVerticleTest extends OneNodeTest {
   void echoBot() {
     User alice = http.newUser("Alice");
     User bot = http.newUser("Echo bot");
-    String sid = Chat.group(http, "with a bot", alice, bot);
+    String sid = server.group("with a bot", alice, bot);
     String deployment = Await.result(server.node().vertx().deployVerticle(new EchoBotVerticle(),
         new DeploymentOptions().setConfig(new JsonObject().put("uid", bot.uid()).put("sid", sid))));
-    try (WsClient ws = server.ws(alice.token())) {
-      ws.request(Chat.send(sid, "plain", "just chatting"));
-      ws.request(Chat.send(sid, "cmd", "!echo hello there"));
+    try (WsClient ws = server.ws(alice)) {
+      ws.send(sid, "plain", "just chatting");
+      ws.send(sid, "cmd", "!echo hello there");
       JsonObject command = ws.next(m -> "message".equals(m.getString("type")) && "!echo hello there".equals(m.getString("content")));
       JsonObject answer = ws.next(m -> "message".equals(m.getString("type")) && bot.uid().equals(m.getString("uid")));
       assertEquals("hello there", answer.getString("content"));
@@ -37,9 +37,9 @@ class ExampleVerticleTest extends OneNodeTest {
       // A redelivered command: the bot answers it again with the same cid, so nothing new is stored.
       // The next command's answer is stored after that retry, so waiting for it is waiting for the retry.
       server.node().vertx().eventBus().publish(Address.fanoutSession(sid), command);
-      ws.request(Chat.send(sid, "cmd-2", "!echo again"));
+      ws.send(sid, "cmd-2", "!echo again");
       ws.next(m -> "message".equals(m.getString("type")) && "again".equals(m.getString("content")));
-      List<JsonObject> stored = Chat.allMessages(http, alice, sid);
+      List<JsonObject> stored = http.history(alice, sid);
       assertEquals(List.of("hello there", "again"), stored.stream().filter(m -> bot.uid().equals(m.getString("uid"))
           && "text".equals(m.getString("msgType"))).map(m -> m.getString("content")).toList(),
           "a redelivered command is answered once");

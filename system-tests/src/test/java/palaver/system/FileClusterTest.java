@@ -31,8 +31,8 @@ class FileClusterTest {
   static void start() {
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(2);
-    front = cluster.start(0, store.connectionString(), TestServer.services("user-service", "session-service", "gateway"));
-    back = cluster.start(1, store.connectionString(), TestServer.services("message-service", "message-files"));
+    front = cluster.start(0, store, "user-service", "session-service", "gateway");
+    back = cluster.start(1, store, "message-service", "message-files");
   }
 
   @AfterAll

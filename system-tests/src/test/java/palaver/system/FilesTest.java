@@ -31,8 +31,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.runtime.Store;
-import palaver.standalone.StandaloneMain;
-import palaver.store.EmbeddedStore;
 import palaver.testing.Await;
 
 @DisplayName("Files, images and voice messages over HTTP")
@@ -48,8 +46,7 @@ class FilesTest {
   // upload chunks from hiding whether the upload path itself streams.
   @BeforeAll
   static void start() {
-    EmbeddedStore embedded = TestServer.newStore(2);
-    server = TestServer.start(TestServer.config(embedded.connectionString()), StandaloneMain.services(), embedded);
+    server = TestServer.owning(TestServer.newStore(2), new JsonObject());
     http = server.http();
     store = Store.client(server.node().vertx(), server.node().config());
   }
@@ -335,7 +332,7 @@ class FilesTest {
     String sid = http.newGroup(alice, "pictures");
     http.join(bob, sid);
     JsonObject file = http.upload(alice.token(), "cat.png", png(640, 480), "image/png").json();
-    try (WsClient bobWs = server.ws(bob.token())) {
+    try (WsClient bobWs = server.ws(bob)) {
       Http.Response ack = http.post("/sessions/" + sid + "/messages", alice.token(), new JsonObject()
           .put("cid", "c1").put("msgType", "image").put("fileId", file.getString("fileId")));
       assertEquals(200, ack.status(), ack.text());

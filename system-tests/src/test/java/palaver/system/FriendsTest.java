@@ -43,7 +43,7 @@ class FriendsTest extends OneNodeTest {
   void requestNotifies() {
     User alice = http.newUser("Alice");
     User bob = http.newUser("Bob");
-    try (WsClient bobWs = server.ws(bob.token())) {
+    try (WsClient bobWs = server.ws(bob)) {
       Response r = befriend(alice, bob);
       assertEquals(200, r.status(), r.text());
       assertEquals("requested", r.json().getString("status"));
@@ -66,7 +66,7 @@ class FriendsTest extends OneNodeTest {
     User alice = http.newUser("Alice");
     User bob = http.newUser("Bob");
     befriend(alice, bob);
-    try (WsClient aliceWs = server.ws(alice.token()); WsClient bobWs = server.ws(bob.token())) {
+    try (WsClient aliceWs = server.ws(alice); WsClient bobWs = server.ws(bob)) {
       Response r = befriend(bob, alice);
       assertEquals("friends", r.json().getString("status"));
       JsonObject toAlice = aliceWs.next(f -> "friend".equals(f.getString("event")));
@@ -126,7 +126,7 @@ class FriendsTest extends OneNodeTest {
     User alice = http.newUser("Alice");
     User bob = http.newUser("Bob");
     makeFriends(alice, bob);
-    try (WsClient bobWs = server.ws(bob.token())) {
+    try (WsClient bobWs = server.ws(bob)) {
       Response r = http.delete("/friends/" + bob.uid(), alice.token());
       assertEquals(200, r.status(), r.text());
       JsonObject pushed = bobWs.next(f -> notification(f, "removeFriend"));

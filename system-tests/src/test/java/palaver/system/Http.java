@@ -1,25 +1,43 @@
 package palaver.system;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import palaver.testing.Await;
 
-/** A blocking HTTP client for tests, talking JSON to {@code /api/v1}. */
+/**
+ * The test client over HTTP: blocking calls to {@code /api/v1} as a user's
+ * app makes them. Beside the raw verbs it has the vocabulary every transport's
+ * client shares ({@link #newGroup}, {@link #send}, {@link #history}) and the
+ * session calls (invite, leave, roles, read positions, listings).
+ */
 public final class Http {
   private static final AtomicInteger USERS = new AtomicInteger();
 
   /** An answer: status, JSON body (null when not JSON) and headers. */
   public record Response(int status, JsonObject json, String text, MultiMap headers) {
+    /** The seq of a message ack; fails unless the answer is 200. */
+    public long seq() {
+      if (status != 200) {
+        throw new AssertionError("send failed: " + status + " " + text);
+      }
+      return json.getLong("seq");
+    }
+
     public String errorCode() {
       return json == null || json.getJsonObject("error") == null ? null
           : json.getJsonObject("error").getString("code");
@@ -147,14 +165,23 @@ public final class Http {
     return register(login, "password-123", nickname);
   }
 
-  /** Creates a public group owned by {@code owner}; returns its sid. */
-  public String newGroup(User owner, String name) {
+  /** A public group owned by {@code owner}, every one of {@code members} joined; returns its sid. */
+  public String newGroup(User owner, String name, User... members) {
+    return newGroup(owner, name, "public", members);
+  }
+
+  /** A group of {@code visibility} ("public" or "private") owned by {@code owner}, {@code members} joined. */
+  public String newGroup(User owner, String name, String visibility, User... members) {
     Response r = post("/sessions", owner.token(), new JsonObject().put("type", "group").put("name", name)
-        .put("visibility", "public"));
+        .put("visibility", visibility));
     if (r.status() != 201) {
       throw new AssertionError("create group failed: " + r.status() + " " + r.text());
     }
-    return r.json().getString("sid");
+    String sid = r.json().getString("sid");
+    for (User member : members) {
+      join(member, sid);
+    }
+    return sid;
   }
 
   public void join(User user, String sid) {
@@ -162,5 +189,110 @@ public final class Http {
     if (r.status() != 200) {
       throw new AssertionError("join failed: " + r.status() + " " + r.text());
     }
+  }
+
+  /** {@code who} sends a text over REST; the answer as it came ({@link Response#seq()} for an ack's seq). */
+  public Response send(User who, String sid, String cid, String text) {
+    return post("/sessions/" + sid + "/messages", who.token(), new JsonObject()
+        .put("cid", cid).put("msgType", "text").put("content", text));
+  }
+
+  /** Every stored message of a session through REST paging, ascending. */
+  public List<JsonObject> history(User member, String sid) {
+    List<JsonObject> all = new ArrayList<>();
+    long after = 0;
+    while (true) {
+      Response r = get("/sessions/" + sid + "/messages?after=" + after + "&limit=200", member.token());
+      if (r.status() != 200) {
+        throw new AssertionError("history failed: " + r.status() + " " + r.text());
+      }
+      JsonArray page = r.json().getJsonArray("messages");
+      page.forEach(m -> all.add((JsonObject) m));
+      if (!r.json().getBoolean("more") || page.isEmpty()) {
+        return all;
+      }
+      after = page.getJsonObject(page.size() - 1).getLong("seq");
+    }
+  }
+
+  /** The seqs of {@code messages} are 1..n without a gap or repeat. */
+  public static void assertGapFree(List<JsonObject> messages) {
+    for (int i = 0; i < messages.size(); i++) {
+      long seq = messages.get(i).getLong("seq");
+      if (seq != i + 1) {
+        throw new AssertionError("seq " + seq + " at position " + i + " (expected " + (i + 1) + ")");
+      }
+    }
+  }
+
+  public Response createPrivate(User caller, String uid) {
+    return post("/sessions", caller.token(), new JsonObject().put("type", "private").put("uid", uid));
+  }
+
+  public Response invite(User by, String sid, String uid) {
+    return post("/sessions/" + sid + "/members", by.token(), new JsonObject().put("uid", uid));
+  }
+
+  /** Invites and expects success. */
+  public void invited(User by, String sid, User who) {
+    Response r = invite(by, sid, who.uid());
+    assertEquals(201, r.status(), r.text());
+  }
+
+  public Response leave(User who, String sid) {
+    return delete("/sessions/" + sid + "/members/me", who.token());
+  }
+
+  public Response remove(User by, String sid, User who) {
+    return delete("/sessions/" + sid + "/members/" + who.uid(), by.token());
+  }
+
+  public Response setRole(User by, String sid, User who, String role) {
+    return patch("/sessions/" + sid + "/members/" + who.uid(), by.token(), new JsonObject().put("role", role));
+  }
+
+  public Response read(User who, String sid, long seq) {
+    return post("/sessions/" + sid + "/read", who.token(), new JsonObject().put("seq", seq));
+  }
+
+  /** The caller's sessions as GET /sessions lists them. */
+  public List<JsonObject> sessions(User who) {
+    Response r = get("/sessions", who.token());
+    assertEquals(200, r.status(), r.text());
+    List<JsonObject> out = new ArrayList<>();
+    r.json().getJsonArray("sessions").forEach(s -> out.add((JsonObject) s));
+    return out;
+  }
+
+  /** The caller's entry for {@code sid} in GET /sessions, or null when it isn't listed. */
+  public JsonObject listed(User who, String sid) {
+    return sessions(who).stream().filter(s -> sid.equals(s.getString("sid"))).findFirst().orElse(null);
+  }
+
+  public JsonObject info(User who, String sid) {
+    Response r = get("/sessions/" + sid, who.token());
+    assertEquals(200, r.status(), r.text());
+    return r.json();
+  }
+
+  /** The system messages of the session's history (first 200), in seq order. */
+  public List<JsonObject> systemMessages(User viewer, String sid) {
+    Response r = get("/sessions/" + sid + "/messages?limit=200", viewer.token());
+    assertEquals(200, r.status(), r.text());
+    JsonArray messages = r.json().getJsonArray("messages");
+    List<JsonObject> out = new ArrayList<>();
+    messages.forEach(m -> {
+      JsonObject message = (JsonObject) m;
+      if ("system".equals(message.getString("msgType"))) {
+        out.add(message);
+      }
+    });
+    return out;
+  }
+
+  /** The content of the last system message: {action, uid (actor), ...}. */
+  public JsonObject lastSystem(User viewer, String sid) {
+    List<JsonObject> system = systemMessages(viewer, sid);
+    return system.get(system.size() - 1).getJsonObject("content");
   }
 }

@@ -8,30 +8,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import palaver.standalone.StandaloneMain;
-import palaver.store.EmbeddedStore;
 import palaver.system.Http.User;
 
 /** Server pings every 200 ms here, and a socket silent for 1.5 s is closed. */
 @DisplayName("Liveness: server pings, and silent sockets are closed")
 class LivenessTest {
-  private static EmbeddedStore store;
   private static TestServer server;
   private static Http http;
 
   @BeforeAll
   static void start() {
-    store = TestServer.newStore();
-    JsonObject config = TestServer.config(store.connectionString())
-        .put("wsPingIntervalMs", 200).put("wsIdleTimeoutMs", 1_500);
-    server = TestServer.start(config, StandaloneMain.services(), null);
+    server = TestServer.standalone(new JsonObject().put("wsPingIntervalMs", 200).put("wsIdleTimeoutMs", 1_500));
     http = server.http();
   }
 
   @AfterAll
   static void stop() {
     server.close();
-    store.close();
   }
 
   @Test
@@ -52,7 +45,7 @@ class LivenessTest {
   @DisplayName("A client that answers pings (as every WebSocket library does) stays connected while idle")
   void livePeerStays() throws InterruptedException {
     User u = http.newUser("Alive");
-    try (WsClient ws = server.ws(u.token())) {
+    try (WsClient ws = server.ws(u)) {
       Thread.sleep(3_000);
       assertFalse(ws.isClosed());
       assertEquals("pong", ws.request(new JsonObject().put("type", "ping")).getString("type"));

@@ -24,17 +24,13 @@ class MembershipClusterTest {
   private static EmbeddedStore store;
   private static TestServer a;
   private static TestServer b;
-  private static SessionKit kitA;
-  private static SessionKit kitB;
 
   @BeforeAll
   static void start() {
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(2);
-    a = cluster.start(0, store.connectionString(), TestServer.services("user-service", "session-service", "message-service", "gateway"));
-    b = cluster.start(1, store.connectionString(), TestServer.services("session-service", "gateway"));
-    kitA = new SessionKit(a.http());
-    kitB = new SessionKit(b.http());
+    a = cluster.start(0, store, "user-service", "session-service", "message-service", "gateway");
+    b = cluster.start(1, store, "session-service", "gateway");
   }
 
   @AfterAll
@@ -50,30 +46,30 @@ class MembershipClusterTest {
     User owner = a.http().newUser("Owner");
     User gone = a.http().newUser("Gone");
     User stays = a.http().newUser("Stays");
-    String sid = kitA.group(owner, "cluster room", "private");
-    kitA.invited(owner, sid, gone);
-    kitA.invited(owner, sid, stays);
-    try (WsClient goneOnB = b.ws(gone.token()); WsClient goneOnA = a.ws(gone.token());
-        WsClient staysOnB = b.ws(stays.token()); WsClient ownerOnA = a.ws(owner.token())) {
+    String sid = a.http().newGroup(owner, "cluster room", "private");
+    a.http().invited(owner, sid, gone);
+    a.http().invited(owner, sid, stays);
+    try (WsClient goneOnB = b.ws(gone); WsClient goneOnA = a.ws(gone);
+        WsClient staysOnB = b.ws(stays); WsClient ownerOnA = a.ws(owner)) {
       // Warms node A's membership cache with the member about to be removed.
-      goneOnB.sendText(sid, "warm", "still a member");
-      staysOnB.next(SessionKit.text(sid, "still a member"));
+      goneOnB.send(sid, "warm", "still a member");
+      staysOnB.next(WsClient.messageWith(sid, "still a member"));
 
-      Response removed = kitB.remove(owner, sid, gone);
+      Response removed = b.http().remove(owner, sid, gone);
       assertEquals(200, removed.status(), removed.text());
-      goneOnB.next(SessionKit.sessionEvent(sid, "removed"));
-      goneOnA.next(SessionKit.sessionEvent(sid, "removed"));
+      goneOnB.next(WsClient.sessionEvent(sid, "removed"));
+      goneOnA.next(WsClient.sessionEvent(sid, "removed"));
 
-      JsonObject refused = goneOnB.sendText(sid, "late", "am I still here?");
+      JsonObject refused = goneOnB.send(sid, "late", "am I still here?");
       assertEquals("forbidden", refused.getString("code"), refused.encode());
 
-      ownerOnA.sendText(sid, "after", "after the removal");
-      staysOnB.next(SessionKit.text(sid, "after the removal"));
-      ownerOnA.next(SessionKit.text(sid, "after the removal"));
-      SessionKit.drain(goneOnB);
-      SessionKit.drain(goneOnA);
-      assertTrue(goneOnB.received(SessionKit.text(sid, "after the removal")).isEmpty(), "nothing on node B");
-      assertTrue(goneOnA.received(SessionKit.text(sid, "after the removal")).isEmpty(), "nothing on node A");
+      ownerOnA.send(sid, "after", "after the removal");
+      staysOnB.next(WsClient.messageWith(sid, "after the removal"));
+      ownerOnA.next(WsClient.messageWith(sid, "after the removal"));
+      goneOnB.drain();
+      goneOnA.drain();
+      assertTrue(goneOnB.received(WsClient.messageWith(sid, "after the removal")).isEmpty(), "nothing on node B");
+      assertTrue(goneOnA.received(WsClient.messageWith(sid, "after the removal")).isEmpty(), "nothing on node A");
     }
   }
 
@@ -82,19 +78,18 @@ class MembershipClusterTest {
   void invitedMemberAcrossNodes() {
     User owner = a.http().newUser("Host");
     User guest = a.http().newUser("Guest");
-    String sid = kitA.group(owner, "welcome", "private");
-    Response refused = a.http().post("/sessions/" + sid + "/messages", guest.token(), new JsonObject()
-        .put("cid", "early").put("msgType", "text").put("content", "let me in"));
+    String sid = a.http().newGroup(owner, "welcome", "private");
+    Response refused = a.http().send(guest, sid, "early", "let me in");
     assertEquals(403, refused.status());
 
-    try (WsClient guestOnA = a.ws(guest.token())) {
-      kitB.invited(owner, sid, guest);
-      guestOnA.next(SessionKit.sessionEvent(sid, "added"));
-      kitB.send(owner, sid, "come in");
-      guestOnA.next(SessionKit.text(sid, "come in"));
+    try (WsClient guestOnA = a.ws(guest)) {
+      b.http().invited(owner, sid, guest);
+      guestOnA.next(WsClient.sessionEvent(sid, "added"));
+      b.http().send(owner, sid, "come-in", "come in").seq();
+      guestOnA.next(WsClient.messageWith(sid, "come in"));
     }
-    assertEquals(sid, kitA.listed(guest, sid).getString("sid"));
-    kitA.send(guest, sid, "thanks");
+    assertEquals(sid, a.http().listed(guest, sid).getString("sid"));
+    a.http().send(guest, sid, "thanks", "thanks").seq();
   }
 
   @Test
@@ -102,17 +97,17 @@ class MembershipClusterTest {
   void sessionListAcrossNodes() {
     User owner = a.http().newUser("Lister");
     User guest = a.http().newUser("Listed");
-    String sid = kitA.group(owner, "listed room", "private");
+    String sid = a.http().newGroup(owner, "listed room", "private");
     // Node A's session-service now knows the guest's sessions: none.
-    assertTrue(sids(kitA.sessions(guest)).isEmpty());
+    assertTrue(sids(a.http().sessions(guest)).isEmpty());
 
-    kitB.invited(owner, sid, guest);
+    b.http().invited(owner, sid, guest);
     // The change is announced cluster-wide; without it node A would answer from what it knew for a minute.
     Await.until("node A to list the invitation made through node B", 5_000,
-        () -> sids(kitA.sessions(guest)).contains(sid));
+        () -> sids(a.http().sessions(guest)).contains(sid));
 
-    assertEquals(200, kitB.remove(owner, sid, guest).status());
-    assertTrue(!sids(kitA.sessions(guest)).contains(sid), "a removal made through node B is not listed by node A");
+    assertEquals(200, b.http().remove(owner, sid, guest).status());
+    assertTrue(!sids(a.http().sessions(guest)).contains(sid), "a removal made through node B is not listed by node A");
   }
 
   private static java.util.List<String> sids(java.util.List<JsonObject> sessions) {

@@ -23,7 +23,6 @@ class MembershipRollbackTest {
   private static EmbeddedStore store;
   private static TestServer a;
   private static Http http;
-  private static SessionKit kit;
   private static User owner;
   private static User member;
   private static User outsider;
@@ -33,15 +32,14 @@ class MembershipRollbackTest {
   static void start() {
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(2);
-    a = cluster.start(0, store.connectionString(), TestServer.services("user-service", "session-service", "gateway"));
-    TestServer b = cluster.start(1, store.connectionString(), TestServer.services("message-service"));
+    a = cluster.start(0, store, "user-service", "session-service", "gateway");
+    TestServer b = cluster.start(1, store, "message-service");
     http = a.http();
-    kit = new SessionKit(http);
-    owner = http.newUser("Owner");
-    member = http.newUser("Member");
-    outsider = http.newUser("Outsider");
-    sid = kit.group(owner, "steady", "public");
-    http.join(member, sid);
+    a.users("Owner", "Member", "Outsider");
+    owner = a.user("Owner");
+    member = a.user("Member");
+    outsider = a.user("Outsider");
+    sid = a.group("steady", owner, member);
     b.close();
   }
 
@@ -61,32 +59,32 @@ class MembershipRollbackTest {
   @Test
   @DisplayName("A failed invitation adds nobody")
   void invite() {
-    assertUnavailable(kit.invite(owner, sid, outsider.uid()));
+    assertUnavailable(http.invite(owner, sid, outsider.uid()));
     assertMembers(owner.uid() + ":owner", member.uid() + ":member");
   }
 
   @Test
   @DisplayName("A failed leave by the owner keeps the owner, and nobody else is promoted")
   void ownerLeave() {
-    assertUnavailable(kit.leave(owner, sid));
+    assertUnavailable(http.leave(owner, sid));
     assertMembers(owner.uid() + ":owner", member.uid() + ":member");
-    assertEquals(owner.uid(), kit.info(owner, sid).getString("owner"));
+    assertEquals(owner.uid(), http.info(owner, sid).getString("owner"));
   }
 
   @Test
   @DisplayName("A failed removal keeps the member with their role")
   void remove() {
-    assertUnavailable(kit.remove(owner, sid, member));
+    assertUnavailable(http.remove(owner, sid, member));
     assertMembers(owner.uid() + ":owner", member.uid() + ":member");
   }
 
   @Test
   @DisplayName("A failed promotion or rename changes nothing")
   void roleAndRename() {
-    assertUnavailable(kit.setRole(owner, sid, member, "owner"));
+    assertUnavailable(http.setRole(owner, sid, member, "owner"));
     assertUnavailable(http.patch("/sessions/" + sid, owner.token(), new JsonObject().put("name", "renamed")));
     assertMembers(owner.uid() + ":owner", member.uid() + ":member");
-    JsonObject info = kit.info(owner, sid);
+    JsonObject info = http.info(owner, sid);
     assertEquals("steady", info.getString("name"));
     assertEquals(owner.uid(), info.getString("owner"));
   }
@@ -97,7 +95,7 @@ class MembershipRollbackTest {
     String name = "ghost" + System.nanoTime();
     assertUnavailable(http.post("/sessions", outsider.token(), new JsonObject().put("type", "group").put("name", name)));
     assertEquals(0, http.get("/sessions/public?q=" + name, outsider.token()).json().getJsonArray("sessions").size());
-    assertEquals(0, kit.sessions(outsider).size());
+    assertEquals(0, http.sessions(outsider).size());
   }
 
   private static void assertUnavailable(Response r) {
@@ -105,7 +103,7 @@ class MembershipRollbackTest {
   }
 
   private static void assertMembers(String... expected) {
-    JsonArray members = kit.info(owner, sid).getJsonArray("members");
+    JsonArray members = http.info(owner, sid).getJsonArray("members");
     List<String> actual = members.stream().map(m -> ((JsonObject) m).getString("uid") + ":"
         + ((JsonObject) m).getString("role")).toList();
     assertEquals(List.of(expected), actual);

@@ -74,7 +74,7 @@ class MessagingKillIT {
       User bob = api.newUser("Bob");
       User carol = api.newUser("Carol");
       User dave = api.newUser("Dave");
-      String sid = Chat.group(api, "kill a node", alice, bob, carol, dave);
+      String sid = api.newGroup(alice, "kill a node", bob, carol, dave);
       Function<String, WsClient> toNode1 = token -> WsClient.connect(vertx, http1, token);
       Function<String, WsClient> toNode2 = token -> WsClient.connect(vertx, http2, token);
       try (Resuming.Sender onSurvivor = sender(alice, sid, toNode1, toNode1);
@@ -84,7 +84,7 @@ class MessagingKillIT {
         List<JsonObject> acks = trafficWhile(onSurvivor, onVictim, node2::kill9);
         assertTrue(onVictim.reconnects() > 0, "the killed node's client had to move");
         assertEveryAckedHeldOnce(acks, List.of(watchSurvivor, watchVictim), toNode1);
-        Chat.assertGapFree(Chat.allMessages(api, alice, sid));
+        Http.assertGapFree(api.history(alice, sid));
       }
     }
   }
@@ -105,7 +105,7 @@ class MessagingKillIT {
       User alice = api.newUser("Erin");
       User bob = api.newUser("Frank");
       User carol = api.newUser("Grace");
-      String sid = Chat.group(api, "kill message-service", alice, bob, carol);
+      String sid = api.newGroup(alice, "kill message-service", bob, carol);
       Function<String, WsClient> toGateway = token -> WsClient.connect(vertx, gatewayPort, token);
       Function<String, WsClient> toNode1 = token -> WsClient.connect(vertx, http1, token);
       try (Resuming.Sender first = sender(alice, sid, toGateway, toGateway);
@@ -115,7 +115,7 @@ class MessagingKillIT {
         assertEquals(0, first.unanswered() + second.unanswered(),
             "every send through the gateway was answered (ack or error) within 10 s");
         assertEveryAckedHeldOnce(acks, List.of(watcher), toNode1);
-        Chat.assertGapFree(Chat.allMessages(api, alice, sid));
+        Http.assertGapFree(api.history(alice, sid));
       }
     }
   }

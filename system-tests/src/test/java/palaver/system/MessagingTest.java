@@ -19,9 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.api.Address;
-import palaver.api.Bus;
 import palaver.system.Http.User;
-import palaver.testing.Await;
 
 @DisplayName("Messaging on one node: sends, acks, fan-out, ordering, dedupe, history and bad input")
 class MessagingTest extends OneNodeTest {
@@ -31,21 +29,22 @@ class MessagingTest extends OneNodeTest {
 
   @BeforeAll
   static void start() {
-    alice = http.newUser("Alice");
-    bob = http.newUser("Bob");
-    carol = http.newUser("Carol");
+    server.users("Alice", "Bob", "Carol");
+    alice = server.user("Alice");
+    bob = server.user("Bob");
+    carol = server.user("Carol");
   }
 
   @Test
   @DisplayName("A message reaches every connection of every member, the sending connection and the sender's other tab included")
   void fanoutToEveryConnection() {
-    String sid = Chat.group(http, "everyone", alice, bob);
-    try (WsClient sending = server.ws(alice.token()); WsClient otherTab = server.ws(alice.token());
-        WsClient bob1 = server.ws(bob.token()); WsClient bob2 = server.ws(bob.token())) {
-      JsonObject ack = sending.request(Chat.send(sid, "fan-1", "to all tabs"));
+    String sid = server.group("everyone", alice, bob);
+    try (WsClient sending = server.ws(alice); WsClient otherTab = server.ws(alice);
+        WsClient bob1 = server.ws(bob); WsClient bob2 = server.ws(bob)) {
+      JsonObject ack = sending.send(sid, "fan-1", "to all tabs");
       assertEquals("ack", ack.getString("type"));
       for (WsClient ws : List.of(sending, otherTab, bob1, bob2)) {
-        JsonObject m = ws.next(Chat.textIn(sid));
+        JsonObject m = ws.next(WsClient.textIn(sid));
         assertEquals(ack.getString("id"), m.getString("id"));
         assertEquals(ack.getLong("seq"), m.getLong("seq"));
         assertEquals("to all tabs", m.getString("content"));
@@ -59,10 +58,10 @@ class MessagingTest extends OneNodeTest {
   @Test
   @DisplayName("The ack carries rid, cid, sid, id, seq and the time it was stored")
   void ackFields() {
-    String sid = Chat.group(http, "acks", alice);
+    String sid = server.group("acks", alice);
     long before = System.currentTimeMillis();
-    try (WsClient ws = server.ws(alice.token())) {
-      ws.send(Chat.send(sid, "ack-1", "hi").put("rid", 42));
+    try (WsClient ws = server.ws(alice)) {
+      ws.send(WsClient.text(sid, "ack-1", "hi").put("rid", 42));
       JsonObject ack = ws.next(f -> "ack".equals(f.getString("type")));
       assertEquals(42, ack.getInteger("rid"));
       assertEquals("ack-1", ack.getString("cid"));
@@ -76,12 +75,12 @@ class MessagingTest extends OneNodeTest {
   @Test
   @DisplayName("Concurrent senders on several connections get distinct seqs, gap-free, each connection's sends in order")
   void concurrentSendersAreOrderedAndGapFree() throws Exception {
-    String sid = Chat.group(http, "busy", alice, bob, carol);
+    String sid = server.group("busy", alice, bob, carol);
     int perConnection = 40;
     List<User> senders = List.of(alice, alice, bob, carol);
     List<WsClient> sockets = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(senders.size());
-    try (WsClient watcher = server.ws(carol.token())) {
+    try (WsClient watcher = server.ws(carol)) {
       List<Future<List<JsonObject>>> acks = new ArrayList<>();
       for (int c = 0; c < senders.size(); c++) {
         WsClient ws = server.ws(senders.get(c).token());
@@ -90,7 +89,7 @@ class MessagingTest extends OneNodeTest {
         acks.add(pool.submit(() -> {
           List<JsonObject> mine = new ArrayList<>();
           for (int i = 0; i < perConnection; i++) {
-            mine.add(ws.request(Chat.send(sid, "conc-" + connection + "-" + i, "c" + connection + " #" + i)));
+            mine.add(ws.send(sid, "conc-" + connection + "-" + i, "c" + connection + " #" + i));
           }
           return mine;
         }));
@@ -105,11 +104,11 @@ class MessagingTest extends OneNodeTest {
           assertTrue(seqs.add(ack.getLong("seq")), "seq handed out twice: " + ack.getLong("seq"));
         }
       }
-      List<JsonObject> stored = Chat.allMessages(http, carol, sid);
-      Chat.assertGapFree(stored);
+      List<JsonObject> stored = http.history(carol, sid);
+      Http.assertGapFree(stored);
       assertEquals(senders.size() * perConnection, stored.stream().filter(m -> "text".equals(m.getString("msgType"))).count());
       for (int i = 0; i < senders.size() * perConnection; i++) {
-        watcher.next(Chat.textIn(sid));
+        watcher.next(WsClient.textIn(sid));
       }
     } finally {
       sockets.forEach(WsClient::close);
@@ -120,18 +119,18 @@ class MessagingTest extends OneNodeTest {
   @Test
   @DisplayName("A retried send (same cid) gets the original ack and stores nothing new")
   void retryIsDeduplicated() {
-    String sid = Chat.group(http, "retries", alice, bob);
-    try (WsClient ws = server.ws(alice.token()); WsClient other = server.ws(alice.token())) {
-      JsonObject first = ws.request(Chat.send(sid, "same-cid", "once"));
-      JsonObject again = ws.request(Chat.send(sid, "same-cid", "once"));
-      JsonObject elsewhere = other.request(Chat.send(sid, "same-cid", "once"));
+    String sid = server.group("retries", alice, bob);
+    try (WsClient ws = server.ws(alice); WsClient other = server.ws(alice)) {
+      JsonObject first = ws.send(sid, "same-cid", "once");
+      JsonObject again = ws.send(sid, "same-cid", "once");
+      JsonObject elsewhere = other.send(sid, "same-cid", "once");
       for (JsonObject retry : List.of(again, elsewhere)) {
         assertEquals("ack", retry.getString("type"));
         assertEquals(first.getString("id"), retry.getString("id"));
         assertEquals(first.getLong("seq"), retry.getLong("seq"));
         assertEquals(first.getLong("at"), retry.getLong("at"));
       }
-      long copies = Chat.allMessages(http, bob, sid).stream().filter(m -> "once".equals(m.getString("content"))).count();
+      long copies = http.history(bob, sid).stream().filter(m -> "once".equals(m.getString("content"))).count();
       assertEquals(1, copies);
     }
   }
@@ -139,14 +138,14 @@ class MessagingTest extends OneNodeTest {
   @Test
   @DisplayName("A send whose caller stops waiting before its batch is written is answered unavailable, unstored; its retry with the same cid is stored once")
   void abandonedSendIsDropped() {
-    String sid = Chat.group(http, "impatient", alice, bob);
-    long before = Chat.post(server.node().vertx(), alice, sid, "patient", "first").getLong("seq");
+    String sid = server.group("impatient", alice, bob);
+    long before = bus.send(alice, sid, "patient", "first").getLong("seq");
     // 1 ms of patience: the batch window alone is 2 ms, so the write would start after the caller gave up.
-    Throwable dropped = Await.failure(sendOverBus(sid, "impatient-cid", 1));
+    Throwable dropped = bus.failure(Address.MESSAGE_SEND, overBus(sid, "impatient-cid", 1));
     assertEquals(503, ((ReplyException) dropped).failureCode(), dropped.getMessage());
-    assertTrue(Chat.allMessages(http, bob, sid).stream().noneMatch(m -> "impatient-cid".equals(m.getString("cid"))),
+    assertTrue(http.history(bob, sid).stream().noneMatch(m -> "impatient-cid".equals(m.getString("cid"))),
         "nothing stored for the dropped send");
-    JsonObject retry = Await.result(sendOverBus(sid, "impatient-cid", 5_000));
+    JsonObject retry = bus.request(Address.MESSAGE_SEND, overBus(sid, "impatient-cid", 5_000));
     assertFalse(retry.getBoolean("duplicate", false), "the retry is the first stored copy");
     assertEquals(before + 1, retry.getLong("seq"), "the dropped send took no seq");
     assertTrue(http.get("/metrics", null).text().lines()
@@ -156,32 +155,31 @@ class MessagingTest extends OneNodeTest {
   @Test
   @DisplayName("A waitMs that is not an integer from 1 to 60000 is invalid, and nothing is stored")
   void badWaitIsInvalid() {
-    String sid = Chat.group(http, "bad-wait", alice, bob);
+    String sid = server.group("bad-wait", alice, bob);
     for (Object wait : List.of("soon", 0, -5, 60_001, 2.5, new JsonObject())) {
-      Throwable t = Await.failure(sendOverBus(sid, "bad-wait", wait));
+      Throwable t = bus.failure(Address.MESSAGE_SEND, overBus(sid, "bad-wait", wait));
       assertEquals(400, ((ReplyException) t).failureCode(), "waitMs " + wait);
     }
-    assertTrue(Chat.allMessages(http, bob, sid).stream().noneMatch(m -> "bad-wait".equals(m.getString("cid"))));
+    assertTrue(http.history(bob, sid).stream().noneMatch(m -> "bad-wait".equals(m.getString("cid"))));
   }
 
-  /** Alice's text through palaver.message.send, announcing how long she waits for the ack. */
-  private static io.vertx.core.Future<JsonObject> sendOverBus(String sid, String cid, Object waitMs) {
-    return Bus.request(server.node().vertx(), Address.MESSAGE_SEND, new JsonObject().put("uid", alice.uid())
-        .put("sid", sid).put("cid", cid).put("msgType", "text").put("content", "text of " + cid).put("waitMs", waitMs));
+  /** The body of Alice's text through palaver.message.send, announcing how long she waits for the ack. */
+  private static JsonObject overBus(String sid, String cid, Object waitMs) {
+    return BusClient.text(alice, sid, cid, "text of " + cid).put("waitMs", waitMs);
   }
 
   @Test
   @DisplayName("The same cid sent on two sockets at the same moment is stored once, both get one ack")
   void simultaneousRetriesAreDeduplicated() throws Exception {
-    String sid = Chat.group(http, "racing retries", alice);
+    String sid = server.group("racing retries", alice);
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    try (WsClient a = server.ws(alice.token()); WsClient b = server.ws(alice.token())) {
-      Future<JsonObject> fa = pool.submit(() -> a.request(Chat.send(sid, "race", "raced")));
-      Future<JsonObject> fb = pool.submit(() -> b.request(Chat.send(sid, "race", "raced")));
+    try (WsClient a = server.ws(alice); WsClient b = server.ws(alice)) {
+      Future<JsonObject> fa = pool.submit(() -> a.send(sid, "race", "raced"));
+      Future<JsonObject> fb = pool.submit(() -> b.send(sid, "race", "raced"));
       assertEquals(fa.get().getString("id"), fb.get().getString("id"));
       assertEquals(fa.get().getLong("seq"), fb.get().getLong("seq"));
-      List<JsonObject> stored = Chat.allMessages(http, alice, sid);
-      Chat.assertGapFree(stored);
+      List<JsonObject> stored = http.history(alice, sid);
+      Http.assertGapFree(stored);
       assertEquals(1, stored.stream().filter(m -> "raced".equals(m.getString("content"))).count());
     } finally {
       pool.shutdownNow();
@@ -191,10 +189,10 @@ class MessagingTest extends OneNodeTest {
   @Test
   @DisplayName("The same cid from two different users is two messages (idempotency is per user)")
   void cidIsPerUser() {
-    String sid = Chat.group(http, "two users", alice, bob);
-    try (WsClient a = server.ws(alice.token()); WsClient b = server.ws(bob.token())) {
-      JsonObject fromAlice = a.request(Chat.send(sid, "shared", "a"));
-      JsonObject fromBob = b.request(Chat.send(sid, "shared", "b"));
+    String sid = server.group("two users", alice, bob);
+    try (WsClient a = server.ws(alice); WsClient b = server.ws(bob)) {
+      JsonObject fromAlice = a.send(sid, "shared", "a");
+      JsonObject fromBob = b.send(sid, "shared", "b");
       assertNotEquals(fromAlice.getString("id"), fromBob.getString("id"));
       assertEquals(fromAlice.getLong("seq") + 1, fromBob.getLong("seq"));
     }
@@ -203,43 +201,42 @@ class MessagingTest extends OneNodeTest {
   @Test
   @DisplayName("A send to a session the user is not in is forbidden, and nothing is stored or delivered")
   void nonMemberIsForbidden() {
-    String sid = Chat.group(http, "closed", alice);
-    try (WsClient intruder = server.ws(bob.token()); WsClient owner = server.ws(alice.token())) {
-      JsonObject error = intruder.request(Chat.send(sid, "sneak", "let me in"));
+    String sid = server.group("closed", alice);
+    try (WsClient intruder = server.ws(bob); WsClient owner = server.ws(alice)) {
+      JsonObject error = intruder.send(sid, "sneak", "let me in");
       assertEquals("error", error.getString("type"));
       assertEquals("forbidden", error.getString("code"));
-      Http.Response rest = http.post("/sessions/" + sid + "/messages", bob.token(),
-          new JsonObject().put("cid", "sneak-2").put("msgType", "text").put("content", "x"));
+      Http.Response rest = http.send(bob, sid, "sneak-2", "x");
       assertEquals(403, rest.status());
       assertEquals(403, http.get("/sessions/" + sid + "/messages", bob.token()).status());
-      JsonObject history = intruder.request(new JsonObject().put("type", "history").put("sid", sid));
+      JsonObject history = intruder.history(sid, new JsonObject());
       assertEquals("forbidden", history.getString("code"));
       owner.request(new JsonObject().put("type", "ping"));
-      assertTrue(owner.received(Chat.textIn(sid)).isEmpty());
-      assertTrue(Chat.allMessages(http, alice, sid).stream().noneMatch(m -> "text".equals(m.getString("msgType"))));
+      assertTrue(owner.received(WsClient.textIn(sid)).isEmpty());
+      assertTrue(http.history(alice, sid).stream().noneMatch(m -> "text".equals(m.getString("msgType"))));
     }
   }
 
   @Test
   @DisplayName("A client can't forge a system message: msgType system is invalid")
   void forgedSystemIsInvalid() {
-    String sid = Chat.group(http, "no forgery", alice);
-    try (WsClient ws = server.ws(alice.token())) {
+    String sid = server.group("no forgery", alice);
+    try (WsClient ws = server.ws(alice)) {
       JsonObject error = ws.request(new JsonObject().put("type", "send").put("sid", sid).put("cid", "forge")
           .put("msgType", "system").put("content", new JsonObject().put("action", "join").put("uid", bob.uid())));
       assertEquals("invalid", error.getString("code"));
       Http.Response rest = http.post("/sessions/" + sid + "/messages", alice.token(),
           new JsonObject().put("cid", "forge-2").put("msgType", "system").put("content", "x"));
       assertEquals(400, rest.status());
-      assertEquals(1, Chat.allMessages(http, alice, sid).size(), "only the create notice");
+      assertEquals(1, http.history(alice, sid).size(), "only the create notice");
     }
   }
 
   @Test
   @DisplayName("Unknown frame types, missing and wrong-typed fields get an invalid error echoing the rid")
   void badFramesAreInvalid() {
-    String sid = Chat.group(http, "bad input", alice);
-    try (WsClient ws = server.ws(alice.token())) {
+    String sid = server.group("bad input", alice);
+    try (WsClient ws = server.ws(alice)) {
       List<JsonObject> bad = List.of(
           new JsonObject().put("type", "shout"),
           new JsonObject().put("type", 7),
@@ -257,15 +254,15 @@ class MessagingTest extends OneNodeTest {
         assertEquals("error", error.getString("type"), frame.encode());
         assertEquals("invalid", error.getString("code"), frame.encode());
       }
-      assertEquals(1, Chat.allMessages(http, alice, sid).size(), "nothing stored");
-      assertEquals("ack", ws.request(Chat.send(sid, "after-bad", "still fine")).getString("type"));
+      assertEquals(1, http.history(alice, sid).size(), "nothing stored");
+      assertEquals("ack", ws.send(sid, "after-bad", "still fine").getString("type"));
     }
   }
 
   @Test
   @DisplayName("Malformed JSON and $-keys get an invalid error; the socket stays open")
   void malformedFrames() {
-    try (WsClient ws = server.ws(alice.token())) {
+    try (WsClient ws = server.ws(alice)) {
       ws.sendText("{not json");
       assertEquals("invalid", ws.next(f -> "error".equals(f.getString("type"))).getString("code"));
       ws.sendText("[1,2]");
@@ -279,25 +276,24 @@ class MessagingTest extends OneNodeTest {
   @Test
   @DisplayName("Content over 16 KiB is too_large and not stored")
   void oversizeContent() {
-    String sid = Chat.group(http, "big", alice);
-    try (WsClient ws = server.ws(alice.token())) {
-      JsonObject error = ws.request(Chat.send(sid, "big-1", "x".repeat(16 * 1024 + 1)));
+    String sid = server.group("big", alice);
+    try (WsClient ws = server.ws(alice)) {
+      JsonObject error = ws.send(sid, "big-1", "x".repeat(16 * 1024 + 1));
       assertEquals("too_large", error.getString("code"));
-      assertEquals("ack", ws.request(Chat.send(sid, "big-2", "x".repeat(16 * 1024))).getString("type"));
-      assertEquals(413, http.post("/sessions/" + sid + "/messages", alice.token(), new JsonObject().put("cid", "big-3")
-          .put("msgType", "text").put("content", "x".repeat(16 * 1024 + 1))).status());
-      assertEquals(2, Chat.allMessages(http, alice, sid).size());
+      assertEquals("ack", ws.send(sid, "big-2", "x".repeat(16 * 1024)).getString("type"));
+      assertEquals(413, http.send(alice, sid, "big-3", "x".repeat(16 * 1024 + 1)).status());
+      assertEquals(2, http.history(alice, sid).size());
     }
   }
 
   @Test
   @DisplayName("A frame over 64 KiB closes that socket with 1009; the server and other sockets carry on")
   void oversizeFrameCloses() {
-    String sid = Chat.group(http, "huge frames", alice);
-    try (WsClient big = server.ws(alice.token()); WsClient other = server.ws(alice.token())) {
-      big.sendText(Chat.send(sid, "huge", "x".repeat(70 * 1024)).encode());
+    String sid = server.group("huge frames", alice);
+    try (WsClient big = server.ws(alice); WsClient other = server.ws(alice)) {
+      big.sendText(WsClient.text(sid, "huge", "x".repeat(70 * 1024)).encode());
       assertEquals(1009, big.awaitClose());
-      assertEquals("ack", other.request(Chat.send(sid, "small", "fine")).getString("type"));
+      assertEquals("ack", other.send(sid, "small", "fine").getString("type"));
     }
   }
 
@@ -315,7 +311,7 @@ class MessagingTest extends OneNodeTest {
   @Test
   @DisplayName("ping is answered with pong echoing the rid")
   void pingPong() {
-    try (WsClient ws = server.ws(alice.token())) {
+    try (WsClient ws = server.ws(alice)) {
       ws.send(new JsonObject().put("type", "ping").put("rid", "p-1"));
       JsonObject pong = ws.next(f -> "pong".equals(f.getString("type")));
       assertEquals("p-1", pong.getString("rid"));
@@ -325,8 +321,8 @@ class MessagingTest extends OneNodeTest {
   @Test
   @DisplayName("typing reaches the other members as an event, is not stored, and repeats within a second are dropped")
   void typing() {
-    String sid = Chat.group(http, "typing", alice, bob);
-    try (WsClient a = server.ws(alice.token()); WsClient b = server.ws(bob.token())) {
+    String sid = server.group("typing", alice, bob);
+    try (WsClient a = server.ws(alice); WsClient b = server.ws(bob)) {
       a.send(new JsonObject().put("type", "typing").put("sid", sid));
       a.send(new JsonObject().put("type", "typing").put("sid", sid));
       JsonObject event = b.next(f -> "event".equals(f.getString("type")) && "typing".equals(f.getString("event")));
@@ -335,8 +331,8 @@ class MessagingTest extends OneNodeTest {
       a.request(new JsonObject().put("type", "ping"));
       b.request(new JsonObject().put("type", "ping"));
       assertTrue(b.received(f -> "typing".equals(f.getString("event"))).isEmpty(), "the repeat was dropped");
-      assertEquals(2, Chat.allMessages(http, alice, sid).size(), "create and join notices only");
-      JsonObject forbidden = b.request(new JsonObject().put("type", "typing").put("sid", Chat.group(http, "x", alice)));
+      assertEquals(2, http.history(alice, sid).size(), "create and join notices only");
+      JsonObject forbidden = b.request(new JsonObject().put("type", "typing").put("sid", server.group("x", alice)));
       assertEquals("forbidden", forbidden.getString("code"));
     }
   }
@@ -344,20 +340,19 @@ class MessagingTest extends OneNodeTest {
   @Test
   @DisplayName("history pages backwards with before/limit and forwards with after, over WebSocket and REST")
   void historyPaging() {
-    String sid = Chat.group(http, "paging", alice);
+    String sid = server.group("paging", alice);
     for (int i = 1; i <= 9; i++) {
-      Chat.post(server.node().vertx(), alice, sid, "page-" + i, "m" + i);
+      bus.send(alice, sid, "page-" + i, "m" + i);
     }
-    try (WsClient ws = server.ws(alice.token())) {
-      JsonObject newest = ws.request(new JsonObject().put("type", "history").put("sid", sid).put("limit", 4));
+    try (WsClient ws = server.ws(alice)) {
+      JsonObject newest = ws.history(sid, new JsonObject().put("limit", 4));
       assertEquals("history", newest.getString("type"));
       assertEquals(List.of(7L, 8L, 9L, 10L), seqs(newest.getJsonArray("messages")));
       assertTrue(newest.getBoolean("more"));
-      JsonObject older = ws.request(new JsonObject().put("type", "history").put("sid", sid).put("before", 7)
-          .put("limit", 4));
+      JsonObject older = ws.history(sid, new JsonObject().put("before", 7).put("limit", 4));
       assertEquals(List.of(3L, 4L, 5L, 6L), seqs(older.getJsonArray("messages")));
       assertTrue(older.getBoolean("more"));
-      JsonObject oldest = ws.request(new JsonObject().put("type", "history").put("sid", sid).put("before", 3));
+      JsonObject oldest = ws.history(sid, new JsonObject().put("before", 3));
       assertEquals(List.of(1L, 2L), seqs(oldest.getJsonArray("messages")));
       assertFalse(oldest.getBoolean("more"));
     }
@@ -374,16 +369,14 @@ class MessagingTest extends OneNodeTest {
   @Test
   @DisplayName("POST /sessions/{sid}/messages answers the ack and the message reaches the sockets")
   void restSend() {
-    String sid = Chat.group(http, "rest", alice, bob);
-    try (WsClient b = server.ws(bob.token())) {
-      Http.Response r = http.post("/sessions/" + sid + "/messages", alice.token(),
-          new JsonObject().put("cid", "rest-1").put("msgType", "text").put("content", "over http"));
+    String sid = server.group("rest", alice, bob);
+    try (WsClient b = server.ws(bob)) {
+      Http.Response r = http.send(alice, sid, "rest-1", "over http");
       assertEquals(200, r.status());
-      JsonObject m = b.next(Chat.textIn(sid));
+      JsonObject m = b.next(WsClient.textIn(sid));
       assertEquals(r.json().getString("id"), m.getString("id"));
       assertEquals(r.json().getLong("seq"), m.getLong("seq"));
-      Http.Response again = http.post("/sessions/" + sid + "/messages", alice.token(),
-          new JsonObject().put("cid", "rest-1").put("msgType", "text").put("content", "over http"));
+      Http.Response again = http.send(alice, sid, "rest-1", "over http");
       assertEquals(r.json().getString("id"), again.json().getString("id"));
     }
   }
@@ -392,7 +385,7 @@ class MessagingTest extends OneNodeTest {
   @DisplayName("Membership notices are stored system messages with seq, delivered like any message")
   void systemNotices() {
     String sid = http.newGroup(alice, "notices");
-    try (WsClient a = server.ws(alice.token())) {
+    try (WsClient a = server.ws(alice)) {
       http.join(bob, sid);
       JsonObject notice = a.next(f -> "message".equals(f.getString("type")) && "system".equals(f.getString("msgType")));
       assertEquals(2L, notice.getLong("seq"));

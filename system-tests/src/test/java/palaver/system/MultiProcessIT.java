@@ -56,11 +56,11 @@ class MultiProcessIT {
       two.join(bob, sid);
       try (WsClient wa = WsClient.connect(vertx, http1, alice.token());
           WsClient wb = WsClient.connect(vertx, http2, bob.token())) {
-        JsonObject ack = wa.sendText(sid, "mp-1", "from process one");
+        JsonObject ack = wa.send(sid, "mp-1", "from process one");
         JsonObject got = wb.next(f -> "message".equals(f.getString("type")) && "text".equals(f.getString("msgType")));
         assertEquals("from process one", got.getString("content"));
         assertEquals(ack.getLong("seq"), got.getLong("seq"));
-        JsonObject back = wb.sendText(sid, "mp-2", "and back");
+        JsonObject back = wb.send(sid, "mp-2", "and back");
         JsonObject reply = wa.next(f -> "message".equals(f.getString("type")) && "mp-2".equals(cidOf(f, back)));
         assertEquals("and back", reply.getString("content"));
       }
@@ -115,8 +115,7 @@ class MultiProcessIT {
 
   /** Posts a text over REST and returns the ack. */
   private static JsonObject post(Http api, User user, String sid, String cid, String text) {
-    Http.Response ack = api.post("/sessions/" + sid + "/messages", user.token(),
-        new JsonObject().put("cid", cid).put("msgType", "text").put("content", text));
+    Http.Response ack = api.send(user, sid, cid, text);
     assertEquals(200, ack.status());
     return ack.json();
   }

@@ -10,22 +10,20 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.api.Address;
-import palaver.api.Bus;
 import palaver.system.Http.Response;
 import palaver.system.Http.User;
-import palaver.testing.Await;
 
 @DisplayName("Notifications: stored, pushed live, listed unread first, marked read")
 class NotificationsTest extends OneNodeTest {
 
   /** What session-service does to invite someone: {@code palaver.user.notify}. */
   private static JsonObject notify(User to, String kind, JsonObject data) {
-    return Await.result(Bus.request(server.node().vertx(), Address.USER_NOTIFY,
-        new JsonObject().put("uid", to.uid()).put("kind", kind).put("data", data)));
+    return bus.request(Address.USER_NOTIFY,
+        new JsonObject().put("uid", to.uid()).put("kind", kind).put("data", data));
   }
 
   private static int failureCode(JsonObject request) {
-    Throwable t = Await.failure(Bus.request(server.node().vertx(), Address.USER_NOTIFY, request));
+    Throwable t = bus.failure(Address.USER_NOTIFY, request);
     return ((ReplyException) t).failureCode();
   }
 
@@ -33,7 +31,7 @@ class NotificationsTest extends OneNodeTest {
   @DisplayName("palaver.user.notify stores the notification and pushes it to every connection of the user")
   void notifyPushesToEveryConnection() {
     User u = http.newUser("Invitee");
-    try (WsClient tab1 = server.ws(u.token()); WsClient tab2 = server.ws(u.token())) {
+    try (WsClient tab1 = server.ws(u); WsClient tab2 = server.ws(u)) {
       JsonObject stored = notify(u, "inviteSession", new JsonObject().put("sid", "s-1"));
       for (WsClient tab : new WsClient[] {tab1, tab2}) {
         JsonObject pushed = tab.next(f -> "notification".equals(f.getString("event")));

@@ -35,8 +35,8 @@ class PresenceClusterTest {
   static void start() {
     store = TestServer.newStore();
     cluster = new TestCluster(3);
-    a = cluster.start(0, store.connectionString(), TestServer.services("user-service", "session-service", "message-service", "gateway"));
-    b = cluster.start(1, store.connectionString(), TestServer.services("gateway"));
+    a = cluster.start(0, store, "user-service", "session-service", "message-service", "gateway");
+    b = cluster.start(1, store, "gateway");
   }
 
   @AfterAll
@@ -57,10 +57,10 @@ class PresenceClusterTest {
     User alice = http.newUser("Alice");
     User bob = http.newUser("Bob");
     PresenceTest.makeFriends(http, alice, bob);
-    try (WsClient bobWs = a.ws(bob.token())) {
-      WsClient onB = b.ws(alice.token());
+    try (WsClient bobWs = a.ws(bob)) {
+      WsClient onB = b.ws(alice);
       assertEquals("online", PresenceTest.nextPresence(bobWs, alice.uid()).getString("state"));
-      try (WsClient onA = a.ws(alice.token())) {
+      try (WsClient onA = a.ws(alice)) {
         assertEquals("online", PresenceTest.presenceOf(a, alice.uid()));
       }
       assertEquals("online", PresenceTest.presenceOf(a, alice.uid()), "B still holds a connection");
@@ -80,13 +80,13 @@ class PresenceClusterTest {
   @Test
   @DisplayName("A gateway that stops cleanly takes its users offline at once, without waiting for the expiry")
   void cleanStopGoesOfflineAtOnce() {
-    TestServer c = cluster.start(2, store.connectionString(), TestServer.services("gateway"));
+    TestServer c = cluster.start(2, store, "gateway");
     Http http = a.http();
     User carol = http.newUser("Carol");
     User dave = http.newUser("Dave");
     PresenceTest.makeFriends(http, carol, dave);
-    try (WsClient daveWs = a.ws(dave.token())) {
-      WsClient onC = c.ws(carol.token());
+    try (WsClient daveWs = a.ws(dave)) {
+      WsClient onC = c.ws(carol);
       assertEquals("online", PresenceTest.nextPresence(daveWs, carol.uid()).getString("state"));
       long stoppedAt = System.currentTimeMillis();
       c.close();

@@ -28,11 +28,11 @@ class PresenceRestartTest extends OneNodeTest {
     MongoClient mongo = Store.client(server.node().vertx(), server.node().config());
     Await.result(mongo.updateCollection("users", new JsonObject().put("_id", alice.uid()),
         new JsonObject().put("$set", new JsonObject().put("shown", "online"))));
-    try (WsClient bobWs = server.ws(bob.token())) {
+    try (WsClient bobWs = server.ws(bob)) {
       JsonObject offline = bobWs.next(f -> "presence".equals(f.getString("event"))
           && alice.uid().equals(f.getString("uid")), 30_000);
       assertEquals("offline", offline.getString("state"));
-      try (WsClient aliceWs = server.ws(alice.token())) {
+      try (WsClient aliceWs = server.ws(alice)) {
         assertEquals("online", PresenceTest.nextPresence(bobWs, alice.uid()).getString("state"));
       }
     }

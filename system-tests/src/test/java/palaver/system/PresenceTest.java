@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.api.Address;
-import palaver.api.Bus;
 import palaver.system.Http.User;
 import palaver.testing.Await;
 
@@ -28,8 +27,8 @@ class PresenceTest extends OneNodeTest {
   }
 
   static String presenceOf(TestServer node, String uid) {
-    JsonObject answer = Await.result(Bus.request(node.node().vertx(), Address.USER_PRESENCE_QUERY,
-        new JsonObject().put("uids", new JsonArray().add(uid))));
+    JsonObject answer = node.bus().request(Address.USER_PRESENCE_QUERY,
+        new JsonObject().put("uids", new JsonArray().add(uid)));
     return answer.getJsonObject("presence").getString(uid);
   }
 
@@ -43,10 +42,10 @@ class PresenceTest extends OneNodeTest {
     User alice = http.newUser("Alice");
     User bob = http.newUser("Bob");
     makeFriends(http, alice, bob);
-    try (WsClient bobWs = server.ws(bob.token())) {
-      WsClient tab1 = server.ws(alice.token());
+    try (WsClient bobWs = server.ws(bob)) {
+      WsClient tab1 = server.ws(alice);
       assertEquals("online", nextPresence(bobWs, alice.uid()).getString("state"));
-      try (WsClient tab2 = server.ws(alice.token())) {
+      try (WsClient tab2 = server.ws(alice)) {
         tab1.close();
         // A request through the remaining tab passes after the close report on the same event loop.
         assertEquals("ok", setPresence(tab2, "online").getString("type"));
@@ -65,7 +64,7 @@ class PresenceTest extends OneNodeTest {
     User alice = http.newUser("Alice");
     User bob = http.newUser("Bob");
     makeFriends(http, alice, bob);
-    try (WsClient bobWs = server.ws(bob.token()); WsClient aliceWs = server.ws(alice.token())) {
+    try (WsClient bobWs = server.ws(bob); WsClient aliceWs = server.ws(alice)) {
       assertEquals("online", nextPresence(bobWs, alice.uid()).getString("state"));
       JsonObject ok = setPresence(aliceWs, "away");
       assertEquals("ok", ok.getString("type"));
@@ -85,7 +84,7 @@ class PresenceTest extends OneNodeTest {
     User alice = http.newUser("Alice");
     User bob = http.newUser("Bob");
     makeFriends(http, alice, bob);
-    try (WsClient bobWs = server.ws(bob.token()); WsClient aliceWs = server.ws(alice.token())) {
+    try (WsClient bobWs = server.ws(bob); WsClient aliceWs = server.ws(alice)) {
       assertEquals("online", nextPresence(bobWs, alice.uid()).getString("state"));
       setPresence(aliceWs, "invisible");
       assertEquals("offline", nextPresence(bobWs, alice.uid()).getString("state"));
@@ -103,13 +102,13 @@ class PresenceTest extends OneNodeTest {
     User alice = http.newUser("Alice");
     User bob = http.newUser("Bob");
     makeFriends(http, alice, bob);
-    try (WsClient bobWs = server.ws(bob.token())) {
-      try (WsClient aliceWs = server.ws(alice.token())) {
+    try (WsClient bobWs = server.ws(bob)) {
+      try (WsClient aliceWs = server.ws(alice)) {
         setPresence(aliceWs, "away");
       }
       Await.until("offline", 5_000, () -> "offline".equals(presenceOf(server, alice.uid())));
       bobWs.received(f -> true);
-      try (WsClient again = server.ws(alice.token())) {
+      try (WsClient again = server.ws(alice)) {
         Await.until("away again", 5_000, () -> "away".equals(presenceOf(server, alice.uid())));
       }
     }
@@ -122,7 +121,7 @@ class PresenceTest extends OneNodeTest {
     User dave = http.newUser("Dave");
     String sid = http.newGroup(carol, "shared");
     http.join(dave, sid);
-    try (WsClient carolWs = server.ws(carol.token()); WsClient daveWs = server.ws(dave.token())) {
+    try (WsClient carolWs = server.ws(carol); WsClient daveWs = server.ws(dave)) {
       JsonObject event = nextPresence(carolWs, dave.uid());
       assertEquals("online", event.getString("state"));
       assertEquals(sid, event.getString("sid"));
@@ -133,7 +132,7 @@ class PresenceTest extends OneNodeTest {
   @DisplayName("A bad presence state is an invalid error frame and changes nothing")
   void badState() {
     User alice = http.newUser("Alice");
-    try (WsClient ws = server.ws(alice.token())) {
+    try (WsClient ws = server.ws(alice)) {
       for (Object bad : new Object[] {"sleeping", 3, new JsonObject().put("x", 1), "offline", ""}) {
         JsonObject error = setPresence(ws, bad);
         assertEquals("error", error.getString("type"), bad.toString());
@@ -148,15 +147,14 @@ class PresenceTest extends OneNodeTest {
   @DisplayName("The presence query answers offline for unknown or disconnected users and refuses bad input")
   void query() {
     User never = http.newUser("Never");
-    JsonObject answer = Await.result(Bus.request(server.node().vertx(), Address.USER_PRESENCE_QUERY,
-        new JsonObject().put("uids", new JsonArray().add(never.uid()).add("nobody"))));
+    JsonObject answer = bus.request(Address.USER_PRESENCE_QUERY,
+        new JsonObject().put("uids", new JsonArray().add(never.uid()).add("nobody")));
     assertEquals("offline", answer.getJsonObject("presence").getString(never.uid()));
     assertEquals("offline", answer.getJsonObject("presence").getString("nobody"));
-    Throwable bad = Await.failure(Bus.request(server.node().vertx(), Address.USER_PRESENCE_QUERY,
-        new JsonObject().put("uids", new JsonArray().add(1))));
+    Throwable bad = bus.failure(Address.USER_PRESENCE_QUERY,
+        new JsonObject().put("uids", new JsonArray().add(1)));
     assertEquals(400, ((ReplyException) bad).failureCode());
-    Throwable missing = Await.failure(Bus.request(server.node().vertx(), Address.USER_PRESENCE_QUERY,
-        new JsonObject()));
+    Throwable missing = bus.failure(Address.USER_PRESENCE_QUERY, new JsonObject());
     assertEquals(400, ((ReplyException) missing).failureCode());
   }
 }

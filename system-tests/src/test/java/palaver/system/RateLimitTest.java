@@ -13,8 +13,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import palaver.standalone.StandaloneMain;
-import palaver.store.EmbeddedStore;
 import palaver.system.Http.User;
 
 /**
@@ -23,35 +21,31 @@ import palaver.system.Http.User;
  */
 @DisplayName("Rate limits per connection and per user")
 class RateLimitTest {
-  private static EmbeddedStore store;
   private static TestServer server;
   private static Http http;
 
   @BeforeAll
   static void start() {
-    store = TestServer.newStore();
-    JsonObject config = TestServer.config(store.connectionString())
+    server = TestServer.standalone(new JsonObject()
         .put("wsFramesPerSecond", 5).put("wsFrameBurst", 10)
         .put("wsUserFramesPerSecond", 2).put("wsUserFrameBurst", 12)
-        .put("wsMaxRejectedFrames", 20);
-    server = TestServer.start(config, StandaloneMain.services(), null);
+        .put("wsMaxRejectedFrames", 20));
     http = server.http();
   }
 
   @AfterAll
   static void stop() {
     server.close();
-    store.close();
   }
 
   @Test
   @DisplayName("A burst over the connection's limit gets rate_limited errors echoing the rid; nothing over the limit is stored")
   void connectionLimit() throws InterruptedException {
     User u = http.newUser("Burst");
-    String sid = Chat.group(http, "burst", u);
-    try (WsClient ws = server.ws(u.token())) {
+    String sid = server.group("burst", u);
+    try (WsClient ws = server.ws(u)) {
       for (int i = 0; i < 25; i++) {
-        ws.send(Chat.send(sid, "burst-" + i, "m" + i).put("rid", "b" + i));
+        ws.send(WsClient.text(sid, "burst-" + i, "m" + i).put("rid", "b" + i));
       }
       int acked = 0;
       int limited = 0;
@@ -67,7 +61,7 @@ class RateLimitTest {
       }
       assertTrue(limited >= 1, "refused: " + limited);
       assertTrue(acked >= 9, "the burst is allowed: " + acked);
-      long stored = Chat.allMessages(http, u, sid).stream().filter(m -> "text".equals(m.getString("msgType"))).count();
+      long stored = http.history(u, sid).stream().filter(m -> "text".equals(m.getString("msgType"))).count();
       assertEquals(acked, stored);
       Thread.sleep(1_500);
       assertEquals("pong", ws.request(new JsonObject().put("type", "ping")).getString("type"), "tokens refill");
@@ -78,7 +72,7 @@ class RateLimitTest {
   @DisplayName("A user's connections share the per-user limit")
   void userLimitAcrossConnections() {
     User u = http.newUser("Many tabs");
-    try (WsClient a = server.ws(u.token()); WsClient b = server.ws(u.token())) {
+    try (WsClient a = server.ws(u); WsClient b = server.ws(u)) {
       int limited = 0;
       for (int i = 0; i < 9; i++) {
         for (WsClient ws : List.of(a, b)) {
@@ -103,8 +97,8 @@ class RateLimitTest {
   void floodIsClosed() {
     User flooder = http.newUser("Flooder");
     User bystander = http.newUser("Bystander");
-    String sid = Chat.group(http, "calm", bystander);
-    try (WsClient flood = server.ws(flooder.token()); WsClient calm = server.ws(bystander.token())) {
+    String sid = server.group("calm", bystander);
+    try (WsClient flood = server.ws(flooder); WsClient calm = server.ws(bystander)) {
       for (int i = 0; i < 60 && !flood.isClosed(); i++) {
         try {
           flood.send(new JsonObject().put("type", "ping"));
@@ -113,7 +107,7 @@ class RateLimitTest {
         }
       }
       assertEquals(4429, flood.awaitClose());
-      assertEquals("ack", calm.request(Chat.send(sid, "calm-1", "all good")).getString("type"));
+      assertEquals("ack", calm.send(sid, "calm-1", "all good").getString("type"));
     }
   }
 
@@ -121,14 +115,13 @@ class RateLimitTest {
   @DisplayName("REST sends share the per-user limit and answer 429 with Retry-After")
   void restLimit() throws Exception {
     User u = http.newUser("Rest");
-    String sid = Chat.group(http, "rest", u);
+    String sid = server.group("rest", u);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<Http.Response>> answers = new ArrayList<>();
       for (int i = 0; i < 60; i++) {
         String cid = "rest-" + i;
-        answers.add(pool.submit(() -> http.post("/sessions/" + sid + "/messages", u.token(),
-            new JsonObject().put("cid", cid).put("msgType", "text").put("content", "r"))));
+        answers.add(pool.submit(() -> http.send(u, sid, cid, "r")));
       }
       int limited = 0;
       for (Future<Http.Response> answer : answers) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.system.Http.Response;
@@ -12,37 +11,31 @@ import palaver.system.Http.User;
 
 @DisplayName("Read positions: forward only, unread counts and read receipts")
 class ReadPositionTest extends OneNodeTest {
-  private static SessionKit kit;
-
-  @BeforeAll
-  static void start() {
-    kit = new SessionKit(http);
-  }
 
   @Test
   @DisplayName("Unread counts follow sends and reads")
   void unreadAfterSendsAndReads() {
     User ava = http.newUser("Ava");
     User bob = http.newUser("Bob");
-    String sid = kit.group(ava, "unread", "public");
+    String sid = http.newGroup(ava, "unread");
     http.join(bob, sid);
-    long caughtUp = kit.listed(bob, sid).getLong("lastSeq");
-    assertEquals(200, kit.read(bob, sid, caughtUp).status());
-    assertEquals(0L, kit.listed(bob, sid).getLong("unread"));
+    long caughtUp = http.listed(bob, sid).getLong("lastSeq");
+    assertEquals(200, http.read(bob, sid, caughtUp).status());
+    assertEquals(0L, http.listed(bob, sid).getLong("unread"));
 
-    kit.send(ava, sid, "one");
-    long second = kit.send(ava, sid, "two");
-    long third = kit.send(ava, sid, "three");
-    JsonObject listed = kit.listed(bob, sid);
+    http.send(ava, sid, "one", "one").seq();
+    long second = http.send(ava, sid, "two", "two").seq();
+    long third = http.send(ava, sid, "three", "three").seq();
+    JsonObject listed = http.listed(bob, sid);
     assertEquals(third, listed.getLong("lastSeq"));
     assertEquals(3L, listed.getLong("unread"));
     assertEquals("three", listed.getJsonObject("lastMessage").getString("content"));
 
-    kit.read(bob, sid, second);
-    assertEquals(1L, kit.listed(bob, sid).getLong("unread"));
-    assertEquals(second, kit.listed(bob, sid).getLong("readSeq"));
-    kit.read(bob, sid, third);
-    assertEquals(0L, kit.listed(bob, sid).getLong("unread"));
+    http.read(bob, sid, second);
+    assertEquals(1L, http.listed(bob, sid).getLong("unread"));
+    assertEquals(second, http.listed(bob, sid).getLong("readSeq"));
+    http.read(bob, sid, third);
+    assertEquals(0L, http.listed(bob, sid).getLong("unread"));
   }
 
   @Test
@@ -50,34 +43,34 @@ class ReadPositionTest extends OneNodeTest {
   void ownMessagesAreRead() {
     User ava = http.newUser("Ava");
     User bob = http.newUser("Bob");
-    String sid = kit.group(ava, "mine", "public");
+    String sid = http.newGroup(ava, "mine");
     http.join(bob, sid);
-    kit.send(bob, sid, "from bob");
-    assertEquals(2L, kit.listed(ava, sid).getLong("unread"), "bob's join and his message (her creation notice is her own)");
-    long mine = kit.send(ava, sid, "from ava");
-    JsonObject listed = kit.listed(ava, sid);
+    http.send(bob, sid, "from-bob", "from bob").seq();
+    assertEquals(2L, http.listed(ava, sid).getLong("unread"), "bob's join and his message (her creation notice is her own)");
+    long mine = http.send(ava, sid, "from-ava", "from ava").seq();
+    JsonObject listed = http.listed(ava, sid);
     assertEquals(0L, listed.getLong("unread"));
     assertEquals(mine, listed.getLong("readSeq"));
-    kit.send(bob, sid, "again");
-    assertEquals(1L, kit.listed(ava, sid).getLong("unread"), "only what came after her own message");
+    http.send(bob, sid, "again", "again").seq();
+    assertEquals(1L, http.listed(ava, sid).getLong("unread"), "only what came after her own message");
   }
 
   @Test
   @DisplayName("A read position never moves back and never past the last message")
   void forwardOnly() {
     User cara = http.newUser("Cara");
-    String sid = kit.group(cara, "forward", "public");
-    kit.send(cara, sid, "a");
-    long last = kit.send(cara, sid, "b");
+    String sid = http.newGroup(cara, "forward");
+    http.send(cara, sid, "a", "a").seq();
+    long last = http.send(cara, sid, "b", "b").seq();
 
-    Response r = kit.read(cara, sid, last);
+    Response r = http.read(cara, sid, last);
     assertEquals(last, r.json().getLong("readSeq"));
-    Response back = kit.read(cara, sid, 1);
+    Response back = http.read(cara, sid, 1);
     assertEquals(200, back.status());
     assertEquals(last, back.json().getLong("readSeq"));
-    Response beyond = kit.read(cara, sid, last + 1000);
+    Response beyond = http.read(cara, sid, last + 1000);
     assertEquals(last, beyond.json().getLong("readSeq"));
-    assertEquals(last, kit.listed(cara, sid).getLong("readSeq"));
+    assertEquals(last, http.listed(cara, sid).getLong("readSeq"));
   }
 
   @Test
@@ -85,10 +78,10 @@ class ReadPositionTest extends OneNodeTest {
   void readReceipts() {
     User dot = http.newUser("Dot");
     User eli = http.newUser("Eli");
-    String sid = kit.createPrivate(dot, eli.uid()).json().getString("sid");
-    try (WsClient reader = server.ws(eli.token()); WsClient writer = server.ws(dot.token())) {
-      JsonObject ack = writer.sendText(sid, "rr-1", "did you read this?");
-      reader.next(SessionKit.text(sid, "did you read this?"));
+    String sid = http.createPrivate(dot, eli.uid()).json().getString("sid");
+    try (WsClient reader = server.ws(eli); WsClient writer = server.ws(dot)) {
+      JsonObject ack = writer.send(sid, "rr-1", "did you read this?");
+      reader.next(WsClient.messageWith(sid, "did you read this?"));
       JsonObject ok = reader.request(new JsonObject().put("type", "read").put("sid", sid).put("seq", ack.getLong("seq")));
       assertEquals("ok", ok.getString("type"));
       assertEquals(ack.getLong("seq"), ok.getLong("readSeq"));
@@ -98,10 +91,10 @@ class ReadPositionTest extends OneNodeTest {
       assertEquals(ack.getLong("seq"), receipt.getLong("seq"));
 
       reader.request(new JsonObject().put("type", "read").put("sid", sid).put("seq", 0));
-      SessionKit.drain(writer);
+      writer.drain();
       assertTrue(writer.received(f -> "read".equals(f.getString("event"))).isEmpty(), "no receipt when nothing moved");
     }
-    assertEquals(1L, kit.listed(eli, sid).getLong("readSeq"));
+    assertEquals(1L, http.listed(eli, sid).getLong("readSeq"));
   }
 
   @Test
@@ -109,10 +102,10 @@ class ReadPositionTest extends OneNodeTest {
   void readRefused() {
     User fin = http.newUser("Fin");
     User gia = http.newUser("Gia");
-    String sid = kit.group(fin, "mine", "private");
-    assertEquals(403, kit.read(gia, sid, 1).status());
-    assertEquals(404, kit.read(gia, "nope", 1).status());
-    assertEquals(400, kit.read(fin, sid, -1).status());
+    String sid = http.newGroup(fin, "mine", "private");
+    assertEquals(403, http.read(gia, sid, 1).status());
+    assertEquals(404, http.read(gia, "nope", 1).status());
+    assertEquals(400, http.read(fin, sid, -1).status());
     assertEquals(400, http.post("/sessions/" + sid + "/read", fin.token(), new JsonObject().put("seq", "1")).status());
   }
 }

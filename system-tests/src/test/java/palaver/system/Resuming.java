@@ -18,17 +18,6 @@ public final class Resuming {
   private Resuming() {
   }
 
-  /** Sends a frame with a fresh rid; returns the answer, or null when none came within {@code millis}. */
-  public static JsonObject sendWithin(WsClient ws, JsonObject frame, long millis) {
-    String rid = "w" + System.nanoTime();
-    ws.send(frame.copy().put("rid", rid));
-    try {
-      return ws.next(f -> rid.equals(f.getValue("rid")) && !"message".equals(f.getString("type")), millis);
-    } catch (AssertionError none) {
-      return null;
-    }
-  }
-
   /** A sender that survives its node. */
   public static final class Sender implements AutoCloseable {
     private final String token;
@@ -54,7 +43,7 @@ public final class Resuming {
     public List<JsonObject> sendAll(String prefix, int n) {
       List<JsonObject> acks = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        acks.add(sendUntilAcked(Chat.send(sid, prefix + i, prefix + i)));
+        acks.add(sendUntilAcked(WsClient.text(sid, prefix + i, prefix + i)));
         acked++;
       }
       return acks;
@@ -71,7 +60,7 @@ public final class Resuming {
             ws = reconnect.apply(token);
           }
           wasOpen = true;
-          answer = sendWithin(ws, frame, answerWithinMs);
+          answer = ws.requestWithin(frame, answerWithinMs);
         } catch (RuntimeException socketGone) {
           ws.close();
           reconnects++;
@@ -148,8 +137,7 @@ public final class Resuming {
         while (held.containsKey(contiguous + 1)) {
           contiguous++;
         }
-        JsonObject synced = ws.request(new JsonObject().put("type", "sync")
-            .put("positions", new JsonObject().put(sid, contiguous)));
+        JsonObject synced = ws.sync(sid, contiguous);
         collect();
         if ("error".equals(synced.getString("type"))) {
           if (++errors > 5) {

@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.system.Http.Response;
@@ -20,30 +19,24 @@ import palaver.testing.Await;
 
 @DisplayName("Sessions: private pairs, groups, the public directory, listing and editing")
 class SessionsTest extends OneNodeTest {
-  private static SessionKit kit;
-
-  @BeforeAll
-  static void start() {
-    kit = new SessionKit(http);
-  }
 
   @Test
   @DisplayName("A private session of a pair has the same sid from either side and names the peer")
   void privateSessionFromBothSides() {
     User ann = http.newUser("Ann");
     User ben = http.newUser("Ben");
-    Response fromAnn = kit.createPrivate(ann, ben.uid());
-    Response fromBen = kit.createPrivate(ben, ann.uid());
+    Response fromAnn = http.createPrivate(ann, ben.uid());
+    Response fromBen = http.createPrivate(ben, ann.uid());
     assertEquals(201, fromAnn.status(), fromAnn.text());
     assertEquals(201, fromBen.status(), fromBen.text());
     String sid = fromAnn.json().getString("sid");
     assertEquals(sid, fromBen.json().getString("sid"));
     assertEquals("private", fromAnn.json().getString("type"));
 
-    JsonObject listed = kit.listed(ann, sid);
+    JsonObject listed = http.listed(ann, sid);
     assertEquals(ben.uid(), listed.getJsonObject("peer").getString("uid"));
     assertEquals("Ben", listed.getJsonObject("peer").getString("nickname"));
-    assertEquals(ann.uid(), kit.listed(ben, sid).getJsonObject("peer").getString("uid"));
+    assertEquals(ann.uid(), http.listed(ben, sid).getJsonObject("peer").getString("uid"));
   }
 
   @Test
@@ -52,32 +45,32 @@ class SessionsTest extends OneNodeTest {
     User cat = http.newUser("Cat");
     User dan = http.newUser("Dan");
     for (int round = 0; round < 3; round++) {
-      CompletableFuture<Response> a = CompletableFuture.supplyAsync(() -> kit.createPrivate(cat, dan.uid()));
-      CompletableFuture<Response> b = CompletableFuture.supplyAsync(() -> kit.createPrivate(dan, cat.uid()));
+      CompletableFuture<Response> a = CompletableFuture.supplyAsync(() -> http.createPrivate(cat, dan.uid()));
+      CompletableFuture<Response> b = CompletableFuture.supplyAsync(() -> http.createPrivate(dan, cat.uid()));
       assertEquals(201, a.get().status(), a.get().text());
       assertEquals(201, b.get().status(), b.get().text());
       assertEquals(a.get().json().getString("sid"), b.get().json().getString("sid"));
     }
-    List<JsonObject> catPrivate = kit.sessions(cat).stream().filter(s -> "private".equals(s.getString("type"))).toList();
+    List<JsonObject> catPrivate = http.sessions(cat).stream().filter(s -> "private".equals(s.getString("type"))).toList();
     assertEquals(1, catPrivate.size());
     String sid = catPrivate.get(0).getString("sid");
-    assertEquals(2, kit.info(dan, sid).getJsonArray("members").size());
+    assertEquals(2, http.info(dan, sid).getJsonArray("members").size());
   }
 
   @Test
   @DisplayName("A private session with oneself or without a uid is 400; with an unknown user 404")
   void privateSessionBadInput() {
     User eve = http.newUser("Eve");
-    assertEquals(400, kit.createPrivate(eve, eve.uid()).status());
+    assertEquals(400, http.createPrivate(eve, eve.uid()).status());
     Response missing = http.post("/sessions", eve.token(), new JsonObject().put("type", "private"));
     assertEquals(400, missing.status());
     assertEquals("invalid", missing.errorCode());
     Response notString = http.post("/sessions", eve.token(), new JsonObject().put("type", "private").put("uid", 7));
     assertEquals(400, notString.status());
-    Response unknown = kit.createPrivate(eve, "no-such-user");
+    Response unknown = http.createPrivate(eve, "no-such-user");
     assertEquals(404, unknown.status());
     assertEquals("not_found", unknown.errorCode());
-    assertTrue(kit.sessions(eve).isEmpty(), "nothing was created");
+    assertTrue(http.sessions(eve).isEmpty(), "nothing was created");
   }
 
   @Test
@@ -92,10 +85,10 @@ class SessionsTest extends OneNodeTest {
     assertEquals("file:abc", r.json().getString("icon"));
     assertEquals(fay.uid(), r.json().getString("owner"));
 
-    JsonObject listed = kit.listed(fay, sid);
+    JsonObject listed = http.listed(fay, sid);
     assertEquals("owner", listed.getString("role"));
     assertEquals("file:abc", listed.getString("icon"));
-    JsonObject create = kit.lastSystem(fay, sid);
+    JsonObject create = http.lastSystem(fay, sid);
     assertEquals("create", create.getString("action"));
     assertEquals(fay.uid(), create.getString("uid"));
   }
@@ -116,22 +109,22 @@ class SessionsTest extends OneNodeTest {
     assertEquals(400, bigIcon.status());
     Response badType = http.post("/sessions", gus.token(), new JsonObject().put("type", "channel").put("name", "ok"));
     assertEquals(400, badType.status());
-    assertTrue(kit.sessions(gus).isEmpty(), "nothing was created");
+    assertTrue(http.sessions(gus).isEmpty(), "nothing was created");
   }
 
   @Test
   @DisplayName("GET /sessions lists the caller's sessions, most recently active first, with the last message")
   void listOrderedByActivity() {
     User hal = http.newUser("Hal");
-    String first = kit.group(hal, "first", "public");
+    String first = http.newGroup(hal, "first");
     nextMillisecond();
-    String second = kit.group(hal, "second", "public");
+    String second = http.newGroup(hal, "second");
     nextMillisecond();
-    String third = kit.group(hal, "third", "public");
+    String third = http.newGroup(hal, "third");
     nextMillisecond();
-    kit.send(hal, first, "bump");
+    http.send(hal, first, "bump", "bump").seq();
 
-    List<JsonObject> sessions = kit.sessions(hal);
+    List<JsonObject> sessions = http.sessions(hal);
     assertEquals(List.of(first, third, second), sessions.stream().map(s -> s.getString("sid")).toList());
     JsonObject top = sessions.get(0);
     assertEquals("bump", top.getJsonObject("lastMessage").getString("content"));
@@ -148,10 +141,10 @@ class SessionsTest extends OneNodeTest {
   void sessionInfoWithMembers() {
     User ida = http.newUser("Ida");
     User jon = http.newUser("Jon");
-    String sid = kit.group(ida, "info", "public");
+    String sid = http.newGroup(ida, "info");
     http.join(jon, sid);
 
-    JsonObject info = kit.info(jon, sid);
+    JsonObject info = http.info(jon, sid);
     assertEquals("info", info.getString("name"));
     assertEquals(ida.uid(), info.getString("owner"));
     JsonArray members = info.getJsonArray("members");
@@ -173,13 +166,13 @@ class SessionsTest extends OneNodeTest {
     assertEquals(404, unknown.status());
     assertEquals("not_found", unknown.errorCode());
 
-    String closed = kit.group(kim, "closed", "private");
+    String closed = http.newGroup(kim, "closed", "private");
     Response forbidden = http.get("/sessions/" + closed, lou.token());
     assertEquals(403, forbidden.status());
     assertEquals("forbidden", forbidden.errorCode());
     assertEquals(403, http.get("/sessions/" + closed + "/messages", lou.token()).status());
 
-    String open = kit.group(kim, "open", "public");
+    String open = http.newGroup(kim, "open");
     assertEquals(200, http.get("/sessions/" + open, lou.token()).status());
   }
 
@@ -189,10 +182,10 @@ class SessionsTest extends OneNodeTest {
     User max = http.newUser("Max");
     String tag = "dir" + System.nanoTime();
     for (int i = 0; i < 5; i++) {
-      kit.group(max, tag + " room " + i, "public");
+      http.newGroup(max, tag + " room " + i, "public");
     }
-    kit.group(max, tag + " hidden", "private");
-    String dotted = kit.group(max, tag + " a.b", "public");
+    http.newGroup(max, tag + " hidden", "private");
+    String dotted = http.newGroup(max, tag + " a.b", "public");
 
     Response page1 = directory("q=" + tag.toUpperCase() + "&limit=4", max.token());
     assertEquals(200, page1.status(), page1.text());
@@ -220,21 +213,21 @@ class SessionsTest extends OneNodeTest {
   void rename() {
     User ned = http.newUser("Ned");
     User oli = http.newUser("Oli");
-    String sid = kit.group(ned, "old name", "public");
+    String sid = http.newGroup(ned, "old name");
     http.join(oli, sid);
-    try (WsClient ws = server.ws(oli.token())) {
+    try (WsClient ws = server.ws(oli)) {
       Response r = http.patch("/sessions/" + sid, ned.token(), new JsonObject().put("name", "new name").put("icon", "f:1"));
       assertEquals(200, r.status(), r.text());
       assertEquals("new name", r.json().getString("name"));
-      JsonObject event = ws.next(SessionKit.sessionEvent(sid, "updated"));
+      JsonObject event = ws.next(WsClient.sessionEvent(sid, "updated"));
       assertEquals("new name", event.getString("name"));
       assertEquals(ned.uid(), event.getString("by"));
     }
-    JsonObject rename = kit.lastSystem(oli, sid);
+    JsonObject rename = http.lastSystem(oli, sid);
     assertEquals("rename", rename.getString("action"));
     assertEquals("new name", rename.getString("name"));
-    assertEquals("new name", kit.listed(oli, sid).getString("name"));
-    assertEquals("f:1", kit.listed(oli, sid).getString("icon"));
+    assertEquals("new name", http.listed(oli, sid).getString("name"));
+    assertEquals("f:1", http.listed(oli, sid).getString("icon"));
   }
 
   @Test
@@ -242,14 +235,14 @@ class SessionsTest extends OneNodeTest {
   void editRules() {
     User pam = http.newUser("Pam");
     User quin = http.newUser("Quin");
-    String sid = kit.group(pam, "rules", "public");
+    String sid = http.newGroup(pam, "rules");
     http.join(quin, sid);
     assertEquals(403, http.patch("/sessions/" + sid, quin.token(), new JsonObject().put("name", "mine")).status());
     assertEquals(400, http.patch("/sessions/" + sid, pam.token(), new JsonObject().put("name", " ")).status());
     assertEquals(400, http.patch("/sessions/" + sid, pam.token(), new JsonObject()).status());
     assertEquals(404, http.patch("/sessions/nope", pam.token(), new JsonObject().put("name", "x")).status());
-    assertEquals("rules", kit.listed(pam, sid).getString("name"));
-    String pair = kit.createPrivate(pam, quin.uid()).json().getString("sid");
+    assertEquals("rules", http.listed(pam, sid).getString("name"));
+    String pair = http.createPrivate(pam, quin.uid()).json().getString("sid");
     assertEquals(400, http.patch("/sessions/" + pair, pam.token(), new JsonObject().put("name", "x")).status());
   }
 
@@ -274,8 +267,8 @@ class SessionsTest extends OneNodeTest {
   void emptyPrivateListing() {
     User ray = http.newUser("Ray");
     User sue = http.newUser("Sue");
-    String sid = kit.createPrivate(ray, sue.uid()).json().getString("sid");
-    JsonObject listed = kit.listed(sue, sid);
+    String sid = http.createPrivate(ray, sue.uid()).json().getString("sid");
+    JsonObject listed = http.listed(sue, sid);
     assertEquals(0L, listed.getLong("lastSeq"));
     assertEquals(0L, listed.getLong("unread"));
     assertNull(listed.getJsonObject("lastMessage"));

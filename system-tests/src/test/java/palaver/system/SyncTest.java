@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.runtime.Store;
-import palaver.standalone.StandaloneMain;
 import palaver.store.EmbeddedStore;
 import palaver.system.Http.User;
 import palaver.testing.Await;
@@ -32,8 +31,9 @@ class SyncTest {
     store = TestServer.newStore();
     server = node();
     http = server.http();
-    alice = http.newUser("Alice");
-    bob = http.newUser("Bob");
+    server.users("Alice", "Bob");
+    alice = server.user("Alice");
+    bob = server.user("Bob");
   }
 
   @AfterAll
@@ -42,29 +42,30 @@ class SyncTest {
     store.close();
   }
 
+  /** A node on the class's store, which outlives it (the restart tests replace the node). */
   private static TestServer node() {
-    return TestServer.start(TestServer.config(store.connectionString()), StandaloneMain.services(), null);
+    return TestServer.on(store, new JsonObject());
   }
 
   @Test
   @DisplayName("After a disconnect, sync returns exactly the messages sent meanwhile, in seq order, then synced")
   void syncAfterDisconnect() {
-    String sid = Chat.group(http, "resume", alice, bob);
+    String sid = server.group("resume", alice, bob);
     long seen;
-    try (WsClient b = server.ws(bob.token()); WsClient a = server.ws(alice.token())) {
-      a.request(Chat.send(sid, "before-1", "seen live"));
-      seen = b.next(Chat.textIn(sid)).getLong("seq");
+    try (WsClient b = server.ws(bob); WsClient a = server.ws(alice)) {
+      a.send(sid, "before-1", "seen live");
+      seen = b.next(WsClient.textIn(sid)).getLong("seq");
     }
-    try (WsClient a = server.ws(alice.token())) {
+    try (WsClient a = server.ws(alice)) {
       for (int i = 0; i < 5; i++) {
-        a.request(Chat.send(sid, "missed-" + i, "missed " + i));
+        a.send(sid, "missed-" + i, "missed " + i);
       }
     }
-    try (WsClient b = server.ws(bob.token())) {
-      JsonObject synced = b.request(sync(sid, seen));
+    try (WsClient b = server.ws(bob)) {
+      JsonObject synced = b.sync(sid, seen);
       assertEquals("synced", synced.getString("type"));
       assertEquals(new JsonArray(), synced.getJsonArray("more"));
-      List<JsonObject> got = b.received(Chat.textIn(sid));
+      List<JsonObject> got = b.received(WsClient.textIn(sid));
       assertEquals(LongStream.rangeClosed(seen + 1, seen + 5).boxed().toList(), seqs(got));
       assertEquals("missed 0", got.get(0).getString("content"));
       assertEquals("missed 4", got.get(4).getString("content"));
@@ -74,14 +75,13 @@ class SyncTest {
   @Test
   @DisplayName("Sync of several sessions at once; a position at the head returns nothing")
   void syncSeveralSessions() {
-    String busy = Chat.group(http, "busy", alice, bob);
-    String quiet = Chat.group(http, "quiet", alice, bob);
-    Chat.postMany(server.node().vertx(), alice, busy, "several-", 3);
-    try (WsClient b = server.ws(bob.token())) {
-      JsonObject synced = b.request(new JsonObject().put("type", "sync")
-          .put("positions", new JsonObject().put(busy, 2).put(quiet, 2)));
+    String busy = server.group("busy", alice, bob);
+    String quiet = server.group("quiet", alice, bob);
+    server.bus().sendMany(alice, busy, "several-", 3);
+    try (WsClient b = server.ws(bob)) {
+      JsonObject synced = b.sync(new JsonObject().put(busy, 2).put(quiet, 2));
       assertEquals(new JsonArray(), synced.getJsonArray("more"));
-      assertEquals(List.of(3L, 4L, 5L), seqs(b.received(Chat.textIn(busy))));
+      assertEquals(List.of(3L, 4L, 5L), seqs(b.received(WsClient.textIn(busy))));
       assertTrue(b.received(f -> "message".equals(f.getString("type")) && quiet.equals(f.getString("sid"))).isEmpty());
     }
   }
@@ -89,15 +89,14 @@ class SyncTest {
   @Test
   @DisplayName("More than 200 missed: the first 200 come, the sid is listed in more, history brings the rest")
   void syncIsCappedPerSession() {
-    String sid = Chat.group(http, "flooded", alice, bob);
-    Chat.postMany(server.node().vertx(), alice, sid, "cap-", 300);
-    try (WsClient b = server.ws(bob.token())) {
-      JsonObject synced = b.request(sync(sid, 2));
+    String sid = server.group("flooded", alice, bob);
+    server.bus().sendMany(alice, sid, "cap-", 300);
+    try (WsClient b = server.ws(bob)) {
+      JsonObject synced = b.sync(sid, 2);
       assertEquals(new JsonArray().add(sid), synced.getJsonArray("more"));
-      List<JsonObject> got = b.received(Chat.textIn(sid));
+      List<JsonObject> got = b.received(WsClient.textIn(sid));
       assertEquals(LongStream.rangeClosed(3, 202).boxed().toList(), seqs(got));
-      JsonObject rest = b.request(new JsonObject().put("type", "history").put("sid", sid).put("after", 202)
-          .put("limit", 200));
+      JsonObject rest = b.history(sid, new JsonObject().put("after", 202).put("limit", 200));
       assertEquals(100, rest.getJsonArray("messages").size());
       assertEquals(203L, rest.getJsonArray("messages").getJsonObject(0).getLong("seq"));
       assertEquals(false, rest.getBoolean("more"));
@@ -107,10 +106,10 @@ class SyncTest {
   @Test
   @DisplayName("A sid the user is not a member of is listed in forbidden and nothing of it is sent")
   void syncOfForeignSession() {
-    String foreign = Chat.group(http, "foreign", alice);
-    Chat.post(server.node().vertx(), alice, foreign, "secret-1", "secret");
-    try (WsClient b = server.ws(bob.token())) {
-      JsonObject synced = b.request(sync(foreign, 0));
+    String foreign = server.group("foreign", alice);
+    server.bus().send(alice, foreign, "secret-1", "secret");
+    try (WsClient b = server.ws(bob)) {
+      JsonObject synced = b.sync(foreign, 0);
       assertEquals(new JsonArray().add(foreign), synced.getJsonArray("forbidden"));
       assertTrue(b.received(f -> "message".equals(f.getString("type")) && foreign.equals(f.getString("sid"))).isEmpty());
     }
@@ -119,20 +118,20 @@ class SyncTest {
   @Test
   @DisplayName("After message-service restarts (nothing in memory), sync brings the missed messages from the store")
   void syncAfterRestart() {
-    String sid = Chat.group(http, "restart", alice, bob);
-    List<JsonObject> acks = Chat.postMany(server.node().vertx(), alice, sid, "restart-", 20);
+    String sid = server.group("restart", alice, bob);
+    List<JsonObject> acks = server.bus().sendMany(alice, sid, "restart-", 20);
     server.close();
     server = node();
     http = server.http();
-    try (WsClient b = server.ws(bob.token())) {
-      b.request(sync(sid, 2));
-      List<JsonObject> got = b.received(Chat.textIn(sid));
+    try (WsClient b = server.ws(bob)) {
+      b.sync(sid, 2);
+      List<JsonObject> got = b.received(WsClient.textIn(sid));
       assertEquals(LongStream.rangeClosed(3, 22).boxed().toList(), seqs(got));
       assertEquals(acks.stream().map(a -> a.getString("id")).sorted().toList(),
           got.stream().map(m -> m.getString("id")).sorted().toList());
     }
-    try (WsClient a = server.ws(alice.token())) {
-      assertEquals(23L, a.request(Chat.send(sid, "after-restart", "continues")).getLong("seq"),
+    try (WsClient a = server.ws(alice)) {
+      assertEquals(23L, a.send(sid, "after-restart", "continues").getLong("seq"),
           "the sequence continues without a gap after a restart");
     }
   }
@@ -140,9 +139,9 @@ class SyncTest {
   @Test
   @DisplayName("A message stored just before a crash, its session head not yet written, is followed without a gap or a second use of its seq")
   void headBehindStoredMessage() {
-    String sid = Chat.group(http, "crashed-head", alice, bob);
+    String sid = server.group("crashed-head", alice, bob);
     // The session's last seq: two concurrent sends may be numbered in either order.
-    long last = Chat.postMany(server.node().vertx(), alice, sid, "before-crash-", 2).stream()
+    long last = server.bus().sendMany(alice, sid, "before-crash-", 2).stream()
         .mapToLong(ack -> ack.getLong("seq")).max().orElseThrow();
     server.close();
     // What a crash between the bulk insert and the head write leaves behind.
@@ -158,35 +157,31 @@ class SyncTest {
     }
     server = node();
     http = server.http();
-    try (WsClient a = server.ws(alice.token())) {
-      assertEquals(last + 2, a.request(Chat.send(sid, "after-crash", "next")).getLong("seq"));
-      assertEquals(last + 1, a.request(Chat.send(sid, "orphan-cid", "a retry of the orphan")).getLong("seq"),
+    try (WsClient a = server.ws(alice)) {
+      assertEquals(last + 2, a.send(sid, "after-crash", "next").getLong("seq"));
+      assertEquals(last + 1, a.send(sid, "orphan-cid", "a retry of the orphan").getLong("seq"),
           "the orphan's own retry is answered with it");
     }
-    try (WsClient b = server.ws(bob.token())) {
-      b.request(sync(sid, last));
-      assertEquals(List.of(last + 1, last + 2), seqs(b.received(Chat.textIn(sid))));
+    try (WsClient b = server.ws(bob)) {
+      b.sync(sid, last);
+      assertEquals(List.of(last + 1, last + 2), seqs(b.received(WsClient.textIn(sid))));
     }
   }
 
   @Test
   @DisplayName("Repeated syncs from the same position return the same messages (from memory or store alike)")
   void syncIsRepeatable() {
-    String sid = Chat.group(http, "repeat", alice, bob);
-    Chat.postMany(server.node().vertx(), alice, sid, "rep-", 10);
-    try (WsClient b = server.ws(bob.token())) {
+    String sid = server.group("repeat", alice, bob);
+    server.bus().sendMany(alice, sid, "rep-", 10);
+    try (WsClient b = server.ws(bob)) {
       for (long from : List.of(0L, 5L, 0L, 12L, 11L)) {
-        b.request(sync(sid, from));
-        List<JsonObject> got = b.received(Chat.textIn(sid));
+        b.sync(sid, from);
+        List<JsonObject> got = b.received(WsClient.textIn(sid));
         List<Long> expected = LongStream.rangeClosed(Math.max(3, from + 1), 12).boxed().toList();
         assertEquals(expected, seqs(got), "from " + from);
         got.forEach(m -> b.next(f -> f == m));
       }
     }
-  }
-
-  private static JsonObject sync(String sid, long lastSeq) {
-    return new JsonObject().put("type", "sync").put("positions", new JsonObject().put(sid, lastSeq));
   }
 
   private static List<Long> seqs(List<JsonObject> messages) {

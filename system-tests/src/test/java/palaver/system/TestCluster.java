@@ -4,8 +4,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import palaver.runtime.PalaverNode;
 import palaver.runtime.Setting;
+import palaver.standalone.StandaloneMain;
+import palaver.store.EmbeddedStore;
 import palaver.testing.Ports;
 
 /**
@@ -45,7 +46,9 @@ public final class TestCluster {
         .put(Setting.SEEDS.key(), seeds());
   }
 
-  public TestServer start(int index, String mongoUri, List<PalaverNode.Service> services) {
-    return TestServer.start(config(index, mongoUri), services, null);
+  /** Node {@code index} on the shared {@code store}, running the services named (all of standalone's when none). */
+  public TestServer start(int index, EmbeddedStore store, String... services) {
+    return TestServer.start(config(index, store.connectionString()),
+        services.length == 0 ? StandaloneMain.services() : TestServer.services(services), null);
   }
 }

@@ -1,5 +1,7 @@
 package palaver.system;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -13,9 +15,11 @@ import java.util.function.Predicate;
 import palaver.testing.Await;
 
 /**
- * A test WebSocket client: every received frame is kept, and tests wait for
- * the frame they expect. {@link #request} sets a {@code rid} and waits for
- * the answer that echoes it.
+ * The test client over the WebSocket: every received frame is kept, and tests
+ * wait for the frame they expect. {@link #request} sets a {@code rid} and
+ * waits for the answer that echoes it; {@link #send(String, String, String)}
+ * is the transport's one way to send a text. The static predicates name the
+ * frames tests wait for.
  */
 public final class WsClient implements AutoCloseable {
   private static final AtomicInteger RIDS = new AtomicInteger();
@@ -79,10 +83,67 @@ public final class WsClient implements AutoCloseable {
     return next(f -> rid.equals(f.getValue("rid")) && !"message".equals(f.getString("type")));
   }
 
-  /** Sends a text message and returns its ack. */
-  public JsonObject sendText(String sid, String cid, String text) {
-    return request(new JsonObject().put("type", "send").put("sid", sid).put("cid", cid)
-        .put("msgType", "text").put("content", text));
+  /** Sends a text message and returns its answer (an ack, or an error). */
+  public JsonObject send(String sid, String cid, String text) {
+    return request(text(sid, cid, text));
+  }
+
+  /** The answer to a {@code history} request of session {@code sid}, {@code paging} (before, after, limit) added. */
+  public JsonObject history(String sid, JsonObject paging) {
+    return request(paging.copy().put("type", "history").put("sid", sid));
+  }
+
+  /** The answer to a {@code sync} from {@code positions} (sid to the last seq held); the messages arrive before it. */
+  public JsonObject sync(JsonObject positions) {
+    return request(new JsonObject().put("type", "sync").put("positions", positions));
+  }
+
+  /** A {@code sync} of one session from {@code lastSeq}. */
+  public JsonObject sync(String sid, long lastSeq) {
+    return sync(new JsonObject().put(sid, lastSeq));
+  }
+
+  /** Sends with a fresh rid; returns the answer, or null when none came within {@code millis}. */
+  public JsonObject requestWithin(JsonObject frame, long millis) {
+    String rid = "w" + RIDS.incrementAndGet();
+    send(frame.copy().put("rid", rid));
+    try {
+      return next(f -> rid.equals(f.getValue("rid")) && !"message".equals(f.getString("type")), millis);
+    } catch (AssertionError none) {
+      return null;
+    }
+  }
+
+  /**
+   * Waits until everything the server wrote to this socket before now has
+   * arrived: the answer to a ping is written after it, on the same socket.
+   */
+  public void drain() {
+    assertEquals("pong", request(new JsonObject().put("type", "ping")).getString("type"));
+  }
+
+  /** A {@code send} frame of a text, without a rid (for tests that set their own or none). */
+  public static JsonObject text(String sid, String cid, String text) {
+    return new JsonObject().put("type", "send").put("sid", sid).put("cid", cid).put("msgType", "text")
+        .put("content", text);
+  }
+
+  /** Frames that are text messages of session {@code sid} (not system notices). */
+  public static Predicate<JsonObject> textIn(String sid) {
+    return f -> "message".equals(f.getString("type")) && sid.equals(f.getString("sid"))
+        && !"system".equals(f.getString("msgType"));
+  }
+
+  /** Message frames of session {@code sid} whose content is {@code content}. */
+  public static Predicate<JsonObject> messageWith(String sid, String content) {
+    return f -> "message".equals(f.getString("type")) && sid.equals(f.getString("sid"))
+        && content.equals(f.getString("content"));
+  }
+
+  /** The session event {@code action} of session {@code sid}. */
+  public static Predicate<JsonObject> sessionEvent(String sid, String action) {
+    return f -> "event".equals(f.getString("type")) && "session".equals(f.getString("event"))
+        && sid.equals(f.getString("sid")) && action.equals(f.getString("action"));
   }
 
   /** Removes and returns the first frame matching {@code match}, waiting up to the test timeout. */
