@@ -345,11 +345,17 @@ final class ClientConnection implements FanoutHub.Listener {
     if (closed) {
       return;
     }
-    if (ws.writeQueueFull()) {
-      close(CloseCode.SLOW_CONSUMER, "too slow, resume with sync");
-      return;
+    try {
+      if (ws.writeQueueFull()) {
+        close(CloseCode.SLOW_CONSUMER, "too slow, resume with sync");
+        return;
+      }
+      ws.writeTextMessage(text);
+    } catch (RuntimeException e) {
+      // A socket mid-close may throw instead of failing the write: it is gone, so stop listening for it.
+      closed = true;
+      leaveAll();
     }
-    ws.writeTextMessage(text);
   }
 
   void close(CloseCode code, String reason) {
