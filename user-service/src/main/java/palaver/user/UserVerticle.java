@@ -300,7 +300,8 @@ public class UserVerticle extends VerticleBase {
   }
 
   private static String validLogin(JsonObject body) {
-    String login = Check.string(body, Field.LOGIN, 3, 254).strip().toLowerCase(Locale.ROOT);
+    String login = Check.printable(Check.string(body, Field.LOGIN, 3, 254), Field.LOGIN).strip()
+        .toLowerCase(Locale.ROOT);
     if (!EMAIL.matcher(login).matches()) {
       throw ErrorCode.INVALID.exception("login must be an email address");
     }
@@ -316,7 +317,7 @@ public class UserVerticle extends VerticleBase {
   }
 
   private static String validNickname(JsonObject body) {
-    String nickname = Check.string(body, Field.NICKNAME, 1, 64).strip();
+    String nickname = Check.printable(Check.string(body, Field.NICKNAME, 1, 64), Field.NICKNAME).strip();
     if (nickname.isEmpty()) {
       throw ErrorCode.INVALID.exception("nickname must not be blank");
     }
