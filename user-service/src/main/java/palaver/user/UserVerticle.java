@@ -135,20 +135,24 @@ public class UserVerticle extends VerticleBase {
         .put(UserStore.TOKEN_VERSION, UserStore.tokenVersion(user)));
   }
 
-  /** A fresh token at the same version: a revoked token can't be refreshed. */
+  /** A fresh token at the same version and login time: a revoked or too old login can't be refreshed. */
   private Future<JsonObject> refresh(String token) {
-    return currentUser(token).map(user -> tokens.issue(user.getString(UserStore.ID), UserStore.tokenVersion(user)));
+    return tokens.verify(token).compose(claims -> unrevoked(claims)
+        .compose(user -> tokens.refresh(claims, user.getString(UserStore.ID), UserStore.tokenVersion(user))));
   }
 
   /** The user record a valid, unrevoked token belongs to. */
   private Future<JsonObject> currentUser(String token) {
-    return tokens.verify(token).compose(claims -> users.byId(claims.getString(Tokens.SUBJECT_CLAIM))
-        .compose(user -> {
-          if (user == null || UserStore.tokenVersion(user) != claims.getLong(Tokens.VERSION_CLAIM)) {
-            return Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("token revoked"));
-          }
-          return Future.succeededFuture(user);
-        }));
+    return tokens.verify(token).compose(this::unrevoked);
+  }
+
+  private Future<JsonObject> unrevoked(JsonObject claims) {
+    return users.byId(claims.getString(Tokens.SUBJECT_CLAIM)).compose(user -> {
+      if (user == null || UserStore.tokenVersion(user) != claims.getLong(Tokens.VERSION_CLAIM)) {
+        return Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("token revoked"));
+      }
+      return Future.succeededFuture(user);
+    });
   }
 
   /** Only the fields given, at least one; avatar null clears it. */
