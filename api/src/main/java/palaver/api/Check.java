@@ -57,6 +57,23 @@ public final class Check {
     return s;
   }
 
+  /**
+   * Refuses text that would not show as what it is: control characters (NUL, newlines, ...), the bidi
+   * controls that reorder what follows (U+202E makes "gpj.exe" read "exe.jpg") and line/paragraph
+   * separators. For names people read: nicknames, logins, group names.
+   */
+  public static String printable(String value, String field) {
+    if (value != null && value.chars().anyMatch(Check::hidden)) {
+      throw ErrorCode.INVALID.exception(field + " must not contain control characters");
+    }
+    return value;
+  }
+
+  private static boolean hidden(int c) {
+    return Character.isISOControl(c) || c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E)
+        || (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029;
+  }
+
   public static String oneOf(JsonObject json, String field, String fallback, String... allowed) {
     String s = optionalString(json, field, 64);
     if (s == null) {

@@ -57,4 +57,20 @@ class CheckTest {
     assertEquals(ErrorCode.UNAVAILABLE, ErrorCode.of(new com.mongodb.MongoTimeoutException("store down")));
     assertEquals("internal error", ErrorCode.publicMessage(new IllegalStateException("secret detail")));
   }
+
+  @Test
+  @DisplayName("Printable text refuses NUL, newlines, other control characters and bidi controls, naming the field")
+  void printableRefusesHiddenCharacters() {
+    for (String bad : new String[] {"a\u0000b", "a\nb", "a\rb", "a\u0007b", "a\u202Eb", "a\u2066b", "a\u200Fb"}) {
+      ReplyException e = assertThrows(ReplyException.class, () -> Check.printable(bad, "nickname"));
+      assertEquals(400, e.failureCode());
+      assertEquals("nickname must not contain control characters", e.getMessage());
+    }
+  }
+
+  @Test
+  @DisplayName("Printable text lets letters of any script, spaces and emoji through unchanged")
+  void printableKeepsOrdinaryText() {
+    assertEquals("Zoë 李 \uD83D\uDE00 ok", Check.printable("Zoë 李 \uD83D\uDE00 ok", "nickname"));
+  }
 }

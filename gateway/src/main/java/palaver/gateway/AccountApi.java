@@ -38,7 +38,10 @@ final class AccountApi {
     Rest.respond(ctx, Bus.request(vertx, Address.USER_REGISTER, Rest.body(ctx)), 201);
   }
 
-  /** Throttled per client IP and per login before any hashing; only wrong credentials count as failures. */
+  /**
+   * Throttled per client IP and per login before any hashing; only wrong credentials count as failures.
+   * The attempt is reserved before the request, so parallel attempts over the limit get 429 at once.
+   */
   private void login(RoutingContext ctx) {
     JsonObject body = Rest.body(ctx);
     String ip = ctx.request().remoteAddress().hostAddress();
@@ -49,11 +52,12 @@ final class AccountApi {
       Rest.error(ctx, ErrorCode.RATE_LIMITED, "too many failed logins, retry later");
       return;
     }
+    LoginThrottle.Attempt attempt = throttle.reserve(ip, login);
     Future<JsonObject> result = Bus.request(vertx, Address.USER_LOGIN, body).onComplete(ar -> {
       if (ar.succeeded()) {
-        throttle.succeeded(login);
-      } else if (ErrorCode.of(ar.cause()) == ErrorCode.UNAUTHENTICATED) {
-        throttle.failed(ip, login);
+        throttle.succeeded(attempt);
+      } else if (ErrorCode.of(ar.cause()) != ErrorCode.UNAUTHENTICATED) {
+        throttle.release(attempt);
       }
     });
     Rest.respond(ctx, result, 200);

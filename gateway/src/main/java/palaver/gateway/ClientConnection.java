@@ -69,13 +69,24 @@ final class ClientConnection implements FanoutHub.Listener {
     }
   }
 
-  /** An oversized or broken frame closes with the code the decoder chose (1009 too big, 1002 protocol error). */
+  /**
+   * An oversized or broken frame closes with the code the decoder chose (1009 too big, 1002 protocol error);
+   * a message whose fragments add up to more than the limit closes with 1009 as well.
+   */
   private void onException(Throwable t) {
     if (t instanceof CorruptedWebSocketFrameException corrupted) {
       closeWith((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
+    } else if (isMessageTooLarge(t)) {
+      close(CloseCode.TOO_LARGE, "message too large");
     } else {
       close(CloseCode.GOING_AWAY, "error");
     }
+  }
+
+  /** Vert.x's frame aggregator says so only in a plain IllegalStateException's message. */
+  private static boolean isMessageTooLarge(Throwable t) {
+    return t instanceof IllegalStateException && t.getMessage() != null
+        && t.getMessage().contains("max message size");
   }
 
   String uid() {
@@ -345,11 +356,17 @@ final class ClientConnection implements FanoutHub.Listener {
     if (closed) {
       return;
     }
-    if (ws.writeQueueFull()) {
-      close(CloseCode.SLOW_CONSUMER, "too slow, resume with sync");
-      return;
+    try {
+      if (ws.writeQueueFull()) {
+        close(CloseCode.SLOW_CONSUMER, "too slow, resume with sync");
+        return;
+      }
+      ws.writeTextMessage(text);
+    } catch (RuntimeException e) {
+      // A socket mid-close may throw instead of failing the write: it is gone, so stop listening for it.
+      closed = true;
+      leaveAll();
     }
-    ws.writeTextMessage(text);
   }
 
   void close(CloseCode code, String reason) {

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One event-bus consumer per fan-out address for as long as at least one
@@ -17,6 +19,8 @@ import java.util.Set;
  * Used only from the gateway's event loop.
  */
 final class FanoutHub {
+  private static final Logger LOG = LoggerFactory.getLogger(FanoutHub.class);
+
   /** What a listening connection receives. */
   interface Listener {
     void onFanout(String address, JsonObject body, String encoded);
@@ -64,7 +68,16 @@ final class FanoutHub {
     String encoded = body.encode();
     // Copy: a listener may leave (or close) while we iterate.
     for (Listener l : topic.listeners.toArray(new Listener[0])) {
+      deliverTo(l, address, body, encoded);
+    }
+  }
+
+  /** One listener's failure (a socket throwing mid-close) must not cost the listeners after it the frame. */
+  private static void deliverTo(Listener l, String address, JsonObject body, String encoded) {
+    try {
       l.onFanout(address, body, encoded);
+    } catch (RuntimeException e) {
+      LOG.warn("fan-out to one connection on {} failed, delivering to the others", address, e);
     }
   }
 }

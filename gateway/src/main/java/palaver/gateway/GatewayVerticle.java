@@ -188,11 +188,20 @@ public class GatewayVerticle extends VerticleBase {
   private void handshake(ServerWebSocketHandshake handshake) {
     if (!"/ws".equals(handshake.path())) {
       handshake.reject(404);
-    } else if (!origins.allows(handshake.headers().get("Origin"), handshake.authority())) {
+    } else if (!origins.allows(handshake.headers().get("Origin"), requestScheme(handshake), handshake.authority())) {
       handshake.reject(403);
     } else {
       handshake.accept();
     }
+  }
+
+  /**
+   * The scheme the client used: a TLS-terminating proxy's {@code X-Forwarded-Proto}, else our own. Trusting
+   * the header is safe here: it only feeds the Origin check, and a browser page cannot set it on a WebSocket.
+   */
+  private static String requestScheme(ServerWebSocketHandshake handshake) {
+    String forwarded = handshake.headers().get("X-Forwarded-Proto");
+    return forwarded != null && !forwarded.isBlank() ? forwarded.split(",")[0].trim() : handshake.scheme();
   }
 
   private void connect(ServerWebSocket ws) {

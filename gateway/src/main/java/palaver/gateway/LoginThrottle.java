@@ -12,7 +12,10 @@ import java.util.Map;
  * While either key has its limit of failures inside the window, logins are
  * answered 429 with {@code Retry-After} before any password is hashed (so the
  * throttle also spares the CPU). A success clears the login's failures, not
- * the IP's. Kept in memory per gateway instance and bounded in keys; with N
+ * the IP's. An attempt is counted as failed the moment it goes ahead
+ * ({@link #reserve}) and given back once it is known not to be a wrong
+ * password, so parallel attempts can't all pass the check while the first
+ * ones are still being hashed. Kept in memory per gateway instance and bounded in keys; with N
  * gateways an attacker spreading over all of them gets N times the budget.
  * Used only from the gateway's event loop.
  */
@@ -41,6 +44,34 @@ final class LoginThrottle {
       wait = Math.max(wait, waitFor(loginKey(login), FAILURES_PER_LOGIN, now));
     }
     return wait;
+  }
+
+  /** A login attempt that went ahead, counted as a failure until its answer says otherwise. */
+  record Attempt(String ip, String login, long at) {
+  }
+
+  /** Counts the attempt as failed up front; call after {@link #retryAfterMs} said 0. */
+  Attempt reserve(String ip, String login) {
+    long now = System.currentTimeMillis();
+    record(ipKey(ip), FAILURES_PER_IP, now);
+    if (login != null) {
+      record(loginKey(login), FAILURES_PER_LOGIN, now);
+    }
+    return new Attempt(ip, login, now);
+  }
+
+  /** The password was right: the address gets its attempt back and the login's failures are cleared. */
+  void succeeded(Attempt attempt) {
+    unrecord(ipKey(attempt.ip()), attempt.at());
+    succeeded(attempt.login());
+  }
+
+  /** Neither right nor wrong (invalid request, timeout): the attempt is not counted. */
+  void release(Attempt attempt) {
+    unrecord(ipKey(attempt.ip()), attempt.at());
+    if (attempt.login() != null) {
+      unrecord(loginKey(attempt.login()), attempt.at());
+    }
   }
 
   void failed(String ip, String login) {
@@ -76,6 +107,13 @@ final class LoginThrottle {
       times.pollFirst();
     }
     times.addLast(now);
+  }
+
+  private void unrecord(String key, long at) {
+    Deque<Long> times = failures.get(key);
+    if (times != null) {
+      times.removeLastOccurrence(at);
+    }
   }
 
   private static void expire(Deque<Long> times, long now) {

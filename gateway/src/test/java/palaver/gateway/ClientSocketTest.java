@@ -215,4 +215,13 @@ class ClientSocketTest {
       assertEquals("ready", socket.auth(GatewayUnderTest.token("erin")).getString(Field.TYPE));
     }
   }
+
+  @Test
+  @DisplayName("A message sent in fragments that add up to more than the message limit closes the socket with 1009")
+  void fragmentedOversizedMessageCloses1009() {
+    try (TestSocket socket = gateway.socketOf("frank")) {
+      socket.sendFragmented("x".repeat(GatewayVerticle.MAX_MESSAGE + 1), GatewayVerticle.MAX_FRAME / 2);
+      assertEquals(CloseCode.TOO_LARGE.code(), socket.closeCode());
+    }
+  }
 }

@@ -76,4 +76,43 @@ class LoginThrottleTest {
     throttle.succeeded("alice");
     assertEquals(0, throttle.retryAfterMs("10.0.0.2", "alice"));
   }
+
+  @Test
+  @DisplayName("An attempt counts as a failure from the moment it is reserved, before its answer came")
+  void reservedAttemptsCountAtOnce() {
+    for (int i = 0; i < LoginThrottle.FAILURES_PER_LOGIN; i++) {
+      throttle.reserve("10.0.0.1", "alice");
+    }
+    assertTrue(throttle.retryAfterMs("10.0.0.2", "alice") > 0);
+  }
+
+  @Test
+  @DisplayName("Reserved attempts from one address stop further logins from it at the address's limit")
+  void reservedAttemptsCountForTheAddress() {
+    for (int i = 0; i < LoginThrottle.FAILURES_PER_IP; i++) {
+      throttle.reserve("10.0.0.1", "user" + i);
+    }
+    assertTrue(throttle.retryAfterMs("10.0.0.1", "fresh") > 0);
+  }
+
+  @Test
+  @DisplayName("A reserved attempt that succeeds gives the address its attempt back and clears the login")
+  void succeededAttemptIsGivenBack() {
+    LoginThrottle.Attempt last = null;
+    for (int i = 0; i < LoginThrottle.FAILURES_PER_IP; i++) {
+      last = throttle.reserve("10.0.0.1", "user" + i);
+    }
+    throttle.succeeded(last);
+    assertEquals(0, throttle.retryAfterMs("10.0.0.1", "fresh"));
+    assertEquals(0, throttle.retryAfterMs("10.0.0.1", last.login()));
+  }
+
+  @Test
+  @DisplayName("A reserved attempt released (no wrong password) is not counted")
+  void releasedAttemptIsNotCounted() {
+    for (int i = 0; i < LoginThrottle.FAILURES_PER_LOGIN; i++) {
+      throttle.release(throttle.reserve("10.0.0.1", "alice"));
+    }
+    assertEquals(0, throttle.retryAfterMs("10.0.0.1", "alice"));
+  }
 }

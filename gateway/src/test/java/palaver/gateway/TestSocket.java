@@ -2,9 +2,11 @@ package palaver.gateway;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +53,20 @@ final class TestSocket implements AutoCloseable {
 
   void send(JsonObject frame) {
     Await.result(ws.writeTextMessage(frame.encode()));
+  }
+
+  /** Sends {@code text} as one message in fragments of {@code pieceSize} characters (ASCII text). */
+  void sendFragmented(String text, int pieceSize) {
+    for (int at = 0; at < text.length(); at += pieceSize) {
+      String piece = text.substring(at, Math.min(text.length(), at + pieceSize));
+      boolean last = at + pieceSize >= text.length();
+      WebSocketFrame frame = at == 0 ? WebSocketFrame.textFrame(piece, last)
+          : WebSocketFrame.continuationFrame(Buffer.buffer(piece), last);
+      if (ws.isClosed()) {
+        return;
+      }
+      ws.writeFrame(frame);
+    }
   }
 
   /** The next frame the server sent. */

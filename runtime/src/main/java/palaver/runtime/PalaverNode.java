@@ -6,6 +6,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.Match;
+import io.vertx.micrometer.MatchType;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.util.ArrayList;
@@ -47,12 +50,27 @@ public final class PalaverNode {
     return config;
   }
 
-  /** Starts Vert.x and deploys {@code services} in order; fails (and cleans up) if any fails. */
-  public static Future<PalaverNode> start(JsonObject config, List<Service> services) {
-    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+  /** The HTTP methods that keep their own {@code http_method} label value; any other is counted as {@link #OTHER_METHOD}. */
+  static final String KNOWN_METHODS = "GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|TRACE|CONNECT";
+  static final String OTHER_METHOD = "OTHER";
+
+  /**
+   * Prometheus metrics with the HTTP method label bounded: a client may send any token as the
+   * method, and each new value would be a new series kept forever (made-up methods filled a node's heap).
+   */
+  static MicrometerMetricsOptions metricsOptions() {
+    Match unknownMethod = new Match().setLabel(Label.HTTP_METHOD.toString()).setType(MatchType.REGEX)
+        .setValue("(?!(?:" + KNOWN_METHODS + ")$).*").setAlias(OTHER_METHOD);
+    return new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+        .addLabelMatch(unknownMethod)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+  }
+
+  /** Starts Vert.x and deploys {@code services} in order; fails (and cleans up) if any fails. */
+  public static Future<PalaverNode> start(JsonObject config, List<Service> services) {
+    VertxOptions options = new VertxOptions().setMetricsOptions(metricsOptions());
     Future<Vertx> vertxFuture;
     if (config.getBoolean(Setting.CLUSTER.key(), false)) {
       vertxFuture = Vertx.builder()

@@ -44,14 +44,11 @@ final class SessionInfo {
     return null;
   }
 
-  /** A group name: 1..64 characters once trimmed, no control characters. */
+  /** A group name: 1..64 characters once trimmed, no control or bidi characters. */
   static String name(JsonObject body) {
-    String name = Check.string(body, Field.NAME, 1, MAX_NAME).strip();
+    String name = Check.printable(Check.string(body, Field.NAME, 1, MAX_NAME), Field.NAME).strip();
     if (name.isEmpty()) {
       throw ErrorCode.INVALID.exception("name must not be blank");
-    }
-    if (name.chars().anyMatch(Character::isISOControl)) {
-      throw ErrorCode.INVALID.exception("name must not contain control characters");
     }
     return name;
   }

@@ -63,6 +63,13 @@ class SessionInfoTest {
   }
 
   @Test
+  @DisplayName("A group name with a right-to-left override or NUL is refused")
+  void bidiAndNul() {
+    assertEquals(400, assertThrows(ReplyException.class, () -> SessionInfo.name(named("team\u202Etxt.exe"))).failureCode());
+    assertEquals(400, assertThrows(ReplyException.class, () -> SessionInfo.name(named("a\u0000b"))).failureCode());
+  }
+
+  @Test
   @DisplayName("A literal pattern matches the text itself, regular-expression characters included")
   void literalMatchesItself() {
     String text = "a.b*(c)[d]+?^$|\\";

@@ -135,20 +135,24 @@ public class UserVerticle extends VerticleBase {
         .put(UserStore.TOKEN_VERSION, UserStore.tokenVersion(user)));
   }
 
-  /** A fresh token at the same version: a revoked token can't be refreshed. */
+  /** A fresh token at the same version and login time: a revoked or too old login can't be refreshed. */
   private Future<JsonObject> refresh(String token) {
-    return currentUser(token).map(user -> tokens.issue(user.getString(UserStore.ID), UserStore.tokenVersion(user)));
+    return tokens.verify(token).compose(claims -> unrevoked(claims)
+        .compose(user -> tokens.refresh(claims, user.getString(UserStore.ID), UserStore.tokenVersion(user))));
   }
 
   /** The user record a valid, unrevoked token belongs to. */
   private Future<JsonObject> currentUser(String token) {
-    return tokens.verify(token).compose(claims -> users.byId(claims.getString(Tokens.SUBJECT_CLAIM))
-        .compose(user -> {
-          if (user == null || UserStore.tokenVersion(user) != claims.getLong(Tokens.VERSION_CLAIM)) {
-            return Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("token revoked"));
-          }
-          return Future.succeededFuture(user);
-        }));
+    return tokens.verify(token).compose(this::unrevoked);
+  }
+
+  private Future<JsonObject> unrevoked(JsonObject claims) {
+    return users.byId(claims.getString(Tokens.SUBJECT_CLAIM)).compose(user -> {
+      if (user == null || UserStore.tokenVersion(user) != claims.getLong(Tokens.VERSION_CLAIM)) {
+        return Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("token revoked"));
+      }
+      return Future.succeededFuture(user);
+    });
   }
 
   /** Only the fields given, at least one; avatar null clears it. */
@@ -300,7 +304,8 @@ public class UserVerticle extends VerticleBase {
   }
 
   private static String validLogin(JsonObject body) {
-    String login = Check.string(body, Field.LOGIN, 3, 254).strip().toLowerCase(Locale.ROOT);
+    String login = Check.printable(Check.string(body, Field.LOGIN, 3, 254), Field.LOGIN).strip()
+        .toLowerCase(Locale.ROOT);
     if (!EMAIL.matcher(login).matches()) {
       throw ErrorCode.INVALID.exception("login must be an email address");
     }
@@ -316,7 +321,7 @@ public class UserVerticle extends VerticleBase {
   }
 
   private static String validNickname(JsonObject body) {
-    String nickname = Check.string(body, Field.NICKNAME, 1, 64).strip();
+    String nickname = Check.printable(Check.string(body, Field.NICKNAME, 1, 64), Field.NICKNAME).strip();
     if (nickname.isEmpty()) {
       throw ErrorCode.INVALID.exception("nickname must not be blank");
     }

@@ -86,6 +86,22 @@ class AccountsTest {
   }
 
   @Test
+  @DisplayName("Registering with a nickname holding NUL, a newline or a right-to-left override is invalid (400)")
+  void nicknameWithHiddenCharacters() {
+    for (String nickname : new String[] {"Bo\u0000b", "Bo\nb", "Bob\u202Egpj.exe"}) {
+      assertInvalid(Address.USER_REGISTER, registration(Users.unique("b") + "@example.org", PASSWORD, nickname));
+    }
+  }
+
+  @Test
+  @DisplayName("Registering with a login holding a NUL or a right-to-left override is invalid (400)")
+  void loginWithHiddenCharacters() {
+    for (String local : new String[] {"b\u0000", "b\u202E"}) {
+      assertInvalid(Address.USER_REGISTER, registration(Users.unique(local) + "@example.org", PASSWORD, "Hidden"));
+    }
+  }
+
+  @Test
   @DisplayName("Registering with fields of the wrong type is invalid (400)")
   void wrongTypes() {
     assertInvalid(Address.USER_REGISTER, registration(Users.unique("b") + "@example.org", PASSWORD, "Bob")

@@ -100,6 +100,36 @@ class TokensTest {
   }
 
   @Test
+  @DisplayName("A correctly signed token without an expiry (exp) is refused")
+  void missingExpiryRefused() {
+    assertUnauthenticated(signed(new JsonObject().put(Tokens.SUBJECT_CLAIM, "alice").put(Tokens.VERSION_CLAIM, 0),
+        Tokens.ISSUER));
+  }
+
+  @Test
+  @DisplayName("Refreshing a token whose login is more than 30 days old is refused as unauthenticated")
+  void refreshPastTheLoginLifetimeRefused() {
+    long nowSeconds = System.currentTimeMillis() / 1000;
+    JsonObject claims = claimsOf(signed(new JsonObject().put(Tokens.SUBJECT_CLAIM, "alice").put(Tokens.VERSION_CLAIM, 0)
+        .put(Tokens.LOGIN_AT_CLAIM, nowSeconds - Tokens.MAX_LOGIN_SECONDS - 1).put("exp", nowSeconds + 3600), Tokens.ISSUER));
+    Throwable t = Await.failure(tokens.refresh(claims, "alice", 0));
+    assertEquals(ErrorCode.UNAUTHENTICATED.status(), ((ReplyException) t).failureCode());
+  }
+
+  @Test
+  @DisplayName("A refreshed token keeps the original login time and expires no later than 30 days after it")
+  void refreshKeepsTheLoginTime() {
+    long nowSeconds = System.currentTimeMillis() / 1000;
+    long loginAt = nowSeconds - Tokens.MAX_LOGIN_SECONDS + 60;
+    JsonObject claims = claimsOf(signed(new JsonObject().put(Tokens.SUBJECT_CLAIM, "alice").put(Tokens.VERSION_CLAIM, 0)
+        .put(Tokens.LOGIN_AT_CLAIM, loginAt).put("exp", nowSeconds + 3600), Tokens.ISSUER));
+    JsonObject refreshed = Await.result(tokens.refresh(claims, "alice", 0));
+    JsonObject newClaims = claimsOf(refreshed.getString(Field.TOKEN));
+    assertEquals(loginAt, newClaims.getLong(Tokens.LOGIN_AT_CLAIM));
+    assertTrue(newClaims.getLong("exp") <= loginAt + Tokens.MAX_LOGIN_SECONDS, "exp " + newClaims);
+  }
+
+  @Test
   @DisplayName("Text that is not a token at all is refused as unauthenticated")
   void garbageRefused() {
     assertUnauthenticated("not-a-token");
@@ -110,6 +140,10 @@ class TokensTest {
     JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
     return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setIssuer(issuer));
+  }
+
+  private static JsonObject claimsOf(String token) {
+    return Await.result(tokens.verify(token));
   }
 
   private static String base64(String json) {
