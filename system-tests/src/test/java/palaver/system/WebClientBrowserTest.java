@@ -466,6 +466,36 @@ class WebClientBrowserTest {
     assertEquals(java.util.List.of("before the outage", "written while the token could not be checked"), alice.texts());
   }
 
+  @Test
+  @Order(12)
+  @DisplayName("Two files picked at once with the attach button arrive as two messages, each with its own name")
+  void twoFilesPickedAtOnce() throws IOException {
+    alice.register("Uma");
+    alice.createGroup("Attachments");
+    bob.register("Victor");
+    join(bob, alice, "Attachments");
+
+    Path dir = Files.createTempDirectory("palaver-attach-");
+    Path notes = Files.writeString(dir.resolve("meeting-notes.txt"), "agenda: one, two");
+    Path plan = Files.writeString(dir.resolve("plan.csv"), "step,owner\n1,uma\n");
+    alice.driver().findElement(By.id("file-input")).sendKeys(notes.toAbsolutePath() + "\n" + plan.toAbsolutePath());
+
+    bob.until(d -> fileNames(bob).size() == 2 ? true : null);
+    assertEquals(java.util.List.of("meeting-notes.txt", "plan.csv"), fileNames(bob).stream().sorted().toList());
+    alice.until(d -> fileNames(alice).size() == 2 ? true : null);
+    assertTrue(alice.driver().findElements(By.cssSelector("#pending-list .failed")).isEmpty(), "nothing failed");
+    assertEquals(java.util.List.of("Download meeting-notes.txt", "Download plan.csv"),
+        bob.driver().findElements(By.cssSelector("#message-list a.file-card")).stream()
+            .map(a -> a.getAttribute("download")).sorted().map(n -> "Download " + n).toList(),
+        "the downloaded file keeps its name and extension");
+  }
+
+  /** The names on the file cards of the open chat's stored messages. */
+  private static java.util.List<String> fileNames(Browser b) {
+    return b.driver().findElements(By.cssSelector("#message-list .file-card .file-text strong")).stream()
+        .map(WebElement::getText).toList();
+  }
+
   /** The joiner finds the owner's group in the public directory and joins it. */
   private static void join(Browser joiner, Browser owner, String group) {
     owner.sid(group); // the group exists (it is in the owner's list) before the joiner looks for it
