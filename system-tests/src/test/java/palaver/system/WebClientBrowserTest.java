@@ -490,6 +490,30 @@ class WebClientBrowserTest {
         "the downloaded file keeps its name and extension");
   }
 
+  @Test
+  @Order(13)
+  @DisplayName("A message the other person read still shows ✓✓ after the writer reloads the page")
+  void readReceiptSurvivesAReload() {
+    alice.register("Wanda");
+    alice.createGroup("Receipts");
+    bob.register("Xavier");
+    join(bob, alice, "Receipts");
+    alice.send("did you read this?");
+    bob.waitForText("did you read this?"); // Xavier has the chat open: he read it
+    alice.until(d -> readReceipts(alice) == 1 ? true : null);
+
+    alice.reload();
+    alice.open("Receipts");
+    alice.waitForText("did you read this?");
+    alice.until(d -> readReceipts(alice) == 1 ? true : null);
+    assertEquals("✓✓", alice.driver().findElement(By.cssSelector("#message-list .msg.mine .receipt")).getText());
+  }
+
+  /** How many of the open chat's own messages show as read by someone. */
+  private static int readReceipts(Browser b) {
+    return b.driver().findElements(By.cssSelector("#message-list .msg.mine .receipt.read")).size();
+  }
+
   /** The names on the file cards of the open chat's stored messages. */
   private static java.util.List<String> fileNames(Browser b) {
     return b.driver().findElements(By.cssSelector("#message-list .file-card .file-text strong")).stream()
