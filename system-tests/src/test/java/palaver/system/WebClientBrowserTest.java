@@ -509,6 +509,38 @@ class WebClientBrowserTest {
     assertEquals("✓✓", alice.driver().findElement(By.cssSelector("#message-list .msg.mine .receipt")).getText());
   }
 
+  @Test
+  @Order(14)
+  @DisplayName("After an invite and one message in a group the unread badge shows the server's count, the same before and after a reload")
+  void unreadCountAgreesWithTheServer() {
+    alice.register("Yara");
+    alice.createGroup("Invited");
+    bob.register("Zane");
+    join(bob, alice, "Invited");
+    bob.createGroup("Zane's desk"); // Zane has another chat open
+    String sid = alice.sid("Invited");
+    Http.User newcomer = http.register("newcomer-" + System.nanoTime() + "@web.palaver", "password-123", "Newcomer");
+    Http.Response invited = http.post("/sessions/" + sid + "/members", alice.token(), new JsonObject().put("uid", newcomer.uid()));
+    assertEquals(201, invited.status(), invited.text());
+    alice.send("welcome aboard");
+    bob.until(d -> bob.session("Invited").getText().contains("welcome aboard"));
+
+    String live = bob.badge("Invited");
+    String server = String.valueOf(serverUnread(bob, sid));
+    assertEquals(server, live, "the live badge counts as the server does");
+    bob.reload();
+    bob.until(d -> bob.session("Invited").getText().contains("welcome aboard"));
+    assertEquals(live, bob.badge("Invited"), "the badge does not jump on reload");
+  }
+
+  /** The {@code unread} the server's session list gives for one session. */
+  private static long serverUnread(Browser b, String sid) {
+    Http.Response list = http.get("/sessions", b.token());
+    assertEquals(200, list.status(), list.text());
+    return list.json().getJsonArray("sessions").stream().map(JsonObject.class::cast)
+        .filter(s -> sid.equals(s.getString("sid"))).findFirst().orElseThrow().getLong("unread");
+  }
+
   /** How many of the open chat's own messages show as read by someone. */
   private static int readReceipts(Browser b) {
     return b.driver().findElements(By.cssSelector("#message-list .msg.mine .receipt.read")).size();
