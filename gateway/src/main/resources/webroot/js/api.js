@@ -1,6 +1,7 @@
 // The HTTP API under /api/v1: bearer token, JSON errors turned into ApiError,
 // uploads with progress. The client ships in the same jar as the server, so
 // every endpoint it calls exists: there is no feature detection.
+import { humanError } from './errors.js';
 
 const BASE = '/api/v1';
 const STORAGE_KEY = 'palaver.auth';
@@ -64,10 +65,7 @@ export async function api(method, path, body) {
 }
 
 function readable(status, err) {
-  if (status === 429) return 'Too many attempts. Wait a moment and try again.';
-  if (status === 413) return 'That is too large for the server.';
-  if (status === 503) return 'The server is busy. Try again in a moment.';
-  return err.message || `The server answered ${status}.`;
+  return humanError(err.code, err.message, status);
 }
 
 /**

@@ -533,6 +533,65 @@ class WebClientBrowserTest {
     assertEquals(live, bob.badge("Invited"), "the badge does not jump on reload");
   }
 
+  @Test
+  @Order(15)
+  @DisplayName("A wrong current password is explained in plain words, not the server's internal message")
+  void wrongOldPasswordIsExplained() {
+    alice.register("Abel");
+    alice.driver().findElement(By.id("me-button")).click();
+    WebElement dialog = alice.waitFor(By.id("dialog"));
+    dialog.findElement(By.cssSelector("input[autocomplete=current-password]")).sendKeys("not-my-password");
+    dialog.findElement(By.cssSelector("input[autocomplete=new-password]")).sendKeys("a-new-password-1");
+    dialog.findElement(By.xpath(".//button[text()='Change password']")).click();
+    String shown = alice.until(d -> {
+      String text = dialog.findElement(By.cssSelector("p.error")).getText();
+      return text.isEmpty() ? null : text;
+    });
+    assertEquals("Your current password is not right. Try again.", shown);
+    alice.driver().findElement(By.id("dialog-close")).click();
+  }
+
+  @Test
+  @Order(16)
+  @DisplayName("Saving the profile closes the dialog and the confirmation is visible, clear of the message input")
+  void savedProfileClosesTheDialog() {
+    alice.register("Bea");
+    alice.createGroup("Profile room"); // a chat is open, so the message input is on screen
+    alice.driver().findElement(By.id("me-button")).click();
+    WebElement dialog = alice.waitFor(By.id("dialog"));
+    WebElement nickname = dialog.findElement(By.name("nickname"));
+    nickname.clear();
+    nickname.sendKeys("Beatrice");
+    dialog.findElement(By.xpath(".//button[text()='Save profile']")).click();
+    alice.until(d -> "Beatrice".equals(d.findElement(By.id("me-name")).getText()));
+    alice.until(d -> !d.findElement(By.id("dialog")).isDisplayed());
+    WebElement toast = alice.until(d -> d.findElements(By.cssSelector("#toasts .toast")).stream()
+        .filter(t -> t.getText().equals("Profile saved.")).findFirst().orElse(null));
+    assertEquals(Boolean.TRUE, alice.js("const r = arguments[0].getBoundingClientRect();"
+        + " return arguments[0].contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2))", toast),
+        "nothing covers the toast");
+    assertEquals(Boolean.FALSE, alice.js("const a = arguments[0].getBoundingClientRect();"
+        + " const b = document.getElementById('composer').getBoundingClientRect();"
+        + " return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom", toast),
+        "the toast does not lie over the message input");
+  }
+
+  @Test
+  @Order(17)
+  @DisplayName("A toast shown while a dialog is open is above the dialog")
+  void toastIsAboveADialog() {
+    alice.register("Cleo");
+    alice.driver().findElement(By.id("me-button")).click();
+    alice.waitFor(By.id("dialog"));
+    alice.js("import('/js/dom.js').then((m) => m.toast('Above the dialog'))");
+    WebElement toast = alice.until(d -> d.findElements(By.cssSelector("#toasts .toast")).stream()
+        .filter(t -> t.getText().equals("Above the dialog")).findFirst().orElse(null));
+    assertEquals(Boolean.TRUE, alice.js("const r = arguments[0].getBoundingClientRect();"
+        + " return arguments[0].contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2))", toast),
+        "the dialog's backdrop does not cover the toast");
+    alice.driver().findElement(By.id("dialog-close")).click();
+  }
+
   /** The {@code unread} the server's session list gives for one session. */
   private static long serverUnread(Browser b, String sid) {
     Http.Response list = http.get("/sessions", b.token());
