@@ -36,7 +36,7 @@ export function humanError(code, message, status) {
 
 /** Limits for files: "Files can be at most 25 MiB." from the byte count the server gives. */
 export function fileLimit(bytes) {
-  if (!bytes) return 'That file is too large for the server.';
+  if (!bytes) return 'The server does not take files that large.';
   const mib = bytes / (1024 * 1024);
   const amount = mib >= 1 ? `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;
   return `Files can be at most ${amount}.`;

@@ -1,7 +1,7 @@
 // Start-up and wiring: login/register, what the socket's events mean for the
 // views, the banner, token refresh, desktop notifications.
 import { $, h, fill, toast, paintAvatar } from './dom.js';
-import { api, session, ApiError } from './api.js';
+import { api, session, ApiError, loadLimits } from './api.js';
 import { state, chat, loadOutbox, rememberUser, displayName } from './state.js';
 import { hooks } from './hooks.js';
 import { conn, received, resume, markRead, cancelPendingReads } from './messaging.js';
@@ -65,7 +65,7 @@ async function enter() {
     return;
   }
   rememberUser(state.me);
-  await fileCookie();
+  await Promise.all([fileCookie(), loadLimits()]);
   scheduleRefresh();
   loadOutbox();
   $('auth-view').hidden = true;

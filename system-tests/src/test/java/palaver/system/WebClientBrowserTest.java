@@ -592,6 +592,20 @@ class WebClientBrowserTest {
     alice.driver().findElement(By.id("dialog-close")).click();
   }
 
+  @Test
+  @Order(18)
+  @DisplayName("A file over the limit is refused with the limit stated in words")
+  void tooLargeStatesTheLimit() throws IOException {
+    alice.register("Dora");
+    alice.createGroup("Limits");
+    Path big = Files.createTempFile("palaver-over-limit-", ".bin");
+    Files.write(big, new byte[UPLOAD_LIMIT * 3]);
+    alice.driver().findElement(By.id("file-input")).sendKeys(big.toAbsolutePath().toString());
+    WebElement failed = alice.waitFor(By.cssSelector("#pending-list .failed"));
+    assertTrue(failed.getText().contains("Files can be at most 1 MiB."), failed.getText());
+    failed.findElement(By.xpath(".//button[text()='Remove']")).click();
+  }
+
   /** The {@code unread} the server's session list gives for one session. */
   private static long serverUnread(Browser b, String sid) {
     Http.Response list = http.get("/sessions", b.token());
