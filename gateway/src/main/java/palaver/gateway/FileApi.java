@@ -1,5 +1,6 @@
 package palaver.gateway;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -19,6 +20,7 @@ import palaver.runtime.Setting;
  */
 final class FileApi {
   static final String COOKIE_PATH = "/api/v1/files";
+  static final String MAX_SIZE = "maxSize";
 
   private final Vertx vertx;
   private final long maxSize;
@@ -36,6 +38,8 @@ final class FileApi {
   void mount(Router api, BearerAuth auth) {
     BearerAuth fileAuth = BearerAuth.orFileCookie(vertx);
     api.post("/files/cookie").handler(auth).handler(this::cookie);
+    // Before /files/:fileId: clients state the limit (and refuse early) instead of a bare 413.
+    api.get("/files/limits").handler(auth).handler(ctx -> Rest.respond(ctx, Future.succeededFuture(new JsonObject().put(MAX_SIZE, maxSize)), 200));
     api.get("/files/:fileId").handler(fileAuth).handler(ctx -> new FileDownload(vertx, ctx).serve(false));
     api.get("/files/:fileId/thumb").handler(fileAuth).handler(ctx -> new FileDownload(vertx, ctx).serve(true));
   }

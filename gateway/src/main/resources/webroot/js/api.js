@@ -1,6 +1,7 @@
 // The HTTP API under /api/v1: bearer token, JSON errors turned into ApiError,
 // uploads with progress. The client ships in the same jar as the server, so
 // every endpoint it calls exists: there is no feature detection.
+import { humanError, fileLimit } from './errors.js';
 
 const BASE = '/api/v1';
 const STORAGE_KEY = 'palaver.auth';
@@ -64,11 +65,22 @@ export async function api(method, path, body) {
 }
 
 function readable(status, err) {
-  if (status === 429) return 'Too many attempts. Wait a moment and try again.';
-  if (status === 413) return 'That is too large for the server.';
-  if (status === 503) return 'The server is busy. Try again in a moment.';
-  return err.message || `The server answered ${status}.`;
+  return humanError(err.code, err.message, status);
 }
+
+let maxFileSize = 0; // bytes, from GET /files/limits once signed in
+
+/** Learns the server's upload limit (without it, a 413 still says the file is too large). */
+export async function loadLimits() {
+  try {
+    const limits = await api('GET', '/files/limits');
+    maxFileSize = Number(limits.maxSize) || 0;
+  } catch {
+    // uploads still work; a refusal just can't name the limit
+  }
+}
+
+const tooLarge = (name) => `“${name}” is too large. ${fileLimit(maxFileSize)}`;
 
 /**
  * Uploads one file (multipart field `file`) with progress callbacks.
@@ -76,6 +88,10 @@ function readable(status, err) {
  */
 export function upload(file, onProgress, name, purpose) {
   return new Promise((resolve, reject) => {
+    if (maxFileSize && file.size > maxFileSize) {
+      reject(new ApiError(413, 'too_large', tooLarge(name || file.name)));
+      return;
+    }
     const xhr = new XMLHttpRequest();
     // purpose=avatar|icon makes the file readable by every signed-in user, as profiles are.
     xhr.open('POST', `${BASE}/files${purpose ? `?purpose=${encodeURIComponent(purpose)}` : ''}`);
@@ -92,7 +108,7 @@ export function upload(file, onProgress, name, purpose) {
       }
       const err = json && json.error ? json.error : {};
       let message = readable(xhr.status, err);
-      if (xhr.status === 413) message = `“${name || file.name}” is too large to upload.`;
+      if (xhr.status === 413) message = tooLarge(name || file.name);
       reject(new ApiError(xhr.status, err.code, message));
     };
     const form = new FormData();

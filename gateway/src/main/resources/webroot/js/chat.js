@@ -66,15 +66,17 @@ export async function renderHeader() {
   paintAvatar($('chat-avatar'), peer.nickname, peer.avatar);
 }
 
-/** Members' presence (the private chat's header, receipts by name) from the session info. */
+/** Members' presence (the private chat's header) and read positions (receipts) from the session info. */
 async function refreshMembers(sid) {
   try {
     const info = await api('GET', `/sessions/${encodeURIComponent(sid)}`);
+    const c = chat(sid);
     for (const m of info.members || []) {
       if (m.state) state.presence.set(m.uid, m.state);
       if (m.nickname) rememberUser({ uid: m.uid, nickname: m.nickname, avatar: m.avatar });
+      if (typeof m.readSeq === 'number') c.readers.set(m.uid, Math.max(c.readers.get(m.uid) || 0, m.readSeq));
     }
-    if (sid === state.current) renderHeader();
+    if (sid === state.current) { renderHeader(); updateReceipts(); }
   } catch {
     // the header keeps what it knows
   }
@@ -228,7 +230,7 @@ function openLightbox(file) {
   box.showModal();
 }
 
-/** ✓ sent, ✓✓ read by someone else (read receipts from `read` events). */
+/** ✓ sent, ✓✓ read by someone else (members' readSeq when the chat opens, then `read` events). */
 export function updateReceipts() {
   if (!state.current) return;
   const c = chat(state.current);

@@ -32,12 +32,12 @@ export function setUp() {
     const files = [...(e.clipboardData ? e.clipboardData.files : [])];
     if (files.length) {
       e.preventDefault();
-      files.forEach(sendFile);
+      sendFiles(files);
     }
   });
   $('composer').addEventListener('submit', (e) => { e.preventDefault(); sendText(); });
   $('file-input').addEventListener('change', (e) => {
-    [...e.target.files].forEach(sendFile);
+    sendFiles([...e.target.files]);
     e.target.value = '';
   });
   setUpDrop();
@@ -71,6 +71,11 @@ function kindOf(file) {
   if (file.type.startsWith('image/')) return 'image';
   if (file.type.startsWith('audio/')) return 'voice';
   return 'file';
+}
+
+/** One message per file. Not forEach(sendFile): that would pass the index and the array as msgType and name. */
+function sendFiles(files) {
+  for (const file of files) sendFile(file);
 }
 
 /** Uploads, then sends the message; the pending bubble shows the progress and any failure. */
@@ -127,7 +132,7 @@ function setUpDrop() {
     e.preventDefault();
     depth = 0;
     $('drop-hint').hidden = true;
-    [...e.dataTransfer.files].forEach((f) => sendFile(f));
+    sendFiles([...e.dataTransfer.files]);
   });
 }
 

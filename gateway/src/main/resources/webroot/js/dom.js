@@ -42,12 +42,41 @@ export function fill(el, ...children) {
   return el;
 }
 
-/** A short message at the bottom of the screen. */
+/**
+ * A short message at the top of the screen. The container is a popover, so it is in the top
+ * layer, shown again after each new toast so it is above any open dialog; it lives inside the
+ * open modal dialog, if any, since a modal dialog makes everything outside it inert (not hit,
+ * not announced).
+ */
 export function toast(text, kind = 'info') {
+  const box = $('toasts');
   const el = h('div', { class: `toast ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
-  $('toasts').append(el);
-  setTimeout(() => el.remove(), kind === 'error' ? 7000 : 4000);
+  box.append(el);
+  placeToasts(true);
+  setTimeout(() => {
+    el.remove();
+    placeToasts(false);
+  }, kind === 'error' ? 7000 : 4000);
 }
+
+function placeToasts(raise) {
+  const box = $('toasts');
+  if (!box.showPopover) return;
+  const modal = [...document.querySelectorAll('dialog[open]')].pop();
+  const parent = modal || document.body;
+  const moved = box.parentElement !== parent;
+  if (moved) parent.append(box); // (moving closes the popover)
+  const open = box.matches(':popover-open');
+  if (!box.childElementCount) {
+    if (open) box.hidePopover();
+    return;
+  }
+  if (open && raise) box.hidePopover();
+  if (!open || raise || moved) box.showPopover();
+}
+
+// A dialog that closes takes its toasts with it unless they move out first.
+document.addEventListener('close', () => placeToasts(false), true);
 
 /** Initials avatar, or the uploaded image when the user has one. */
 export function avatar(name, fileId, extraClass = '') {

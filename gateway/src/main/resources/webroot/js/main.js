@@ -1,7 +1,8 @@
 // Start-up and wiring: login/register, what the socket's events mean for the
 // views, the banner, token refresh, desktop notifications.
 import { $, h, fill, toast, paintAvatar } from './dom.js';
-import { api, session, ApiError } from './api.js';
+import { api, session, ApiError, loadLimits } from './api.js';
+import { humanError } from './errors.js';
 import { state, chat, loadOutbox, rememberUser, displayName } from './state.js';
 import { hooks } from './hooks.js';
 import { conn, received, resume, markRead, cancelPendingReads } from './messaging.js';
@@ -65,7 +66,7 @@ async function enter() {
     return;
   }
   rememberUser(state.me);
-  await fileCookie();
+  await Promise.all([fileCookie(), loadLimits()]);
   scheduleRefresh();
   loadOutbox();
   $('auth-view').hidden = true;
@@ -382,7 +383,7 @@ function wire() {
   on('notification', onNotification);
   on('friends-changed', refreshOpenFriends);
   on('profile', onProfile);
-  on('server-error', ({ code, message }) => toast(message || code, 'error'));
+  on('server-error', ({ code, message }) => toast(humanError(code, message), 'error'));
   conn.addEventListener('unauthenticated', () => logout(false, 'Your session has ended. Please log in again.'));
   session.onUnauthenticated(() => logout(false, 'Your session has ended. Please log in again.'));
 }

@@ -104,7 +104,9 @@ function noteActivity(m, isNew) {
     s.lastSeq = m.seq;
     s.lastMessage = m;
     s.lastAt = Math.max(activity(s), m.at || 0);
-    if (isNew && m.uid !== state.me.uid && m.msgType !== 'system') s.unread = (s.unread || 0) + 1;
+    // The server's rule (docs/protocol.md, session list `unread`): everything others wrote after the
+    // read position, system notices included, so the badge does not jump on reload.
+    if (isNew && m.uid !== state.me.uid) s.unread = (s.unread || 0) + 1;
   }
   hooks.sessionsChanged(false);
   // Writing is reading: the server learns it too, or its unread count would include our own message.

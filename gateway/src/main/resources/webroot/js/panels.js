@@ -71,6 +71,7 @@ export function profile() {
       Object.assign(state.me, updated.uid ? updated : body);
       rememberUser(state.me);
       hooks.profileChanged();
+      closeDialog(); // saved: nothing left to do in it
       toast('Profile saved.');
     }
   } },

@@ -19,6 +19,7 @@
 //   friends-changed  {uid, action}: a friendship or request changed
 //   profile          {uid}: a profile changed
 //   server-error     {code, message}: an error frame that answers no request
+import { humanError } from './errors.js';
 
 const PING_EVERY_MS = 25000;
 const PONG_WITHIN_MS = 10000;
@@ -127,7 +128,7 @@ export class Connection extends EventTarget {
     if (frame.rid !== undefined && this.waiting.has(frame.rid)) {
       const { resolve, reject } = this.waiting.get(frame.rid);
       this.waiting.delete(frame.rid);
-      if (frame.type === 'error') reject(Object.assign(new Error(frame.message || frame.code), { code: frame.code }));
+      if (frame.type === 'error') reject(Object.assign(new Error(humanError(frame.code, frame.message)), { code: frame.code }));
       else resolve(frame);
       return; // the requester has it
     }

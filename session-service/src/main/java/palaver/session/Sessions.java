@@ -102,7 +102,9 @@ final class Sessions {
     return new JsonObject().put(Field.UID, uid).put(Field.ROLE, member.getString(Field.ROLE))
         .put(Field.NICKNAME, profile.getString(Field.NICKNAME)).put(Field.AVATAR, profile.getString(Field.AVATAR))
         .put(Field.STATE, state).put(Field.ONLINE, !OFFLINE.equals(state))
-        .put(SessionStore.JOINED_AT, member.getLong(SessionStore.JOINED_AT));
+        .put(SessionStore.JOINED_AT, member.getLong(SessionStore.JOINED_AT))
+        // Read receipts after a reload: the live read events only tell what moved since.
+        .put(Field.READ_SEQ, member.getLong(Field.READ_SEQ, 0L));
   }
 
   /**

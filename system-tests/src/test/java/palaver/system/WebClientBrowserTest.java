@@ -466,6 +466,165 @@ class WebClientBrowserTest {
     assertEquals(java.util.List.of("before the outage", "written while the token could not be checked"), alice.texts());
   }
 
+  @Test
+  @Order(12)
+  @DisplayName("Two files picked at once with the attach button arrive as two messages, each with its own name")
+  void twoFilesPickedAtOnce() throws IOException {
+    alice.register("Uma");
+    alice.createGroup("Attachments");
+    bob.register("Victor");
+    join(bob, alice, "Attachments");
+
+    Path dir = Files.createTempDirectory("palaver-attach-");
+    Path notes = Files.writeString(dir.resolve("meeting-notes.txt"), "agenda: one, two");
+    Path plan = Files.writeString(dir.resolve("plan.csv"), "step,owner\n1,uma\n");
+    alice.driver().findElement(By.id("file-input")).sendKeys(notes.toAbsolutePath() + "\n" + plan.toAbsolutePath());
+
+    bob.until(d -> fileNames(bob).size() == 2 ? true : null);
+    assertEquals(java.util.List.of("meeting-notes.txt", "plan.csv"), fileNames(bob).stream().sorted().toList());
+    alice.until(d -> fileNames(alice).size() == 2 ? true : null);
+    assertTrue(alice.driver().findElements(By.cssSelector("#pending-list .failed")).isEmpty(), "nothing failed");
+    assertEquals(java.util.List.of("Download meeting-notes.txt", "Download plan.csv"),
+        bob.driver().findElements(By.cssSelector("#message-list a.file-card")).stream()
+            .map(a -> a.getAttribute("download")).sorted().map(n -> "Download " + n).toList(),
+        "the downloaded file keeps its name and extension");
+  }
+
+  @Test
+  @Order(13)
+  @DisplayName("A message the other person read still shows ✓✓ after the writer reloads the page")
+  void readReceiptSurvivesAReload() {
+    alice.register("Wanda");
+    alice.createGroup("Receipts");
+    bob.register("Xavier");
+    join(bob, alice, "Receipts");
+    alice.send("did you read this?");
+    bob.waitForText("did you read this?"); // Xavier has the chat open: he read it
+    alice.until(d -> readReceipts(alice) == 1 ? true : null);
+
+    alice.reload();
+    alice.open("Receipts");
+    alice.waitForText("did you read this?");
+    alice.until(d -> readReceipts(alice) == 1 ? true : null);
+    assertEquals("✓✓", alice.driver().findElement(By.cssSelector("#message-list .msg.mine .receipt")).getText());
+  }
+
+  @Test
+  @Order(14)
+  @DisplayName("After an invite and one message in a group the unread badge shows the server's count, the same before and after a reload")
+  void unreadCountAgreesWithTheServer() {
+    alice.register("Yara");
+    alice.createGroup("Invited");
+    bob.register("Zane");
+    join(bob, alice, "Invited");
+    bob.createGroup("Zane's desk"); // Zane has another chat open
+    String sid = alice.sid("Invited");
+    Http.User newcomer = http.register("newcomer-" + System.nanoTime() + "@web.palaver", "password-123", "Newcomer");
+    Http.Response invited = http.post("/sessions/" + sid + "/members", alice.token(), new JsonObject().put("uid", newcomer.uid()));
+    assertEquals(201, invited.status(), invited.text());
+    alice.send("welcome aboard");
+    bob.until(d -> bob.session("Invited").getText().contains("welcome aboard"));
+
+    String live = bob.badge("Invited");
+    String server = String.valueOf(serverUnread(bob, sid));
+    assertEquals(server, live, "the live badge counts as the server does");
+    bob.reload();
+    bob.until(d -> bob.session("Invited").getText().contains("welcome aboard"));
+    assertEquals(live, bob.badge("Invited"), "the badge does not jump on reload");
+  }
+
+  @Test
+  @Order(15)
+  @DisplayName("A wrong current password is explained in plain words, not the server's internal message")
+  void wrongOldPasswordIsExplained() {
+    alice.register("Abel");
+    alice.driver().findElement(By.id("me-button")).click();
+    WebElement dialog = alice.waitFor(By.id("dialog"));
+    dialog.findElement(By.cssSelector("input[autocomplete=current-password]")).sendKeys("not-my-password");
+    dialog.findElement(By.cssSelector("input[autocomplete=new-password]")).sendKeys("a-new-password-1");
+    dialog.findElement(By.xpath(".//button[text()='Change password']")).click();
+    String shown = alice.until(d -> {
+      String text = dialog.findElement(By.cssSelector("p.error")).getText();
+      return text.isEmpty() ? null : text;
+    });
+    assertEquals("Your current password is not right. Try again.", shown);
+    alice.driver().findElement(By.id("dialog-close")).click();
+  }
+
+  @Test
+  @Order(16)
+  @DisplayName("Saving the profile closes the dialog and the confirmation is visible, clear of the message input")
+  void savedProfileClosesTheDialog() {
+    alice.register("Bea");
+    alice.createGroup("Profile room"); // a chat is open, so the message input is on screen
+    alice.driver().findElement(By.id("me-button")).click();
+    WebElement dialog = alice.waitFor(By.id("dialog"));
+    WebElement nickname = dialog.findElement(By.name("nickname"));
+    nickname.clear();
+    nickname.sendKeys("Beatrice");
+    dialog.findElement(By.xpath(".//button[text()='Save profile']")).click();
+    alice.until(d -> "Beatrice".equals(d.findElement(By.id("me-name")).getText()));
+    alice.until(d -> !d.findElement(By.id("dialog")).isDisplayed());
+    WebElement toast = alice.until(d -> d.findElements(By.cssSelector("#toasts .toast")).stream()
+        .filter(t -> t.getText().equals("Profile saved.")).findFirst().orElse(null));
+    assertEquals(Boolean.TRUE, alice.js("const r = arguments[0].getBoundingClientRect();"
+        + " return arguments[0].contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2))", toast),
+        "nothing covers the toast");
+    assertEquals(Boolean.FALSE, alice.js("const a = arguments[0].getBoundingClientRect();"
+        + " const b = document.getElementById('composer').getBoundingClientRect();"
+        + " return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom", toast),
+        "the toast does not lie over the message input");
+  }
+
+  @Test
+  @Order(17)
+  @DisplayName("A toast shown while a dialog is open is above the dialog")
+  void toastIsAboveADialog() {
+    alice.register("Cleo");
+    alice.driver().findElement(By.id("me-button")).click();
+    alice.waitFor(By.id("dialog"));
+    alice.js("import('/js/dom.js').then((m) => m.toast('Above the dialog'))");
+    WebElement toast = alice.until(d -> d.findElements(By.cssSelector("#toasts .toast")).stream()
+        .filter(t -> t.getText().equals("Above the dialog")).findFirst().orElse(null));
+    assertEquals(Boolean.TRUE, alice.js("const r = arguments[0].getBoundingClientRect();"
+        + " return arguments[0].contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2))", toast),
+        "the dialog's backdrop does not cover the toast");
+    alice.driver().findElement(By.id("dialog-close")).click();
+  }
+
+  @Test
+  @Order(18)
+  @DisplayName("A file over the limit is refused with the limit stated in words")
+  void tooLargeStatesTheLimit() throws IOException {
+    alice.register("Dora");
+    alice.createGroup("Limits");
+    Path big = Files.createTempFile("palaver-over-limit-", ".bin");
+    Files.write(big, new byte[UPLOAD_LIMIT * 3]);
+    alice.driver().findElement(By.id("file-input")).sendKeys(big.toAbsolutePath().toString());
+    WebElement failed = alice.waitFor(By.cssSelector("#pending-list .failed"));
+    assertTrue(failed.getText().contains("Files can be at most 1 MiB."), failed.getText());
+    failed.findElement(By.xpath(".//button[text()='Remove']")).click();
+  }
+
+  /** The {@code unread} the server's session list gives for one session. */
+  private static long serverUnread(Browser b, String sid) {
+    Http.Response list = http.get("/sessions", b.token());
+    assertEquals(200, list.status(), list.text());
+    return list.json().getJsonArray("sessions").stream().map(JsonObject.class::cast)
+        .filter(s -> sid.equals(s.getString("sid"))).findFirst().orElseThrow().getLong("unread");
+  }
+
+  /** How many of the open chat's own messages show as read by someone. */
+  private static int readReceipts(Browser b) {
+    return b.driver().findElements(By.cssSelector("#message-list .msg.mine .receipt.read")).size();
+  }
+
+  /** The names on the file cards of the open chat's stored messages. */
+  private static java.util.List<String> fileNames(Browser b) {
+    return b.driver().findElements(By.cssSelector("#message-list .file-card .file-text strong")).stream()
+        .map(WebElement::getText).toList();
+  }
+
   /** The joiner finds the owner's group in the public directory and joins it. */
   private static void join(Browser joiner, Browser owner, String group) {
     owner.sid(group); // the group exists (it is in the owner's list) before the joiner looks for it
