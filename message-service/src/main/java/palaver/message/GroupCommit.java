@@ -30,7 +30,8 @@ import palaver.api.Field;
  * only by a successful insert, so a crash between steps leaves no gap, and
  * several instances writing one session meet on the index. An ordered insert
  * that fails at document k has stored exactly documents 0..k-1; document k is
- * either a retry (unique (uid, cid): answered with the original) or lost its
+ * either a retry (unique (uid, cid): answered with the original, or refused
+ * as a conflict when the original is in another session) or lost its
  * seq to another instance (the session's last seq is reloaded), and the rest
  * are renumbered and written again. How documents and heads are written and
  * read is {@link MessageStore}'s; this class decides only what and when.
@@ -51,7 +52,10 @@ final class GroupCommit {
   private static final int MAX_ATTEMPTS = 8;
   private static final int MAX_KNOWN_SESSIONS = 100_000;
 
-  /** One send waiting in a batch; {@code leader} is set when the same (uid, cid) is earlier in the batch. */
+  /**
+   * One send waiting in a batch; {@code leader} is set when the same (uid, cid) is earlier in the batch
+   * (in any session: the unique index is on (uid, cid)).
+   */
   private static final class Entry {
     final JsonObject draft;
     /** System.nanoTime() after which nobody waits for this send any more; not written once past it. */
@@ -235,17 +239,29 @@ final class GroupCommit {
     return leaders;
   }
 
+  /**
+   * Answers a send from what its (uid, cid) resolved to. A cid is the
+   * sender's, not the session's: stored in another session it is a client
+   * bug, not a retry, and is refused rather than acked with another session's
+   * message (the send would look delivered and never be).
+   */
   private static void complete(Entry e) {
     Entry source = e.leader == null ? e : e.leader;
     if (source.failure != null) {
       e.promise.tryFail(source.failure);
     } else if (source.resolved() == null) {
       e.promise.tryFail(ErrorCode.INTERNAL.exception("message not stored"));
+    } else if (!inOwnSession(e, source.resolved())) {
+      e.promise.tryFail(ErrorCode.CONFLICT.exception("cid already used in another session"));
     } else if (e.leader != null) {
       e.promise.tryComplete(new Appended(source.resolved(), true));
     } else {
       e.promise.tryComplete(new Appended(source.resolved(), source.stored == null));
     }
+  }
+
+  private static boolean inOwnSession(Entry e, JsonObject message) {
+    return e.sid().equals(message.getString(Field.SID));
   }
 
   private Future<Void> loadLastSeqs(List<Entry> entries) {
@@ -358,7 +374,7 @@ final class GroupCommit {
     MessageStore.HeadMoves moves = new MessageStore.HeadMoves();
     for (Entry e : entries) {
       JsonObject m = e.resolved();
-      if (m != null) {
+      if (m != null && inOwnSession(e, m)) {
         moves.add(m);
       }
     }

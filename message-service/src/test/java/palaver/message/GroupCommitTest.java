@@ -2,6 +2,7 @@ package palaver.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Context;
@@ -171,6 +172,32 @@ class GroupCommitTest {
   }
 
   @Test
+  @DisplayName("A (uid, cid) stored in another session is refused as a conflict, and nothing is stored for it")
+  void storedCidOfAnotherSessionConflicts() {
+    storeDirectly("a", 1, "u1", "c1");
+    Throwable t = failureOf(draft("b", "u1", "c1"));
+    assertEquals(ErrorCode.CONFLICT.status(), ((ReplyException) t).failureCode());
+    assertEquals(List.of(), storedSeqs("b"));
+  }
+
+  @Test
+  @DisplayName("The same (uid, cid) in two sessions of one batch is stored in the first; the second is a conflict")
+  void repeatInOtherSessionOfBatchConflicts() {
+    Promise<List<Future<GroupCommit.Appended>>> both = Promise.promise();
+    context.runOnContext(v -> {
+      List<Future<GroupCommit.Appended>> queued = List.of(commits.append(draft("a", "u1", "c1"), GroupCommit.NO_DEADLINE),
+          commits.append(draft("b", "u1", "c1"), GroupCommit.NO_DEADLINE));
+      Future.join(queued).onComplete(ar -> both.complete(queued));
+    });
+    List<Future<GroupCommit.Appended>> done = Await.result(both.future());
+    assertFalse(done.get(0).result().duplicate());
+    assertTrue(done.get(1).failed(), "the send in the other session was answered as a duplicate");
+    assertEquals(ErrorCode.CONFLICT.status(), ((ReplyException) done.get(1).cause()).failureCode());
+    assertEquals(List.of(1L), storedSeqs("a"));
+    assertEquals(List.of(), storedSeqs("b"));
+  }
+
+  @Test
   @DisplayName("A send whose caller stopped waiting before its batch started is answered unavailable and not written")
   void expiredSendIsShed() {
     Promise<Throwable> failure = Promise.promise();
@@ -195,6 +222,15 @@ class GroupCommitTest {
       Future.all(queued).map(done -> queued.stream().map(Future::result).toList()).onComplete(all);
     });
     return Await.result(all.future());
+  }
+
+  /** Queues one draft and waits for its failure. */
+  private Throwable failureOf(JsonObject draft) {
+    Promise<Throwable> failure = Promise.promise();
+    context.runOnContext(v -> commits.append(draft, GroupCommit.NO_DEADLINE).onComplete(ar -> failure.complete(ar.cause())));
+    Throwable t = Await.result(failure.future());
+    assertNotNull(t, "the send was not refused");
+    return t;
   }
 
   private static JsonObject draft(String sid, String uid, String cid) {
