@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -49,6 +50,7 @@ class GroupCommitTest {
   private static final class CountingStore extends MessageStore {
     final List<Integer> insertSizes = new CopyOnWriteArrayList<>();
     final List<Integer> headWriteSessions = new CopyOnWriteArrayList<>();
+    final List<Integer> cidLookups = new CopyOnWriteArrayList<>();
 
     CountingStore(MongoClient mongo) {
       super(mongo);
@@ -58,6 +60,12 @@ class GroupCommitTest {
     Future<Inserted> insert(List<JsonObject> docs) {
       insertSizes.add(docs.size());
       return super.insert(docs);
+    }
+
+    @Override
+    Future<Map<String, JsonObject>> byCids(List<JsonObject> drafts) {
+      cidLookups.add(drafts.size());
+      return super.byCids(drafts);
     }
 
     @Override
@@ -195,6 +203,38 @@ class GroupCommitTest {
     assertEquals(ErrorCode.CONFLICT.status(), ((ReplyException) done.get(1).cause()).failureCode());
     assertEquals(List.of(1L), storedSeqs("a"));
     assertEquals(List.of(), storedSeqs("b"));
+  }
+
+  @Test
+  @DisplayName("A batch without stored cids or taken seqs asks the store for no lookup")
+  void normalBatchLooksNothingUp() {
+    appendAll(draft("a", "u1", "c1"), draft("a", "u1", "c2"), draft("b", "u2", "c3"));
+    assertEquals(List.of(), store.cidLookups);
+    assertEquals(List.of(3), store.insertSizes);
+  }
+
+  @Test
+  @DisplayName("Many retries of sends stored without their head (outcome unknown) are resolved in one lookup, all acked, gap-free")
+  void manyStoredRetriesResolvedAtOnce() {
+    int stored = 12;
+    List<JsonObject> drafts = new ArrayList<>();
+    for (int i = 0; i < stored; i++) {
+      storeDirectly("a", i + 1, "u1", "old" + i);
+      drafts.add(draft("a", "u1", "old" + i));
+      drafts.add(draft("a", "u1", "new" + i));
+    }
+    List<GroupCommit.Appended> done = appendAll(drafts.toArray(JsonObject[]::new));
+    for (int i = 0; i < stored; i++) {
+      GroupCommit.Appended retry = done.get(2 * i);
+      assertTrue(retry.duplicate());
+      assertEquals(i + 1L, retry.message().getLong(Field.SEQ), "a retry gets its original seq");
+      GroupCommit.Appended fresh = done.get(2 * i + 1);
+      assertFalse(fresh.duplicate());
+      assertEquals(stored + i + 1L, fresh.message().getLong(Field.SEQ), "new sends follow the stored ones, in order");
+    }
+    assertEquals(LongStream.rangeClosed(1, 2L * stored).boxed().toList(), storedSeqs("a"));
+    assertEquals(1, store.cidLookups.size(), "lookups: " + store.cidLookups);
+    assertEquals(2, store.insertSizes.size(), "inserts: " + store.insertSizes);
   }
 
   @Test
