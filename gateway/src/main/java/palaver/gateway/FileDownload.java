@@ -140,7 +140,8 @@ final class FileDownload {
         return new Range(Math.max(0, size - suffix), size - 1);
       }
       long first = Long.parseLong(a);
-      long last = b.isEmpty() ? size - 1 : Long.parseLong(b);
+      // An open range ends with the file, wherever it starts: one starting beyond the end is a 416.
+      long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
       if (first < 0 || last < first) {
         return null;
       }

@@ -30,9 +30,11 @@ import palaver.api.Field;
  * only by a successful insert, so a crash between steps leaves no gap, and
  * several instances writing one session meet on the index. An ordered insert
  * that fails at document k has stored exactly documents 0..k-1; document k is
- * either a retry (unique (uid, cid): answered with the original) or lost its
- * seq to another instance (the session's last seq is reloaded), and the rest
- * are renumbered and written again. How documents and heads are written and
+ * either a retry (unique (uid, cid): answered with the original, or refused
+ * as a conflict when the original is in another session) or lost its
+ * seq to another instance (the session's last seq is reloaded); one lookup
+ * finds it and every later retry of the batch, and the rest are renumbered
+ * and written again. How documents and heads are written and
  * read is {@link MessageStore}'s; this class decides only what and when.
  */
 final class GroupCommit {
@@ -51,7 +53,10 @@ final class GroupCommit {
   private static final int MAX_ATTEMPTS = 8;
   private static final int MAX_KNOWN_SESSIONS = 100_000;
 
-  /** One send waiting in a batch; {@code leader} is set when the same (uid, cid) is earlier in the batch. */
+  /**
+   * One send waiting in a batch; {@code leader} is set when the same (uid, cid) is earlier in the batch
+   * (in any session: the unique index is on (uid, cid)).
+   */
   private static final class Entry {
     final JsonObject draft;
     /** System.nanoTime() after which nobody waits for this send any more; not written once past it. */
@@ -76,7 +81,7 @@ final class GroupCommit {
     }
 
     String key() {
-      return draft.getString(Field.UID) + "\n" + draft.getString(Field.CID);
+      return MessageStore.cidKey(draft);
     }
 
     JsonObject resolved() {
@@ -235,17 +240,29 @@ final class GroupCommit {
     return leaders;
   }
 
+  /**
+   * Answers a send from what its (uid, cid) resolved to. A cid is the
+   * sender's, not the session's: stored in another session it is a client
+   * bug, not a retry, and is refused rather than acked with another session's
+   * message (the send would look delivered and never be).
+   */
   private static void complete(Entry e) {
     Entry source = e.leader == null ? e : e.leader;
     if (source.failure != null) {
       e.promise.tryFail(source.failure);
     } else if (source.resolved() == null) {
       e.promise.tryFail(ErrorCode.INTERNAL.exception("message not stored"));
+    } else if (!inOwnSession(e, source.resolved())) {
+      e.promise.tryFail(ErrorCode.CONFLICT.exception("cid already used in another session"));
     } else if (e.leader != null) {
       e.promise.tryComplete(new Appended(source.resolved(), true));
     } else {
       e.promise.tryComplete(new Appended(source.resolved(), source.stored == null));
     }
+  }
+
+  private static boolean inOwnSession(Entry e, JsonObject message) {
+    return e.sid().equals(message.getString(Field.SID));
   }
 
   private Future<Void> loadLastSeqs(List<Entry> entries) {
@@ -318,7 +335,7 @@ final class GroupCommit {
       failed.failure = ErrorCode.INTERNAL.exception("message could not be stored");
       resolved = Future.succeededFuture();
     } else {
-      resolved = resolveDuplicate(failed, rest);
+      resolved = resolveDuplicates(failed, rest);
     }
     return resolved.compose(v -> {
       if (attempt + 1 >= MAX_ATTEMPTS) {
@@ -329,19 +346,43 @@ final class GroupCommit {
     });
   }
 
-  /** A retry answers with the original; otherwise another instance took the seq: reload and try again. */
-  private Future<Void> resolveDuplicate(Entry failed, List<Entry> rest) {
-    return store.byCid(failed.draft.getString(Field.UID), failed.draft.getString(Field.CID)).map(existing -> {
-      if (existing != null) {
-        failed.original = existing;
-      } else {
+  /**
+   * Resolves the failed document and every later one in one lookup: those
+   * whose (uid, cid) is stored are retries, answered with their originals,
+   * so a batch of many retries (clients resending after the store came back)
+   * takes one extra round, not one per retry. When the failed document is no
+   * retry, another instance took its seq. Either way a session whose stored
+   * messages proved ahead of what was known is read again from the messages.
+   */
+  private Future<Void> resolveDuplicates(Entry failed, List<Entry> rest) {
+    List<Entry> unresolved = new ArrayList<>(rest.size() + 1);
+    unresolved.add(failed);
+    unresolved.addAll(rest);
+    return store.byCids(unresolved.stream().map(e -> e.draft).toList()).map(existing -> {
+      rest.clear();
+      for (Entry e : unresolved) {
+        JsonObject original = existing.get(e.key());
+        if (original == null) {
+          rest.add(e);
+        } else {
+          e.original = original;
+          if (inOwnSession(e, original) && original.getLong(Field.SEQ) > lastSeq.getOrDefault(e.sid(), 0L)) {
+            renumber(e.sid());
+          }
+        }
+      }
+      if (failed.original == null) {
         LOG.debug("a seq of session {} was taken by another instance, renumbering", failed.sid());
-        forget(failed.sid());
-        staleHeads.add(failed.sid());
-        rest.add(0, failed);
+        renumber(failed.sid());
       }
       return null;
     });
+  }
+
+  /** The session's last seq is read again, from its messages (its head proved behind them). */
+  private void renumber(String sid) {
+    forget(sid);
+    staleHeads.add(sid);
   }
 
   private void forget(String sid) {
@@ -358,7 +399,7 @@ final class GroupCommit {
     MessageStore.HeadMoves moves = new MessageStore.HeadMoves();
     for (Entry e : entries) {
       JsonObject m = e.resolved();
-      if (m != null) {
+      if (m != null && inOwnSession(e, m)) {
         moves.add(m);
       }
     }

@@ -129,9 +129,29 @@ class MessageStore {
     });
   }
 
-  /** The message a user sent with this cid (a retry's original), or null. */
-  Future<JsonObject> byCid(String uid, String cid) {
-    return mongo.findOne(MESSAGES, new JsonObject().put(Field.UID, uid).put(Field.CID, cid), null);
+  /**
+   * The stored messages of any of these drafts' (uid, cid) pairs, in one query
+   * (one clause per sender, its cids by {@code $in}), keyed by {@link #cidKey}.
+   * Asked only after an insert met a duplicate key, never on the normal path.
+   */
+  Future<Map<String, JsonObject>> byCids(List<JsonObject> drafts) {
+    Map<String, JsonArray> cidsByUid = new LinkedHashMap<>();
+    for (JsonObject d : drafts) {
+      cidsByUid.computeIfAbsent(d.getString(Field.UID), u -> new JsonArray()).add(d.getString(Field.CID));
+    }
+    JsonArray clauses = new JsonArray();
+    cidsByUid.forEach((uid, cids) -> clauses.add(new JsonObject().put(Field.UID, uid)
+        .put(Field.CID, new JsonObject().put("$in", cids))));
+    return mongo.find(MESSAGES, new JsonObject().put("$or", clauses)).map(found -> {
+      Map<String, JsonObject> byKey = new HashMap<>();
+      found.forEach(m -> byKey.put(cidKey(m), m));
+      return byKey;
+    });
+  }
+
+  /** The (uid, cid) of a message or draft as one string. */
+  static String cidKey(JsonObject message) {
+    return message.getString(Field.UID) + "\n" + message.getString(Field.CID);
   }
 
   /** A session's last seq as its head says (a read by {@code _id}); 0 without a head. */

@@ -2,6 +2,7 @@ package palaver.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Context;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -48,6 +50,7 @@ class GroupCommitTest {
   private static final class CountingStore extends MessageStore {
     final List<Integer> insertSizes = new CopyOnWriteArrayList<>();
     final List<Integer> headWriteSessions = new CopyOnWriteArrayList<>();
+    final List<Integer> cidLookups = new CopyOnWriteArrayList<>();
 
     CountingStore(MongoClient mongo) {
       super(mongo);
@@ -57,6 +60,12 @@ class GroupCommitTest {
     Future<Inserted> insert(List<JsonObject> docs) {
       insertSizes.add(docs.size());
       return super.insert(docs);
+    }
+
+    @Override
+    Future<Map<String, JsonObject>> byCids(List<JsonObject> drafts) {
+      cidLookups.add(drafts.size());
+      return super.byCids(drafts);
     }
 
     @Override
@@ -171,6 +180,64 @@ class GroupCommitTest {
   }
 
   @Test
+  @DisplayName("A (uid, cid) stored in another session is refused as a conflict, and nothing is stored for it")
+  void storedCidOfAnotherSessionConflicts() {
+    storeDirectly("a", 1, "u1", "c1");
+    Throwable t = failureOf(draft("b", "u1", "c1"));
+    assertEquals(ErrorCode.CONFLICT.status(), ((ReplyException) t).failureCode());
+    assertEquals(List.of(), storedSeqs("b"));
+  }
+
+  @Test
+  @DisplayName("The same (uid, cid) in two sessions of one batch is stored in the first; the second is a conflict")
+  void repeatInOtherSessionOfBatchConflicts() {
+    Promise<List<Future<GroupCommit.Appended>>> both = Promise.promise();
+    context.runOnContext(v -> {
+      List<Future<GroupCommit.Appended>> queued = List.of(commits.append(draft("a", "u1", "c1"), GroupCommit.NO_DEADLINE),
+          commits.append(draft("b", "u1", "c1"), GroupCommit.NO_DEADLINE));
+      Future.join(queued).onComplete(ar -> both.complete(queued));
+    });
+    List<Future<GroupCommit.Appended>> done = Await.result(both.future());
+    assertFalse(done.get(0).result().duplicate());
+    assertTrue(done.get(1).failed(), "the send in the other session was answered as a duplicate");
+    assertEquals(ErrorCode.CONFLICT.status(), ((ReplyException) done.get(1).cause()).failureCode());
+    assertEquals(List.of(1L), storedSeqs("a"));
+    assertEquals(List.of(), storedSeqs("b"));
+  }
+
+  @Test
+  @DisplayName("A batch without stored cids or taken seqs asks the store for no lookup")
+  void normalBatchLooksNothingUp() {
+    appendAll(draft("a", "u1", "c1"), draft("a", "u1", "c2"), draft("b", "u2", "c3"));
+    assertEquals(List.of(), store.cidLookups);
+    assertEquals(List.of(3), store.insertSizes);
+  }
+
+  @Test
+  @DisplayName("Many retries of sends stored without their head (outcome unknown) are resolved in one lookup, all acked, gap-free")
+  void manyStoredRetriesResolvedAtOnce() {
+    int stored = 12;
+    List<JsonObject> drafts = new ArrayList<>();
+    for (int i = 0; i < stored; i++) {
+      storeDirectly("a", i + 1, "u1", "old" + i);
+      drafts.add(draft("a", "u1", "old" + i));
+      drafts.add(draft("a", "u1", "new" + i));
+    }
+    List<GroupCommit.Appended> done = appendAll(drafts.toArray(JsonObject[]::new));
+    for (int i = 0; i < stored; i++) {
+      GroupCommit.Appended retry = done.get(2 * i);
+      assertTrue(retry.duplicate());
+      assertEquals(i + 1L, retry.message().getLong(Field.SEQ), "a retry gets its original seq");
+      GroupCommit.Appended fresh = done.get(2 * i + 1);
+      assertFalse(fresh.duplicate());
+      assertEquals(stored + i + 1L, fresh.message().getLong(Field.SEQ), "new sends follow the stored ones, in order");
+    }
+    assertEquals(LongStream.rangeClosed(1, 2L * stored).boxed().toList(), storedSeqs("a"));
+    assertEquals(1, store.cidLookups.size(), "lookups: " + store.cidLookups);
+    assertEquals(2, store.insertSizes.size(), "inserts: " + store.insertSizes);
+  }
+
+  @Test
   @DisplayName("A send whose caller stopped waiting before its batch started is answered unavailable and not written")
   void expiredSendIsShed() {
     Promise<Throwable> failure = Promise.promise();
@@ -195,6 +262,15 @@ class GroupCommitTest {
       Future.all(queued).map(done -> queued.stream().map(Future::result).toList()).onComplete(all);
     });
     return Await.result(all.future());
+  }
+
+  /** Queues one draft and waits for its failure. */
+  private Throwable failureOf(JsonObject draft) {
+    Promise<Throwable> failure = Promise.promise();
+    context.runOnContext(v -> commits.append(draft, GroupCommit.NO_DEADLINE).onComplete(ar -> failure.complete(ar.cause())));
+    Throwable t = Await.result(failure.future());
+    assertNotNull(t, "the send was not refused");
+    return t;
   }
 
   private static JsonObject draft(String sid, String uid, String cid) {

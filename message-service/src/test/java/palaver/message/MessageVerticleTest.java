@@ -122,6 +122,30 @@ class MessageVerticleTest {
   }
 
   @Test
+  @DisplayName("A cid the sender already used in another session is refused with 409 conflict and not stored there")
+  void cidOfAnotherSessionConflicts() {
+    Member a = member();
+    Member b = new Member(a.uid(), Neighbours.fresh("sid"));
+    NEIGHBOURS.join(b.uid(), b.sid());
+    send(a, "same", "in a");
+    assertEquals(409, service.failureCode(Address.MESSAGE_SEND, text(b, "same", "in b")));
+    assertEquals(0, storedMessages(b.sid()).size());
+  }
+
+  @Test
+  @DisplayName("After a cid was refused in another session, its retry in the first session still gets the original ack")
+  void cidConflictKeepsOriginalRetry() {
+    Member a = member();
+    Member b = new Member(a.uid(), Neighbours.fresh("sid"));
+    NEIGHBOURS.join(b.uid(), b.sid());
+    JsonObject first = send(a, "same", "in a");
+    service.failureCode(Address.MESSAGE_SEND, text(b, "same", "in b"));
+    JsonObject again = send(a, "same", "in a");
+    assertEquals(first.getString(Field.ID), again.getString(Field.ID));
+    assertEquals(true, again.getBoolean(Field.DUPLICATE));
+  }
+
+  @Test
   @DisplayName("A send to a session the sender is not a member of is refused with 403 and not stored")
   void nonMemberIsRefused() {
     Member m = member();

@@ -187,6 +187,22 @@ class MessagingTest extends OneNodeTest {
   }
 
   @Test
+  @DisplayName("A cid reused by one user in another session is refused with conflict there; the first session's retry still gets its ack")
+  void cidReusedInAnotherSessionConflicts() {
+    String first = server.group("cid here", alice, bob);
+    String second = server.group("cid there", alice, bob);
+    try (WsClient ws = server.ws(alice)) {
+      JsonObject ack = ws.send(first, "reused", "in the first");
+      JsonObject refused = ws.send(second, "reused", "in the second");
+      assertEquals("error", refused.getString("type"), refused.encode());
+      assertEquals("conflict", refused.getString("code"));
+      assertTrue(http.history(bob, second).stream().noneMatch(m -> "reused".equals(m.getString("cid"))),
+          "nothing stored in the second session");
+      assertEquals(ack.getString("id"), ws.send(first, "reused", "in the first").getString("id"));
+    }
+  }
+
+  @Test
   @DisplayName("The same cid from two different users is two messages (idempotency is per user)")
   void cidIsPerUser() {
     String sid = server.group("two users", alice, bob);
