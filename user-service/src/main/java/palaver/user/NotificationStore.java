@@ -31,7 +31,8 @@ final class NotificationStore {
 
   /** Stores a new unread notification; the stored document. */
   Future<JsonObject> insert(String uid, String kind, JsonObject data) {
-    JsonObject doc = new JsonObject().put(ID, Ids.random()).put(Field.UID, uid).put(Field.KIND, kind)
+    // Time-ordered, so two notifications of the same millisecond still list newest first.
+    JsonObject doc = new JsonObject().put(ID, Ids.timeOrdered()).put(Field.UID, uid).put(Field.KIND, kind)
         .put(Field.DATA, data).put(Field.READ, false).put(Field.AT, System.currentTimeMillis());
     return mongo.insert(NOTIFICATIONS, doc).map(id -> doc);
   }
@@ -39,7 +40,7 @@ final class NotificationStore {
   /** A page of {@code uid}'s notifications: unread first, newest first within each group. */
   Future<List<JsonObject>> page(String uid, int offset, int limit) {
     FindOptions options = new FindOptions()
-        .setSort(new JsonObject().put(Field.READ, 1).put(Field.AT, -1).put(ID, 1))
+        .setSort(new JsonObject().put(Field.READ, 1).put(Field.AT, -1).put(ID, -1))
         .setSkip(offset).setLimit(limit);
     return mongo.findWithOptions(NOTIFICATIONS, new JsonObject().put(Field.UID, uid), options);
   }
