@@ -74,14 +74,6 @@ final class LoginThrottle {
     }
   }
 
-  void failed(String ip, String login) {
-    long now = System.currentTimeMillis();
-    record(ipKey(ip), FAILURES_PER_IP, now);
-    if (login != null) {
-      record(loginKey(login), FAILURES_PER_LOGIN, now);
-    }
-  }
-
   void succeeded(String login) {
     if (login != null) {
       failures.remove(loginKey(login));

@@ -33,7 +33,7 @@ class LoginThrottleTest {
 
   private void fail(String ip, String login, int times) {
     for (int i = 0; i < times; i++) {
-      throttle.failed(ip, login);
+      throttle.reserve(ip, login);
     }
   }
 
@@ -63,7 +63,7 @@ class LoginThrottleTest {
   @DisplayName("An address at its limit of failures waits whatever login it tries")
   void atTheAddressLimitWaits() {
     for (int i = 0; i < LoginThrottle.FAILURES_PER_IP; i++) {
-      throttle.failed("10.0.0.1", "user" + i);
+      throttle.reserve("10.0.0.1", "user" + i);
     }
     assertTrue(throttle.retryAfterMs("10.0.0.1", "fresh") > 0);
     assertEquals(0, throttle.retryAfterMs("10.0.0.2", "fresh"));
