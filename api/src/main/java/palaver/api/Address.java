@@ -69,15 +69,59 @@ public final class Address {
   /** {@code {fileId, n}} → {@code {data}}: chunk n of an opened file (trusted callers only, after FILE_OPEN). */
   public static final String FILE_READ = "palaver.message.file.read";
 
+  // message-service: push inboxes (trusted callers only: the gateway's push protocols).
+  // An inbox is a session whose sid is PushNames.inbox(app, user); it reuses the messages' seq, idempotency and sync.
+  /** {@code {sid, uid (sender), cid (msg_id), content: {...}, expiresAt}} → {@code {sid, seq, at, duplicate?}}; new ones published on {@link #fanoutInbox}. */
+  public static final String MESSAGE_PUSH_APPEND = "palaver.message.push.append";
+  /** {@code {sid, after?, limit?}} → {@code {sid, messages, more, delivered}}: pushes after {@code after} (default: after {@code delivered}). */
+  public static final String MESSAGE_PUSH_SINCE = "palaver.message.push.since";
+  /** {@code {sid, seq}}: the inbox's pushes up to seq reached a socket of the user (kept as the max). */
+  public static final String MESSAGE_PUSH_DELIVERED = "palaver.message.push.delivered";
+
+  // push-service: the push platform's cluster-wide state (channels, presence, cache channels, webhooks)
+  /** Publish only, from gateways: which sockets are in which app channels (changes and heartbeats); see docs/event-bus.md. */
+  public static final String PUSH_CHANNELS_REPORT = "palaver.push.channels.report";
+  /** {@code {app, filter_by_prefix?, info?}} → {@code {channels: {name: {subscription_count?, user_count?}}}}. */
+  public static final String PUSH_CHANNELS = "palaver.push.channels";
+  /** {@code {app, channel, info?}} → {@code {occupied, subscription_count?, user_count?}}. */
+  public static final String PUSH_CHANNEL = "palaver.push.channel";
+  /** {@code {app, channel}} → {@code {members: {user_id: user_info}}}: a presence channel's members, cluster-wide. */
+  public static final String PUSH_MEMBERS = "palaver.push.members";
+  /** {@code {app, channel, event, data}}: keeps a cache channel's last event. */
+  public static final String PUSH_CACHE_PUT = "palaver.push.cache.put";
+  /** {@code {app, channel}} → {@code {event?, data?}} (empty when there is none). */
+  public static final String PUSH_CACHE_GET = "palaver.push.cache.get";
+  /** {@code {app, events: [{name, channel, ...}]}}: stored, then delivered to the app's webhooks with retries. */
+  public static final String PUSH_WEBHOOK = "palaver.push.webhook";
+
   /** Each service answers {@code palaver.health.<service>} after pinging its store. */
   public static final String HEALTH_PREFIX = "palaver.health.";
   public static final String HEALTH_USER = HEALTH_PREFIX + "user";
   public static final String HEALTH_SESSION = HEALTH_PREFIX + "session";
   public static final String HEALTH_MESSAGE = HEALTH_PREFIX + "message";
+  public static final String HEALTH_PUSH = HEALTH_PREFIX + "push";
 
   // fan-out roots (publish only)
   public static final String FANOUT_SESSION_PREFIX = "palaver.fanout.session.";
   public static final String FANOUT_USER_PREFIX = "palaver.fanout.user.";
+
+  /** The push platform's fan-out root: apps' channels, users and inboxes, apart from the chat's. */
+  public static final String FANOUT_PUSH_PREFIX = "palaver.fanout.push.";
+
+  /** An app channel's events: {@code {event, channel, data, socket_id?}} (socket_id: the sender, not echoed to it). */
+  public static String fanoutChannel(String app, String channel) {
+    return FANOUT_PUSH_PREFIX + "channel." + app + "." + channel;
+  }
+
+  /** Events to one of an app's users, on every socket signed in as that user: {@code {event, data}} or {@code {terminate: true}}. */
+  public static String fanoutAppUser(String app, String user) {
+    return FANOUT_PUSH_PREFIX + "user." + app + "." + user;
+  }
+
+  /** A push inbox's newly stored pushes: {@code {sid, seq, msgId, content, at}}. */
+  public static String fanoutInbox(String sid) {
+    return FANOUT_PUSH_PREFIX + "inbox." + sid;
+  }
 
   public static String fanoutSession(String sid) {
     return FANOUT_SESSION_PREFIX + sid;

@@ -27,6 +27,7 @@ import palaver.api.Address;
 import palaver.api.Bus;
 import palaver.api.CloseCode;
 import palaver.api.ErrorCode;
+import palaver.runtime.Apps;
 import palaver.runtime.Setting;
 
 /**
@@ -47,6 +48,9 @@ public class GatewayVerticle extends VerticleBase {
   private final Set<ClientConnection> connections = new HashSet<>();
   private ConnectionLimits limits;
   private ConnectionLimits.UserBuckets userBuckets;
+  private Apps apps;
+  /** The push platform's WebSocket protocols, beside the chat's own {@code /ws}. */
+  private List<SocketProtocol> protocols = List.of();
 
   @Override
   public Future<?> start() {
@@ -57,10 +61,13 @@ public class GatewayVerticle extends VerticleBase {
     presence = new PresenceReporter(vertx);
     presence.start();
     origins = new OriginPolicy(config().getString(Setting.ALLOWED_ORIGINS.key(), ""));
+    apps = Apps.from(config());
+    protocols = List.of(new PusherEndpoint(this, apps), new XlveinEndpoint(this, apps));
     Router router = Router.router(vertx);
     router.route().handler(GatewayVerticle::securityHeaders);
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    new PusherHttpApi(vertx, apps).mount(router);
     router.route("/api/v1/*").subRouter(api());
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
     HttpServerOptions options = new HttpServerOptions()
@@ -83,6 +90,7 @@ public class GatewayVerticle extends VerticleBase {
       c.close(CloseCode.GOING_AWAY, "server shutting down");
     }
     connections.clear();
+    protocols.forEach(SocketProtocol::closeAll);
     presence.stop();
     closing.add(server == null ? Future.succeededFuture() : server.close());
     return Future.all(closing);
@@ -136,6 +144,7 @@ public class GatewayVerticle extends VerticleBase {
     new SessionApi(vertx).mount(api, auth);
     new MessageApi(vertx, userBuckets).mount(api, auth);
     files.mount(api, auth);
+    new XlveinPushApi(vertx, apps).mount(api);
     api.route().handler(ctx -> Rest.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
     api.route().failureHandler(GatewayVerticle::apiFailure);
     return api;
@@ -174,7 +183,7 @@ public class GatewayVerticle extends VerticleBase {
   /** Store and cluster reachable: every service answers its health address (crossing the cluster if needed). */
   private HealthChecks healthChecks() {
     HealthChecks checks = HealthChecks.create(vertx);
-    for (String service : List.of("user", "session", "message")) {
+    for (String service : List.of("user", "session", "message", "push")) {
       checks.register(service + "-service", 3_000, promise -> ping(Address.HEALTH_PREFIX + service, promise));
     }
     return checks;
@@ -186,7 +195,10 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   private void handshake(ServerWebSocketHandshake handshake) {
-    if (!"/ws".equals(handshake.path())) {
+    SocketProtocol push = protocolFor(handshake.path());
+    if (push != null) {
+      push.handshake(handshake);
+    } else if (!"/ws".equals(handshake.path())) {
       handshake.reject(404);
     } else if (!origins.allows(handshake.headers().get("Origin"), requestScheme(handshake), handshake.authority())) {
       handshake.reject(403);
@@ -205,7 +217,29 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   private void connect(ServerWebSocket ws) {
+    SocketProtocol push = protocolFor(ws.path());
+    if (push != null) {
+      push.connect(ws);
+      return;
+    }
     new ClientConnection(this, ws).start(queryToken(ws.query()));
+  }
+
+  private SocketProtocol protocolFor(String path) {
+    for (SocketProtocol p : protocols) {
+      if (p.serves(path)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  Apps apps() {
+    return apps;
+  }
+
+  OriginPolicy origins() {
+    return origins;
   }
 
   /** {@code ?token=} for clients that can't send an auth frame; never logged. */

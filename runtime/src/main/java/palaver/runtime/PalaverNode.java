@@ -70,6 +70,11 @@ public final class PalaverNode {
 
   /** Starts Vert.x and deploys {@code services} in order; fails (and cleans up) if any fails. */
   public static Future<PalaverNode> start(JsonObject config, List<Service> services) {
+    try {
+      Apps.from(config); // a bad app entry stops every kind of node at once, before it joins anything
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     VertxOptions options = new VertxOptions().setMetricsOptions(metricsOptions());
     Future<Vertx> vertxFuture;
     if (config.getBoolean(Setting.CLUSTER.key(), false)) {

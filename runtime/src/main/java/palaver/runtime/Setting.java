@@ -56,6 +56,9 @@ public enum Setting {
       "a socket silent this long (no frame, no pong) is closed with 4408", false),
   JWT_SECRET("jwtSecret", null, String.class, null,
       "JWT signing key, a text of >= 32 bytes (e.g. openssl rand -base64 32); generated and kept in the store when absent", false),
+  APPS("apps", null, io.vertx.core.json.JsonArray.class, null,
+      "push-platform apps, a JSON array of {id, key, secret, ...} with Soketi's field names (see docs/push.md);"
+          + " checked at start", false),
   CONFIG("config", "--config", String.class, null, "JSON configuration file", false);
 
   private final String key;
@@ -122,6 +125,13 @@ public enum Setting {
         return false;
       }
       throw new IllegalArgumentException(env() + "/" + key + ": '" + raw + "' is not true or false");
+    }
+    if (type == io.vertx.core.json.JsonArray.class) {
+      try {
+        return new io.vertx.core.json.JsonArray(raw);
+      } catch (io.vertx.core.json.DecodeException e) {
+        throw new IllegalArgumentException(env() + "/" + key + ": not a JSON array: " + e.getMessage());
+      }
     }
     return raw;
   }

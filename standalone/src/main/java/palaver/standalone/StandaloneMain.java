@@ -6,6 +6,7 @@ import java.util.List;
 import palaver.gateway.GatewayVerticle;
 import palaver.message.FileVerticle;
 import palaver.message.MessageVerticle;
+import palaver.push.PushVerticle;
 import palaver.runtime.Launcher;
 import palaver.runtime.PalaverNode;
 import palaver.runtime.Setting;
@@ -25,6 +26,7 @@ public final class StandaloneMain {
         new PalaverNode.Service("session-service", SessionVerticle::new),
         new PalaverNode.Service("message-service", MessageVerticle::new),
         new PalaverNode.Service("message-files", FileVerticle::new),
+        new PalaverNode.Service("push-service", PushVerticle::new),
         new PalaverNode.Service("gateway", GatewayVerticle::new));
   }
 

@@ -51,7 +51,7 @@ class EndToEndTest extends OneNodeTest {
     Http.Response r = http.get("/health", null);
     assertEquals(200, r.status());
     assertEquals("UP", r.json().getString("status"));
-    assertEquals(3, r.json().getJsonArray("checks").size());
+    assertEquals(4, r.json().getJsonArray("checks").size());
   }
 
   @Test
