@@ -49,6 +49,7 @@ public class GatewayVerticle extends VerticleBase {
   private ConnectionLimits limits;
   private ConnectionLimits.UserBuckets userBuckets;
   private Apps apps;
+  private PushInbox inbox;
   /** The push platform's WebSocket protocols, beside the chat's own {@code /ws}. */
   private List<SocketProtocol> protocols = List.of();
 
@@ -62,6 +63,7 @@ public class GatewayVerticle extends VerticleBase {
     presence.start();
     origins = new OriginPolicy(config().getString(Setting.ALLOWED_ORIGINS.key(), ""));
     apps = Apps.from(config());
+    inbox = new PushInbox(this);
     protocols = List.of(new PusherEndpoint(this, apps), new XlveinEndpoint(this, apps));
     Router router = Router.router(vertx);
     router.route().handler(GatewayVerticle::securityHeaders);
@@ -236,6 +238,10 @@ public class GatewayVerticle extends VerticleBase {
 
   Apps apps() {
     return apps;
+  }
+
+  PushInbox inbox() {
+    return inbox;
   }
 
   OriginPolicy origins() {
