@@ -32,11 +32,13 @@ case "$MODE" in
     NGROUPS=10 GROUP_USERS=10 CONNS_PER_USER=10
     IDLE=1000 FANOUT_RATES=20,100 BASELINE_RATES=20,100,1000 STEP_SECONDS=4 WARMUP=1 DRAIN=6 CLUSTER_RATES=20
     PERSIST_RATES=100,400 STORM_CONNS_PER_USER=5 STORM_RATE=20 STORM_SECONDS=10
+    PUSH_APPS=2 PUSH_CHANNELS=5 PUSH_SUBSCRIBERS=20 PUSH_RATES=50,200
     ;;
   full)
     NGROUPS=100 GROUP_USERS=10 CONNS_PER_USER=10
     IDLE=19000 FANOUT_RATES=100,1000 BASELINE_RATES=100,1000,3000 STEP_SECONDS=20 WARMUP=5 DRAIN=15 CLUSTER_RATES=100
     PERSIST_RATES=300,1000 STORM_CONNS_PER_USER=5 STORM_RATE=100 STORM_SECONDS=15
+    PUSH_APPS=4 PUSH_CHANNELS=25 PUSH_SUBSCRIBERS=40 PUSH_RATES=200,1000
     ;;
   *) echo "usage: $0 quick|full" >&2; exit 2 ;;
 esac
@@ -47,7 +49,19 @@ DATA2=$(mktemp -d /tmp/palaver-bench-data.XXXXXX)
 POPULATION2=$DATA2/population.json
 SIZES="$NGROUPS groups x $GROUP_USERS users x $CONNS_PER_USER sockets per user for fan-out; idle $IDLE; \
 fan-out rates $FANOUT_RATES sends/s (baseline $BASELINE_RATES) for ${STEP_SECONDS}s each; persisted rates $PERSIST_RATES over $((NGROUPS * GROUP_USERS)) solo sessions; \
-storm $((NGROUPS * GROUP_USERS * STORM_CONNS_PER_USER)) clients at $STORM_RATE sends/s; cluster rates $CLUSTER_RATES"
+storm $((NGROUPS * GROUP_USERS * STORM_CONNS_PER_USER)) clients at $STORM_RATE sends/s; cluster rates $CLUSTER_RATES; \
+push $PUSH_APPS apps x $PUSH_CHANNELS channels x $PUSH_SUBSCRIBERS subscribers at $PUSH_RATES events/s"
+# The push scenario's apps, with secrets made for this run only (never stored in the repository).
+APPS_FILE=$DATA/apps.json
+make_apps() {
+  local i sep=""
+  printf '['
+  for i in $(seq 1 "$PUSH_APPS"); do
+    printf '%s{"id":"bench-%s","key":"bench-key-%s","secret":"%s"}' "$sep" "$i" "$i" "$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')"
+    sep=","
+  done
+  printf ']'
+}
 
 PIDS=()
 cleanup() {
@@ -98,12 +112,14 @@ stop_pid() { kill "$1" 2>/dev/null || true; for _ in $(seq 1 60); do kill -0 "$1
 T0=$(date +%s)
 if [ "${SKIP_BUILD:-0}" != 1 ]; then log "building"; mvn -q package -DskipTests; fi
 rm -rf "$RAW"; mkdir -p "$RAW" "$RESULTS" "$DATA"
+make_apps >"$APPS_FILE"
 
 # shellcheck disable=SC2086
 SERVER_JAVA=(java $PALAVER_JAVA_OPTS -Xmx$SERVER_HEAP -XX:+UseG1GC)
 log "starting the baseline on :$BASE_PORT and Palaver (standalone, data $DATA) on :$HTTP_PORT"
 start BASE "$RAW/baseline.log" "${BASELINE_JAVA[@]}" baseline --port "$BASE_PORT"
-start SERVER "$RAW/server.log" "${SERVER_JAVA[@]}" -jar standalone/target/palaver.jar --data-dir "$DATA" --http-port "$HTTP_PORT"
+start SERVER "$RAW/server.log" env PALAVER_APPS="$(cat "$APPS_FILE")" "${SERVER_JAVA[@]}" -jar standalone/target/palaver.jar \
+  --data-dir "$DATA" --http-port "$HTTP_PORT"
 wait_http "$HTTP_PORT"; wait_tcp "$BASE_PORT"
 
 log "setup: $((NGROUPS * GROUP_USERS)) users (Argon2id each, reused when $POPULATION still works)"
@@ -140,6 +156,12 @@ wait_idle "$SERVER_PID"
 log "6. reconnect storm"
 run "${BENCH[@]}" storm --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" --conns-per-user "$STORM_CONNS_PER_USER" \
   --rate "$STORM_RATE" --seconds "$STORM_SECONDS" --drain "$DRAIN" --addr-base 127.0.50 --out "$RAW/storm.json"
+
+wait_idle "$SERVER_PID"
+log "7. push platform: $PUSH_APPS apps x $PUSH_CHANNELS channels x $PUSH_SUBSCRIBERS Pusher subscribers, HTTP API triggers"
+run "${BENCH[@]}" push --ws "127.0.0.1:$HTTP_PORT" --apps-file "$APPS_FILE" --channels "$PUSH_CHANNELS" \
+  --subscribers "$PUSH_SUBSCRIBERS" --rates "$PUSH_RATES" --seconds "$STEP_SECONDS" --warmup "$WARMUP" --drain "$DRAIN" \
+  --out "$RAW/push.json"
 stop_pid "$SERVER_PID"
 
 log "5. cluster on a fresh store: standalone (services + gateway A + store on :$STORE_PORT), gateway B, a second message-service"

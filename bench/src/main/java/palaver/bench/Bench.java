@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Entry point of the benchmark jar; bench/run.sh calls one command per step:
  * {@code baseline}, {@code setup}, {@code idle} (spawns {@code hold} JVMs),
- * {@code fanout}, {@code persist}, {@code storm}, {@code profile}, {@code report}.
+ * {@code fanout}, {@code persist}, {@code storm}, {@code push}, {@code profile}, {@code report}.
  */
 public final class Bench {
   private Bench() {
@@ -20,7 +20,7 @@ public final class Bench {
 
   public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
-      System.err.println("usage: Bench baseline|setup|idle|hold|fanout|persist|storm|profile|report --key value ...");
+      System.err.println("usage: Bench baseline|setup|idle|hold|fanout|persist|storm|push|profile|report --key value ...");
       System.exit(2);
     }
     Args args = new Args(argv, 1);
@@ -39,6 +39,7 @@ public final class Bench {
         case "fanout" -> write(args, scenarios.fanout());
         case "persist" -> write(args, scenarios.persist());
         case "storm" -> write(args, scenarios.storm());
+        case "push" -> write(args, scenarios.push());
         case "profile" -> JfrTop.main(Path.of(args.get("recording")), Path.of(args.get("out")));
         case "report" -> new Report(Path.of(args.get("dir"))).write(Path.of(args.get("out")), Path.of(args.get("svg")),
             args.get("mode"));

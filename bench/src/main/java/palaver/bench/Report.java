@@ -34,6 +34,7 @@ final class Report {
     idle();
     load();
     storm();
+    push();
     targets(meta);
     md.append("\n![latency percentiles](").append(svg.getFileName()).append(")\n");
     Path profile = dir.resolve("profile.txt");
@@ -155,6 +156,35 @@ final class Report {
     if (r.getJsonObject("delivery").getLong("count") > 0) {
       series.add(new Object[] {"storm delivery (incl. resync)", r.getJsonObject("delivery").getJsonArray("curve")});
     }
+  }
+
+  private void push() throws Exception {
+    JsonObject r = load("push.json");
+    if (r == null) {
+      return;
+    }
+    md.append("## 7. Push platform (Pusher protocol and HTTP API)\n\n")
+        .append(String.format(Locale.ROOT, "%d apps × %d public channels in all × %d subscribers per channel (%d sockets on "
+            + "`/app/{key}`, %d failed to subscribe). Events are triggered with signed `POST /apps/{id}/events` at a "
+            + "fixed rate, round-robin over the channels; latency from the intended trigger time. *trigger*: until the "
+            + "HTTP API answered; *delivery*: until the event reached each subscriber. Every accepted event must reach "
+            + "each subscriber of its channel once.%n%n", r.getInteger("apps"), r.getInteger("channels"),
+            r.getInteger("subscribersPerChannel"), r.getInteger("connections"), r.getInteger("connectFailures")))
+        .append("| offered events/s | accepted | refused | deliveries/s | trigger p99 | delivery p50 | p99 | p99.9 | max | losses | dups | load avg |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    JsonArray steps = r.getJsonArray("steps");
+    for (int i = 0; i < steps.size(); i++) {
+      JsonObject s = steps.getJsonObject(i);
+      JsonObject d = s.getJsonObject("delivery");
+      md.append(String.format(Locale.ROOT, "| %.0f | %d | %d | %.0f | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.0f ms | %d | %d | %.1f |%n",
+          s.getDouble("rate"), s.getLong("accepted"), s.getLong("rejected"), s.getDouble("deliveriesPerSec"),
+          s.getJsonObject("trigger").getDouble("p99"), d.getDouble("p50"), d.getDouble("p99"), d.getDouble("p999"),
+          d.getDouble("max"), s.getLong("losses"), s.getLong("duplicates"), s.getDouble("loadAverage", -1.0)));
+      if ((i == 0 || i == steps.size() - 1) && d.getLong("count") > 0) {
+        series.add(new Object[] {"push delivery @" + Math.round(s.getDouble("rate")) + "/s", d.getJsonArray("curve")});
+      }
+    }
+    md.append('\n');
   }
 
   private void targets(JsonObject meta) throws Exception {

@@ -185,6 +185,55 @@ final class Scenarios {
     }
   }
 
+  /**
+   * Scenario 7, the push platform: N apps x M public channels x K Pusher-protocol subscribers, events
+   * triggered over the signed HTTP API at each rate step (see {@link PushLoad}).
+   */
+  JsonObject push() throws Exception {
+    List<PushLoad.App> apps = PushLoad.readApps(new JsonArray(Files.readString(Path.of(args.get("apps-file")))));
+    int channels = args.integer("channels");
+    int perChannel = args.integer("subscribers");
+    String[] gw = gateways().get(0);
+    JsonArray results = new JsonArray();
+    try (PushLoad load = new PushLoad(gw[0], Integer.parseInt(gw[1]))) {
+      long t0 = System.nanoTime();
+      int failed = load.connect(apps, channels, perChannel);
+      double connectSeconds = (System.nanoTime() - t0) / 1e9;
+      int sockets = apps.size() * channels * perChannel;
+      Bench.log("push: %d subscribers on %d channels of %d apps (%d failed) in %.1f s", sockets,
+          apps.size() * channels, apps.size(), failed, connectSeconds);
+      double warmup = args.dbl("warmup", 3);
+      String[] rates = args.get("rates").split(",");
+      if (warmup > 0) {
+        load.run(apps, channels, perChannel, Double.parseDouble(rates[0]), warmup, args.dbl("drain", 15));
+      }
+      for (String r : rates) {
+        JsonObject step = load.run(apps, channels, perChannel, Double.parseDouble(r), args.dbl("seconds"),
+            args.dbl("drain", 15));
+        step.put("loadAverage", loadAverage());
+        Bench.log("push: %s events/s: accepted %d/%d, deliveries %.0f/s, trigger p99 %.1f ms, delivery p50 %.1f "
+                + "p99 %.1f ms, losses %d dups %d", r, step.getLong("accepted"), step.getLong("sent"),
+            step.getDouble("deliveriesPerSec"), step.getJsonObject("trigger").getDouble("p99"),
+            step.getJsonObject("delivery").getDouble("p50"), step.getJsonObject("delivery").getDouble("p99"),
+            step.getLong("losses"), step.getLong("duplicates"));
+        results.add(step);
+        Thread.sleep(1_000);
+      }
+      return new JsonObject().put("scenario", "push").put("label", args.get("label", "push"))
+          .put("apps", apps.size()).put("channels", apps.size() * channels).put("subscribersPerChannel", perChannel)
+          .put("connections", sockets).put("connectFailures", failed).put("connectSeconds", connectSeconds)
+          .put("steps", results);
+    }
+  }
+
+  private static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
   /** One idle-holder JVM: connects its share and holds it until told to stop. */
   void hold() throws Exception {
     Population p = Population.read(Path.of(args.get("population")));
