@@ -16,10 +16,12 @@ import palaver.api.Field;
 final class AccountApi {
   private final Vertx vertx;
   private final LoginThrottle throttle;
+  private final ClientAddress clients;
 
-  AccountApi(Vertx vertx) {
+  AccountApi(Vertx vertx, ClientAddress clients) {
     this.vertx = vertx;
     this.throttle = new LoginThrottle(vertx);
+    this.clients = clients;
   }
 
   void mount(Router api, BearerAuth auth) {
@@ -44,7 +46,7 @@ final class AccountApi {
    */
   private void login(RoutingContext ctx) {
     JsonObject body = Rest.body(ctx);
-    String ip = ctx.request().remoteAddress().hostAddress();
+    String ip = clients.of(ctx.request());
     String login = body.getValue(Field.LOGIN) instanceof String s ? s.strip().toLowerCase(Locale.ROOT) : null;
     long wait = throttle.retryAfterMs(ip, login);
     if (wait > 0) {

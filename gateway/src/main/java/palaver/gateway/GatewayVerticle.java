@@ -67,7 +67,12 @@ public class GatewayVerticle extends VerticleBase {
     protocols = List.of(new PusherEndpoint(this, apps), new XlveinEndpoint(this, apps));
     Router router = Router.router(vertx);
     router.route().handler(GatewayVerticle::securityHeaders);
-    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
+    // Liveness: this process answers (its event loop is not stuck); restart it if not. Readiness: every
+    // service answers through the cluster and its store; send it traffic only then. /health is readiness.
+    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    HealthCheckHandler readiness = HealthCheckHandler.createWithHealthChecks(healthChecks());
+    router.get("/health/ready").handler(readiness);
+    router.get("/health").handler(readiness);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     new PusherHttpApi(vertx, apps).mount(router);
     router.route("/api/v1/*").subRouter(api());
@@ -140,7 +145,8 @@ public class GatewayVerticle extends VerticleBase {
     FileApi files = new FileApi(vertx, config());
     files.mountUpload(api, auth);
     api.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false));
-    new AccountApi(vertx).mount(api, auth);
+    new AccountApi(vertx, ClientAddress.trusting(config().getString(Setting.TRUSTED_PROXIES.key(), "")))
+        .mount(api, auth);
     new FriendApi(vertx).mount(api, auth);
     new NotificationApi(vertx).mount(api, auth);
     new SessionApi(vertx).mount(api, auth);

@@ -19,6 +19,19 @@ public final class CommandLineFlags {
   private CommandLineFlags() {
   }
 
+  /** The version Maven built (written into version.properties at build time). */
+  public static String version() {
+    try (var in = CommandLineFlags.class.getResourceAsStream("version.properties")) {
+      java.util.Properties p = new java.util.Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "unknown");
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
   public static Parsed parse(String program, String description, boolean standalone, String[] args,
       PrintWriter out, PrintWriter err) {
     CommandSpec spec = CommandSpec.create().name(program);
@@ -27,7 +40,7 @@ public final class CommandLineFlags {
             "precedence: defaults < file < env < flags.");
     spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("print this help").build());
     spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).description("print the version").build());
-    spec.version("Palaver " + CommandLineFlags.class.getPackage().getImplementationVersion());
+    spec.version(program + " (Palaver) " + version());
     for (Setting s : Setting.values()) {
       if (s.flag() == null || (s.standaloneOnly() && !standalone)) {
         continue;

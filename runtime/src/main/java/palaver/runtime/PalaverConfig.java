@@ -57,6 +57,7 @@ public final class PalaverConfig {
         .recover(t -> Future.failedFuture(new IllegalArgumentException(
             "cannot read configuration" + (file == null ? "" : " file " + file) + ": " + rootMessage(t))))
         .map(PalaverConfig::normalize)
+        .compose(PalaverConfig::refuseUnknownKeys)
         .onComplete(ar -> retriever.close());
   }
 
@@ -71,6 +72,65 @@ public final class PalaverConfig {
       }
     }
     return config;
+  }
+
+  /**
+   * Every layer but the file holds known keys only, so an unknown key is a typo (or a setting of
+   * another version) in the file: refused, naming the closest known setting, instead of silently ignored.
+   */
+  static Future<JsonObject> refuseUnknownKeys(JsonObject config) {
+    java.util.Set<String> known = new java.util.HashSet<>();
+    for (Setting s : Setting.values()) {
+      known.add(s.key());
+    }
+    java.util.List<String> unknown = config.fieldNames().stream().filter(k -> !known.contains(k)).sorted().toList();
+    if (unknown.isEmpty()) {
+      return Future.succeededFuture(config);
+    }
+    StringBuilder msg = new StringBuilder("unknown setting");
+    msg.append(unknown.size() == 1 ? " " : "s ");
+    for (int i = 0; i < unknown.size(); i++) {
+      String key = unknown.get(i);
+      msg.append(i == 0 ? "" : ", ").append('\'').append(key).append('\'');
+      String near = closest(key, known);
+      if (near != null) {
+        msg.append(" (did you mean '").append(near).append("'?)");
+      }
+    }
+    return Future.failedFuture(new IllegalArgumentException(msg.append(" in the configuration file").toString()));
+  }
+
+  /** The known key within edit distance 3 of {@code key}, case-insensitively, if any. */
+  private static String closest(String key, java.util.Set<String> known) {
+    String best = null;
+    int bestDistance = 4;
+    for (String k : known) {
+      int d = distance(key.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   private static ConfigStoreOptions json(JsonObject json) {

@@ -35,6 +35,9 @@ public enum Setting {
       "heap the embedded store may use as its page cache, in MiB", true),
   ALLOWED_ORIGINS("allowedOrigins", "--allowed-origins", String.class, "",
       "extra WebSocket/browser origins allowed, comma separated (same origin is always allowed)", false),
+  TRUSTED_PROXIES("trustedProxies", "--trusted-proxies", String.class, "",
+      "reverse proxies whose X-Forwarded-For / Forwarded header names the client (IPs or CIDR networks,"
+          + " comma separated); empty: the TCP peer is the client", false),
   MAX_FILE_SIZE("maxFileSize", "--max-file-size", Integer.class, 25 * 1024 * 1024,
       "largest file upload in bytes (larger ones are refused with 413)", false),
   WS_FRAMES_PER_SECOND("wsFramesPerSecond", "--ws-frames-per-second", Integer.class, 50,

@@ -62,4 +62,13 @@ class CommandLineFlagsTest {
     assertEquals(true, parsed.flags().getBoolean("cluster"));
     assertEquals("a:1,b:2", parsed.flags().getString("seeds"));
   }
+
+  @Test
+  @DisplayName("--version prints the version Maven built, not null")
+  void version() {
+    CommandLineFlags.Parsed parsed = parse(true, "--version");
+    assertFalse(parsed.run());
+    assertEquals(0, parsed.exitCode());
+    assertTrue(out.toString().matches("(?s)palaver \\(Palaver\\) \\d+\\.\\d+\\.\\d+.*"), out.toString());
+  }
 }

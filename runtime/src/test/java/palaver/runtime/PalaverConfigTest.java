@@ -78,4 +78,14 @@ class PalaverConfigTest {
         () -> load(new JsonObject().put("config", "/no/such/palaver.json"), Map.of()));
     assertTrue(t.getMessage().contains("/no/such/palaver.json"), t.getMessage());
   }
+
+  @Test
+  @DisplayName("An unknown key in the config file stops the start, naming it and the setting it was probably meant to be")
+  void unknownKey(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("palaver.json");
+    Files.writeString(file, "{\"httpPrt\": 9001, \"dataDir\": \"/d\"}");
+    Throwable t = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> load(new JsonObject().put("config", file.toString()), Map.of()));
+    assertTrue(t.getMessage().contains("'httpPrt'") && t.getMessage().contains("'httpPort'"), t.getMessage());
+  }
 }
