@@ -55,6 +55,17 @@ class EndToEndTest extends OneNodeTest {
   }
 
   @Test
+  @DisplayName("Liveness answers without asking the services; readiness is the full check")
+  void livenessAndReadiness() {
+    Http.Response live = http.get("/health/live", null);
+    assertEquals(200, live.status());
+    assertEquals("UP", live.json().getString("status"));
+    Http.Response ready = http.get("/health/ready", null);
+    assertEquals(200, ready.status());
+    assertEquals(4, ready.json().getJsonArray("checks").size());
+  }
+
+  @Test
   @DisplayName("Metrics are served in the Prometheus text format")
   void metrics() {
     http.get("/health", null);
