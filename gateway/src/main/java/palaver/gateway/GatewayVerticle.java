@@ -14,6 +14,8 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -141,6 +143,10 @@ public class GatewayVerticle extends VerticleBase {
 
   private Router api() {
     Router api = Router.router(vertx);
+    CorsHandler cors = cors(config().getString(Setting.ALLOWED_ORIGINS.key(), ""));
+    if (cors != null) {
+      api.route().handler(cors);
+    }
     BearerAuth auth = new BearerAuth(vertx);
     FileApi files = new FileApi(vertx, config());
     files.mountUpload(api, auth);
@@ -156,6 +162,30 @@ public class GatewayVerticle extends VerticleBase {
     api.route().handler(ctx -> Rest.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
     api.route().failureHandler(GatewayVerticle::apiFailure);
     return api;
+  }
+
+  /**
+   * CORS for the REST API, for web clients served from the configured extra origins (same origin needs
+   * none, and stays the only one allowed by default). Credentials are allowed so the refresh cookie
+   * works cross-origin, except for {@code *}, which browsers refuse to combine with credentials.
+   */
+  static CorsHandler cors(String allowedOrigins) {
+    List<String> origins = new ArrayList<>();
+    for (String o : allowedOrigins.split(",")) {
+      if (!o.isBlank()) {
+        origins.add(o.trim());
+      }
+    }
+    if (origins.isEmpty()) {
+      return null;
+    }
+    CorsHandler cors = origins.contains("*") ? CorsHandler.create() : CorsHandler.create().addOrigins(origins)
+        .allowCredentials(true);
+    return cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
+            HttpMethod.DELETE))
+        .allowedHeaders(Set.of("Authorization", "Content-Type", "Range"))
+        .exposedHeaders(Set.of("Retry-After", "Content-Disposition", "Content-Range"))
+        .maxAgeSeconds(600);
   }
 
   private static void apiFailure(RoutingContext ctx) {
