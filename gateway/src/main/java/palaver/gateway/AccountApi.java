@@ -11,6 +11,7 @@ import palaver.api.Bus;
 import palaver.api.Check;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
+import palaver.runtime.SecurityLog;
 
 /** {@code /users}, {@code /auth}: accounts and tokens, answered by user-service. */
 final class AccountApi {
@@ -50,6 +51,7 @@ final class AccountApi {
     String login = body.getValue(Field.LOGIN) instanceof String s ? s.strip().toLowerCase(Locale.ROOT) : null;
     long wait = throttle.retryAfterMs(ip, login);
     if (wait > 0) {
+      SecurityLog.event("login_throttled", "ip", ip, "login", login, "retryAfterMs", wait);
       ctx.response().putHeader("Retry-After", Long.toString((wait + 999) / 1000));
       Rest.error(ctx, ErrorCode.RATE_LIMITED, "too many failed logins, retry later");
       return;
@@ -60,6 +62,8 @@ final class AccountApi {
         throttle.succeeded(attempt);
       } else if (ErrorCode.of(ar.cause()) != ErrorCode.UNAUTHENTICATED) {
         throttle.release(attempt);
+      } else {
+        SecurityLog.event("login_failed", "ip", ip, "login", login);
       }
     });
     Rest.respond(ctx, result, 200);
@@ -76,7 +80,9 @@ final class AccountApi {
   }
 
   private void logout(RoutingContext ctx) {
-    Rest.respond(ctx, Bus.request(vertx, Address.USER_LOGOUT, new JsonObject().put(Field.UID, Rest.uid(ctx))), 200);
+    String uid = Rest.uid(ctx);
+    Rest.respond(ctx, Bus.request(vertx, Address.USER_LOGOUT, new JsonObject().put(Field.UID, uid))
+        .onSuccess(ok -> SecurityLog.event("tokens_revoked", "uid", uid, "reason", "logout")), 200);
   }
 
   private void me(RoutingContext ctx) {
@@ -96,7 +102,8 @@ final class AccountApi {
     JsonObject request = new JsonObject().put(Field.UID, Rest.uid(ctx))
         .put(Field.OLD_PASSWORD, body.getValue(Field.OLD_PASSWORD))
         .put(Field.NEW_PASSWORD, body.getValue(Field.NEW_PASSWORD));
-    Rest.respond(ctx, Bus.request(vertx, Address.USER_PASSWORD, request), 200);
+    Rest.respond(ctx, Bus.request(vertx, Address.USER_PASSWORD, request)
+        .onSuccess(ok -> SecurityLog.event("tokens_revoked", "uid", Rest.uid(ctx), "reason", "password changed")), 200);
   }
 
   private void search(RoutingContext ctx) {

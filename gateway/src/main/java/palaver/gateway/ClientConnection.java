@@ -18,6 +18,7 @@ import palaver.api.CloseCode;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
 import palaver.api.Frames;
+import palaver.runtime.SecurityLog;
 
 /**
  * One client WebSocket: the auth handshake, client frames turned into bus
@@ -370,6 +371,10 @@ final class ClientConnection implements FanoutHub.Listener {
   }
 
   void close(CloseCode code, String reason) {
+    if (!closed && code != CloseCode.GOING_AWAY) {
+      SecurityLog.event("socket_closed", "code", code.code(), "reason", reason, "uid", uid,
+          "ip", ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress());
+    }
     closeWith(code.code(), reason);
   }
 

@@ -68,6 +68,7 @@ public class GatewayVerticle extends VerticleBase {
     inbox = new PushInbox(this);
     protocols = List.of(new PusherEndpoint(this, apps), new XlveinEndpoint(this, apps));
     Router router = Router.router(vertx);
+    router.route().handler(AccessLog::handle);
     router.route().handler(GatewayVerticle::securityHeaders);
     // Liveness: this process answers (its event loop is not stuck); restart it if not. Readiness: every
     // service answers through the cluster and its store; send it traffic only then. /health is readiness.

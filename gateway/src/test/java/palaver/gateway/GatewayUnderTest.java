@@ -25,6 +25,7 @@ final class GatewayUnderTest implements AutoCloseable {
 
   final FakeNeighbour users = new FakeNeighbour("user-service")
       .answer(Address.USER_AUTHENTICATE, GatewayUnderTest::authenticate)
+      .answer(Address.USER_LOGIN, body -> Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("wrong login or password")))
       .answer(Address.USER_PRESENCE, body -> Future.succeededFuture(new JsonObject().put(Field.STATE, body.getString(Field.STATE))));
   final FakeNeighbour sessions = new FakeNeighbour("session-service")
       .reply(Address.SESSION_LIST, new JsonObject().put(Field.SESSIONS, new JsonArray()
