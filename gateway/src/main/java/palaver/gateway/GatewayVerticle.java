@@ -51,6 +51,7 @@ public class GatewayVerticle extends VerticleBase {
   private ConnectionLimits limits;
   private ConnectionLimits.UserBuckets userBuckets;
   private Apps apps;
+  private TlsCertificate tls;
   private PushInbox inbox;
   /** The push platform's WebSocket protocols, beside the chat's own {@code /ws}. */
   private List<SocketProtocol> protocols = List.of();
@@ -67,9 +68,17 @@ public class GatewayVerticle extends VerticleBase {
     apps = Apps.from(config());
     inbox = new PushInbox(this);
     protocols = List.of(new PusherEndpoint(this, apps), new XlveinEndpoint(this, apps));
+    tls = TlsCertificate.from(vertx, config());
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::handle);
     router.route().handler(GatewayVerticle::securityHeaders);
+    if (tls != null) {
+      // Served over TLS only: browsers should never try plain HTTP for this host again.
+      router.route().handler(ctx -> {
+        ctx.response().putHeader("Strict-Transport-Security", "max-age=31536000");
+        ctx.next();
+      });
+    }
     // Liveness: this process answers (its event loop is not stuck); restart it if not. Readiness: every
     // service answers through the cluster and its store; send it traffic only then. /health is readiness.
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
@@ -84,12 +93,16 @@ public class GatewayVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(MAX_FRAME)
         .setMaxWebSocketMessageSize(MAX_MESSAGE)
         .setDecompressionSupported(false);
+    if (tls != null) {
+      tls.apply(options);
+    }
     server = vertx.createHttpServer(options)
         .requestHandler(router)
         .webSocketHandshakeHandler(this::handshake)
         .webSocketHandler(this::connect);
     return server.listen(config().getInteger(Setting.HTTP_PORT.key(), 8080),
-        config().getString(Setting.HTTP_HOST.key(), "0.0.0.0"));
+            config().getString(Setting.HTTP_HOST.key(), "0.0.0.0"))
+        .compose(listening -> tls == null ? Future.succeededFuture(listening) : tls.watch(listening).map(listening));
   }
 
   /** Closes every socket with 1001 (clients reconnect elsewhere and sync), then the server. */
@@ -101,6 +114,9 @@ public class GatewayVerticle extends VerticleBase {
     }
     connections.clear();
     protocols.forEach(SocketProtocol::closeAll);
+    if (tls != null) {
+      tls.stop();
+    }
     presence.stop();
     closing.add(server == null ? Future.succeededFuture() : server.close());
     return Future.all(closing);

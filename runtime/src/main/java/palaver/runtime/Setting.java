@@ -35,6 +35,10 @@ public enum Setting {
       "heap the embedded store may use as its page cache, in MiB", true),
   ALLOWED_ORIGINS("allowedOrigins", "--allowed-origins", String.class, "",
       "extra WebSocket/browser origins allowed, comma separated (same origin is always allowed)", false),
+  TLS_CERT("tlsCert", "--tls-cert", String.class, null,
+      "PEM certificate chain; with --tls-key the gateway serves HTTPS and WSS only, with HSTS, and reloads"
+          + " both files when they change", false),
+  TLS_KEY("tlsKey", "--tls-key", String.class, null, "PEM private key of --tls-cert", false),
   TRUSTED_PROXIES("trustedProxies", "--trusted-proxies", String.class, "",
       "reverse proxies whose X-Forwarded-For / Forwarded header names the client (IPs or CIDR networks,"
           + " comma separated); empty: the TCP peer is the client", false),
