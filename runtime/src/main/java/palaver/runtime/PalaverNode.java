@@ -70,16 +70,20 @@ public final class PalaverNode {
 
   /** Starts Vert.x and deploys {@code services} in order; fails (and cleans up) if any fails. */
   public static Future<PalaverNode> start(JsonObject config, List<Service> services) {
+    VertxOptions options = new VertxOptions().setMetricsOptions(metricsOptions());
+    boolean clustered = config.getBoolean(Setting.CLUSTER.key(), false);
     try {
       Apps.from(config); // a bad app entry stops every kind of node at once, before it joins anything
+      if (clustered) {
+        ClusterSetup.vertxOptions(config, options);
+      }
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    VertxOptions options = new VertxOptions().setMetricsOptions(metricsOptions());
     Future<Vertx> vertxFuture;
-    if (config.getBoolean(Setting.CLUSTER.key(), false)) {
+    if (clustered) {
       vertxFuture = Vertx.builder()
-          .with(ClusterSetup.vertxOptions(config, options))
+          .with(options)
           .withClusterManager(ClusterSetup.clusterManager(config))
           .buildClustered();
     } else {

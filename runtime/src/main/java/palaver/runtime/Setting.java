@@ -28,6 +28,12 @@ public enum Setting {
   KUBERNETES_SERVICE("kubernetesService", "--kubernetes-service", String.class, null,
       "join by Kubernetes DNS discovery of this headless service (e.g. palaver-hz.chat.svc.cluster.local)"
           + " instead of --seeds", false),
+  BUS_TLS_CERT("busTlsCert", "--bus-tls-cert", String.class, null,
+      "PEM certificate of this node for TLS on the event bus between nodes (with --bus-tls-key and --bus-tls-ca;"
+          + " every node must have them)", false),
+  BUS_TLS_KEY("busTlsKey", "--bus-tls-key", String.class, null, "PEM private key of --bus-tls-cert", false),
+  BUS_TLS_CA("busTlsCa", "--bus-tls-ca", String.class, null,
+      "PEM certificate(s) of the authority the other nodes' bus certificates must be signed by", false),
   BUS_PORT("busPort", "--bus-port", Integer.class, 0, "event-bus TCP port (0: any free port)", false),
   STORE_PORT("storePort", "--store-port", Integer.class, null,
       "also serve the embedded store on 127.0.0.1:N to other processes", true),
