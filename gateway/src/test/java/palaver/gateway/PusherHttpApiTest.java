@@ -289,7 +289,9 @@ class PusherHttpApiTest {
   @DisplayName("A body over the HTTP API's body limit is refused with 413 before it is read whole")
   void hugeBodyIs413() {
     String body = "{\"data\":\"" + "x".repeat((int) PusherHttpApi.bodyLimit(Apps.from(gateway.config())) + 1) + "\"}";
-    assertEquals(413, signed(HttpMethod.POST, "42", "key42", SECRET, "/events", Map.of(), body, now()).statusCode());
+    HttpResponse<Buffer> response = signed(HttpMethod.POST, "42", "key42", SECRET, "/events", Map.of(), body, now());
+    assertEquals(413, response.statusCode());
+    assertEquals("Request Entity Too Large\n", response.bodyAsString());
   }
 
   @Test
@@ -301,6 +303,14 @@ class PusherHttpApiTest {
           .statusCode());
     }
     assertEquals(List.of(200, 200, 429, 429), statuses);
+  }
+
+  @Test
+  @DisplayName("An unknown route under /apps/ is 404 in plain text")
+  void unknownRouteIs404() {
+    HttpResponse<Buffer> response = get("/nothing", Map.of());
+    assertEquals(404, response.statusCode());
+    assertTrue(response.getHeader("Content-Type").startsWith("text/plain"));
   }
 
   // ---- queries
