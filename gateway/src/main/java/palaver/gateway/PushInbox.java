@@ -29,9 +29,8 @@ final class PushInbox {
   private static final Logger LOG = LoggerFactory.getLogger(PushInbox.class);
   /** Delivered marks are written at most this often per attachment (and once more on detach). */
   static final long REPORT_DELAY_MS = 250;
+  /** Pushes read per request of a replay; the replay reads pages until none is left (retention bounds it). */
   static final int PAGE = 200;
-  /** A replay longer than this many pages stops; the rest comes on the next attach. */
-  static final int MAX_PAGES = 50;
 
   /** A socket's hold on an inbox; detach when the socket closes. */
   interface Attachment {
@@ -45,7 +44,8 @@ final class PushInbox {
   }
 
   /**
-   * Subscribes the inbox of {@code user} of {@code app} (an app id), replays
+   * Subscribes the inbox of {@code user} of {@code app} ({@code App.id()}, as every
+   * writer names the inbox: {@code PushNames.inbox(app.id(), user)}), replays
    * its undelivered pushes, then goes live; completes once the replay is
    * handed out. Fails (and holds nothing) when message-service can't be read:
    * going live without the replay would mark the skipped pushes delivered.
@@ -53,7 +53,7 @@ final class PushInbox {
   Future<Attachment> attach(String app, String user, Consumer<JsonObject> deliver) {
     Session session = new Session(PushNames.inbox(app, user), deliver);
     return gateway.hub().join(session.address, session)
-        .compose(v -> session.replay(0, null))
+        .compose(v -> session.replay(null))
         .<Attachment>map(v -> session)
         .onFailure(t -> session.detach());
   }
@@ -86,8 +86,11 @@ final class PushInbox {
       }
     }
 
-    /** Reads a page after {@code after} (null: after the delivered mark) and hands it out; more pages follow. */
-    Future<Void> replay(int page, Long after) {
+    /**
+     * Reads a page after {@code after} (null: after the delivered mark) and hands it out; more pages follow.
+     * No page cap: going live before the replay ends would skip (and then mark delivered) the rest.
+     */
+    Future<Void> replay(Long after) {
       JsonObject query = new JsonObject().put(Field.SID, sid).put(Field.LIMIT, PAGE);
       if (after != null) {
         query.put(Field.AFTER, after);
@@ -102,8 +105,8 @@ final class PushInbox {
         }
         JsonArray pushes = answer.getJsonArray(Field.MESSAGES, new JsonArray());
         pushes.forEach(p -> hand((JsonObject) p));
-        if (answer.getBoolean(Field.MORE, false) && page + 1 < MAX_PAGES) {
-          return replay(page + 1, highest);
+        if (answer.getBoolean(Field.MORE, false) && !pushes.isEmpty()) {
+          return replay(highest);
         }
         goLive();
         return Future.succeededFuture();

@@ -113,6 +113,7 @@ final class XlveinConnection {
   }
 
   private void deliver(JsonObject push) {
+    XlveinMetrics.delivered(app.id());
     send(XlveinFrames.delivery(account, push));
   }
 
@@ -126,6 +127,7 @@ final class XlveinConnection {
 
   private void onBinary(Buffer b) {
     lastHeard = System.currentTimeMillis();
+    XlveinMetrics.refused(app.id(), "bad_frame");
     send(XlveinFrames.error(BAD_MESSAGE, "frames are JSON text"));
   }
 
@@ -135,10 +137,12 @@ final class XlveinConnection {
     try {
       out = valid(text, app.maxEventBytes());
     } catch (Refused r) {
+      XlveinMetrics.refused(app.id(), "bad_frame");
       send(XlveinFrames.error(r.code, r.getMessage()));
       return;
     }
     if (!sends.take(System.nanoTime())) {
+      XlveinMetrics.refused(app.id(), "rate");
       send(XlveinFrames.error(RATE_LIMITED, "more than " + app.maxClientEventsPerSecond() + " messages per second"));
       return;
     }
@@ -178,6 +182,7 @@ final class XlveinConnection {
         LOG.warn("xlvein message not stored: {}", ar.cause().toString());
         send(XlveinFrames.error(NOT_STORED, "not stored, send again"));
       } else {
+        XlveinMetrics.messageIn(app.id());
         send(XlveinFrames.ack(msgId, out.to(), ar.result().getLong(Field.AT, now),
             XlveinFrames.conversationId(account, out.to())));
       }

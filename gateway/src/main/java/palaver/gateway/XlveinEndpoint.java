@@ -29,10 +29,10 @@ final class XlveinEndpoint implements SocketProtocol {
   private static final Logger LOG = LoggerFactory.getLogger(XlveinEndpoint.class);
   static final String PATH = "/ws/connect";
 
-  /** Who an upgrade is for, or the HTTP status refusing it. */
-  record Admission(App app, String account, int refusal, String why) {
-    static Admission refused(int status, String why) {
-      return new Admission(null, null, status, why);
+  /** Who an upgrade is for, or the HTTP status refusing it and why (reason: a metric label). */
+  record Admission(App app, String account, int refusal, String reason, String why) {
+    static Admission refused(App app, int status, String reason, String why) {
+      return new Admission(app, null, status, reason, why);
     }
   }
 
@@ -58,6 +58,7 @@ final class XlveinEndpoint implements SocketProtocol {
     Admission admission = admit(handshake.query(), handshake.headers());
     if (admission.refusal() != 0) {
       LOG.debug("xlvein upgrade refused ({}): {}", admission.refusal(), admission.why());
+      XlveinMetrics.refused(admission.app() == null ? null : admission.app().id(), admission.reason());
       handshake.reject(admission.refusal());
     } else {
       handshake.accept();
@@ -75,6 +76,7 @@ final class XlveinEndpoint implements SocketProtocol {
     XlveinConnection c = new XlveinConnection(gateway, this, admission.app(), admission.account(), ws);
     sockets.add(c);
     perApp.merge(admission.app().id(), 1, Integer::sum);
+    XlveinMetrics.connected(admission.app().id());
     c.start();
   }
 
@@ -106,19 +108,19 @@ final class XlveinEndpoint implements SocketProtocol {
     Map<String, String> params = params(query);
     App app = params.get("app_id") == null ? null : apps.byKey(params.get("app_id"));
     if (app == null) {
-      return Admission.refused(401, "unknown app");
+      return Admission.refused(null, 401, "unknown_app", "unknown app");
     }
     if (!originAllowed(app, headers.get("Origin"))) {
-      return Admission.refused(403, "origin not allowed");
+      return Admission.refused(app, 403, "origin", "origin not allowed");
     }
     if (app.maxConnections() >= 0 && perApp.getOrDefault(app.id(), 0) >= app.maxConnections()) {
-      return Admission.refused(503, "app over its connection quota");
+      return Admission.refused(app, 503, "over_quota", "app over its connection quota");
     }
     try {
       String account = XlveinToken.account(params.get("token"), app, System.currentTimeMillis() / 1000);
-      return new Admission(app, account, 0, null);
+      return new Admission(app, account, 0, null, null);
     } catch (XlveinToken.Refused e) {
-      return Admission.refused(401, e.getMessage());
+      return Admission.refused(app, 401, "token", e.getMessage());
     }
   }
 

@@ -74,9 +74,10 @@ final class XlveinPushApi {
 
   private void push(RoutingContext ctx) {
     Future<JsonObject> answer;
+    App app = null;
     try {
       Push p = validFields(ctx);
-      App app = apps.byKey(p.appKey());
+      app = apps.byKey(p.appKey());
       if (app == null) {
         throw new Refused(UNKNOWN_APP, "app not found");
       }
@@ -89,6 +90,7 @@ final class XlveinPushApi {
       }
       answer = store(app, p, message);
     } catch (Refused r) {
+      XlveinMetrics.refused(app == null ? null : app.id(), reason(r.code));
       answer = Future.succeededFuture(body(r.code, r.getMessage()));
     }
     answer.onComplete(ar -> ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
@@ -166,8 +168,21 @@ final class XlveinPushApi {
         .put(Field.UID, PushNames.appServer(app.id())).put(Field.CID, "sign:" + p.sign().toUpperCase(Locale.ROOT))
         .put(Field.CONTENT, content).put(Field.EXPIRES_AT, now + app.retentionSeconds() * 1000);
     return Bus.request(vertx, Address.MESSAGE_PUSH_APPEND, append)
-        .map(ack -> body(OK, ""))
+        .map(ack -> {
+          XlveinMetrics.pushIn(app.id());
+          return body(OK, "");
+        })
         .onFailure(t -> LOG.warn("xlvein push of app {} not stored: {}", app.id(), t.toString()));
+  }
+
+  private static String reason(int code) {
+    return switch (code) {
+      case UNKNOWN_APP -> "unknown_app";
+      case BAD_SIGN -> "bad_sign";
+      case BAD_MESSAGE -> "bad_message";
+      case RATE_LIMITED -> "rate";
+      default -> "bad_field";
+    };
   }
 
   static JsonObject body(int code, String message) {

@@ -423,6 +423,18 @@ class XlveinGatewayTest {
     }
   }
 
+  @Test
+  @DisplayName("Stored pushes and refusals are counted by app (and reason) on /metrics; an unknown key is not a label")
+  void metricsByApp() {
+    pushOk(user(), new JsonObject());
+    post(XlveinCredentials.push(KEY, SECRET, user(), new JsonObject(), nonce()).put("sign", "0".repeat(32)));
+    post(XlveinCredentials.push("made-up-key", SECRET, user(), new JsonObject(), nonce()));
+    String metrics = Await.result(http.get(gateway.httpPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
+    assertTrue(metrics.contains("palaver_push_xlvein_pushes_in_total{app=\"" + APP + "\""), metrics);
+    assertTrue(metrics.matches("(?s).*palaver_push_xlvein_refusals_total\\{[^}]*reason=\"bad_sign\".*"), metrics);
+    assertFalse(metrics.contains("made-up-key"));
+  }
+
   // ---- helpers ----
 
   private static String user() {
