@@ -34,6 +34,8 @@ class XlveinGatewayTest {
   static final String OTHER_KEY = "key2";
   static final String OTHER_SECRET = "s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t-0002";
   static final int MAX_EVENT_BYTES = 1000;
+  /** Many pings long (pings every 100 ms), so a busy machine's late pong does not close a test's socket. */
+  static final int IDLE_TIMEOUT_MS = 1_500;
   private static final FakeInboxes INBOXES = new FakeInboxes();
   private static ServiceUnderTest gateway;
   private static WebClient http;
@@ -44,7 +46,7 @@ class XlveinGatewayTest {
         .add(new JsonObject().put("id", APP).put("key", KEY).put("secret", SECRET).put("maxEventBytes", MAX_EVENT_BYTES))
         .add(new JsonObject().put("id", "app2").put("key", OTHER_KEY).put("secret", OTHER_SECRET));
     JsonObject settings = new JsonObject().put(Setting.APPS.key(), apps)
-        .put(Setting.WS_PING_INTERVAL_MS.key(), 100).put(Setting.WS_IDLE_TIMEOUT_MS.key(), 400);
+        .put(Setting.WS_PING_INTERVAL_MS.key(), 100).put(Setting.WS_IDLE_TIMEOUT_MS.key(), IDLE_TIMEOUT_MS);
     gateway = ServiceUnderTest.start(settings, List.of(INBOXES.neighbour), GatewayVerticle::new);
     INBOXES.vertx = gateway.vertx();
     http = WebClient.create(gateway.vertx());
@@ -135,7 +137,7 @@ class XlveinGatewayTest {
   @DisplayName("A client that answers pings stays connected past the idle timeout")
   void pongsKeepSocketOpen() throws InterruptedException {
     try (XlveinSocket s = connect(user())) {
-      Thread.sleep(1_200);
+      Thread.sleep(IDLE_TIMEOUT_MS * 2);
       assertFalse(s.isClosed());
     }
   }

@@ -62,7 +62,8 @@ final class XlveinSocket implements AutoCloseable {
   JsonObject next() {
     JsonObject frame = poll(Await.TIMEOUT_SECONDS * 1000);
     if (frame == null) {
-      throw new AssertionError("no frame came from the gateway");
+      throw new AssertionError("no frame came from the gateway"
+          + (ws.isClosed() ? " (socket closed with " + ws.closeStatusCode() + ")" : ""));
     }
     return frame;
   }

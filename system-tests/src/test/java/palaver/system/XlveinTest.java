@@ -3,6 +3,7 @@ package palaver.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,12 +25,15 @@ import palaver.testing.Await;
 class XlveinTest {
   private static final String KEY = "xl-key";
   private static final String SECRET = "xlvein-end-to-end-secret-0123456789abcdef";
+  /** Short, for the test of a silent client; the JDK's clients answer every 200 ms ping by themselves. */
+  private static final int IDLE_TIMEOUT_MS = 2_000;
   private static TestServer server;
 
   @BeforeAll
   static void start() {
     JsonArray apps = new JsonArray().add(new JsonObject().put("id", "xl-app").put("key", KEY).put("secret", SECRET));
-    server = TestServer.standalone(new JsonObject().put("apps", apps).put("wsPingIntervalMs", 200));
+    server = TestServer.standalone(new JsonObject().put("apps", apps).put("wsPingIntervalMs", 200)
+        .put("wsIdleTimeoutMs", IDLE_TIMEOUT_MS));
   }
 
   @AfterAll
@@ -161,6 +165,23 @@ class XlveinTest {
   void serverPings() throws Exception {
     try (XlveinClient c = connect(account())) {
       Await.until("pings arrive", 5_000, () -> c.pings.get() >= 2);
+    }
+  }
+
+  @Test
+  @DisplayName("A client that never answers the pings is closed with 4408 after the idle timeout")
+  void silentClientClosed() {
+    String query = "/ws/connect?app_id=" + KEY + "&token=" + XlveinClient.token(SECRET, account());
+    try (RawWsClient raw = RawWsClient.connect(server.httpPort(), 64 * 1024, query)) {
+      long started = System.currentTimeMillis();
+      int pings = 0;
+      RawWsClient.Frame frame;
+      while (!(frame = raw.read()).isClose()) {
+        pings += frame.opcode() == 9 ? 1 : 0;
+      }
+      assertEquals(4408, frame.closeCode());
+      assertTrue(pings >= 2, "pings before the close: " + pings);
+      assertTrue(System.currentTimeMillis() - started >= IDLE_TIMEOUT_MS - 100);
     }
   }
 
