@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import palaver.api.Address;
@@ -21,9 +22,11 @@ import palaver.api.PushNames;
  * read from message-service ({@code MESSAGE_PUSH_SINCE}, page by page); live
  * pushes arriving meanwhile wait, so every push is handed to {@code deliver}
  * as {@code {sid, seq, msgId, content, at}} once per attachment, in seq
- * order: the highest seq handed out decides what is new. What was handed out
- * is reported to message-service ({@code MESSAGE_PUSH_DELIVERED}), batched
- * over {@link #REPORT_DELAY_MS}, so the next attachment starts after it.
+ * order: the highest seq handed out decides what is new. What reached the
+ * socket is reported to message-service ({@code MESSAGE_PUSH_DELIVERED}),
+ * batched over {@link #REPORT_DELAY_MS}, so the next attachment starts after
+ * it: with {@link #attachConfirmed} only what the socket confirmed written,
+ * with {@link #attach} what was handed to {@code deliver}.
  */
 final class PushInbox {
   private static final Logger LOG = LoggerFactory.getLogger(PushInbox.class);
@@ -51,6 +54,19 @@ final class PushInbox {
    * going live without the replay would mark the skipped pushes delivered.
    */
   Future<Attachment> attach(String app, String user, Consumer<JsonObject> deliver) {
+    return attachConfirmed(app, user, push -> {
+      deliver.accept(push);
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * As {@link #attach}, but {@code deliver} answers when the push is written
+   * (e.g. {@code ws.writeTextMessage}): the delivered mark never passes a
+   * push whose write failed, so a socket dying with frames unsent leaves them
+   * for the next connection.
+   */
+  Future<Attachment> attachConfirmed(String app, String user, Function<JsonObject, Future<?>> deliver) {
     Session session = new Session(PushNames.inbox(app, user), deliver);
     return gateway.hub().join(session.address, session)
         .compose(v -> session.replay(null))
@@ -62,16 +78,20 @@ final class PushInbox {
   private final class Session implements Attachment, FanoutHub.Listener {
     final String sid;
     final String address;
-    final Consumer<JsonObject> deliver;
+    final Function<JsonObject, Future<?>> deliver;
     /** Live pushes that arrived during the replay. */
     final List<JsonObject> waiting = new ArrayList<>();
     boolean live;
     boolean detached;
+    /** The highest seq handed to deliver. */
     long highest;
+    /** The highest seq confirmed written, in order (a failed write stops it). */
+    long written;
+    boolean writeFailed;
     long reported;
     long reportTimer = -1;
 
-    Session(String sid, Consumer<JsonObject> deliver) {
+    Session(String sid, Function<JsonObject, Future<?>> deliver) {
       this.sid = sid;
       this.address = Address.fanoutInbox(sid);
       this.deliver = deliver;
@@ -101,6 +121,7 @@ final class PushInbox {
         }
         if (after == null) {
           highest = Math.max(highest, answer.getLong(Field.DELIVERED, 0L));
+          written = highest;
           reported = highest;
         }
         JsonArray pushes = answer.getJsonArray(Field.MESSAGES, new JsonArray());
@@ -127,11 +148,20 @@ final class PushInbox {
         return;
       }
       highest = seq;
+      Future<?> write;
       try {
-        deliver.accept(push);
-      } finally {
-        scheduleReport();
+        write = deliver.apply(push);
+      } catch (RuntimeException e) {
+        write = Future.failedFuture(e);
       }
+      write.onComplete(ar -> {
+        if (ar.failed()) {
+          writeFailed = true;
+        } else if (!writeFailed) {
+          written = Math.max(written, seq);
+          scheduleReport();
+        }
+      });
     }
 
     private void scheduleReport() {
@@ -144,10 +174,10 @@ final class PushInbox {
     }
 
     private void report() {
-      if (highest <= reported) {
+      if (written <= reported) {
         return;
       }
-      long seq = highest;
+      long seq = written;
       reported = seq;
       Bus.request(gateway.vertx(), Address.MESSAGE_PUSH_DELIVERED, new JsonObject().put(Field.SID, sid).put(Field.SEQ, seq))
           .onFailure(t -> LOG.warn("delivered mark of an inbox not written: {}", t.toString()));

@@ -1,5 +1,6 @@
 package palaver.gateway;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -73,7 +74,8 @@ final class XlveinConnection {
     ws.pongHandler(b -> lastHeard = System.currentTimeMillis());
     ws.exceptionHandler(t -> LOG.debug("xlvein socket error: {}", t.toString()));
     ws.closeHandler(v -> onClosed());
-    gateway.inbox().attach(app.id(), account, this::deliver).onComplete(ar -> {
+    ws.setWriteQueueMaxSize(gateway.limits().outboundQueueBytes());
+    gateway.inbox().attachConfirmed(app.id(), account, this::deliver).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("inbox of an xlvein account not attached: {}", ar.cause().toString());
         close(CloseCode.TRY_AGAIN, "stored pushes unavailable, reconnect");
@@ -112,15 +114,21 @@ final class XlveinConnection {
     endpoint.closed(this);
   }
 
-  private void deliver(JsonObject push) {
+  /** Answers when written; a client too slow to read is closed (4008), its unwritten pushes kept for next time. */
+  private Future<Void> deliver(JsonObject push) {
     XlveinMetrics.delivered(app.id());
-    send(XlveinFrames.delivery(account, push));
+    return send(XlveinFrames.delivery(account, push));
   }
 
-  private void send(JsonObject frame) {
-    if (!closed) {
-      ws.writeTextMessage(frame.encode());
+  private Future<Void> send(JsonObject frame) {
+    if (closed) {
+      return Future.failedFuture("socket closed");
     }
+    Future<Void> written = ws.writeTextMessage(frame.encode());
+    if (ws.writeQueueFull()) {
+      close(CloseCode.SLOW_CONSUMER, "too slow, reconnect");
+    }
+    return written;
   }
 
   // ---- client frames ----
