@@ -138,6 +138,17 @@ final class XlveinClient implements AutoCloseable {
     return post(port, "application/x-www-form-urlencoded", form);
   }
 
+  /** As {@link #pushForm}, without waiting for the answer. */
+  static CompletableFuture<JsonObject> pushFormAsync(int port, String appKey, String sendTo, String message,
+      String nonce, String sign) {
+    String form = "app_key=" + enc(appKey) + "&send_to=" + enc(sendTo) + "&message=" + enc(message)
+        + "&nonce=" + enc(nonce) + "&sign=" + enc(sign);
+    var request = java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/im/push"))
+        .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(20))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build();
+    return HTTP.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString()).thenApply(r -> new JsonObject(r.body()));
+  }
+
   static JsonObject pushJson(int port, JsonObject body) {
     return post(port, "application/json", body.encode());
   }

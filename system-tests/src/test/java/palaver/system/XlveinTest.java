@@ -8,8 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.WebSocketHandshakeException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -25,15 +30,18 @@ import palaver.testing.Await;
 class XlveinTest {
   private static final String KEY = "xl-key";
   private static final String SECRET = "xlvein-end-to-end-secret-0123456789abcdef";
-  /** Short, for the test of a silent client; the JDK's clients answer every 200 ms ping by themselves. */
-  private static final int IDLE_TIMEOUT_MS = 2_000;
+  /**
+   * Short for the test of a silent client, long enough for the stalled one's queue to fill first (neither
+   * pongs); the JDK's clients answer every 200 ms ping by themselves.
+   */
+  private static final int IDLE_TIMEOUT_MS = 8_000;
   private static TestServer server;
 
   @BeforeAll
   static void start() {
     JsonArray apps = new JsonArray().add(new JsonObject().put("id", "xl-app").put("key", KEY).put("secret", SECRET));
     server = TestServer.standalone(new JsonObject().put("apps", apps).put("wsPingIntervalMs", 200)
-        .put("wsIdleTimeoutMs", IDLE_TIMEOUT_MS));
+        .put("wsIdleTimeoutMs", IDLE_TIMEOUT_MS).put("wsOutboundQueueBytes", 64 * 1024));
   }
 
   @AfterAll
@@ -183,6 +191,48 @@ class XlveinTest {
       assertTrue(pings >= 2, "pings before the close: " + pings);
       assertTrue(System.currentTimeMillis() - started >= IDLE_TIMEOUT_MS - 100);
     }
+  }
+
+  @Test
+  @DisplayName("A client too slow to read is closed with 4008; what it never got arrives on its next connection")
+  void slowClientLosesNothing() throws Exception {
+    String u = account();
+    String query = "/ws/connect?app_id=" + KEY + "&token=" + XlveinClient.token(SECRET, u);
+    // Large (the app's 10 KiB limit) and many (past the OS's socket buffers), sent 50 at a time so they are all
+    // made well within the idle timeout (the stalled client can't pong).
+    int pushes = 700;
+    String filler = "x".repeat(8_000);
+    Set<Integer> received = new HashSet<>();
+    try (RawWsClient stalled = RawWsClient.connect(server.httpPort(), 4096, query)) {
+      for (int batch = 0; batch < pushes; batch += 50) {
+        List<CompletableFuture<JsonObject>> answers = new ArrayList<>();
+        for (int i = batch; i < batch + 50; i++) {
+          String text = new JsonObject().put("n", i).put("filler", filler).encode();
+          String nonce = UUID.randomUUID().toString();
+          answers.add(XlveinClient.pushFormAsync(server.httpPort(), KEY, u, text, nonce,
+              XlveinClient.sign(KEY, u, text, nonce, SECRET)));
+        }
+        for (CompletableFuture<JsonObject> answer : answers) {
+          assertEquals(0, answer.get(20, TimeUnit.SECONDS).getInteger("error"));
+        }
+      }
+      RawWsClient.Frame frame;
+      while (!(frame = stalled.read()).isClose()) {
+        if (frame.isText()) {
+          received.add(frame.json().getJsonObject("data").getInteger("n"));
+        }
+      }
+      assertEquals(4008, frame.closeCode());
+    }
+    assertTrue(received.size() < pushes, "the stalled client got everything: nothing was tested");
+    Thread.sleep(600);
+    try (XlveinClient again = connect(u)) {
+      JsonObject next;
+      while ((next = again.poll(1_500)) != null) {
+        received.add(next.getJsonObject("data").getInteger("n"));
+      }
+    }
+    assertEquals(pushes, received.size());
   }
 
   private static String account() {
