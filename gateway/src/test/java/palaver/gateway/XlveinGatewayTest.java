@@ -33,6 +33,10 @@ class XlveinGatewayTest {
   static final String SECRET = "s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t-0001";
   static final String OTHER_KEY = "key2";
   static final String OTHER_SECRET = "s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t-0002";
+  /** An app allowing one socket per gateway, from one browser origin. */
+  static final String LIMITED_KEY = "key3";
+  static final String LIMITED_SECRET = "s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t-0003";
+  static final String ALLOWED_ORIGIN = "https://app3.example";
   static final int MAX_EVENT_BYTES = 1000;
   /** Many pings long (pings every 100 ms), so a busy machine's late pong does not close a test's socket. */
   static final int IDLE_TIMEOUT_MS = 1_500;
@@ -44,7 +48,9 @@ class XlveinGatewayTest {
   static void start() {
     JsonArray apps = new JsonArray()
         .add(new JsonObject().put("id", APP).put("key", KEY).put("secret", SECRET).put("maxEventBytes", MAX_EVENT_BYTES))
-        .add(new JsonObject().put("id", "app2").put("key", OTHER_KEY).put("secret", OTHER_SECRET));
+        .add(new JsonObject().put("id", "app2").put("key", OTHER_KEY).put("secret", OTHER_SECRET))
+        .add(new JsonObject().put("id", "app3").put("key", LIMITED_KEY).put("secret", LIMITED_SECRET)
+            .put("maxConnections", 1).put("allowedOrigins", new JsonArray().add(ALLOWED_ORIGIN)));
     JsonObject settings = new JsonObject().put(Setting.APPS.key(), apps)
         .put(Setting.WS_PING_INTERVAL_MS.key(), 100).put(Setting.WS_IDLE_TIMEOUT_MS.key(), IDLE_TIMEOUT_MS);
     gateway = ServiceUnderTest.start(settings, List.of(INBOXES.neighbour), GatewayVerticle::new);
@@ -115,6 +121,33 @@ class XlveinGatewayTest {
   @DisplayName("A garbage token is refused with 401")
   void garbageRefused() {
     assertEquals(401, refusal("app_id=" + KEY + "&token=a.b%25.c"));
+  }
+
+  @Test
+  @DisplayName("A browser origin the app does not allow is refused with 403; an allowed one connects")
+  void originChecked() {
+    String query = "app_id=" + LIMITED_KEY + "&token=" + token(LIMITED_SECRET, user());
+    Throwable t = Await.failure(XlveinSocket.connect(gateway.vertx(), gateway.httpPort(), query, "https://evil.example"));
+    assertEquals(403, ((UpgradeRejectedException) t).getStatus());
+    try (XlveinSocket s = Await.result(XlveinSocket.connect(gateway.vertx(), gateway.httpPort(), query, ALLOWED_ORIGIN))) {
+      assertFalse(s.isClosed());
+    }
+  }
+
+  @Test
+  @DisplayName("A connect beyond the app's maxConnections is refused with 503, and accepted again once one closed")
+  void connectionQuota() {
+    String query = "app_id=" + LIMITED_KEY + "&token=" + token(LIMITED_SECRET, user());
+    try (XlveinSocket first = Await.result(XlveinSocket.connect(gateway.vertx(), gateway.httpPort(), query, ALLOWED_ORIGIN))) {
+      assertFalse(first.isClosed());
+      Throwable t = Await.failure(XlveinSocket.connect(gateway.vertx(), gateway.httpPort(), query, ALLOWED_ORIGIN));
+      assertEquals(503, ((UpgradeRejectedException) t).getStatus());
+    }
+    Await.until("the quota frees", 5_000, () -> Await.result(XlveinSocket.connect(gateway.vertx(), gateway.httpPort(),
+        query, ALLOWED_ORIGIN).map(s -> {
+          s.close();
+          return true;
+        }).otherwise(false)));
   }
 
   @Test

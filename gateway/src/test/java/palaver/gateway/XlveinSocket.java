@@ -37,9 +37,17 @@ final class XlveinSocket implements AutoCloseable {
 
   /** Connects to {@code /ws/connect?query}; fails with the upgrade's refusal. */
   static Future<XlveinSocket> connect(Vertx vertx, int port, String query) {
+    return connect(vertx, port, query, null);
+  }
+
+  /** As {@link #connect(Vertx, int, String)}, sending {@code origin} as the Origin header when not null. */
+  static Future<XlveinSocket> connect(Vertx vertx, int port, String query, String origin) {
     WebSocketClient client = vertx.createWebSocketClient();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI("/ws/connect?" + query);
+    if (origin != null) {
+      options.addHeader("Origin", origin);
+    }
     return client.connect(options).map(ws -> new XlveinSocket(client, ws)).onFailure(t -> client.close());
   }
 
