@@ -88,4 +88,10 @@ public final class Field {
   public static final String UPLOAD_ID = "uploadId";
   public static final String N = "n";
   public static final String CHUNK_SIZE = "chunkSize";
+
+  // push inboxes (message-service's MESSAGE_PUSH_* and Address.fanoutInbox)
+  /** A push's id as its sender named it (the stored cid). */
+  public static final String MSG_ID = "msgId";
+  /** An inbox's delivered mark: the highest seq handed to a socket of the user. */
+  public static final String DELIVERED = "delivered";
 }

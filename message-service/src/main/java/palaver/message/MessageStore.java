@@ -30,6 +30,11 @@ import palaver.runtime.Store;
  * lastMessage} and {@code writers.<uid>}, each writer's newest seq there):
  * their names, indexes and every query. {@link GroupCommit} decides what to
  * write; this class only says how it is written and read.
+ *
+ * <p>Push inboxes (sids {@code PushNames.inbox}) are sessions of the same two
+ * collections: their messages also carry {@code expiresAt} (deleted by
+ * {@link #deleteExpired}, never read past it), and their head also carries
+ * {@code delivered}, the highest seq that reached a socket of the user.
  */
 class MessageStore {
   static final String MESSAGES = "messages";
@@ -40,6 +45,10 @@ class MessageStore {
   static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   /** In a head answered to a writer: the newest seq they wrote in the session. */
   private static final String ID = "_id";
+  /** When a push may be deleted (ms); only push inbox messages have it. */
+  static final String EXPIRES_AT = Field.EXPIRES_AT;
+  /** In an inbox's head: the highest seq handed to a socket of the user (a max). */
+  static final String DELIVERED = Field.DELIVERED;
 
   /** A page of stored messages, ascending, and whether more follow in the direction read. */
   record Page(List<JsonObject> messages, boolean more) {
@@ -103,7 +112,10 @@ class MessageStore {
             mongo.createIndexWithOptions(MESSAGES, new JsonObject().put(Field.UID, 1).put(Field.CID, 1),
                 new IndexOptions().unique(true).name("uid_cid")),
             mongo.createIndexWithOptions(MESSAGES, new JsonObject().put(Field.FILE + "." + Field.FILE_ID, 1),
-                new IndexOptions().name("file_id")))
+                new IndexOptions().name("file_id")),
+            // Sparse: only pushes have expiresAt, so the sweep's range query never scans the chat's messages.
+            mongo.createIndexWithOptions(MESSAGES, new JsonObject().put(EXPIRES_AT, 1),
+                new IndexOptions().sparse(true).name("expires_at")))
         .mapEmpty();
   }
 
@@ -302,5 +314,43 @@ class MessageStore {
         .put(Field.SID, new JsonObject().put("$in", sids));
     return mongo.findWithOptions(MESSAGES, query, new FindOptions().setLimit(1).setFields(new JsonObject().put(ID, 1)))
         .map(found -> !found.isEmpty());
+  }
+
+  // ---- push inboxes ----
+
+  /**
+   * An inbox's unexpired pushes with {@code seq > after}, ascending, at most
+   * {@code limit} (one read of limit + 1 over the (sid, seq) index).
+   */
+  Future<Page> pushesAfter(String sid, long after, long now, int limit) {
+    JsonObject query = new JsonObject().put(Field.SID, sid)
+        .put(Field.SEQ, new JsonObject().put("$gt", after))
+        .put(EXPIRES_AT, new JsonObject().put("$gt", now));
+    FindOptions options = new FindOptions().setSort(new JsonObject().put(Field.SEQ, 1)).setLimit(limit + 1);
+    return mongo.findWithOptions(MESSAGES, query, options)
+        .map(found -> new Page(new ArrayList<>(found.subList(0, Math.min(limit, found.size()))), found.size() > limit));
+  }
+
+  /** An inbox's delivered mark (0 without one). */
+  Future<Long> delivered(String sid) {
+    return mongo.findOne(HEADS, new JsonObject().put(ID, sid), new JsonObject().put(DELIVERED, 1))
+        .map(head -> head == null ? 0L : head.getLong(DELIVERED, 0L));
+  }
+
+  /**
+   * Raises an inbox's delivered mark to {@code seq} (never lowers it, never
+   * past the head). No upsert: a head without {@code lastSeq} would block
+   * {@link #moveHeads}' guarded upsert, and a mark without pushes means nothing.
+   */
+  Future<Void> markDelivered(String sid, long seq) {
+    JsonObject query = new JsonObject().put(ID, sid).put(Field.LAST_SEQ, new JsonObject().put("$gte", seq));
+    return mongo.updateCollection(HEADS, query, new JsonObject().put("$max", new JsonObject().put(DELIVERED, seq)))
+        .mapEmpty();
+  }
+
+  /** Deletes every push whose {@code expiresAt} has passed; answers how many. */
+  Future<Long> deleteExpired(long now) {
+    return mongo.removeDocuments(MESSAGES, new JsonObject().put(EXPIRES_AT, new JsonObject().put("$lte", now)))
+        .map(result -> result == null ? 0L : result.getRemovedCount());
   }
 }

@@ -16,6 +16,7 @@ import palaver.api.ErrorCode;
 import palaver.api.Field;
 import palaver.api.Frames;
 import palaver.api.Ids;
+import palaver.api.PushNames;
 import palaver.runtime.Store;
 
 /**
@@ -55,6 +56,7 @@ public class MessageVerticle extends VerticleBase {
   private GroupCommit commits;
   private SyncReader syncs;
   private Profiles profiles;
+  private PushInboxes inboxes;
 
   @Override
   public Future<?> start() {
@@ -64,6 +66,7 @@ public class MessageVerticle extends VerticleBase {
     commits = new GroupCommit(vertx, store, tails);
     syncs = new SyncReader(store, tails, this::soleWriter);
     profiles = new Profiles(vertx);
+    inboxes = new PushInboxes(vertx, store, commits);
     return Store.ping(mongo, config())
         .compose(v -> store.createIndexes())
         .compose(v -> Future.all(List.of(
@@ -72,13 +75,22 @@ public class MessageVerticle extends VerticleBase {
             Bus.serve(vertx, Address.MESSAGE_SYSTEM, this::system),
             Bus.serve(vertx, Address.MESSAGE_HISTORY, this::history),
             Bus.serve(vertx, Address.MESSAGE_SYNC, this::sync),
-            Bus.serve(vertx, Address.MESSAGE_HEADS, this::heads))))
-        .onSuccess(v -> countInstance(1));
+            Bus.serve(vertx, Address.MESSAGE_HEADS, this::heads),
+            Bus.serve(vertx, Address.MESSAGE_PUSH_APPEND, inboxes::append),
+            Bus.serve(vertx, Address.MESSAGE_PUSH_SINCE, inboxes::since),
+            Bus.serve(vertx, Address.MESSAGE_PUSH_DELIVERED, inboxes::delivered))))
+        .onSuccess(v -> {
+          countInstance(1);
+          inboxes.startSweeping();
+        });
   }
 
   @Override
   public Future<?> stop() {
     countInstance(-1);
+    if (inboxes != null) {
+      inboxes.stopSweeping();
+    }
     return Future.succeededFuture();
   }
 
@@ -115,7 +127,7 @@ public class MessageVerticle extends VerticleBase {
   /** The stored fields of a client's message, or an {@code invalid}/{@code too_large} failure. */
   static JsonObject validSend(JsonObject body) {
     String uid = Check.string(body, Field.UID, 1, 64);
-    String sid = Check.string(body, Field.SID, 1, 64);
+    String sid = chatSid(body);
     String cid = Check.string(body, Field.CID, 1, 64);
     if (SYSTEM.equals(body.getValue(Field.MSG_TYPE))) {
       throw ErrorCode.INVALID.exception("msgType system is made by the server only");
@@ -133,6 +145,18 @@ public class MessageVerticle extends VerticleBase {
         .put(Field.AT, System.currentTimeMillis());
   }
 
+  /**
+   * A chat session's sid. Push inboxes are refused here whatever session-service says (no session
+   * has such a sid, and this does not depend on it): only the trusted MESSAGE_PUSH_* reach them.
+   */
+  static String chatSid(JsonObject body) {
+    String sid = Check.string(body, Field.SID, 1, 64);
+    if (PushNames.isInbox(sid)) {
+      throw ErrorCode.FORBIDDEN.exception("not a member of this session");
+    }
+    return sid;
+  }
+
   private static JsonObject withSender(JsonObject draft, JsonObject profile) {
     return draft.put(Field.NICKNAME, profile.getString(Field.NICKNAME)).put(Field.AVATAR, profile.getString(Field.AVATAR));
   }
@@ -147,7 +171,7 @@ public class MessageVerticle extends VerticleBase {
   }
 
   static JsonObject validSystem(JsonObject body) {
-    String sid = Check.string(body, Field.SID, 1, 64);
+    String sid = chatSid(body);
     String uid = Check.string(body, Field.UID, 1, 64);
     JsonObject content = Check.optionalObject(body, Field.CONTENT);
     return new JsonObject()
@@ -180,7 +204,7 @@ public class MessageVerticle extends VerticleBase {
 
   static HistoryQuery validHistory(JsonObject body) {
     String uid = Check.string(body, Field.UID, 1, 64);
-    String sid = Check.string(body, Field.SID, 1, 64);
+    String sid = chatSid(body);
     Long before = Check.optionalLong(body, Field.BEFORE, 0, Long.MAX_VALUE);
     Long after = Check.optionalLong(body, Field.AFTER, 0, Long.MAX_VALUE);
     Long limit = Check.optionalLong(body, Field.LIMIT, 1, HISTORY_LIMIT);
@@ -202,7 +226,7 @@ public class MessageVerticle extends VerticleBase {
       List<String> wanted = new ArrayList<>();
       JsonArray forbidden = new JsonArray();
       for (String sid : q.positions().fieldNames()) {
-        if (member.contains(sid)) {
+        if (member.contains(sid) && !PushNames.isInbox(sid)) {
           wanted.add(sid);
         } else {
           forbidden.add(sid);
@@ -237,7 +261,9 @@ public class MessageVerticle extends VerticleBase {
     if (sids == null || sids.size() > HEADS_MAX_SESSIONS || !sids.stream().allMatch(s -> s instanceof String)) {
       throw ErrorCode.INVALID.exception("sids must be an array of strings");
     }
-    return new HeadsQuery(sids, Check.optionalString(body, Field.UID, 64));
+    // An inbox's head (its newest push) is nobody's chat session: left out like a sid without a head.
+    JsonArray chats = new JsonArray(sids.stream().filter(s -> !PushNames.isInbox((String) s)).toList());
+    return new HeadsQuery(chats, Check.optionalString(body, Field.UID, 64));
   }
 
   // ---- neighbours and instances ----

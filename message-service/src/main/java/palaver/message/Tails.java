@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import palaver.api.Field;
+import palaver.api.PushNames;
 
 /**
  * The last {@value #CAPACITY} messages of each recently active session, so a
@@ -16,8 +17,9 @@ import palaver.api.Field;
  * instance's own inserts and by complete database reads, dropped when this
  * instance learns it missed something (another instance took a seq, a write
  * with unknown outcome). Whether {@code end} is the session's true head is
- * decided by the caller (see {@link SyncReader}). Used only from the
- * verticle's event loop.
+ * decided by the caller (see {@link SyncReader}). Push inboxes are never
+ * kept: nothing syncs them from here (see {@link PushInboxes}). Used only
+ * from the verticle's event loop.
  */
 final class Tails {
   static final int CAPACITY = 256;
@@ -57,12 +59,18 @@ final class Tails {
 
   /** The session's last stored seq, read from the store: an empty tail ending there (when none is kept). */
   void anchor(String sid, long last) {
+    if (PushNames.isInbox(sid)) {
+      return;
+    }
     tails.putIfAbsent(sid, new Tail(last));
   }
 
   /** A message this instance just stored. A gap since the tail's end restarts the tail at it. */
   void add(JsonObject message) {
     String sid = message.getString(Field.SID);
+    if (PushNames.isInbox(sid)) {
+      return;
+    }
     long seq = message.getLong(Field.SEQ);
     Tail tail = tails.get(sid);
     if (tail == null || seq > tail.end + 1) {

@@ -54,13 +54,18 @@ public final class RawWsClient implements AutoCloseable {
 
   /** Connects to {@code /ws} with a small receive buffer (so a client that stops reading is soon full). */
   public static RawWsClient connect(int port, int receiveBufferBytes) {
+    return connect(port, receiveBufferBytes, "/ws");
+  }
+
+  /** Connects to {@code uri} (path and query) of another WebSocket endpoint, e.g. xlvein's {@code /ws/connect}. */
+  public static RawWsClient connect(int port, int receiveBufferBytes, String uri) {
     try {
       Socket socket = new Socket();
       socket.setReceiveBufferSize(receiveBufferBytes);
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       socket.setSoTimeout((int) Await.TIMEOUT_SECONDS * 1000);
       RawWsClient client = new RawWsClient(socket);
-      client.handshake(port);
+      client.handshake(port, uri);
       return client;
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -81,10 +86,10 @@ public final class RawWsClient implements AutoCloseable {
     }
   }
 
-  private void handshake(int port) throws IOException {
+  private void handshake(int port, String uri) throws IOException {
     byte[] nonce = new byte[16];
     RANDOM.nextBytes(nonce);
-    String request = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    String request = "GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
     out.write(request.getBytes(StandardCharsets.US_ASCII));
     out.flush();
