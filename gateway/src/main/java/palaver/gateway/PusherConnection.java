@@ -69,7 +69,11 @@ final class PusherConnection implements FanoutHub.Listener {
   private String userId;
   private JsonObject userData;
   private boolean signingIn;
+  /** The user's events that came while signing in: pusher-js drops them before signin_success, so they wait. */
+  private final List<String> heldUserFrames = new ArrayList<>();
   private String userAddress;
+  /** The user this socket signs in (or signed in) as, from the moment its addresses are joined. */
+  private String signingInAs;
   private PushInbox.Attachment inbox;
 
   PusherConnection(PusherEndpoint endpoint, App app, ServerWebSocket ws, String socketId) {
@@ -442,9 +446,10 @@ final class PusherConnection implements FanoutHub.Listener {
     }
     String id = parsed.getString("id");
     signingIn = true;
+    signingInAs = id;
     userAddress = Address.fanoutAppUser(app.id(), id);
     gateway.hub().join(userAddress, this)
-        .compose(v -> gateway.inbox().attach(app.id(), id, this::onInboxPush))
+        .compose(v -> gateway.inbox().attach(app.id(), id, push -> onInboxPush(id, push)))
         .onComplete(ar -> signedIn(id, parsed, (String) userDataText, ar.succeeded() ? ar.result() : null));
   }
 
@@ -455,6 +460,8 @@ final class PusherConnection implements FanoutHub.Listener {
         attachment.detach();
       }
       leaveUser();
+      signingInAs = null;
+      heldUserFrames.clear();
       if (!closed) {
         write(PusherFrames.error(null, "Sign-in failed, try again later"));
       }
@@ -464,6 +471,8 @@ final class PusherConnection implements FanoutHub.Listener {
     userId = id;
     userData = parsed;
     write(PusherFrames.signinSuccess(userDataText));
+    heldUserFrames.forEach(this::write);
+    heldUserFrames.clear();
   }
 
   /** Pusher's user_data: a JSON object with a non-empty string id; null when it is not. */
@@ -477,19 +486,32 @@ final class PusherConnection implements FanoutHub.Listener {
   }
 
   /** A push stored for this user (HTTP sendToUser, xlvein): an event on the user's own channel. */
-  private void onInboxPush(JsonObject push) {
-    JsonObject content = push.getJsonObject("content", new JsonObject());
-    if (!closed && content.getValue("event") instanceof String event) {
-      write(PusherFrames.event(event, PusherChannels.serverToUser(userId), PusherFrames.dataString(content.getValue("data"))));
+  private void onInboxPush(String user, JsonObject push) {
+    Object content = push.getValue("content");
+    if (content instanceof JsonObject c && c.getValue("event") instanceof String event) {
+      userFrame(PusherFrames.event(event, PusherChannels.serverToUser(user), PusherFrames.dataString(c.getValue("data"))));
+    }
+  }
+
+  private void userFrame(String frame) {
+    if (closed) {
+      return;
+    }
+    if (userId == null) {
+      if (heldUserFrames.size() < MAX_HELD_FRAMES) {
+        heldUserFrames.add(frame);
+      }
+    } else {
+      write(frame);
     }
   }
 
   /** terminate_connections closes the user's sockets (4009: pusher-js does not reconnect); other bodies are events. */
-  private void onUserEvent(JsonObject body) {
+  private void onUserEvent(String user, JsonObject body) {
     if (Boolean.TRUE.equals(body.getValue("terminate"))) {
       close(PusherEndpoint.UNAUTHORIZED, "Connection terminated by the app");
-    } else if (body.getValue("event") instanceof String event && userId != null) {
-      write(PusherFrames.event(event, PusherChannels.serverToUser(userId), PusherFrames.dataString(body.getValue("data"))));
+    } else if (body.getValue("event") instanceof String event) {
+      userFrame(PusherFrames.event(event, PusherChannels.serverToUser(user), PusherFrames.dataString(body.getValue("data"))));
     }
   }
 
@@ -501,7 +523,7 @@ final class PusherConnection implements FanoutHub.Listener {
       return;
     }
     if (address.equals(userAddress)) {
-      onUserEvent(body);
+      onUserEvent(signingInAs, body);
       return;
     }
     if (socketId.equals(body.getValue("socket_id"))) {

@@ -86,6 +86,15 @@ final class PusherSocket implements AutoCloseable {
     }
   }
 
+  /** Stops reading: what the server sends piles up in the TCP buffers, then in its own queue. */
+  void pause() {
+    ws.pause();
+  }
+
+  void resume() {
+    ws.resume();
+  }
+
   boolean isClosed() {
     return ws.isClosed();
   }

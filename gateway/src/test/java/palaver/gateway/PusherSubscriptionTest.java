@@ -345,4 +345,21 @@ class PusherSubscriptionTest {
       assertFalse(pusher.push.requests(palaver.api.Address.PUSH_CACHE_GET).stream().findAny().isPresent());
     }
   }
+
+  @Test
+  @DisplayName("A subscriber that stops reading is closed with 4100 once its outbound queue is full, not buffered without end")
+  void slowConsumerClosed() throws InterruptedException {
+    try (PusherUnderTest small = new PusherUnderTest(new JsonObject().put("wsOutboundQueueBytes", 16 * 1024));
+        PusherSocket socket = small.connect("key1")) {
+      small.subscribed(socket, "firehose");
+      socket.pause();
+      String data = "x".repeat(4_000);
+      for (int i = 0; i < 5_000; i++) {
+        small.publish(APP, "firehose", event("firehose", "drop", data));
+      }
+      Thread.sleep(2_000); // the gateway writes what it can while nothing is read
+      socket.resume();
+      assertEquals(4100, socket.closeCode());
+    }
+  }
 }
