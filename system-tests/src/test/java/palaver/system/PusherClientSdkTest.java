@@ -4,21 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.api.Address;
-import palaver.api.Bus;
 import palaver.testing.Await;
 
 /**
@@ -36,20 +29,20 @@ class PusherClientSdkTest {
   private static final String SECRET = "sdk-secret-0123456789abcdef0123456789";
   private static final long WAIT_MS = 15_000;
   private static TestServer server;
-  private static MessageConsumer<JsonObject> membersStandIn;
+  private static PresenceRegistryStandIn membersStandIn;
   private NodeScript js;
 
   @BeforeAll
   static void start() {
     server = TestServer.standalone(new JsonObject().put("apps", new JsonArray().add(new JsonObject()
         .put("id", APP).put("key", KEY).put("secret", SECRET).put("enableClientMessages", true))));
-    membersStandIn = presenceRegistryIfMissing(server.node().vertx());
+    membersStandIn = PresenceRegistryStandIn.startIfMissing(server.node().vertx());
   }
 
   @AfterAll
   static void stop() {
     if (membersStandIn != null) {
-      Await.result(membersStandIn.unregister());
+      membersStandIn.close();
     }
     server.close();
   }
@@ -59,35 +52,6 @@ class PusherClientSdkTest {
     if (js != null) {
       js.close();
     }
-  }
-
-  /**
-   * While push-service does not answer PUSH_MEMBERS yet, a stand-in that knows the members from the gateway's
-   * own join and leave reports (what push-service does cluster-wide); none once push-service answers.
-   */
-  private static MessageConsumer<JsonObject> presenceRegistryIfMissing(Vertx vertx) {
-    try {
-      Await.result(Bus.request(vertx, Address.PUSH_MEMBERS,
-          new JsonObject().put("app", APP).put("channel", "presence-probe"), 2_000));
-      return null;
-    } catch (ReplyException e) {
-      if (e.failureType() != ReplyFailure.NO_HANDLERS) {
-        return null;
-      }
-    }
-    Map<String, JsonObject> members = new ConcurrentHashMap<>();
-    vertx.eventBus().<JsonObject>consumer(Address.PUSH_CHANNELS_REPORT, m -> {
-      JsonObject r = m.body();
-      if (Boolean.TRUE.equals(r.getValue("joined")) && r.getValue("user_id") != null) {
-        members.computeIfAbsent(r.getString("app") + "/" + r.getString("channel"), k -> new JsonObject())
-            .put(r.getString("user_id"), r.getValue("user_info"));
-      }
-    });
-    MessageConsumer<JsonObject> standIn = vertx.eventBus().consumer(Address.PUSH_MEMBERS, m -> m.reply(
-        new JsonObject().put("members", members.getOrDefault(m.body().getString("app") + "/"
-            + m.body().getString("channel"), new JsonObject()).copy())));
-    Await.result(standIn.completion());
-    return standIn;
   }
 
   private NodeScript script() {
