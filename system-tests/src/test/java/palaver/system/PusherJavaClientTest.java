@@ -82,8 +82,11 @@ class PusherJavaClientTest {
   }
 
   private Pusher connected(String userId) {
-    PusherOptions options = new PusherOptions().setHost("127.0.0.1").setWsPort(server.httpPort()).setUseTLS(false)
-        .setChannelAuthorizer((channel, socketId) -> authorize(channel, socketId, userId));
+    return connected(new PusherOptions().setChannelAuthorizer((channel, socketId) -> authorize(channel, socketId, userId)));
+  }
+
+  private Pusher connected(PusherOptions options) {
+    options.setHost("127.0.0.1").setWsPort(server.httpPort()).setUseTLS(false);
     Pusher client = new Pusher(KEY, options);
     client.connect(new ConnectionEventListener() {
       @Override
@@ -208,5 +211,14 @@ class PusherJavaClientTest {
     expect("users:presence-lobby:[ann]");
     publish("presence-lobby", "pusher_internal:member_added", "{\"user_id\":\"bob\",\"user_info\":{}}");
     expect("user_added:bob");
+  }
+
+  @Test
+  @DisplayName("A refused signin reaches pusher-java-client's error listener as code 4009")
+  void refusedSignin() {
+    pusher = connected(new PusherOptions().setUserAuthenticator(socketId -> new JsonObject()
+        .put("auth", KEY + ":" + "0".repeat(64)).put("user_data", "{\"id\":\"ann\"}").encode()));
+    pusher.signin();
+    expect("error:4009:Invalid signin");
   }
 }
