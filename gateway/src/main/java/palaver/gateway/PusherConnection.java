@@ -258,7 +258,7 @@ final class PusherConnection implements FanoutHub.Listener {
       gateway.hub().leave(address(channel), this);
       if (failure != null && wanted) {
         boolean full = failure instanceof PresenceFull;
-        endpoint.metrics().refused(app.id(), full ? Refusal.PRESENCE_LIMIT : Refusal.AUTH);
+        endpoint.metrics().refused(app.id(), full ? Refusal.PRESENCE_LIMIT : Refusal.UNAVAILABLE);
         write(full ? PusherFrames.subscriptionError(channel, "LimitReached", failure.getMessage(), 403)
             : PusherFrames.subscriptionError(channel, "ServiceUnavailable", "Try again later", 503));
       }

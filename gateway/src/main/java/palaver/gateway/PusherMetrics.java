@@ -22,7 +22,7 @@ final class PusherMetrics {
   /** Why a socket or one of its requests was refused. */
   enum Refusal {
     UNKNOWN_APP, PROTOCOL, ORIGIN, CAPACITY, AUTH, SIGNIN, MALFORMED, TOO_LARGE, RATE, CLIENT_EVENT, PRESENCE_LIMIT,
-    SLOW_CONSUMER;
+    UNAVAILABLE, SLOW_CONSUMER;
 
     String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
