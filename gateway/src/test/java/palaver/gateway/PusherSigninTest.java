@@ -154,4 +154,18 @@ class PusherSigninTest {
           .getString("type"));
     }
   }
+
+  @Test
+  @DisplayName("A second signin on a signed-in socket gets a pusher:error and leaves the first in place")
+  void secondSignin() {
+    try (PusherSocket socket = pusher.connect("key1")) {
+      signedIn(socket);
+      String other = "{\"id\":\"u2\"}";
+      socket.send(signin(socket, other, auth(socket, other)));
+      JsonObject error = socket.next();
+      assertEquals("pusher:error", error.getString("event"), error.encode());
+      socket.send(PusherUnderTest.subscribe("#server-to-user-u1"));
+      expectEvent(socket, "pusher_internal:subscription_succeeded", "#server-to-user-u1");
+    }
+  }
 }
