@@ -362,4 +362,31 @@ class PusherSubscriptionTest {
       assertEquals(4100, socket.closeCode());
     }
   }
+
+  @Test
+  @DisplayName("An event that reaches a channel while its subscription is being set up arrives right after subscription_succeeded")
+  void heldDuringSetup() throws InterruptedException {
+    try (PusherSocket socket = pusher.connect("key1")) {
+      String channelData = "{\"user_id\":\"bob\"}";
+      socket.send(subscribe("presence-slow", pusher.presenceAuth(socket, "presence-slow", channelData), channelData));
+      Thread.sleep(PusherUnderTest.SLOW_MS / 2);
+      pusher.publish(APP, "presence-slow", event("presence-slow", "early", "1"));
+      expectEvent(socket, "pusher_internal:subscription_succeeded", "presence-slow");
+      assertEquals("1", expectEvent(socket, "early", "presence-slow").getString("data"));
+    }
+  }
+
+  @Test
+  @DisplayName("An unsubscribe while the subscription is being set up cancels it: no subscription_succeeded, no join")
+  void cancelledDuringSetup() throws InterruptedException {
+    try (PusherSocket socket = pusher.connect("key1")) {
+      String channelData = "{\"user_id\":\"bob\"}";
+      socket.send(subscribe("presence-slow", pusher.presenceAuth(socket, "presence-slow", channelData), channelData));
+      socket.send(new JsonObject().put("event", "pusher:unsubscribe")
+          .put("data", new JsonObject().put("channel", "presence-slow")));
+      JsonObject frame = socket.poll(PusherUnderTest.SLOW_MS * 2);
+      assertNull(frame, () -> "expected nothing, got " + frame.encode());
+      assertFalse(pusher.reports.stream().anyMatch(r -> r.getValue("joined") != null), pusher.reports.toString());
+    }
+  }
 }

@@ -39,8 +39,7 @@ final class PusherUnderTest implements AutoCloseable {
   /** {@code "app/channel"} → the cache channel's last event {@code {event, data}}. */
   final Map<String, JsonObject> cache = new ConcurrentHashMap<>();
   final FakeNeighbour push = new FakeNeighbour("push-service")
-      .answer(Address.PUSH_MEMBERS, body -> Future.succeededFuture(new JsonObject().put("members",
-          members.getOrDefault(body.getString("app") + "/" + body.getString("channel"), new JsonObject()).copy())))
+      .answer(Address.PUSH_MEMBERS, this::members)
       .answer(Address.PUSH_CACHE_GET, body -> Future.succeededFuture(
           cache.getOrDefault(body.getString("app") + "/" + body.getString("channel"), new JsonObject()).copy()))
       .reply(Address.PUSH_CACHE_PUT, new JsonObject())
@@ -49,6 +48,21 @@ final class PusherUnderTest implements AutoCloseable {
   private final Map<PusherSocket, String> socketIds = new ConcurrentHashMap<>();
   /** Everything the gateway published on PUSH_CHANNELS_REPORT since start. */
   final List<JsonObject> reports;
+
+  /** Channels whose PUSH_MEMBERS answer comes {@link #SLOW_MS} late: a subscription still being set up. */
+  static final String SLOW_PREFIX = "presence-slow";
+  static final long SLOW_MS = 1_000;
+
+  private Future<JsonObject> members(JsonObject body) {
+    JsonObject answer = new JsonObject().put("members",
+        members.getOrDefault(body.getString("app") + "/" + body.getString("channel"), new JsonObject()).copy());
+    if (!body.getString("channel", "").startsWith(SLOW_PREFIX)) {
+      return Future.succeededFuture(answer);
+    }
+    io.vertx.core.Promise<JsonObject> later = io.vertx.core.Promise.promise();
+    io.vertx.core.Vertx.currentContext().owner().setTimer(SLOW_MS, id -> later.complete(answer));
+    return later.future();
+  }
 
   PusherUnderTest() {
     this(new JsonObject());
