@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import palaver.api.Address;
@@ -158,7 +159,7 @@ final class PusherConnection implements FanoutHub.Listener {
   }
 
   /** The protocol's {@code data} object (pusher-js sends an object; some clients send it JSON-encoded). */
-  private void withData(JsonObject frame, java.util.function.Consumer<JsonObject> handler) {
+  private void withData(JsonObject frame, Consumer<JsonObject> handler) {
     Object data = frame.getValue("data");
     if (data instanceof String s) {
       try {

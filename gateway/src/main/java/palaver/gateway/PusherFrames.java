@@ -1,7 +1,9 @@
 package palaver.gateway;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -61,7 +63,7 @@ final class PusherFrames {
   static String presenceSucceeded(String channel, Map<String, Object> members) {
     JsonObject hash = new JsonObject();
     members.forEach(hash::put);
-    JsonObject presence = new JsonObject().put("ids", new JsonArray(java.util.List.copyOf(members.keySet())))
+    JsonObject presence = new JsonObject().put("ids", new JsonArray(List.copyOf(members.keySet())))
         .put("hash", hash).put("count", members.size());
     return event(SUBSCRIPTION_SUCCEEDED, channel, new JsonObject().put("presence", presence).encode());
   }
@@ -113,6 +115,6 @@ final class PusherFrames {
     if (data instanceof JsonArray a) {
       return a.encode();
     }
-    return io.vertx.core.json.Json.encode(data);
+    return Json.encode(data);
   }
 }
