@@ -1,0 +1,109 @@
+package palaver.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import palaver.testing.Await;
+
+/** A raw WebSocket client on a Pusher path, read from the test thread: frames in order, and how it closed. */
+final class PusherSocket implements AutoCloseable {
+  private final WebSocketClient client;
+  private final WebSocket ws;
+  private final BlockingQueue<JsonObject> frames;
+  private final CompletableFuture<Short> closeCode;
+
+  private PusherSocket(WebSocketClient client, WebSocket ws, BlockingQueue<JsonObject> frames,
+      CompletableFuture<Short> closeCode) {
+    this.client = client;
+    this.ws = ws;
+    this.frames = frames;
+    this.closeCode = closeCode;
+  }
+
+  /** Opens {@code uri} (e.g. {@code /app/key?protocol=7}), with {@code origin} as the Origin header when not null. */
+  static PusherSocket open(Vertx vertx, int port, String uri, String origin) {
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
+    if (origin != null) {
+      options.addHeader("Origin", origin);
+    } else {
+      options.setAllowOriginHeader(false); // Vert.x would send one of its own: be a non-browser client
+    }
+    BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    CompletableFuture<Short> closeCode = new CompletableFuture<>();
+    Future<PusherSocket> connected = client.connect(options).map(ws -> {
+      ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+      ws.closeHandler(v -> closeCode.complete(ws.closeStatusCode()));
+      return new PusherSocket(client, ws, frames, closeCode);
+    }).onFailure(t -> client.close());
+    return Await.result(connected);
+  }
+
+  void send(JsonObject frame) {
+    sendText(frame.encode());
+  }
+
+  void sendBinary(io.vertx.core.buffer.Buffer bytes) {
+    Await.result(ws.writeBinaryMessage(bytes));
+  }
+
+  void sendText(String text) {
+    Await.result(ws.writeTextMessage(text));
+  }
+
+  /** The next frame the server sent. */
+  JsonObject next() {
+    JsonObject frame = poll(Await.TIMEOUT_SECONDS * 1000);
+    if (frame == null) {
+      throw new AssertionError("no frame came from the gateway");
+    }
+    return frame;
+  }
+
+  /** The next frame within {@code millis}, or null. */
+  JsonObject poll(long millis) {
+    try {
+      return frames.poll(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The close code the server closed with. */
+  short closeCode() {
+    try {
+      return closeCode.get(Await.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the gateway did not close the socket", e);
+    }
+  }
+
+  /** Stops reading: what the server sends piles up in the TCP buffers, then in its own queue. */
+  void pause() {
+    ws.pause();
+  }
+
+  void resume() {
+    ws.resume();
+  }
+
+  boolean isClosed() {
+    return ws.isClosed();
+  }
+
+  @Override
+  public void close() {
+    if (!ws.isClosed()) {
+      ws.close();
+    }
+    client.close();
+  }
+}
