@@ -71,7 +71,11 @@ final class PusherConnection implements FanoutHub.Listener {
   private JsonObject userData;
   private boolean signingIn;
   /** The user's events that came while signing in: pusher-js drops them before signin_success, so they wait. */
-  private final List<String> heldUserFrames = new ArrayList<>();
+  private final List<HeldFrame> heldUserFrames = new ArrayList<>();
+
+  /** A user frame waiting for signin_success; {@code written}, for a stored push, completes once it is written. */
+  private record HeldFrame(String frame, io.vertx.core.Promise<Void> written) {
+  }
   private String userAddress;
   /** The user this socket signs in (or signed in) as, from the moment its addresses are joined. */
   private String signingInAs;
@@ -450,7 +454,9 @@ final class PusherConnection implements FanoutHub.Listener {
     signingInAs = id;
     userAddress = Address.fanoutAppUser(app.id(), id);
     gateway.hub().join(userAddress, this)
-        .compose(v -> gateway.inbox().attach(app.id(), id, push -> onInboxPush(id, push)))
+        // Confirmed: the inbox's delivered mark passes a push only once it is written to this socket, so a
+        // push held during sign-in and dropped by a close comes again on the next connection.
+        .compose(v -> gateway.inbox().attachConfirmed(app.id(), id, push -> onInboxPush(id, push)))
         .onComplete(ar -> signedIn(id, parsed, (String) userDataText, ar.succeeded() ? ar.result() : null));
   }
 
@@ -462,7 +468,7 @@ final class PusherConnection implements FanoutHub.Listener {
       }
       leaveUser();
       signingInAs = null;
-      heldUserFrames.clear();
+      dropHeldUserFrames();
       if (!closed) {
         write(PusherFrames.error(null, "Sign-in failed, try again later"));
       }
@@ -472,7 +478,23 @@ final class PusherConnection implements FanoutHub.Listener {
     userId = id;
     userData = parsed;
     write(PusherFrames.signinSuccess(userDataText));
-    heldUserFrames.forEach(this::write);
+    List<HeldFrame> held = new ArrayList<>(heldUserFrames);
+    heldUserFrames.clear();
+    for (HeldFrame h : held) {
+      if (h.written() == null) {
+        write(h.frame());
+      } else {
+        writeConfirmed(h.frame()).onComplete(h.written());
+      }
+    }
+  }
+
+  private void dropHeldUserFrames() {
+    heldUserFrames.forEach(h -> {
+      if (h.written() != null) {
+        h.written().tryFail("the socket closed before the push was written");
+      }
+    });
     heldUserFrames.clear();
   }
 
@@ -486,12 +508,28 @@ final class PusherConnection implements FanoutHub.Listener {
     }
   }
 
-  /** A push stored for this user (HTTP sendToUser, xlvein): an event on the user's own channel. */
-  private void onInboxPush(String user, JsonObject push) {
+  /**
+   * A push stored for this user (HTTP sendToUser, xlvein): an event on the user's own channel. Completes
+   * when it is written to the socket (held frames: once signin_success went out), fails when it is not.
+   */
+  private Future<?> onInboxPush(String user, JsonObject push) {
     Object content = push.getValue("content");
-    if (content instanceof JsonObject c && c.getValue("event") instanceof String event) {
-      userFrame(PusherFrames.event(event, PusherChannels.serverToUser(user), PusherFrames.dataString(c.getValue("data"))));
+    if (!(content instanceof JsonObject c) || !(c.getValue("event") instanceof String event)) {
+      return Future.succeededFuture(); // nothing a Pusher client could receive: passed over
     }
+    String frame = PusherFrames.event(event, PusherChannels.serverToUser(user), PusherFrames.dataString(c.getValue("data")));
+    if (closed) {
+      return Future.failedFuture("socket closed");
+    }
+    if (userId == null) {
+      if (heldUserFrames.size() >= MAX_HELD_FRAMES) {
+        return Future.failedFuture("too many pushes held during sign-in");
+      }
+      io.vertx.core.Promise<Void> written = io.vertx.core.Promise.promise();
+      heldUserFrames.add(new HeldFrame(frame, written));
+      return written.future();
+    }
+    return writeConfirmed(frame);
   }
 
   private void userFrame(String frame) {
@@ -500,7 +538,7 @@ final class PusherConnection implements FanoutHub.Listener {
     }
     if (userId == null) {
       if (heldUserFrames.size() < MAX_HELD_FRAMES) {
-        heldUserFrames.add(frame);
+        heldUserFrames.add(new HeldFrame(frame, null));
       }
     } else {
       write(frame);
@@ -560,6 +598,25 @@ final class PusherConnection implements FanoutHub.Listener {
       // A socket mid-close may throw instead of failing the write: it is gone.
       closed = true;
       cleanUp();
+    }
+  }
+
+  /** As {@link #write}, answering whether the frame reached the socket's outbound buffer. */
+  private Future<Void> writeConfirmed(String text) {
+    if (closed) {
+      return Future.failedFuture("socket closed");
+    }
+    try {
+      if (ws.writeQueueFull()) {
+        endpoint.metrics().refused(app.id(), Refusal.SLOW_CONSUMER);
+        close(PusherEndpoint.OVER_CAPACITY, "Too slow, reconnect later");
+        return Future.failedFuture("slow consumer");
+      }
+      return ws.writeTextMessage(text);
+    } catch (RuntimeException e) {
+      closed = true;
+      cleanUp();
+      return Future.failedFuture(e);
     }
   }
 

@@ -123,6 +123,26 @@ class PusherSigninTest {
   }
 
   @Test
+  @DisplayName("Pushes stored before sign-in come right after signin_success, in order, and are then marked delivered")
+  void storedPushesAfterSignin() {
+    String sid = PushNames.inbox(APP, "u1");
+    JsonArray stored = new JsonArray();
+    for (int seq = 1; seq <= 2; seq++) {
+      stored.add(new JsonObject().put("sid", sid).put("seq", seq).put("msgId", "m" + seq).put("at", 1L)
+          .put("content", new JsonObject().put("event", "while-away").put("data", "{\"n\":" + seq + "}")));
+    }
+    pusher.inboxes.put(sid, stored);
+    try (PusherSocket socket = pusher.connect("key1")) {
+      signedIn(socket);
+      assertEquals("{\"n\":1}", expectEvent(socket, "while-away", "#server-to-user-u1").getString("data"));
+      assertEquals("{\"n\":2}", expectEvent(socket, "while-away", "#server-to-user-u1").getString("data"));
+      palaver.testing.Await.until("the delivered mark reaches seq 2", 5_000,
+          () -> pusher.messages.requests(Address.MESSAGE_PUSH_DELIVERED).stream()
+              .anyMatch(r -> sid.equals(r.getString("sid")) && r.getLong("seq") == 2L));
+    }
+  }
+
+  @Test
   @DisplayName("terminate_connections' {terminate: true} closes the user's socket with 4009")
   void terminate() {
     try (PusherSocket socket = pusher.connect("key1")) {

@@ -44,6 +44,15 @@ final class PusherUnderTest implements AutoCloseable {
           cache.getOrDefault(body.getString("app") + "/" + body.getString("channel"), new JsonObject()).copy()))
       .reply(Address.PUSH_CACHE_PUT, new JsonObject())
       .reply(Address.PUSH_WEBHOOK, new JsonObject());
+  /** Inbox sid → the pushes the fake message-service has stored there, oldest first. */
+  final Map<String, JsonArray> inboxes = new ConcurrentHashMap<>();
+  final FakeNeighbour messages = new FakeNeighbour("message-service")
+      .answer(Address.MESSAGE_PUSH_SINCE, body -> Future.succeededFuture(new JsonObject()
+          .put("sid", body.getString("sid")).put("messages", inboxes.getOrDefault(body.getString("sid"), new JsonArray())
+              .stream().filter(p -> ((JsonObject) p).getLong("seq") > body.getLong("after", 0L))
+              .collect(JsonArray::new, JsonArray::add, JsonArray::addAll))
+          .put("more", false).put("delivered", 0L)))
+      .reply(Address.MESSAGE_PUSH_DELIVERED, new JsonObject());
   final ServiceUnderTest sut;
   private final Map<PusherSocket, String> socketIds = new ConcurrentHashMap<>();
   /** Everything the gateway published on PUSH_CHANNELS_REPORT since start. */
@@ -78,7 +87,7 @@ final class PusherUnderTest implements AutoCloseable {
                 .put("event_types", new JsonArray().add("client_event")))))
         .add(new JsonObject().put("id", OTHER).put("key", OTHER_KEY).put("secret", OTHER_SECRET)))
         .mergeIn(settings);
-    sut = ServiceUnderTest.start(config, List.of(push), GatewayVerticle::new);
+    sut = ServiceUnderTest.start(config, List.of(push, messages), GatewayVerticle::new);
     reports = sut.listen(Address.PUSH_CHANNELS_REPORT);
   }
 

@@ -27,6 +27,8 @@ final class NodeScript implements AutoCloseable {
   private final Process process;
   private final BlockingQueue<JsonObject> lines = new LinkedBlockingQueue<>();
   private final StringBuilder stderr = new StringBuilder();
+  /** Lines passed over by {@link #next(String, long)}, still to be read. */
+  private final List<JsonObject> skipped = new ArrayList<>();
 
   private NodeScript(Process process) {
     this.process = process;
@@ -105,8 +107,17 @@ final class NodeScript implements AutoCloseable {
     }
   }
 
-  /** The next line the script printed, within {@code millis}. */
+  /** The next line the script printed (first any kept by {@link #next(String, long)}), within {@code millis}. */
   JsonObject next(long millis) {
+    synchronized (skipped) {
+      if (!skipped.isEmpty()) {
+        return skipped.remove(0);
+      }
+    }
+    return poll(millis);
+  }
+
+  private JsonObject poll(long millis) {
     try {
       JsonObject line = lines.poll(millis, TimeUnit.MILLISECONDS);
       if (line == null) {
@@ -119,13 +130,29 @@ final class NodeScript implements AutoCloseable {
     }
   }
 
-  /** The next line whose {@code type} is {@code type}, skipping others. */
+  /**
+   * The next line whose {@code type} is {@code type}. Lines of other types met on the way are kept, in
+   * order, for later calls: a script may print two things in either order (pusher-js reports a user
+   * event synchronously but its sign-in only after a promise settles).
+   */
   JsonObject next(String type, long millis) {
+    synchronized (skipped) {
+      for (java.util.Iterator<JsonObject> it = skipped.iterator(); it.hasNext(); ) {
+        JsonObject line = it.next();
+        if (type.equals(line.getString("type"))) {
+          it.remove();
+          return line;
+        }
+      }
+    }
     long deadline = System.currentTimeMillis() + millis;
     while (true) {
-      JsonObject line = next(Math.max(1, deadline - System.currentTimeMillis()));
+      JsonObject line = poll(Math.max(1, deadline - System.currentTimeMillis()));
       if (type.equals(line.getString("type"))) {
         return line;
+      }
+      synchronized (skipped) {
+        skipped.add(line);
       }
     }
   }

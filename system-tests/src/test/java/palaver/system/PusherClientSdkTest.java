@@ -29,21 +29,16 @@ class PusherClientSdkTest {
   private static final String SECRET = "sdk-secret-0123456789abcdef0123456789";
   private static final long WAIT_MS = 15_000;
   private static TestServer server;
-  private static PresenceRegistryStandIn membersStandIn;
   private NodeScript js;
 
   @BeforeAll
   static void start() {
     server = TestServer.standalone(new JsonObject().put("apps", new JsonArray().add(new JsonObject()
         .put("id", APP).put("key", KEY).put("secret", SECRET).put("enableClientMessages", true))));
-    membersStandIn = PresenceRegistryStandIn.startIfMissing(server.node().vertx());
   }
 
   @AfterAll
   static void stop() {
-    if (membersStandIn != null) {
-      membersStandIn.close();
-    }
     server.close();
   }
 

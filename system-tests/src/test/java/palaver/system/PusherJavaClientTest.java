@@ -43,7 +43,6 @@ class PusherJavaClientTest {
   private static final String SECRET = "java-secret-0123456789abcdef012345678";
   private static final long WAIT_SECONDS = 15;
   private static TestServer server;
-  private static PresenceRegistryStandIn membersStandIn;
   private Pusher pusher;
   private final BlockingQueue<String> log = new LinkedBlockingQueue<>();
   private final BlockingQueue<PusherEvent> events = new LinkedBlockingQueue<>();
@@ -52,14 +51,10 @@ class PusherJavaClientTest {
   static void start() {
     server = TestServer.standalone(new JsonObject().put("apps", new JsonArray().add(new JsonObject()
         .put("id", APP).put("key", KEY).put("secret", SECRET))));
-    membersStandIn = PresenceRegistryStandIn.startIfMissing(server.node().vertx());
   }
 
   @AfterAll
   static void stop() {
-    if (membersStandIn != null) {
-      membersStandIn.close();
-    }
     server.close();
   }
 
