@@ -272,7 +272,10 @@ final class PusherConnection implements FanoutHub.Listener {
     subscriptions.put(channel, new Subscription(channel, member));
     endpoint.reportJoined(channel, this, member);
     write(members != null ? PusherFrames.presenceSucceeded(channel, members) : PusherFrames.subscriptionSucceeded(channel));
-    held.forEach(this::write);
+    held.forEach(frame -> {
+      endpoint.metrics().delivered(app.id());
+      write(frame);
+    });
     if (PusherChannels.isCache(channel)) {
       sendCached(channel);
     }
@@ -541,6 +544,7 @@ final class PusherConnection implements FanoutHub.Listener {
         heldUserFrames.add(new HeldFrame(frame, null));
       }
     } else {
+      endpoint.metrics().delivered(app.id());
       write(frame);
     }
   }
@@ -578,6 +582,7 @@ final class PusherConnection implements FanoutHub.Listener {
         held.add(endpoint.channelFrame(body));
       }
     } else if (subscriptions.containsKey(channel)) {
+      endpoint.metrics().delivered(app.id());
       write(endpoint.channelFrame(body));
     }
   }
@@ -612,6 +617,7 @@ final class PusherConnection implements FanoutHub.Listener {
         close(PusherEndpoint.OVER_CAPACITY, "Too slow, reconnect later");
         return Future.failedFuture("slow consumer");
       }
+      endpoint.metrics().delivered(app.id());
       return ws.writeTextMessage(text);
     } catch (RuntimeException e) {
       closed = true;

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The Pusher endpoint's metrics, per app (tag {@code app} = the app id, or
  * {@code unknown} for a key no app has, so clients can't add series):
  * {@code palaver_push_connections} (open sockets on this gateway),
- * {@code palaver_push_events_in_total} (frames received from sockets) and
+ * {@code palaver_push_events_in_total} (frames received from sockets),
+ * {@code palaver_push_deliveries_total} (events written to sockets) and
  * {@code palaver_push_refusals_total{reason}} (reasons are a fixed set).
  * Without a registry (some tests) only the connection counts are kept.
  */
@@ -33,6 +34,7 @@ final class PusherMetrics {
   private final Map<String, AtomicInteger> connections = new HashMap<>();
   private final Map<String, Counter> eventsIn = new HashMap<>();
   private final Map<String, Counter> refusals = new HashMap<>();
+  private final Map<String, Counter> deliveries = new HashMap<>();
 
   /** The sockets of {@code app} open on this gateway (what maxConnections limits). */
   int connections(String app) {
@@ -55,6 +57,14 @@ final class PusherMetrics {
     if (registry != null) {
       eventsIn.computeIfAbsent(app, a -> Counter.builder("palaver.push.events.in").tag("app", a)
           .description("frames received from Pusher sockets").register(registry)).increment();
+    }
+  }
+
+  /** An event written to a socket of {@code app} (channel events, the user's events and stored pushes). */
+  void delivered(String app) {
+    if (registry != null) {
+      deliveries.computeIfAbsent(app, a -> Counter.builder("palaver.push.deliveries").tag("app", a)
+          .description("events written to Pusher sockets").register(registry)).increment();
     }
   }
 

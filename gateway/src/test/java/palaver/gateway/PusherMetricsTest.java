@@ -48,6 +48,20 @@ class PusherMetricsTest {
   }
 
   @Test
+  @DisplayName("palaver_push_deliveries_total counts the events written to the app's sockets")
+  void deliveries() {
+    try (PusherSocket a = pusher.connect("key1"); PusherSocket b = pusher.connect("key1")) {
+      pusher.subscribed(a, "news");
+      pusher.subscribed(b, "news");
+      pusher.sut.vertx().eventBus().publish(palaver.api.Address.fanoutChannel(PusherUnderTest.APP, "news"),
+          new io.vertx.core.json.JsonObject().put("event", "e").put("channel", "news").put("data", "{}"));
+      a.next();
+      b.next();
+      Await.until("two deliveries counted", 5_000, () -> hasLine("palaver_push_deliveries_total\\{app=\"app1\",?\\} 2\\.0"));
+    }
+  }
+
+  @Test
   @DisplayName("palaver_push_refusals_total counts refusals by reason, an unknown key as app \"unknown\"")
   void refusals() {
     try (PusherSocket s = pusher.open("/app/nope?protocol=7", null)) {
