@@ -250,6 +250,19 @@ final class Browser implements AutoCloseable {
     }
   }
 
+  static final int PHONE_WIDTH = 360;
+
+  /** A 360×740 phone viewport (the narrowest the layout promises to fit). */
+  void phone() {
+    resize(PHONE_WIDTH, 740);
+    until(d -> ((Number) js("return window.innerWidth")).intValue() == PHONE_WIDTH ? true : null);
+  }
+
+  /** Back to the desktop size the browser starts with. */
+  void desktop() {
+    resize(1280, 820);
+  }
+
   void resize(int width, int height) {
     driver.manage().window().setSize(new Dimension(width, height));
   }

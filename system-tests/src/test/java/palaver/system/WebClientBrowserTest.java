@@ -606,6 +606,53 @@ class WebClientBrowserTest {
     failed.findElement(By.xpath(".//button[text()='Remove']")).click();
   }
 
+  @Test
+  @Order(19)
+  @DisplayName("On a 360 px phone every view fits the width without horizontal scrolling, even with a very long last message")
+  void phoneViewsFitTheWidth() {
+    alice.register("Lena");
+    alice.createGroup("Narrow screens");
+    bob.register("Moritz");
+    join(bob, alice, "Narrow screens");
+    alice.send("this last message is far too long for a phone's sidebar ".repeat(8) + "x".repeat(400));
+    bob.until(d -> bob.session("Narrow screens").getText().contains("far too long"));
+    bob.phone();
+    try {
+      bob.driver().findElement(By.id("back")).click(); // joining opened the chat
+      bob.waitFor(By.id("session-list"));
+      assertFits(bob, "the conversation list");
+      bob.screenshot("07-phone-list");
+      bob.open("Narrow screens");
+      bob.waitForText(alice.texts().get(alice.texts().size() - 1));
+      assertFits(bob, "the chat");
+      bob.driver().findElement(By.id("emoji-button")).click();
+      bob.waitFor(By.id("emoji-picker"));
+      assertFits(bob, "the emoji picker");
+      bob.driver().findElement(By.id("emoji-button")).click();
+      bob.driver().findElement(By.id("back")).click();
+      for (String button : new String[] {"me-button", "new-group", "new-chat", "directory", "friends"}) {
+        bob.driver().findElement(By.id(button)).click();
+        bob.waitFor(By.id("dialog"));
+        assertFits(bob, "the dialog of #" + button);
+        bob.driver().findElement(By.id("dialog-close")).click();
+      }
+    } finally {
+      bob.desktop();
+    }
+  }
+
+  /** Nothing sticks out of the viewport's width: no page scroll, no control or panel beyond the edges. */
+  private static void assertFits(Browser b, String view) {
+    assertEquals("", b.js("const w = window.innerWidth; const out = [];"
+        + " if (document.documentElement.scrollWidth > w) out.push('the page is ' + document.documentElement.scrollWidth + ' px wide');"
+        + " for (const el of document.querySelectorAll('button, select, input, textarea, dialog[open], .emoji-picker, .session, .sidebar, .chat-header, .composer')) {"
+        + "   if (!el.checkVisibility() || el.closest('.visually-hidden')) continue;"
+        + "   const r = el.getBoundingClientRect();"
+        + "   if (r.width > 1 && (r.left < -0.5 || r.right > w + 0.5)) out.push((el.id || el.className || el.tagName) + ' spans ' + Math.round(r.left) + '..' + Math.round(r.right));"
+        + " }"
+        + " return out.join('; ');"), view + " fits " + 360 + " px");
+  }
+
   /** The {@code unread} the server's session list gives for one session. */
   private static long serverUnread(Browser b, String sid) {
     Http.Response list = http.get("/sessions", b.token());
