@@ -41,7 +41,8 @@ final class Browser implements AutoCloseable {
   private final ChromeDriverService service;
   private final RemoteWebDriver driver;
   private final Path profile;
-  private final String baseUrl;
+  private final String homeUrl;
+  private String baseUrl;
 
   /** Skips the calling test class when Chromium or chromedriver is not installed. */
   static void assumeInstalled() {
@@ -51,6 +52,7 @@ final class Browser implements AutoCloseable {
   }
 
   Browser(String baseUrl) {
+    this.homeUrl = baseUrl;
     this.baseUrl = baseUrl;
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
     try {
@@ -82,6 +84,16 @@ final class Browser implements AutoCloseable {
 
   WebDriver driver() {
     return driver;
+  }
+
+  /** Where {@link #openFresh} (and so {@link #register}) goes from now on, e.g. through a proxy. */
+  void useUrl(String url) {
+    baseUrl = url;
+  }
+
+  /** Back to the test node's own address. */
+  void useHomeUrl() {
+    baseUrl = homeUrl;
   }
 
   /** A fresh start on the login screen: nothing remembered from an earlier test. */

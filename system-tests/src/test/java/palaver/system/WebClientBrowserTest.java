@@ -641,6 +641,34 @@ class WebClientBrowserTest {
     }
   }
 
+  @Test
+  @Order(20)
+  @DisplayName("A connection that silently stops answering is given up at the first missing pong: the banner shows, the page reconnects and sends")
+  void silentlyDroppedConnection() throws IOException {
+    try (SilentProxy proxy = new SilentProxy(port)) {
+      // Through the proxy, with a ping every second (the page's test setting) so the test takes seconds, not 35.
+      alice.useUrl("http://127.0.0.1:" + proxy.port() + "/?ping=1000");
+      alice.register("Noor");
+      alice.createGroup("Quiet line");
+      alice.until(d -> "online".equals(alice.js("return window.palaver.state")));
+
+      proxy.goSilent();
+      // One ping interval plus one pong wait (2 s here), well before Chromium's own timeout of a minute or more.
+      alice.until(Duration.ofSeconds(6), d -> d.findElement(By.id("banner")).isDisplayed());
+      assertEquals(4000L, alice.js("return window.palaver.closeCode"), "given up by the page (no pong), not closed by the browser");
+      alice.send("written after the line went quiet");
+      alice.until(d -> !d.findElements(By.cssSelector("#pending-list .msg.pending")).isEmpty());
+
+      proxy.speak();
+      alice.until(Duration.ofSeconds(30), d -> "online".equals(alice.js("return window.palaver.state")));
+      alice.waitForText("written after the line went quiet");
+      alice.until(d -> d.findElements(By.cssSelector("#pending-list .msg")).isEmpty());
+      assertEquals(1, alice.count("written after the line went quiet"));
+    } finally {
+      alice.useHomeUrl();
+    }
+  }
+
   /** Nothing sticks out of the viewport's width: no page scroll, no control or panel beyond the edges. */
   private static void assertFits(Browser b, String view) {
     assertEquals("", b.js("const w = window.innerWidth; const out = [];"
