@@ -669,6 +669,83 @@ class WebClientBrowserTest {
     }
   }
 
+  @Test
+  @Order(21)
+  @DisplayName("The day label never covers message text, scrolled anywhere, on desktop and on a phone")
+  void dayLabelNeverCoversText() {
+    alice.register("Oskar");
+    alice.createGroup("Long day");
+    String sid = alice.sid("Long day");
+    for (int i = 1; i <= 30; i++) {
+      Http.Response r = http.post("/sessions/" + sid + "/messages", alice.token(), new JsonObject()
+          .put("cid", "day-" + i).put("msgType", "text").put("content", "line " + i + " " + "wide words ".repeat(20)));
+      assertEquals(200, r.status(), r.text());
+    }
+    alice.reload();
+    alice.open("Long day");
+    alice.until(d -> alice.texts().size() == 30 ? true : null);
+    assertEquals("", textAtTheTopIsUncovered(alice), "desktop");
+    alice.phone();
+    try {
+      assertEquals("", textAtTheTopIsUncovered(alice), "phone");
+    } finally {
+      alice.desktop();
+    }
+  }
+
+  /** Scrolls a message's text to the very top of the list; "" when what is drawn over its first line is that text. */
+  private static String textAtTheTopIsUncovered(Browser b) {
+    return (String) b.js("const box = document.getElementById('messages');"
+        + " const texts = [...document.querySelectorAll('#message-list .msg .text')];"
+        + " const t = texts[Math.floor(texts.length / 2)];"
+        + " box.scrollTop += t.getBoundingClientRect().top - box.getBoundingClientRect().top;"
+        + " const r = t.getBoundingClientRect(); const b = box.getBoundingClientRect();"
+        + " const x = (b.left + b.right) / 2;"
+        + " if (x < r.left || x > r.right) return 'the text does not span the middle: ' + r.left + '..' + r.right;"
+        + " const hit = document.elementFromPoint(x, r.top + 6);"
+        + " return t.contains(hit) ? '' : 'the first line is covered by ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing');");
+  }
+
+  @Test
+  @Order(22)
+  @DisplayName("Icon-only buttons have a text label and a tooltip and draw an SVG icon, not an emoji that needs a font")
+  void iconButtonsAreLabelledSvg() {
+    alice.register("Petra");
+    alice.createGroup("Icons");
+    assertEquals("", iconProblems(alice), "the chat");
+    alice.driver().findElement(By.id("me-button")).click();
+    alice.waitFor(By.id("dialog"));
+    assertEquals("", iconProblems(alice), "a dialog");
+    alice.driver().findElement(By.id("dialog-close")).click();
+    alice.phone();
+    try {
+      alice.driver().findElement(By.id("back")).click();
+      assertEquals("", iconProblems(alice), "the phone's list");
+    } finally {
+      alice.desktop();
+    }
+  }
+
+  /**
+   * Every visible button (and the attach label) without a word in its visible text: what is wrong
+   * with it ("" when nothing), i.e. no aria-label, no title, no SVG, or an emoji glyph as its face.
+   */
+  private static String iconProblems(Browser b) {
+    return (String) b.js("const out = [];"
+        + " for (const el of document.querySelectorAll('button, label.icon')) {"
+        + "   if (!el.checkVisibility() || el.closest('#emoji-picker')) continue;"
+        + "   const face = [...el.childNodes].filter((n) => n.nodeType === 3 || (n.checkVisibility && n.checkVisibility()"
+        + "     && !n.classList.contains('visually-hidden') && !n.classList.contains('badge'))).map((n) => n.textContent).join('').trim();"
+        + "   if (/\\p{L}/u.test(face)) continue;"
+        + "   const name = el.id || el.className;"
+        + "   if (!el.getAttribute('aria-label') && !el.querySelector('.visually-hidden')) out.push(name + ': no text label');"
+        + "   if (!el.title) out.push(name + ': no tooltip');"
+        + "   if (!el.querySelector('svg')) out.push(name + ': no SVG icon');"
+        + "   if (face) out.push(name + ': drawn as the glyph ' + face);"
+        + " }"
+        + " return out.join('; ');");
+  }
+
   /** Nothing sticks out of the viewport's width: no page scroll, no control or panel beyond the edges. */
   private static void assertFits(Browser b, String view) {
     assertEquals("", b.js("const w = window.innerWidth; const out = [];"
