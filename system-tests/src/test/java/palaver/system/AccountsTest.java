@@ -286,7 +286,7 @@ class AccountsTest {
   }
 
   @Test
-  @DisplayName("Search finds users by nickname or login prefix, case-insensitively, paged")
+  @DisplayName("Search finds users by a part of their nickname or a login prefix, case-insensitively, paged")
   void search() {
     String tag = "zq" + Long.toString(System.nanoTime(), 36);
     User a = http.register(tag + "-a@test.palaver", PASSWORD, "Alpha");

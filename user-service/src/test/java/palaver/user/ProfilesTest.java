@@ -104,12 +104,13 @@ class ProfilesTest {
   }
 
   @Test
-  @DisplayName("Searching finds users whose nickname starts with the text, in any letter case")
-  void searchByNicknamePrefix() {
-    String prefix = unique("Nick");
-    Account match = create(sut, prefix + "Anne");
-    create(sut, "x" + prefix);
-    assertEquals(List.of(match.uid()), uids(search(prefix.toUpperCase())));
+  @DisplayName("Searching finds users whose nickname contains the text anywhere, in any letter case, by nickname")
+  void searchAnywhereInTheNickname() {
+    String text = unique("Nick");
+    Account starts = create(sut, text + "Anne");
+    Account middle = create(sut, "Xavier " + text + " Smith");
+    create(sut, unique("Other"));
+    assertEquals(List.of(starts.uid(), middle.uid()), uids(search(text.toUpperCase())));
   }
 
   @Test
