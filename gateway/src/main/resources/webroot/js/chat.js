@@ -5,6 +5,7 @@ import { api, fileUrl, thumbUrl } from './api.js';
 import { state, chat, displayName, user, peerOf, cachedUser, rememberUser } from './state.js';
 import { loadPage, markRead, retry, discard } from './messaging.js';
 import * as fmt from './format.js';
+import { richText } from './richtext.js';
 import { hooks } from './hooks.js';
 
 const elements = new Map(); // `${sid}:${seq}` → rendered message element (reused across renders)
@@ -29,6 +30,7 @@ export function openChat(sid) {
   refreshMembers(sid);
   markRead(sid);
   hooks.sessionsChanged(false);
+  hooks.chatOpened(sid);
   $('message-input').focus();
 }
 
@@ -224,7 +226,7 @@ function content(m) {
   if (m.msgType !== 'text' && !file) {
     return h('div', { class: 'text muted' }, m.content || `[${m.msgType}]`);
   }
-  return h('div', { class: 'text' }, typeof m.content === 'string' ? m.content : '');
+  return h('div', { class: 'text' }, richText(typeof m.content === 'string' ? m.content : ''));
 }
 
 function fileCard(file) {

@@ -8,6 +8,7 @@ export const hooks = {
   incoming: noop,             // (message) from someone else, new
   profileChanged: noop,       // ()
   notificationsChanged: noop, // ()
+  chatOpened: noop,           // (sid) the user opened a conversation
   reloadSessions: async () => {},
   changePassword: async () => {}, // (oldPassword, newPassword) → the fresh token
   refreshFriends: null,       // set while the friends panel is open

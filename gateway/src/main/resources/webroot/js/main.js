@@ -368,6 +368,7 @@ function wire() {
   hooks.incoming = incoming;
   hooks.profileChanged = () => { renderMe(); renderSidebar(); };
   hooks.notificationsChanged = renderNotificationBadge;
+  hooks.chatOpened = panels.invitationSeen;
   hooks.reloadSessions = reloadSessions;
   hooks.changePassword = changePassword;
 

@@ -394,6 +394,20 @@ function noteItem(n, refresh) {
     actions);
 }
 
+/** Opening a group is seeing the invitation to it: its unread `inviteSession` notifications are marked read. */
+export async function invitationSeen(sid) {
+  if (!state.notificationsUnread) return;
+  const n = await api('GET', '/notifications').catch(() => null);
+  if (!n) return;
+  const seen = (n.notifications || []).filter((x) => !x.read && x.kind === 'inviteSession' && x.data && x.data.sid === sid);
+  const done = await Promise.all(seen.map((x) => api('POST', `/notifications/${encodeURIComponent(x.id)}/read`)
+    .then(() => true, () => false)));
+  const marked = done.filter(Boolean).length;
+  if (!marked) return;
+  state.notificationsUnread = Math.max(0, (typeof n.unread === 'number' ? n.unread : state.notificationsUnread) - marked);
+  hooks.notificationsChanged();
+}
+
 /** Counts unread notifications for the badge (silently nothing when they can't be read now). */
 export async function countNotifications() {
   const n = await api('GET', '/notifications').catch(() => null);

@@ -746,6 +746,64 @@ class WebClientBrowserTest {
         + " return out.join('; ');");
   }
 
+  @Test
+  @Order(23)
+  @DisplayName("Web addresses in messages are links that open safely in a new tab; bold, italic and code render as formatting, never as HTML")
+  void linksAndMarkdown() {
+    alice.register("Quentin");
+    alice.createGroup("Formatting");
+    bob.register("Rhea");
+    join(bob, alice, "Formatting");
+    alice.send("Read https://example.com/docs?a=1&b=2, then **bold** and *italic* and `x < y`; javascript:alert(1) stays text");
+    alice.send("```\nfor (;;) {}\n<b>not bold</b>\n```");
+    bob.waitForText("for (;;) {}\n<b>not bold</b>");
+
+    WebElement link = bob.waitFor(By.cssSelector("#message-list .text a"));
+    assertEquals(java.util.List.of("https://example.com/docs?a=1&b=2", "_blank", "noopener noreferrer",
+        "https://example.com/docs?a=1&b=2"),
+        java.util.List.of(link.getAttribute("href"), link.getAttribute("target"), link.getAttribute("rel"), link.getText()),
+        "the address without the sentence's comma, opening in a new tab without an opener or referrer");
+    assertEquals(1, bob.driver().findElements(By.cssSelector("#message-list .text a")).size(), "javascript: is no link");
+    assertEquals("bold", bob.driver().findElement(By.cssSelector("#message-list .text strong")).getText());
+    assertEquals("italic", bob.driver().findElement(By.cssSelector("#message-list .text em")).getText());
+    assertEquals("x < y", bob.driver().findElement(By.cssSelector("#message-list .text > code")).getText());
+    assertEquals("for (;;) {}\n<b>not bold</b>", bob.driver().findElement(By.cssSelector("#message-list .text pre > code"))
+        .getAttribute("textContent"));
+    assertTrue(bob.driver().findElements(By.cssSelector("#message-list b")).isEmpty(), "no element was made from message text");
+  }
+
+  @Test
+  @Order(24)
+  @DisplayName("The people search finds a person by a part of their name that is not its beginning")
+  void peopleSearchMatchesInsideTheName() {
+    String surname = "Quickfoot" + Long.toString(System.nanoTime() % 100000, 36);
+    bob.register("Zoltan " + surname);
+    alice.register("Sabine");
+    alice.driver().findElement(By.id("new-chat")).click();
+    alice.waitFor(By.cssSelector("#dialog input[type=search]")).sendKeys(surname.substring(2).toLowerCase());
+    alice.until(d -> d.findElements(By.cssSelector("#dialog li.pick strong")).stream()
+        .anyMatch(e -> e.getText().equals("Zoltan " + surname)));
+    alice.driver().findElement(By.id("dialog-close")).click();
+  }
+
+  @Test
+  @Order(25)
+  @DisplayName("The invitation to a group is marked read when the invited person opens the group")
+  void invitationReadWhenTheGroupIsOpened() {
+    alice.register("Tamsin");
+    alice.createGroup("Invitation only");
+    bob.register("Ulrich");
+    Http.Response invited = http.post("/sessions/" + alice.sid("Invitation only") + "/members", alice.token(),
+        new JsonObject().put("uid", bob.uid()));
+    assertEquals(201, invited.status(), invited.text());
+    bob.until(d -> "1".equals(d.findElement(By.id("notif-badge")).getText()));
+
+    bob.open("Invitation only");
+    bob.until(d -> !d.findElement(By.id("notif-badge")).isDisplayed());
+    Http.Response notes = http.get("/notifications", bob.token());
+    assertEquals(0L, notes.json().getLong("unread"), notes.text());
+  }
+
   /** Nothing sticks out of the viewport's width: no page scroll, no control or panel beyond the edges. */
   private static void assertFits(Browser b, String view) {
     assertEquals("", b.js("const w = window.innerWidth; const out = [];"
