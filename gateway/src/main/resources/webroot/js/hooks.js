@@ -9,6 +9,7 @@ export const hooks = {
   profileChanged: noop,       // ()
   notificationsChanged: noop, // ()
   chatOpened: noop,           // (sid) the user opened a conversation
+  sessionChanged: noop,       // (sid) a session's name, icon or visibility changed here
   reloadSessions: async () => {},
   changePassword: async () => {}, // (oldPassword, newPassword) → the fresh token
   refreshFriends: null,       // set while the friends panel is open

@@ -337,6 +337,7 @@ function wire() {
   $('friends').addEventListener('click', panels.friends);
   $('chat-invite').addEventListener('click', panels.invite);
   $('chat-leave').addEventListener('click', panels.leave);
+  $('chat-title').addEventListener('click', panels.groupSettings);
   $('back').addEventListener('click', () => { chatView.closeChat(); renderSidebar(); });
   $('session-filter').addEventListener('input', renderSidebar);
   $('messages').addEventListener('scroll', chatView.onScroll, { passive: true });
@@ -369,6 +370,7 @@ function wire() {
   hooks.profileChanged = () => { renderMe(); renderSidebar(); };
   hooks.notificationsChanged = renderNotificationBadge;
   hooks.chatOpened = panels.invitationSeen;
+  hooks.sessionChanged = (sid) => { if (state.current === sid) chatView.renderHeader(); };
   hooks.reloadSessions = reloadSessions;
   hooks.changePassword = changePassword;
 

@@ -804,6 +804,76 @@ class WebClientBrowserTest {
     assertEquals(0L, notes.json().getLong("unread"), notes.text());
   }
 
+  @Test
+  @Order(26)
+  @DisplayName("Clicking the group's title opens its administration: members with roles and presence, promote, demote, rename, visibility, remove")
+  void groupAdministration() {
+    alice.register("Vera");
+    alice.createGroup("Admin room");
+    bob.register("Walter");
+    join(bob, alice, "Admin room");
+    String sid = alice.sid("Admin room");
+    openGroupSettings(alice);
+    alice.until(d -> memberRow(alice, bob.uid()).getText().contains("member · online") ? true : null);
+    assertTrue(memberRow(alice, alice.uid()).getText().contains("owner"), memberRow(alice, alice.uid()).getText());
+    alice.screenshot("08-group-admin");
+
+    clickIn(alice, memberRow(alice, bob.uid()), "Make admin");
+    alice.until(d -> memberRow(alice, bob.uid()).getText().contains("admin · ") ? true : null);
+    assertEquals("admin", serverRole(sid, bob.uid()));
+    clickIn(alice, memberRow(alice, bob.uid()), "Make member");
+    alice.until(d -> memberRow(alice, bob.uid()).getText().contains("member · ") ? true : null);
+    assertEquals("member", serverRole(sid, bob.uid()));
+
+    WebElement name = alice.driver().findElement(By.cssSelector("#dialog input[name=name]"));
+    name.clear();
+    name.sendKeys("Admin room, renamed");
+    alice.driver().findElement(By.cssSelector("#dialog input[name=visibility][value=private]")).click();
+    alice.driver().findElement(By.xpath("//dialog//button[text()='Save']")).click();
+    alice.until(d -> "Admin room, renamed".equals(d.findElement(By.id("chat-name")).getText()));
+    alice.until(d -> "Private group".equals(d.findElement(By.id("chat-sub")).getText()));
+    bob.until(d -> bob.session("Admin room, renamed") != null);
+
+    alice.phone();
+    try {
+      assertFits(alice, "the group's administration");
+    } finally {
+      alice.desktop();
+    }
+    clickIn(alice, memberRow(alice, bob.uid()), "Remove");
+    alice.until(d -> {
+      d.switchTo().alert().accept(); // "Remove Walter from …?"
+      return true;
+    });
+    alice.until(d -> d.findElements(By.cssSelector("#dialog li[data-uid='" + bob.uid() + "']")).isEmpty());
+    bob.until(d -> d.findElements(By.cssSelector("#session-list li[data-sid='" + sid + "']")).isEmpty());
+    alice.driver().findElement(By.id("dialog-close")).click();
+  }
+
+  private static void openGroupSettings(Browser b) {
+    b.driver().findElement(By.id("chat-title")).click();
+    b.waitFor(By.cssSelector("#dialog ul[aria-label='Members']"));
+  }
+
+  private static WebElement memberRow(Browser b, String uid) {
+    return b.until(d -> d.findElements(By.cssSelector("#dialog li[data-uid='" + uid + "']")).stream().findFirst().orElse(null));
+  }
+
+  /** Clicks the button with this text in a row the panel may be re-rendering: found and clicked in one retried step. */
+  private static void clickIn(Browser b, WebElement row, String button) {
+    String uid = row.getAttribute("data-uid");
+    b.until(d -> {
+      memberRow(b, uid).findElement(By.xpath(".//button[text()='" + button + "']")).click();
+      return true;
+    });
+  }
+
+  private static String serverRole(String sid, String uid) {
+    Http.Response info = http.get("/sessions/" + sid, alice.token());
+    return info.json().getJsonArray("members").stream().map(JsonObject.class::cast)
+        .filter(m -> uid.equals(m.getString("uid"))).findFirst().orElseThrow().getString("role");
+  }
+
   /** Nothing sticks out of the viewport's width: no page scroll, no control or panel beyond the edges. */
   private static void assertFits(Browser b, String view) {
     assertEquals("", b.js("const w = window.innerWidth; const out = [];"
