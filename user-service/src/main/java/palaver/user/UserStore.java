@@ -131,7 +131,7 @@ final class UserStore {
   }
 
   /**
-   * Profiles of the users whose lower-cased nickname contains {@code text} (an
+   * Public profiles of the users whose lower-cased nickname contains {@code text} (an
    * already escaped regex) anywhere, or whose login starts with it, by
    * nickname, at most {@code limit}. An unanchored regex can't use the
    * nickname index: the search scans the users, which is fine at a team's or a
@@ -143,7 +143,7 @@ final class UserStore {
         .add(new JsonObject().put(Field.LOGIN, new JsonObject().put("$regex", "^" + text))));
     FindOptions options = new FindOptions().setFields(PROFILE_FIELDS)
         .setSort(new JsonObject().put(NICKNAME_KEY, 1).put(ID, 1)).setSkip(offset).setLimit(limit);
-    return mongo.findWithOptions(USERS, query, options).map(found -> found.stream().map(UserStore::profile).toList());
+    return mongo.findWithOptions(USERS, query, options).map(found -> found.stream().map(UserStore::publicProfile).toList());
   }
 
   /** Stores the presence state the user chose; the record before, or null. */
@@ -189,6 +189,14 @@ final class UserStore {
         .put(Field.LOGIN, user.getString(Field.LOGIN))
         .put(Field.NICKNAME, user.getString(Field.NICKNAME))
         .put(Field.GENDER, user.getString(Field.GENDER, ""))
+        .put(Field.AVATAR, user.getString(Field.AVATAR));
+  }
+
+  /** What anyone who finds a user sees: the nickname and avatar, never the login (an email) or gender. */
+  static JsonObject publicProfile(JsonObject user) {
+    return new JsonObject()
+        .put(Field.UID, user.getString(ID))
+        .put(Field.NICKNAME, user.getString(Field.NICKNAME))
         .put(Field.AVATAR, user.getString(Field.AVATAR));
   }
 
