@@ -368,10 +368,10 @@ export function newChat() {
   const results = h('ul', { class: 'pick-list', 'aria-label': 'People' });
   const show = (people) => fill(results, people.length ? people.map((p) => h('li', { class: 'pick' },
     avatar(p.nickname, p.avatar),
-    h('span', { class: 'pick-text' }, h('strong', {}, p.nickname), h('small', {}, p.login || '')),
+    h('span', { class: 'pick-text' }, h('strong', {}, p.nickname)),
     h('button', { type: 'button', class: 'primary', onclick: () => startPrivate(p.uid, line) }, 'Message')))
     : h('li', { class: 'muted' }, 'Nobody found.'));
-  const search = peopleSearch('Search people', 'Search people by name or email', line, { show, cleared: () => fill(results) });
+  const search = peopleSearch('Search people', 'Search people by name or email address', line, { show, cleared: () => fill(results) });
   open('New private chat', search, line, results);
 }
 
@@ -393,7 +393,7 @@ export async function friends() {
   const found = h('ul', { class: 'pick-list', 'aria-label': 'People found' });
   const search = peopleSearch('Find people to add', 'Find people to add', line, {
     show: (people) => fill(found, people.length ? people.map((p) => h('li', { class: 'pick' },
-      avatar(p.nickname, p.avatar, 'small'), h('span', { class: 'pick-text' }, h('strong', {}, p.nickname), h('small', {}, p.login || '')),
+      avatar(p.nickname, p.avatar, 'small'), h('span', { class: 'pick-text' }, h('strong', {}, p.nickname)),
       h('button', { type: 'button', class: 'primary', onclick: async (e) => {
         const ok = await attempt(line, () => api('POST', '/friends', { uid: p.uid }));
         if (ok !== undefined) {

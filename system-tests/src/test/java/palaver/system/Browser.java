@@ -99,7 +99,7 @@ final class Browser implements AutoCloseable {
   /** A fresh start on the login screen: nothing remembered from an earlier test. */
   void openFresh() {
     driver.get(baseUrl);
-    js("localStorage.clear()");
+    js("localStorage.clear(); sessionStorage.clear()");
     driver.get(baseUrl);
     waitFor(By.id("login-form"));
   }
@@ -126,11 +126,11 @@ final class Browser implements AutoCloseable {
 
   /** The token the page holds (for REST set-up steps the UI offers no way to do on this server). */
   String token() {
-    return (String) js("return JSON.parse(localStorage.getItem('palaver.auth')).token");
+    return (String) js("return JSON.parse(sessionStorage.getItem('palaver.auth')).token");
   }
 
   String uid() {
-    return (String) js("return JSON.parse(localStorage.getItem('palaver.auth')).uid");
+    return (String) js("return JSON.parse(sessionStorage.getItem('palaver.auth')).uid");
   }
 
   void createGroup(String name) {

@@ -874,6 +874,48 @@ class WebClientBrowserTest {
         .filter(m -> uid.equals(m.getString("uid"))).findFirst().orElseThrow().getString("role");
   }
 
+  @Test
+  @Order(27)
+  @DisplayName("The people search shows nicknames and avatars, not the email addresses of the people it finds")
+  void peopleSearchShowsNoEmails() {
+    String nickname = "Yannick" + Long.toString(System.nanoTime() % 100000, 36);
+    String login = bob.register(nickname);
+    alice.register("Zelda");
+    alice.driver().findElement(By.id("new-chat")).click();
+    alice.waitFor(By.cssSelector("#dialog input[type=search]")).sendKeys(nickname);
+    WebElement found = alice.until(d -> d.findElements(By.cssSelector("#dialog li.pick")).stream()
+        .filter(li -> li.getText().contains(nickname)).findFirst().orElse(null));
+    assertFalse(found.getText().contains(login), found.getText());
+    assertFalse(alice.driver().findElement(By.id("dialog")).getText().contains("@web.palaver"), "no email address in the results");
+    alice.driver().findElement(By.id("dialog-close")).click();
+  }
+
+  @Test
+  @Order(28)
+  @DisplayName("The token is kept in the tab's sessionStorage, not in localStorage, and logging out leaves no Palaver key behind")
+  void tokenStorageAndLogout() {
+    alice.register("Anouk");
+    alice.createGroup("Storage");
+    alice.send("something for the outbox key");
+    alice.waitForText("something for the outbox key");
+    String token = (String) alice.js("const a = sessionStorage.getItem('palaver.auth'); return a && JSON.parse(a).token");
+    assertTrue(token != null && !token.isEmpty(), "the token is in sessionStorage");
+    assertEquals(0L, alice.js("return Object.keys(localStorage).filter((k) => localStorage.getItem(k).includes(arguments[0])).length",
+        token), "no localStorage value holds the token");
+    alice.reload();
+    alice.open("Storage"); // still logged in after a reload
+
+    alice.driver().findElement(By.id("me-button")).click();
+    alice.until(d -> d.findElements(By.xpath("//dialog//button[text()='Log out']")).stream().findFirst()
+        .map(button -> {
+          button.click();
+          return true;
+        }).orElse(null));
+    alice.waitFor(By.id("login-form"));
+    assertEquals("", alice.js("return [...Object.keys(localStorage), ...Object.keys(sessionStorage)]"
+        + ".filter((k) => k.startsWith('palaver')).join(', ')"), "no Palaver key is left in the browser's storage");
+  }
+
   /** Nothing sticks out of the viewport's width: no page scroll, no control or panel beyond the edges. */
   private static void assertFits(Browser b, String view) {
     assertEquals("", b.js("const w = window.innerWidth; const out = [];"
