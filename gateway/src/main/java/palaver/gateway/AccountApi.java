@@ -113,8 +113,12 @@ final class AccountApi {
     Rest.respond(ctx, Bus.request(vertx, Address.USER_SEARCH, request), 200);
   }
 
+  /** Another user's profile without their login (an email) and gender; one's own in full, as /users/me. */
   private void user(RoutingContext ctx) {
-    Rest.respond(ctx, Bus.request(vertx, Address.USER_GET,
-        new JsonObject().put(Field.UID, ctx.pathParam("uid"))), 200);
+    String uid = ctx.pathParam("uid");
+    boolean own = uid.equals(Rest.uid(ctx));
+    Rest.respond(ctx, Bus.request(vertx, Address.USER_GET, new JsonObject().put(Field.UID, uid))
+        .map(profile -> own ? profile : new JsonObject().put(Field.UID, profile.getValue(Field.UID))
+            .put(Field.NICKNAME, profile.getValue(Field.NICKNAME)).put(Field.AVATAR, profile.getValue(Field.AVATAR))), 200);
   }
 }

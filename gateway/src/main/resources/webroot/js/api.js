@@ -4,7 +4,11 @@
 import { humanError, fileLimit } from './errors.js';
 
 const BASE = '/api/v1';
+// The bearer token lives in sessionStorage: this tab only, kept across a reload, gone when the tab
+// closes, never shared with other tabs or left on disk for the next person at the computer as
+// localStorage would. (Files load with an HttpOnly cookie, POST /files/cookie, not this token.)
 const STORAGE_KEY = 'palaver.auth';
+const store = window.sessionStorage;
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -19,7 +23,7 @@ let onUnauthenticated = () => {};
 
 function load() {
   try {
-    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || 'null');
+    const saved = JSON.parse(store.getItem(STORAGE_KEY) || 'null');
     return saved && typeof saved.token === 'string' ? saved : null;
   } catch {
     return null;
@@ -32,8 +36,8 @@ export const session = {
   get expiresAt() { return auth ? auth.expiresAt : 0; },
   set(value) {
     auth = value;
-    if (value) localStorage.setItem(STORAGE_KEY, JSON.stringify(value));
-    else localStorage.removeItem(STORAGE_KEY);
+    if (value) store.setItem(STORAGE_KEY, JSON.stringify(value));
+    else store.removeItem(STORAGE_KEY);
   },
   /** Called when the server says the token is no longer good. */
   onUnauthenticated(handler) { onUnauthenticated = handler; },

@@ -1,10 +1,11 @@
 // The open conversation: header, message list (day separators, bubbles,
 // system notices, receipts), upward infinite scroll, typing indicator.
-import { $, h, fill, avatar, paintAvatar } from './dom.js';
+import { $, h, fill, avatar, paintAvatar, icon } from './dom.js';
 import { api, fileUrl, thumbUrl } from './api.js';
 import { state, chat, displayName, user, peerOf, cachedUser, rememberUser } from './state.js';
 import { loadPage, markRead, retry, discard } from './messaging.js';
 import * as fmt from './format.js';
+import { richText } from './richtext.js';
 import { hooks } from './hooks.js';
 
 const elements = new Map(); // `${sid}:${seq}` → rendered message element (reused across renders)
@@ -21,6 +22,7 @@ export function openChat(sid) {
   document.body.classList.add('in-chat');
   renderHeader();
   fill($('message-list'));
+  fill($('day-strip'));
   renderPending();
   const c = chat(sid);
   if (c.loaded) renderMessages('initial');
@@ -28,6 +30,7 @@ export function openChat(sid) {
   refreshMembers(sid);
   markRead(sid);
   hooks.sessionsChanged(false);
+  hooks.chatOpened(sid);
   $('message-input').focus();
 }
 
@@ -51,6 +54,8 @@ export async function renderHeader() {
   const group = s.type !== 'private';
   $('chat-invite').hidden = !group;
   $('chat-leave').hidden = !group;
+  $('chat-title').disabled = !group; // a group's title opens its members and settings
+  $('chat-title').title = group ? 'Members and group settings' : '';
   if (group) {
     $('chat-name').textContent = s.name || 'Group';
     $('chat-sub').textContent = s.visibility === 'private' ? 'Private group' : 'Public group';
@@ -112,6 +117,7 @@ export function renderMessages(how) {
   if (how === 'initial' || atBottom) box.scrollTop = box.scrollHeight;
   else box.scrollTop = box.scrollHeight - fromBottom;
   if (how === 'initial') fillViewport();
+  showDay();
   if (atBottom || how === 'initial') markRead(sid);
 }
 
@@ -127,11 +133,23 @@ function fillViewport() {
 export function onScroll() {
   const box = $('messages');
   if (!state.current) return;
+  showDay();
   const c = chat(state.current);
   if (box.scrollTop < 120 && c.loaded && c.olderMore && !c.loading && c.minSeq !== Infinity && c.minSeq > 1) {
     loadPage(c.sid, c.minSeq);
   }
   if (box.scrollHeight - box.scrollTop - box.clientHeight < 40) markRead(state.current);
+}
+
+/** The strip above the list names the day of the topmost message in view (the list's own separators scroll with it). */
+function showDay() {
+  const top = $('messages').getBoundingClientRect().top;
+  let label = '';
+  for (const day of $('message-list').querySelectorAll('.day')) {
+    if (day.getBoundingClientRect().top > top + 4) break;
+    label = day.textContent;
+  }
+  $('day-strip').textContent = label;
 }
 
 export function historyState(sid, phase, message) {
@@ -200,7 +218,7 @@ function content(m) {
       onclick: () => openLightbox(file) }, img);
   }
   if (m.msgType === 'voice' && file) {
-    return h('div', { class: 'voice' }, h('span', { 'aria-hidden': 'true' }, '🎤'),
+    return h('div', { class: 'voice' }, icon('mic'),
       h('audio', { controls: true, preload: 'metadata', src: fileUrl(file.fileId), 'aria-label': 'Voice message' }),
       file.durationMs ? h('small', {}, fmt.duration(file.durationMs)) : null);
   }
@@ -210,15 +228,15 @@ function content(m) {
   if (m.msgType !== 'text' && !file) {
     return h('div', { class: 'text muted' }, m.content || `[${m.msgType}]`);
   }
-  return h('div', { class: 'text' }, typeof m.content === 'string' ? m.content : '');
+  return h('div', { class: 'text' }, richText(typeof m.content === 'string' ? m.content : ''));
 }
 
 function fileCard(file) {
   return h('a', { class: 'file-card', href: fileUrl(file.fileId), download: file.name || 'file',
     'aria-label': `Download ${file.name || 'file'}` },
-  h('span', { class: 'file-icon', 'aria-hidden': 'true' }, '📄'),
+  h('span', { class: 'file-icon' }, icon('file')),
   h('span', { class: 'file-text' }, h('strong', {}, file.name || 'file'), h('small', {}, `${fmt.size(file.size)} · ${file.mime || ''}`)),
-  h('span', { class: 'download', 'aria-hidden': 'true' }, '⬇'));
+  h('span', { class: 'download' }, icon('download')));
 }
 
 function openLightbox(file) {

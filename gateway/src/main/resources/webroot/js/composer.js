@@ -1,6 +1,6 @@
 // Writing: multi-line input (Enter sends, Shift+Enter new line), emoji picker,
 // uploads by picker / drag-and-drop / paste with progress, voice recording.
-import { $, h, toast } from './dom.js';
+import { $, h, toast, icon } from './dom.js';
 import { upload } from './api.js';
 import { state, saveOutbox } from './state.js';
 import { enqueue, transmit, sendTyping } from './messaging.js';
@@ -155,7 +155,7 @@ function setUpEmoji() {
     if (e.key === 'Escape') { toggle(false); button.focus(); }
   });
   document.addEventListener('click', (e) => {
-    if (!picker.hidden && !picker.contains(e.target) && e.target !== button) toggle(false);
+    if (!picker.hidden && !picker.contains(e.target) && !button.contains(e.target)) toggle(false);
   });
 }
 
@@ -216,6 +216,8 @@ function setRecording(on) {
   const button = $('voice-button');
   button.classList.toggle('recording', on);
   button.setAttribute('aria-pressed', String(on));
-  button.setAttribute('aria-label', on ? 'Stop recording and send' : 'Record a voice message');
-  button.textContent = on ? '⏹' : '🎤';
+  const label = on ? 'Stop recording and send' : 'Record a voice message';
+  button.setAttribute('aria-label', label);
+  button.title = label;
+  button.replaceChildren(icon(on ? 'stop' : 'mic'));
 }

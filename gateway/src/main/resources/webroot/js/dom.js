@@ -35,6 +35,19 @@ function append(el, children) {
   }
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** An icon from index.html's SVG sprite (`#i-<name>`), hidden from assistive technology: label its control. */
+export function icon(name) {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('class', 'i');
+  svg.setAttribute('aria-hidden', 'true');
+  const use = document.createElementNS(SVG, 'use');
+  use.setAttribute('href', `#i-${name}`);
+  svg.append(use);
+  return svg;
+}
+
 /** Replaces the children of el. */
 export function fill(el, ...children) {
   el.replaceChildren();

@@ -8,6 +8,8 @@ export const hooks = {
   incoming: noop,             // (message) from someone else, new
   profileChanged: noop,       // ()
   notificationsChanged: noop, // ()
+  chatOpened: noop,           // (sid) the user opened a conversation
+  sessionChanged: noop,       // (sid) a session's name, icon or visibility changed here
   reloadSessions: async () => {},
   changePassword: async () => {}, // (oldPassword, newPassword) → the fresh token
   refreshFriends: null,       // set while the friends panel is open

@@ -3,7 +3,7 @@
 import { $, h, fill, toast, paintAvatar } from './dom.js';
 import { api, session, ApiError, loadLimits } from './api.js';
 import { humanError } from './errors.js';
-import { state, chat, loadOutbox, rememberUser, displayName } from './state.js';
+import { state, chat, loadOutbox, rememberUser, displayName, forgetStored } from './state.js';
 import { hooks } from './hooks.js';
 import { conn, received, resume, markRead, cancelPendingReads } from './messaging.js';
 import * as chatView from './chat.js';
@@ -139,6 +139,8 @@ async function logout(callServer, message) {
   loggingOut = false;
   clearTimeout(refreshTimer);
   session.set(null);
+  forgetStored();
+  $('presence-select').value = 'online';
   state.me = null;
   state.sessions.clear();
   state.chats.clear();
@@ -337,6 +339,7 @@ function wire() {
   $('friends').addEventListener('click', panels.friends);
   $('chat-invite').addEventListener('click', panels.invite);
   $('chat-leave').addEventListener('click', panels.leave);
+  $('chat-title').addEventListener('click', panels.groupSettings);
   $('back').addEventListener('click', () => { chatView.closeChat(); renderSidebar(); });
   $('session-filter').addEventListener('input', renderSidebar);
   $('messages').addEventListener('scroll', chatView.onScroll, { passive: true });
@@ -368,6 +371,8 @@ function wire() {
   hooks.incoming = incoming;
   hooks.profileChanged = () => { renderMe(); renderSidebar(); };
   hooks.notificationsChanged = renderNotificationBadge;
+  hooks.chatOpened = panels.invitationSeen;
+  hooks.sessionChanged = (sid) => { if (state.current === sid) chatView.renderHeader(); };
   hooks.reloadSessions = reloadSessions;
   hooks.changePassword = changePassword;
 

@@ -1,5 +1,5 @@
 // Dialogs: profile and password, public directory, new group, new private
-// chat, invite, friends and notifications. People are searched in one place
+// chat, invite, group administration, friends and notifications. People are searched in one place
 // (findPeople / peopleSearch).
 import { $, h, fill, toast, avatar, paintAvatar } from './dom.js';
 import { api, upload } from './api.js';
@@ -259,6 +259,108 @@ export async function leave() {
   }
 }
 
+// ---- group administration (the open group's title) --------------------------------
+
+const ROLE_ORDER = { owner: 0, admin: 1, member: 2 };
+
+/**
+ * Members with role and presence, and what the user's role allows: owner and admins rename
+ * and change the icon and visibility (PATCH /sessions/{sid}); the owner promotes and demotes
+ * (PATCH …/members/{uid}); the owner removes anyone, an admin members only (DELETE …/members/{uid}).
+ */
+export async function groupSettings() {
+  const sid = state.current;
+  const s = state.sessions.get(sid);
+  if (!s || s.type === 'private') return;
+  const line = errorLine();
+  let info;
+  try {
+    info = await api('GET', `/sessions/${encodeURIComponent(sid)}`);
+  } catch (e) {
+    toast(e.message, 'error');
+    return;
+  }
+  if (state.current !== sid) return;
+  const members = [...(info.members || [])].sort((a, b) => (ROLE_ORDER[a.role] ?? 3) - (ROLE_ORDER[b.role] ?? 3)
+    || String(a.nickname).localeCompare(String(b.nickname)));
+  const mine = (members.find((m) => m.uid === state.me.uid) || {}).role || 'member';
+  const reopen = () => { if ($('dialog').open) groupSettings(); };
+  const act = async (fn) => {
+    if (await attempt(line, fn) !== undefined) { await hooks.reloadSessions(); reopen(); }
+  };
+  members.forEach((x) => { if (x.state) state.presence.set(x.uid, x.state); });
+  const list = h('ul', { class: 'pick-list', 'aria-label': 'Members' }, members.map((m) => {
+    const presence = m.state || 'offline';
+    const path = `/sessions/${encodeURIComponent(sid)}/members/${encodeURIComponent(m.uid)}`;
+    const me = m.uid === state.me.uid;
+    const actions = [];
+    if (mine === 'owner' && !me && m.role === 'member') {
+      actions.push(h('button', { type: 'button', onclick: () => act(() => api('PATCH', path, { role: 'admin' })) }, 'Make admin'));
+    }
+    if (mine === 'owner' && !me && m.role === 'admin') {
+      actions.push(h('button', { type: 'button', onclick: () => act(() => api('PATCH', path, { role: 'member' })) }, 'Make member'));
+    }
+    if (!me && (mine === 'owner' || (mine === 'admin' && m.role === 'member'))) {
+      actions.push(h('button', { type: 'button', class: 'danger', onclick: () => {
+        if (window.confirm(`Remove ${m.nickname} from “${info.name}”?`)) act(() => api('DELETE', path));
+      } }, 'Remove'));
+    }
+    return h('li', { class: 'pick', 'data-uid': m.uid },
+      h('span', { class: 'avatar-wrap' }, avatar(m.nickname, m.avatar, 'small'),
+        h('span', { class: `dot ${presence}`, title: presence, 'aria-label': presence })),
+      h('span', { class: 'pick-text' }, h('strong', {}, me ? `${m.nickname} (you)` : m.nickname),
+        h('small', {}, `${m.role} · ${presence}`)),
+      actions.length ? h('span', { class: 'pick-actions' }, actions) : null);
+  }));
+
+  let settings = h('p', { class: 'muted' },
+    `${info.visibility === 'private' ? 'Private group: invited people only.' : 'Public group: anyone can find and join it.'}`
+    + ' Only the owner and admins change its settings.');
+  if (mine === 'owner' || mine === 'admin') {
+    const name = h('input', { name: 'name', value: info.name || '', required: true, maxlength: 64 });
+    const radio = (value, label) => h('label', { class: 'radio' },
+      h('input', { type: 'radio', name: 'visibility', value, checked: (info.visibility || 'public') === value }), ` ${label}`);
+    const pic = avatar(info.name, info.icon, 'large');
+    let icon = info.icon || null;
+    const iconInput = h('input', { type: 'file', accept: 'image/*', class: 'file-input' });
+    iconInput.addEventListener('change', async () => {
+      const file = iconInput.files[0];
+      if (!file) return;
+      await attempt(line, async () => {
+        icon = (await upload(file, () => {}, file.name, 'icon')).fileId;
+        paintAvatar(pic, name.value, icon);
+      });
+    });
+    const form = h('form', { class: 'form', onsubmit: async (e) => {
+      e.preventDefault();
+      const body = {};
+      const visibility = form.querySelector('input[name=visibility]:checked').value;
+      if (name.value.trim() !== info.name) body.name = name.value.trim();
+      if (visibility !== info.visibility) body.visibility = visibility;
+      if (icon !== (info.icon || null)) body.icon = icon;
+      if (!Object.keys(body).length) return;
+      const saved = await attempt(line, () => api('PATCH', `/sessions/${encodeURIComponent(sid)}`, body));
+      if (!saved) return;
+      Object.assign(s, { name: saved.name, icon: saved.icon, visibility: saved.visibility });
+      hooks.sessionsChanged(false);
+      hooks.sessionChanged(sid);
+      toast('Group saved.');
+      reopen();
+    } },
+    h('div', { class: 'profile-head' }, pic, h('label', { class: 'button' }, 'Change icon', iconInput)),
+    h('label', {}, 'Name ', name),
+    h('fieldset', {}, h('legend', {}, 'Who can join'),
+      radio('public', 'Public: anyone can find and join it'), radio('private', 'Private: invited people only')),
+    h('button', { type: 'submit', class: 'primary' }, 'Save'));
+    settings = form;
+  }
+  open(info.name || 'Group',
+    h('section', { 'aria-labelledby': 'members-title' },
+      h('h3', { id: 'members-title' }, `Members (${members.length})`), list),
+    line,
+    h('section', { 'aria-labelledby': 'settings-title' }, h('h3', { id: 'settings-title' }, 'Settings'), settings));
+}
+
 // ---- new private chat ------------------------------------------------------------
 
 export function newChat() {
@@ -266,10 +368,10 @@ export function newChat() {
   const results = h('ul', { class: 'pick-list', 'aria-label': 'People' });
   const show = (people) => fill(results, people.length ? people.map((p) => h('li', { class: 'pick' },
     avatar(p.nickname, p.avatar),
-    h('span', { class: 'pick-text' }, h('strong', {}, p.nickname), h('small', {}, p.login || '')),
+    h('span', { class: 'pick-text' }, h('strong', {}, p.nickname)),
     h('button', { type: 'button', class: 'primary', onclick: () => startPrivate(p.uid, line) }, 'Message')))
     : h('li', { class: 'muted' }, 'Nobody found.'));
-  const search = peopleSearch('Search people', 'Search people by name or email', line, { show, cleared: () => fill(results) });
+  const search = peopleSearch('Search people', 'Search people by name or email address', line, { show, cleared: () => fill(results) });
   open('New private chat', search, line, results);
 }
 
@@ -291,7 +393,7 @@ export async function friends() {
   const found = h('ul', { class: 'pick-list', 'aria-label': 'People found' });
   const search = peopleSearch('Find people to add', 'Find people to add', line, {
     show: (people) => fill(found, people.length ? people.map((p) => h('li', { class: 'pick' },
-      avatar(p.nickname, p.avatar, 'small'), h('span', { class: 'pick-text' }, h('strong', {}, p.nickname), h('small', {}, p.login || '')),
+      avatar(p.nickname, p.avatar, 'small'), h('span', { class: 'pick-text' }, h('strong', {}, p.nickname)),
       h('button', { type: 'button', class: 'primary', onclick: async (e) => {
         const ok = await attempt(line, () => api('POST', '/friends', { uid: p.uid }));
         if (ok !== undefined) {
@@ -392,6 +494,20 @@ function noteItem(n, refresh) {
     avatar(who, data.avatar, 'small'),
     h('span', { class: 'pick-text' }, h('strong', {}, text), h('small', {}, n.at ? fmt.when(n.at) : '')),
     actions);
+}
+
+/** Opening a group is seeing the invitation to it: its unread `inviteSession` notifications are marked read. */
+export async function invitationSeen(sid) {
+  if (!state.notificationsUnread) return;
+  const n = await api('GET', '/notifications').catch(() => null);
+  if (!n) return;
+  const seen = (n.notifications || []).filter((x) => !x.read && x.kind === 'inviteSession' && x.data && x.data.sid === sid);
+  const done = await Promise.all(seen.map((x) => api('POST', `/notifications/${encodeURIComponent(x.id)}/read`)
+    .then(() => true, () => false)));
+  const marked = done.filter(Boolean).length;
+  if (!marked) return;
+  state.notificationsUnread = Math.max(0, (typeof n.unread === 'number' ? n.unread : state.notificationsUnread) - marked);
+  hooks.notificationsChanged();
 }
 
 /** Counts unread notifications for the badge (silently nothing when they can't be read now). */

@@ -21,9 +21,12 @@
 //   server-error     {code, message}: an error frame that answers no request
 import { humanError } from './errors.js';
 
-const PING_EVERY_MS = 25000;
-const PONG_WITHIN_MS = 10000;
+// A ping every 25 s, a pong due within 10 s: a dead connection is given up within 35 s.
+// `?ping=<ms>` in the page's address shortens the interval (the browser tests use 1000).
+const PING_EVERY_MS = Number(new URLSearchParams(location.search).get('ping')) || 25000;
+const PONG_WITHIN_MS = Math.min(10000, PING_EVERY_MS);
 const MAX_BACKOFF_MS = 10000;
+const NO_PONG = 4000; // the close code the client gives a socket it gave up on
 
 /**
  * What to do when the socket closes, as docs/protocol.md "Close codes" says:
@@ -124,7 +127,7 @@ export class Connection extends EventTarget {
       this.schedulePing();
       this.setState('online');
     }
-    if (frame.type === 'pong') clearTimeout(this.pongTimer);
+    if (frame.type === 'pong') { clearTimeout(this.pongTimer); this.pongTimer = 0; }
     if (frame.rid !== undefined && this.waiting.has(frame.rid)) {
       const { resolve, reject } = this.waiting.get(frame.rid);
       this.waiting.delete(frame.rid);
@@ -144,14 +147,23 @@ export class Connection extends EventTarget {
 
   onClose(ws, e) {
     if (ws !== this.ws) return;
+    this.gone(e.code);
+  }
+
+  /**
+   * The socket is gone (closed, or given up for a missing pong): fail what waits for an answer,
+   * then log in again or reconnect. The old socket's own close event, whenever the browser fires
+   * it, is ignored (it is no longer this.ws).
+   */
+  gone(code) {
     this.ws = null;
     this.ready = false;
     this.clearPing();
     for (const { reject } of this.waiting.values()) reject(Object.assign(new Error('disconnected'), { code: 'disconnected' }));
     this.waiting.clear();
-    this.closeCode = e.code;
+    this.closeCode = code;
     if (this.stopped) return;
-    if (afterClose(e.code) === 'login') {
+    if (afterClose(code) === 'login') {
       this.stopped = true;
       this.setState('stopped');
       this.dispatchEvent(new CustomEvent('unauthenticated'));
@@ -193,16 +205,25 @@ export class Connection extends EventTarget {
   schedulePing() {
     this.clearPing();
     this.pingTimer = setInterval(() => {
+      if (this.pongTimer) return; // the last ping's pong is still due: its timer decides
       if (!this.send({ type: 'ping' })) return;
-      clearTimeout(this.pongTimer);
-      // A socket that stopped answering is dead even if the browser hasn't noticed.
-      this.pongTimer = setTimeout(() => { if (this.ws) this.ws.close(4000, 'no pong'); }, PONG_WITHIN_MS);
+      // A socket that stopped answering is dead even if the browser hasn't noticed. Closing it is
+      // not enough: Chromium fires `close` only when the server answers the close frame, or after
+      // its own timeout of a minute or more. So it is given up at once and a new one opened.
+      this.pongTimer = setTimeout(() => {
+        this.pongTimer = 0;
+        const dead = this.ws;
+        if (!dead) return;
+        this.gone(NO_PONG);
+        dead.close(NO_PONG, 'no pong');
+      }, PONG_WITHIN_MS);
     }, PING_EVERY_MS);
   }
 
   clearPing() {
     clearInterval(this.pingTimer);
     clearTimeout(this.pongTimer);
+    this.pongTimer = 0;
   }
 
   setState(state) {

@@ -122,6 +122,13 @@ export function newCid() {
   return 'c' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** Logging out leaves nothing of Palaver's in the browser's storage (token, outbox, presence choice). */
+export function forgetStored() {
+  for (const storage of [localStorage, sessionStorage]) {
+    for (const key of Object.keys(storage)) if (key.startsWith('palaver.')) storage.removeItem(key);
+  }
+}
+
 // The outbox survives a reload: a message typed offline is still sent, with its cid.
 const OUTBOX_KEY = 'palaver.outbox';
 

@@ -196,7 +196,7 @@ class AccountsTest {
   }
 
   @Test
-  @DisplayName("GET /users/me and /users/{uid} answer the profile without secrets; an unknown uid is 404")
+  @DisplayName("GET /users/me answers the own profile, /users/{uid} another's nickname and avatar only, both without secrets; an unknown uid is 404")
   void profiles() {
     User u = http.newUser("Prof");
     User other = http.newUser("Other");
@@ -209,6 +209,8 @@ class AccountsTest {
     assertEquals(200, them.status());
     assertEquals("Other", them.json().getString("nickname"));
     assertNoSecrets(them);
+    assertEquals(java.util.Set.of("uid", "nickname", "avatar"), them.json().fieldNames(),
+        "another user's profile has no login (an email) and no gender");
     assertError(http.get("/users/nope", u.token()), 404, "not_found");
     assertError(http.get("/users/" + other.uid(), null), 401, "unauthenticated");
   }
@@ -286,7 +288,7 @@ class AccountsTest {
   }
 
   @Test
-  @DisplayName("Search finds users by nickname or login prefix, case-insensitively, paged")
+  @DisplayName("Search finds users by a part of their nickname or a login prefix, case-insensitively, paged")
   void search() {
     String tag = "zq" + Long.toString(System.nanoTime(), 36);
     User a = http.register(tag + "-a@test.palaver", PASSWORD, "Alpha");
@@ -298,6 +300,8 @@ class AccountsTest {
     assertEquals(3, all.json().getJsonArray("users").size());
     assertFalse(all.json().getBoolean("more"));
     assertNoSecrets(all);
+    all.json().getJsonArray("users").forEach(u -> assertEquals(java.util.Set.of("uid", "nickname", "avatar"),
+        ((JsonObject) u).fieldNames(), "no login (an email) and no gender in search results"));
 
     Response page = http.get("/users?q=" + tag + "&limit=2", a.token());
     assertEquals(2, page.json().getJsonArray("users").size());

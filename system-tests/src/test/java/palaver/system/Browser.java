@@ -41,7 +41,8 @@ final class Browser implements AutoCloseable {
   private final ChromeDriverService service;
   private final RemoteWebDriver driver;
   private final Path profile;
-  private final String baseUrl;
+  private final String homeUrl;
+  private String baseUrl;
 
   /** Skips the calling test class when Chromium or chromedriver is not installed. */
   static void assumeInstalled() {
@@ -51,6 +52,7 @@ final class Browser implements AutoCloseable {
   }
 
   Browser(String baseUrl) {
+    this.homeUrl = baseUrl;
     this.baseUrl = baseUrl;
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
     try {
@@ -84,10 +86,20 @@ final class Browser implements AutoCloseable {
     return driver;
   }
 
+  /** Where {@link #openFresh} (and so {@link #register}) goes from now on, e.g. through a proxy. */
+  void useUrl(String url) {
+    baseUrl = url;
+  }
+
+  /** Back to the test node's own address. */
+  void useHomeUrl() {
+    baseUrl = homeUrl;
+  }
+
   /** A fresh start on the login screen: nothing remembered from an earlier test. */
   void openFresh() {
     driver.get(baseUrl);
-    js("localStorage.clear()");
+    js("localStorage.clear(); sessionStorage.clear()");
     driver.get(baseUrl);
     waitFor(By.id("login-form"));
   }
@@ -114,11 +126,11 @@ final class Browser implements AutoCloseable {
 
   /** The token the page holds (for REST set-up steps the UI offers no way to do on this server). */
   String token() {
-    return (String) js("return JSON.parse(localStorage.getItem('palaver.auth')).token");
+    return (String) js("return JSON.parse(sessionStorage.getItem('palaver.auth')).token");
   }
 
   String uid() {
-    return (String) js("return JSON.parse(localStorage.getItem('palaver.auth')).uid");
+    return (String) js("return JSON.parse(sessionStorage.getItem('palaver.auth')).uid");
   }
 
   void createGroup(String name) {
@@ -248,6 +260,19 @@ final class Browser implements AutoCloseable {
     } catch (RuntimeException | IOException e) {
       // evidence is best effort; the test failure itself is what matters
     }
+  }
+
+  static final int PHONE_WIDTH = 360;
+
+  /** A 360×740 phone viewport (the narrowest the layout promises to fit). */
+  void phone() {
+    resize(PHONE_WIDTH, 740);
+    until(d -> ((Number) js("return window.innerWidth")).intValue() == PHONE_WIDTH ? true : null);
+  }
+
+  /** Back to the desktop size the browser starts with. */
+  void desktop() {
+    resize(1280, 820);
   }
 
   void resize(int width, int height) {

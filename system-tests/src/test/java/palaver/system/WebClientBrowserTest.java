@@ -606,6 +606,328 @@ class WebClientBrowserTest {
     failed.findElement(By.xpath(".//button[text()='Remove']")).click();
   }
 
+  @Test
+  @Order(19)
+  @DisplayName("On a 360 px phone every view fits the width without horizontal scrolling, even with a very long last message")
+  void phoneViewsFitTheWidth() {
+    alice.register("Lena");
+    alice.createGroup("Narrow screens");
+    bob.register("Moritz");
+    join(bob, alice, "Narrow screens");
+    alice.send("this last message is far too long for a phone's sidebar ".repeat(8) + "x".repeat(400));
+    bob.until(d -> bob.session("Narrow screens").getText().contains("far too long"));
+    bob.phone();
+    try {
+      bob.driver().findElement(By.id("back")).click(); // joining opened the chat
+      bob.waitFor(By.id("session-list"));
+      assertFits(bob, "the conversation list");
+      bob.screenshot("07-phone-list");
+      bob.open("Narrow screens");
+      bob.waitForText(alice.texts().get(alice.texts().size() - 1));
+      assertFits(bob, "the chat");
+      bob.driver().findElement(By.id("emoji-button")).click();
+      bob.waitFor(By.id("emoji-picker"));
+      assertFits(bob, "the emoji picker");
+      bob.driver().findElement(By.id("emoji-button")).click();
+      bob.driver().findElement(By.id("back")).click();
+      for (String button : new String[] {"me-button", "new-group", "new-chat", "directory", "friends"}) {
+        bob.driver().findElement(By.id(button)).click();
+        bob.waitFor(By.id("dialog"));
+        assertFits(bob, "the dialog of #" + button);
+        bob.driver().findElement(By.id("dialog-close")).click();
+      }
+    } finally {
+      bob.desktop();
+    }
+  }
+
+  @Test
+  @Order(20)
+  @DisplayName("A connection that silently stops answering is given up at the first missing pong: the banner shows, the page reconnects and sends")
+  void silentlyDroppedConnection() throws IOException {
+    try (SilentProxy proxy = new SilentProxy(port)) {
+      // Through the proxy, with a ping every second (the page's test setting) so the test takes seconds, not 35.
+      alice.useUrl("http://127.0.0.1:" + proxy.port() + "/?ping=1000");
+      alice.register("Noor");
+      alice.createGroup("Quiet line");
+      alice.until(d -> "online".equals(alice.js("return window.palaver.state")));
+
+      proxy.goSilent();
+      // One ping interval plus one pong wait (2 s here), well before Chromium's own timeout of a minute or more.
+      alice.until(Duration.ofSeconds(6), d -> d.findElement(By.id("banner")).isDisplayed());
+      assertEquals(4000L, alice.js("return window.palaver.closeCode"), "given up by the page (no pong), not closed by the browser");
+      alice.send("written after the line went quiet");
+      alice.until(d -> !d.findElements(By.cssSelector("#pending-list .msg.pending")).isEmpty());
+
+      proxy.speak();
+      alice.until(Duration.ofSeconds(30), d -> "online".equals(alice.js("return window.palaver.state")));
+      alice.waitForText("written after the line went quiet");
+      alice.until(d -> d.findElements(By.cssSelector("#pending-list .msg")).isEmpty());
+      assertEquals(1, alice.count("written after the line went quiet"));
+    } finally {
+      alice.useHomeUrl();
+    }
+  }
+
+  @Test
+  @Order(21)
+  @DisplayName("The day label never covers message text, scrolled anywhere, on desktop and on a phone")
+  void dayLabelNeverCoversText() {
+    alice.register("Oskar");
+    alice.createGroup("Long day");
+    String sid = alice.sid("Long day");
+    for (int i = 1; i <= 30; i++) {
+      Http.Response r = http.post("/sessions/" + sid + "/messages", alice.token(), new JsonObject()
+          .put("cid", "day-" + i).put("msgType", "text").put("content", "line " + i + " " + "wide words ".repeat(20)));
+      assertEquals(200, r.status(), r.text());
+    }
+    alice.reload();
+    alice.open("Long day");
+    alice.until(d -> alice.texts().size() == 30 ? true : null);
+    assertEquals("", textAtTheTopIsUncovered(alice), "desktop");
+    alice.phone();
+    try {
+      assertEquals("", textAtTheTopIsUncovered(alice), "phone");
+    } finally {
+      alice.desktop();
+    }
+  }
+
+  /** Scrolls a message's text to the very top of the list; "" when what is drawn over its first line is that text. */
+  private static String textAtTheTopIsUncovered(Browser b) {
+    return (String) b.js("const box = document.getElementById('messages');"
+        + " const texts = [...document.querySelectorAll('#message-list .msg .text')];"
+        + " const t = texts[Math.floor(texts.length / 2)];"
+        + " box.scrollTop += t.getBoundingClientRect().top - box.getBoundingClientRect().top;"
+        + " const r = t.getBoundingClientRect(); const b = box.getBoundingClientRect();"
+        + " const x = (b.left + b.right) / 2;"
+        + " if (x < r.left || x > r.right) return 'the text does not span the middle: ' + r.left + '..' + r.right;"
+        + " const hit = document.elementFromPoint(x, r.top + 6);"
+        + " return t.contains(hit) ? '' : 'the first line is covered by ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing');");
+  }
+
+  @Test
+  @Order(22)
+  @DisplayName("Icon-only buttons have a text label and a tooltip and draw an SVG icon, not an emoji that needs a font")
+  void iconButtonsAreLabelledSvg() {
+    alice.register("Petra");
+    alice.createGroup("Icons");
+    assertEquals("", iconProblems(alice), "the chat");
+    alice.driver().findElement(By.id("me-button")).click();
+    alice.waitFor(By.id("dialog"));
+    assertEquals("", iconProblems(alice), "a dialog");
+    alice.driver().findElement(By.id("dialog-close")).click();
+    alice.phone();
+    try {
+      alice.driver().findElement(By.id("back")).click();
+      assertEquals("", iconProblems(alice), "the phone's list");
+    } finally {
+      alice.desktop();
+    }
+  }
+
+  /**
+   * Every visible button (and the attach label) without a word in its visible text: what is wrong
+   * with it ("" when nothing), i.e. no aria-label, no title, no SVG, or an emoji glyph as its face.
+   */
+  private static String iconProblems(Browser b) {
+    return (String) b.js("const out = [];"
+        + " for (const el of document.querySelectorAll('button, label.icon')) {"
+        + "   if (!el.checkVisibility() || el.closest('#emoji-picker')) continue;"
+        + "   const face = [...el.childNodes].filter((n) => n.nodeType === 3 || (n.checkVisibility && n.checkVisibility()"
+        + "     && !n.classList.contains('visually-hidden') && !n.classList.contains('badge'))).map((n) => n.textContent).join('').trim();"
+        + "   if (/\\p{L}/u.test(face)) continue;"
+        + "   const name = el.id || el.className;"
+        + "   if (!el.getAttribute('aria-label') && !el.querySelector('.visually-hidden')) out.push(name + ': no text label');"
+        + "   if (!el.title) out.push(name + ': no tooltip');"
+        + "   if (!el.querySelector('svg')) out.push(name + ': no SVG icon');"
+        + "   if (face) out.push(name + ': drawn as the glyph ' + face);"
+        + " }"
+        + " return out.join('; ');");
+  }
+
+  @Test
+  @Order(23)
+  @DisplayName("Web addresses in messages are links that open safely in a new tab; bold, italic and code render as formatting, never as HTML")
+  void linksAndMarkdown() {
+    alice.register("Quentin");
+    alice.createGroup("Formatting");
+    bob.register("Rhea");
+    join(bob, alice, "Formatting");
+    alice.send("Read https://example.com/docs?a=1&b=2, then **bold** and *italic* and `x < y`; javascript:alert(1) stays text");
+    alice.send("```\nfor (;;) {}\n<b>not bold</b>\n```");
+    bob.waitForText("for (;;) {}\n<b>not bold</b>");
+
+    WebElement link = bob.waitFor(By.cssSelector("#message-list .text a"));
+    assertEquals(java.util.List.of("https://example.com/docs?a=1&b=2", "_blank", "noopener noreferrer",
+        "https://example.com/docs?a=1&b=2"),
+        java.util.List.of(link.getAttribute("href"), link.getAttribute("target"), link.getAttribute("rel"), link.getText()),
+        "the address without the sentence's comma, opening in a new tab without an opener or referrer");
+    assertEquals(1, bob.driver().findElements(By.cssSelector("#message-list .text a")).size(), "javascript: is no link");
+    assertEquals("bold", bob.driver().findElement(By.cssSelector("#message-list .text strong")).getText());
+    assertEquals("italic", bob.driver().findElement(By.cssSelector("#message-list .text em")).getText());
+    assertEquals("x < y", bob.driver().findElement(By.cssSelector("#message-list .text > code")).getText());
+    assertEquals("for (;;) {}\n<b>not bold</b>", bob.driver().findElement(By.cssSelector("#message-list .text pre > code"))
+        .getAttribute("textContent"));
+    assertTrue(bob.driver().findElements(By.cssSelector("#message-list b")).isEmpty(), "no element was made from message text");
+  }
+
+  @Test
+  @Order(24)
+  @DisplayName("The people search finds a person by a part of their name that is not its beginning")
+  void peopleSearchMatchesInsideTheName() {
+    String surname = "Quickfoot" + Long.toString(System.nanoTime() % 100000, 36);
+    bob.register("Zoltan " + surname);
+    alice.register("Sabine");
+    alice.driver().findElement(By.id("new-chat")).click();
+    alice.waitFor(By.cssSelector("#dialog input[type=search]")).sendKeys(surname.substring(2).toLowerCase());
+    alice.until(d -> d.findElements(By.cssSelector("#dialog li.pick strong")).stream()
+        .anyMatch(e -> e.getText().equals("Zoltan " + surname)));
+    alice.driver().findElement(By.id("dialog-close")).click();
+  }
+
+  @Test
+  @Order(25)
+  @DisplayName("The invitation to a group is marked read when the invited person opens the group")
+  void invitationReadWhenTheGroupIsOpened() {
+    alice.register("Tamsin");
+    alice.createGroup("Invitation only");
+    bob.register("Ulrich");
+    Http.Response invited = http.post("/sessions/" + alice.sid("Invitation only") + "/members", alice.token(),
+        new JsonObject().put("uid", bob.uid()));
+    assertEquals(201, invited.status(), invited.text());
+    bob.until(d -> "1".equals(d.findElement(By.id("notif-badge")).getText()));
+
+    bob.open("Invitation only");
+    bob.until(d -> !d.findElement(By.id("notif-badge")).isDisplayed());
+    Http.Response notes = http.get("/notifications", bob.token());
+    assertEquals(0L, notes.json().getLong("unread"), notes.text());
+  }
+
+  @Test
+  @Order(26)
+  @DisplayName("Clicking the group's title opens its administration: members with roles and presence, promote, demote, rename, visibility, remove")
+  void groupAdministration() {
+    alice.register("Vera");
+    alice.createGroup("Admin room");
+    bob.register("Walter");
+    join(bob, alice, "Admin room");
+    String sid = alice.sid("Admin room");
+    openGroupSettings(alice);
+    alice.until(d -> memberRow(alice, bob.uid()).getText().contains("member · online") ? true : null);
+    assertTrue(memberRow(alice, alice.uid()).getText().contains("owner"), memberRow(alice, alice.uid()).getText());
+    alice.screenshot("08-group-admin");
+
+    clickIn(alice, memberRow(alice, bob.uid()), "Make admin");
+    alice.until(d -> memberRow(alice, bob.uid()).getText().contains("admin · ") ? true : null);
+    assertEquals("admin", serverRole(sid, bob.uid()));
+    clickIn(alice, memberRow(alice, bob.uid()), "Make member");
+    alice.until(d -> memberRow(alice, bob.uid()).getText().contains("member · ") ? true : null);
+    assertEquals("member", serverRole(sid, bob.uid()));
+
+    WebElement name = alice.driver().findElement(By.cssSelector("#dialog input[name=name]"));
+    name.clear();
+    name.sendKeys("Admin room, renamed");
+    alice.driver().findElement(By.cssSelector("#dialog input[name=visibility][value=private]")).click();
+    alice.driver().findElement(By.xpath("//dialog//button[text()='Save']")).click();
+    alice.until(d -> "Admin room, renamed".equals(d.findElement(By.id("chat-name")).getText()));
+    alice.until(d -> "Private group".equals(d.findElement(By.id("chat-sub")).getText()));
+    bob.until(d -> bob.session("Admin room, renamed") != null);
+
+    alice.phone();
+    try {
+      assertFits(alice, "the group's administration");
+    } finally {
+      alice.desktop();
+    }
+    clickIn(alice, memberRow(alice, bob.uid()), "Remove");
+    alice.until(d -> {
+      d.switchTo().alert().accept(); // "Remove Walter from …?"
+      return true;
+    });
+    alice.until(d -> d.findElements(By.cssSelector("#dialog li[data-uid='" + bob.uid() + "']")).isEmpty());
+    bob.until(d -> d.findElements(By.cssSelector("#session-list li[data-sid='" + sid + "']")).isEmpty());
+    alice.driver().findElement(By.id("dialog-close")).click();
+  }
+
+  private static void openGroupSettings(Browser b) {
+    b.driver().findElement(By.id("chat-title")).click();
+    b.waitFor(By.cssSelector("#dialog ul[aria-label='Members']"));
+  }
+
+  private static WebElement memberRow(Browser b, String uid) {
+    return b.until(d -> d.findElements(By.cssSelector("#dialog li[data-uid='" + uid + "']")).stream().findFirst().orElse(null));
+  }
+
+  /** Clicks the button with this text in a row the panel may be re-rendering: found and clicked in one retried step. */
+  private static void clickIn(Browser b, WebElement row, String button) {
+    String uid = row.getAttribute("data-uid");
+    b.until(d -> {
+      memberRow(b, uid).findElement(By.xpath(".//button[text()='" + button + "']")).click();
+      return true;
+    });
+  }
+
+  private static String serverRole(String sid, String uid) {
+    Http.Response info = http.get("/sessions/" + sid, alice.token());
+    return info.json().getJsonArray("members").stream().map(JsonObject.class::cast)
+        .filter(m -> uid.equals(m.getString("uid"))).findFirst().orElseThrow().getString("role");
+  }
+
+  @Test
+  @Order(27)
+  @DisplayName("The people search shows nicknames and avatars, not the email addresses of the people it finds")
+  void peopleSearchShowsNoEmails() {
+    String nickname = "Yannick" + Long.toString(System.nanoTime() % 100000, 36);
+    String login = bob.register(nickname);
+    alice.register("Zelda");
+    alice.driver().findElement(By.id("new-chat")).click();
+    alice.waitFor(By.cssSelector("#dialog input[type=search]")).sendKeys(nickname);
+    WebElement found = alice.until(d -> d.findElements(By.cssSelector("#dialog li.pick")).stream()
+        .filter(li -> li.getText().contains(nickname)).findFirst().orElse(null));
+    assertFalse(found.getText().contains(login), found.getText());
+    assertFalse(alice.driver().findElement(By.id("dialog")).getText().contains("@web.palaver"), "no email address in the results");
+    alice.driver().findElement(By.id("dialog-close")).click();
+  }
+
+  @Test
+  @Order(28)
+  @DisplayName("The token is kept in the tab's sessionStorage, not in localStorage, and logging out leaves no Palaver key behind")
+  void tokenStorageAndLogout() {
+    alice.register("Anouk");
+    alice.createGroup("Storage");
+    alice.send("something for the outbox key");
+    alice.waitForText("something for the outbox key");
+    String token = (String) alice.js("const a = sessionStorage.getItem('palaver.auth'); return a && JSON.parse(a).token");
+    assertTrue(token != null && !token.isEmpty(), "the token is in sessionStorage");
+    assertEquals(0L, alice.js("return Object.keys(localStorage).filter((k) => localStorage.getItem(k).includes(arguments[0])).length",
+        token), "no localStorage value holds the token");
+    alice.reload();
+    alice.open("Storage"); // still logged in after a reload
+
+    alice.driver().findElement(By.id("me-button")).click();
+    alice.until(d -> d.findElements(By.xpath("//dialog//button[text()='Log out']")).stream().findFirst()
+        .map(button -> {
+          button.click();
+          return true;
+        }).orElse(null));
+    alice.waitFor(By.id("login-form"));
+    assertEquals("", alice.js("return [...Object.keys(localStorage), ...Object.keys(sessionStorage)]"
+        + ".filter((k) => k.startsWith('palaver')).join(', ')"), "no Palaver key is left in the browser's storage");
+  }
+
+  /** Nothing sticks out of the viewport's width: no page scroll, no control or panel beyond the edges. */
+  private static void assertFits(Browser b, String view) {
+    assertEquals("", b.js("const w = window.innerWidth; const out = [];"
+        + " if (document.documentElement.scrollWidth > w) out.push('the page is ' + document.documentElement.scrollWidth + ' px wide');"
+        + " for (const el of document.querySelectorAll('button, select, input, textarea, dialog[open], .emoji-picker, .session, .sidebar, .chat-header, .composer')) {"
+        + "   if (!el.checkVisibility() || el.closest('.visually-hidden')) continue;"
+        + "   const r = el.getBoundingClientRect();"
+        + "   if (r.width > 1 && (r.left < -0.5 || r.right > w + 0.5)) out.push((el.id || el.className || el.tagName) + ' spans ' + Math.round(r.left) + '..' + Math.round(r.right));"
+        + " }"
+        + " return out.join('; ');"), view + " fits " + 360 + " px");
+  }
+
   /** The {@code unread} the server's session list gives for one session. */
   private static long serverUnread(Browser b, String sid) {
     Http.Response list = http.get("/sessions", b.token());

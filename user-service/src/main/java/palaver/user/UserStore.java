@@ -24,7 +24,7 @@ import palaver.runtime.Store;
 final class UserStore {
   static final String USERS = "users";
   static final String ID = "_id";
-  /** Lower-cased nickname, so nickname prefix search is an indexed range scan. */
+  /** Lower-cased nickname, so nickname search is case-insensitive. */
   static final String NICKNAME_KEY = "nicknameKey";
   static final String HASH = "hash";
   /** Bumped by logout and password change: tokens carry it and are refused once it moved on. */
@@ -131,17 +131,19 @@ final class UserStore {
   }
 
   /**
-   * Profiles of the users whose lower-cased nickname or login starts with
-   * {@code prefix} (an already escaped regex), by nickname, at most {@code limit}.
+   * Public profiles of the users whose lower-cased nickname contains {@code text} (an
+   * already escaped regex) anywhere, or whose login starts with it, by
+   * nickname, at most {@code limit}. An unanchored regex can't use the
+   * nickname index: the search scans the users, which is fine at a team's or a
+   * company's size.
    */
-  Future<List<JsonObject>> searchByPrefix(String prefix, int offset, int limit) {
-    JsonObject startsWith = new JsonObject().put("$regex", "^" + prefix);
+  Future<List<JsonObject>> search(String text, int offset, int limit) {
     JsonObject query = new JsonObject().put("$or", new JsonArray()
-        .add(new JsonObject().put(NICKNAME_KEY, startsWith))
-        .add(new JsonObject().put(Field.LOGIN, startsWith.copy())));
+        .add(new JsonObject().put(NICKNAME_KEY, new JsonObject().put("$regex", text)))
+        .add(new JsonObject().put(Field.LOGIN, new JsonObject().put("$regex", "^" + text))));
     FindOptions options = new FindOptions().setFields(PROFILE_FIELDS)
         .setSort(new JsonObject().put(NICKNAME_KEY, 1).put(ID, 1)).setSkip(offset).setLimit(limit);
-    return mongo.findWithOptions(USERS, query, options).map(found -> found.stream().map(UserStore::profile).toList());
+    return mongo.findWithOptions(USERS, query, options).map(found -> found.stream().map(UserStore::publicProfile).toList());
   }
 
   /** Stores the presence state the user chose; the record before, or null. */
@@ -187,6 +189,14 @@ final class UserStore {
         .put(Field.LOGIN, user.getString(Field.LOGIN))
         .put(Field.NICKNAME, user.getString(Field.NICKNAME))
         .put(Field.GENDER, user.getString(Field.GENDER, ""))
+        .put(Field.AVATAR, user.getString(Field.AVATAR));
+  }
+
+  /** What anyone who finds a user sees: the nickname and avatar, never the login (an email) or gender. */
+  static JsonObject publicProfile(JsonObject user) {
+    return new JsonObject()
+        .put(Field.UID, user.getString(ID))
+        .put(Field.NICKNAME, user.getString(Field.NICKNAME))
         .put(Field.AVATAR, user.getString(Field.AVATAR));
   }
 

@@ -50,7 +50,7 @@ public class UserVerticle extends VerticleBase {
   private record ProfileChange(String uid, JsonObject set) {
   }
 
-  private record Search(String prefix, int offset, int limit) {
+  private record Search(String text, int offset, int limit) {
   }
 
   private final Presence.Expiry presenceExpiry;
@@ -190,9 +190,9 @@ public class UserVerticle extends VerticleBase {
     });
   }
 
-  /** Users whose nickname or login starts with the query, a page of them and whether there are more. */
+  /** Users whose nickname contains the query or whose login starts with it, a page of them and whether there are more. */
   private Future<JsonObject> search(Search s) {
-    return users.searchByPrefix(s.prefix(), s.offset(), s.limit() + 1).map(found -> {
+    return users.search(s.text(), s.offset(), s.limit() + 1).map(found -> {
       JsonArray page = new JsonArray();
       found.stream().limit(s.limit()).forEach(page::add);
       return new JsonObject().put(Field.USERS, page).put(Field.MORE, found.size() > s.limit());
@@ -278,7 +278,7 @@ public class UserVerticle extends VerticleBase {
 
   /**
    * {@code {q, limit?, offset?}}: case-insensitive. The text is escaped before
-   * it becomes an anchored regex, so it only ever matches literally.
+   * it becomes a regex, so it only ever matches literally.
    */
   private static Search validSearch(JsonObject body) {
     String q = Check.string(body, Field.QUERY, 1, 64).strip().toLowerCase(Locale.ROOT);

@@ -26,6 +26,7 @@ import palaver.user.Users.Account;
 class ProfilesTest {
   private static final Set<String> PROFILE_KEYS = Set.of(Field.UID, Field.LOGIN, Field.NICKNAME, Field.GENDER,
       Field.AVATAR);
+  private static final Set<String> PUBLIC_KEYS = Set.of(Field.UID, Field.NICKNAME, Field.AVATAR);
   private static ServiceUnderTest sut;
 
   @BeforeAll
@@ -104,12 +105,13 @@ class ProfilesTest {
   }
 
   @Test
-  @DisplayName("Searching finds users whose nickname starts with the text, in any letter case")
-  void searchByNicknamePrefix() {
-    String prefix = unique("Nick");
-    Account match = create(sut, prefix + "Anne");
-    create(sut, "x" + prefix);
-    assertEquals(List.of(match.uid()), uids(search(prefix.toUpperCase())));
+  @DisplayName("Searching finds users whose nickname contains the text anywhere, in any letter case, by nickname")
+  void searchAnywhereInTheNickname() {
+    String text = unique("Nick");
+    Account starts = create(sut, text + "Anne");
+    Account middle = create(sut, "Xavier " + text + " Smith");
+    create(sut, unique("Other"));
+    assertEquals(List.of(starts.uid(), middle.uid()), uids(search(text.toUpperCase())));
   }
 
   @Test
@@ -143,12 +145,12 @@ class ProfilesTest {
   }
 
   @Test
-  @DisplayName("Search results are profiles only, never the hash")
-  void searchAnswersProfilesOnly() {
+  @DisplayName("Search results carry the nickname and avatar only: never the hash, nor another user's login (an email) or gender")
+  void searchAnswersPublicProfilesOnly() {
     String prefix = unique("hash");
     create(sut, prefix);
     JsonObject found = search(prefix).getJsonObject(0);
-    assertEquals(PROFILE_KEYS, found.fieldNames());
+    assertEquals(PUBLIC_KEYS, found.fieldNames());
   }
 
   @Test
