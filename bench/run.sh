@@ -8,7 +8,7 @@
 # Both modes start on a fresh temp data dir: a store that kept earlier runs' messages measures a different
 # (slower, see docs/performance.md) server.
 #
-# SKIP_BUILD=1 reuses the jars already built.
+# SKIP_BUILD=1 reuses the jars already built. ONLY=push runs the push-platform scenario (7) alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . deploy/java-opts.sh
@@ -122,6 +122,7 @@ start SERVER "$RAW/server.log" env PALAVER_APPS="$(cat "$APPS_FILE")" "${SERVER_
   --data-dir "$DATA" --http-port "$HTTP_PORT"
 wait_http "$HTTP_PORT"; wait_tcp "$BASE_PORT"
 
+if [ "${ONLY:-}" != push ]; then
 log "setup: $((NGROUPS * GROUP_USERS)) users (Argon2id each, reused when $POPULATION still works)"
 run "${BENCH[@]}" setup --http "http://127.0.0.1:$HTTP_PORT" --groups "$NGROUPS" --group-users "$GROUP_USERS" --population "$POPULATION"
 
@@ -157,6 +158,7 @@ log "6. reconnect storm"
 run "${BENCH[@]}" storm --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" --conns-per-user "$STORM_CONNS_PER_USER" \
   --rate "$STORM_RATE" --seconds "$STORM_SECONDS" --drain "$DRAIN" --addr-base 127.0.50 --out "$RAW/storm.json"
 
+fi
 wait_idle "$SERVER_PID"
 log "7. push platform: $PUSH_APPS apps x $PUSH_CHANNELS channels x $PUSH_SUBSCRIBERS Pusher subscribers, HTTP API triggers"
 run "${BENCH[@]}" push --ws "127.0.0.1:$HTTP_PORT" --apps-file "$APPS_FILE" --channels "$PUSH_CHANNELS" \
@@ -164,6 +166,7 @@ run "${BENCH[@]}" push --ws "127.0.0.1:$HTTP_PORT" --apps-file "$APPS_FILE" --ch
   --out "$RAW/push.json"
 stop_pid "$SERVER_PID"
 
+if [ "${ONLY:-}" != push ]; then
 log "5. cluster on a fresh store: standalone (services + gateway A + store on :$STORE_PORT), gateway B, a second message-service"
 COMMON=(--cluster --cluster-name "$CLUSTER_NAME" --cluster-host 127.0.0.1
         --seeds "127.0.0.1:$CLUSTER_PORT,127.0.0.1:$((CLUSTER_PORT + 1)),127.0.0.1:$((CLUSTER_PORT + 2))")
@@ -180,6 +183,7 @@ run "${BENCH[@]}" fanout --ws "127.0.0.1:$HTTP_PORT,127.0.0.1:$HTTP_PORT2" --pop
   --conns-per-user "$CONNS_PER_USER" --rates "$CLUSTER_RATES" --seconds "$STEP_SECONDS" --warmup "$WARMUP" --drain "$DRAIN" --label cluster \
   --addr-base 127.0.60 --out "$RAW/fanout-cluster.json"
 stop_pid "$NODE3_PID"; stop_pid "$NODE2_PID"; stop_pid "$NODE1_PID"
+fi
 
 MACHINE="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(java -version 2>&1 | head -1 | tr -d '"'), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '{"date":"%s","machine":"%s","sizes":"%s","seconds":%s}\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" \

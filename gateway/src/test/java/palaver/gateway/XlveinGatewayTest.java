@@ -472,6 +472,32 @@ class XlveinGatewayTest {
 
   // ---- helpers ----
 
+  @Test
+  @DisplayName("Tokens never reach the logs: neither a good nor a refused one, nor the query string that carries them")
+  void tokensNeverLogged() {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+        new ch.qos.logback.core.read.ListAppender<>();
+    captured.start();
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+        .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(captured);
+    try {
+      String good = token(SECRET, user());
+      String forged = token("not-the-secret-not-the-secret-not-the", user());
+      try (XlveinSocket socket = XlveinSocket.open(gateway.vertx(), gateway.httpPort(), KEY, good)) {
+        assertNotNull(socket);
+      }
+      assertEquals(401, refusal("app_id=" + KEY + "&token=" + forged));
+      assertEquals(401, refusal("app_id=" + KEY + "&token=garbage-token-value"));
+      for (ch.qos.logback.classic.spi.ILoggingEvent e : captured.list) {
+        String line = e.getFormattedMessage() + " " + e.getKeyValuePairs();
+        assertFalse(line.contains(good) || line.contains(forged) || line.contains("garbage-token-value"), line);
+      }
+    } finally {
+      root.detachAppender(captured);
+    }
+  }
+
   private static String user() {
     return "u-" + Ids.randomBytes(6);
   }
