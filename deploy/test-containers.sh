@@ -56,6 +56,7 @@ command -v podman-compose >/dev/null || need+=(podman-compose)
 [ -e /usr/lib/cni/dnsname ] || need+=(golang-github-containernetworking-plugin-dnsname)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
+command -v curl >/dev/null || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
   say "installing ${need[*]}"
   [ "$(id -u)" = 0 ] || fail "podman is missing and installing it needs root"
@@ -76,6 +77,22 @@ say "podman $(podman version -f '{{.Client.Version}}'), $(podman-compose version
 
 down
 trap 'rc=$?; if [ -z "${KEEP:-}" ]; then say "removing containers, network and volumes of $PROJECT"; down; fi; say "done, exit $rc"; exit $rc' EXIT
+
+# ---- lint: the compose files and the Kubernetes manifests ----
+# podman-compose 1.0.3 has no "config": a dry run parses a file and prints its podman commands
+# (it still creates the network, removed here).
+for f in deploy/docker/compose.embedded.yml deploy/docker/docker-compose.yml; do
+  podman-compose -p "$PROJECT-lint" -f "$f" --dry-run up -d >/tmp/palaver-ct-lint.log 2>&1 \
+    || { tail -5 /tmp/palaver-ct-lint.log; fail "podman-compose could not read $f"; }
+  n=$(grep -c '^podman run' /tmp/palaver-ct-lint.log || true)
+  podman network rm -f "$PROJECT-lint_default" >/dev/null 2>&1 || true
+  [ "$n" -ge 7 ] || fail "$f: $n services, expected at least 7"
+  say "ok   $f parses ($n containers)"
+done
+command -v npm >/dev/null || fail "npm missing (the Kubernetes validation needs Node.js and npm)"
+(cd deploy/kubernetes/validate && { [ -d node_modules ] || npm ci --no-audit --no-fund -q >/dev/null 2>&1; } \
+  && node validate.mjs >/tmp/palaver-ct-k8s.log 2>&1) || { cat /tmp/palaver-ct-k8s.log; fail "Kubernetes manifests"; }
+say "ok   Kubernetes manifests valid against the schemas (kubernetes-models): $(tail -1 /tmp/palaver-ct-k8s.log)"
 
 # ---- 2. base image ----
 if ! podman image exists palaver-base:bookworm; then
@@ -117,8 +134,6 @@ done
 say "ok   images run as user palaver and carry a HEALTHCHECK"
 
 # ---- 4. cluster ----
-# podman-compose 1.0.3 has no "config": a dry run parses the file and prints the podman commands.
-"${COMPOSE[@]}" --dry-run up -d >/dev/null 2>&1 || fail "podman-compose --dry-run up: deploy/docker/compose.embedded.yml is invalid"
 "${COMPOSE[@]}" up -d >/tmp/palaver-ct-up.log 2>&1 || { cat /tmp/palaver-ct-up.log; fail "podman-compose up"; }
 say "started $(podman ps -q --filter "label=io.podman.compose.project=$PROJECT" | wc -l) containers on network $NET"
 healthy_all() {
