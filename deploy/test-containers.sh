@@ -73,7 +73,7 @@ if [ ! -f "$CONF" ] || ! grep -q '^runtime *= *"runc"' "$CONF"; then
   printf '[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\n' >"$CONF"
 fi
 podman info >/dev/null 2>&1 || fail "podman does not work here: $(podman info 2>&1 | tail -3)"
-say "podman $(podman version -f '{{.Client.Version}}'), $(podman-compose version 2>/dev/null | grep -o 'podman-compose version [0-9.]*' || echo podman-compose)"
+say "podman $(podman version -f '{{.Client.Version}}'), podman-compose $(podman-compose version 2>/dev/null | sed -n 's/^podman-compose[a-z]* version *//p')"
 
 down
 trap 'rc=$?; if [ -z "${KEEP:-}" ]; then say "removing containers, network and volumes of $PROJECT"; down; fi; say "done, exit $rc"; exit $rc' EXIT
