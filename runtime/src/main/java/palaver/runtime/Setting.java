@@ -28,6 +28,8 @@ public enum Setting {
   KUBERNETES_SERVICE("kubernetesService", "--kubernetes-service", String.class, null,
       "join by Kubernetes DNS discovery of this headless service (e.g. palaver-hz.chat.svc.cluster.local)"
           + " instead of --seeds", false),
+  MANAGEMENT_PORT("managementPort", "--management-port", Integer.class, null,
+      "port of /live, /ready and /metrics of this node, any service (off when absent; 0: any free port)", false),
   BUS_PORT("busPort", "--bus-port", Integer.class, 0, "event-bus TCP port (0: any free port)", false),
   STORE_PORT("storePort", "--store-port", Integer.class, null,
       "also serve the embedded store on port N (of --store-host) to other processes", true),
