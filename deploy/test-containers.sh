@@ -80,12 +80,13 @@ trap 'rc=$?; if [ -z "${KEEP:-}" ]; then say "removing containers, network and v
 
 # ---- lint: the compose files and the Kubernetes manifests ----
 # podman-compose 1.0.3 has no "config": a dry run parses a file and prints its podman commands
-# (it still creates the network, removed here).
+# (it still creates the network and the named volumes, removed here).
 for f in deploy/docker/compose.embedded.yml deploy/docker/docker-compose.yml; do
   podman-compose -p "$PROJECT-lint" -f "$f" --dry-run up -d >/tmp/palaver-ct-lint.log 2>&1 \
     || { tail -5 /tmp/palaver-ct-lint.log; fail "podman-compose could not read $f"; }
   n=$(grep -c '^podman run' /tmp/palaver-ct-lint.log || true)
   podman network rm -f "$PROJECT-lint_default" >/dev/null 2>&1 || true
+  for v in $(podman volume ls -q | grep "^$PROJECT-lint_" || true); do podman volume rm -f "$v" >/dev/null 2>&1 || true; done
   [ "$n" -ge 7 ] || fail "$f: $n services, expected at least 7"
   say "ok   $f parses ($n containers)"
 done
