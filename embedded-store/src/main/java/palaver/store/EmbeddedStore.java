@@ -11,8 +11,10 @@ import org.h2.mvstore.MVStore;
 /**
  * The embedded MongoDB-wire store (mongo-java-server, H2 backend) that lets
  * Palaver run with nothing installed. Data lives in one file under the data
- * directory; it listens on 127.0.0.1 only, on {@code --store-port} when given
- * (so other processes of a local cluster can share it) or on a free port.
+ * directory; it listens on 127.0.0.1 unless told otherwise ({@code --store-host},
+ * for a store container on a private network: the store has no authentication),
+ * on {@code --store-port} when given (so other processes of a local cluster can
+ * share it) or on a free port. The node itself always reaches it on 127.0.0.1.
  */
 public final class EmbeddedStore implements AutoCloseable {
   public static final String FILE = "palaver.mv.db";
@@ -34,6 +36,11 @@ public final class EmbeddedStore implements AutoCloseable {
 
   /** {@code cacheMb}: the heap the store may keep recently used pages in (MVStore's cache). */
   public static EmbeddedStore start(Path dataDir, Integer port, int cacheMb) throws IOException {
+    return start(dataDir, "127.0.0.1", port, cacheMb);
+  }
+
+  /** {@code host}: the interface to listen on (127.0.0.1, or 0.0.0.0 in a store container). */
+  public static EmbeddedStore start(Path dataDir, String host, Integer port, int cacheMb) throws IOException {
     Files.createDirectories(dataDir);
     H2Backend backend;
     try {
@@ -45,16 +52,17 @@ public final class EmbeddedStore implements AutoCloseable {
     }
     MongoServer server = new MongoServer(new CommittingBackend(backend));
     try {
-      server.bind("127.0.0.1", port == null ? 0 : port);
+      server.bind(host, port == null ? 0 : port);
     } catch (RuntimeException e) {
       server.shutdownNow();
-      throw new IOException("cannot serve the store on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+      throw new IOException("cannot serve the store on " + host + ":" + port + ": " + e.getMessage(), e);
     }
     return new EmbeddedStore(server, server.getLocalAddress());
   }
 
   public String connectionString() {
-    return "mongodb://127.0.0.1:" + address.getPort();
+    String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getHostString();
+    return "mongodb://" + host + ":" + address.getPort();
   }
 
   public int port() {

@@ -53,6 +53,11 @@ public final class ClusterSetup {
     // can be shown offline well inside the 30 s presence bound (docs/architecture.md, Presence).
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+    // After a network partition heals, the split clusters merge within ~10 s (Hazelcast's default
+    // waits 300 s for the first check and 120 s between checks); Vert.x then republishes
+    // each node's subscriptions, so clients of a cut-off gateway get live messages again.
+    hz.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+    hz.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
     hz.setProperty("hazelcast.logging.type", "slf4j");
     return new HazelcastClusterManager(hz);
   }

@@ -5,12 +5,17 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.Match;
 import io.vertx.micrometer.MatchType;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -36,6 +41,8 @@ public final class PalaverNode {
   private final Vertx vertx;
   private final JsonObject config;
   private final List<String> deployments = new ArrayList<>();
+  private HttpServer management;
+  private volatile boolean stopping;
 
   private PalaverNode(Vertx vertx, JsonObject config) {
     this.vertx = vertx;
@@ -92,6 +99,7 @@ public final class PalaverNode {
     return vertxFuture.compose(vertx -> {
       PalaverNode node = new PalaverNode(vertx, config);
       return node.deployAll(services)
+          .compose(v -> node.startManagement())
           .map(node)
           .recover(t -> vertx.close().transform(ignored -> Future.failedFuture(t)));
     });
@@ -114,6 +122,49 @@ public final class PalaverNode {
   }
 
   /**
+   * The management port of every kind of node ({@code --management-port}, off when absent):
+   * {@code GET /live} 200 while the process answers; {@code GET /ready} 200 once its services
+   * are deployed and, when clustered, while it is an active cluster member, 503 once it stops;
+   * {@code GET /metrics} Prometheus text. It needs nothing from other services, so one service
+   * being down never takes another out of rotation.
+   */
+  private Future<Void> startManagement() {
+    Integer port = config.getInteger(Setting.MANAGEMENT_PORT.key());
+    if (port == null || port < 0) {
+      return Future.succeededFuture();
+    }
+    management = vertx.createHttpServer().requestHandler(this::manage);
+    return management.listen(port, config.getString(Setting.HTTP_HOST.key(), "0.0.0.0"))
+        .onSuccess(server -> LOG.info("management on port {}", server.actualPort()))
+        .mapEmpty();
+  }
+
+  private void manage(HttpServerRequest req) {
+    switch (req.path()) {
+      case "/live" -> req.response().putHeader("content-type", "text/plain").end("UP\n");
+      case "/ready" -> {
+        var cluster = ((VertxInternal) vertx).clusterManager();
+        boolean ready = !stopping && (cluster == null || cluster.isActive());
+        req.response().setStatusCode(ready ? 200 : 503).putHeader("content-type", "text/plain")
+            .end(ready ? "READY\n" : "NOT READY\n");
+      }
+      case "/metrics" -> {
+        if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry prometheus) {
+          req.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(prometheus.scrape());
+        } else {
+          req.response().setStatusCode(404).end();
+        }
+      }
+      default -> req.response().setStatusCode(404).end();
+    }
+  }
+
+  /** The management port's actual port (tests start nodes on port 0), or -1 when off. */
+  public int managementPort() {
+    return management == null ? -1 : management.actualPort();
+  }
+
+  /**
    * Graceful stop: undeploy in reverse order (the gateway first: it closes its
    * sockets with 1001), draining the bus after each step so work that step set
    * off (in-flight writes, presence updates of the closed sockets) finishes
@@ -121,6 +172,7 @@ public final class PalaverNode {
    * Vert.x.
    */
   public Future<Void> close() {
+    stopping = true;
     Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);

@@ -48,7 +48,8 @@ public final class StandaloneMain {
         }
         return config;
       }
-      store = EmbeddedStore.start(Path.of(config.getString(Setting.DATA_DIR.key())), storePort,
+      store = EmbeddedStore.start(Path.of(config.getString(Setting.DATA_DIR.key())),
+          config.getString(Setting.STORE_HOST.key()), storePort,
           config.getInteger(Setting.STORE_CACHE_MB.key()));
       return config.put(Setting.MONGO_URI.key(), store.connectionString());
     }
