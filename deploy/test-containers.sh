@@ -164,10 +164,11 @@ ips=$(for c in $(podman ps --format '{{.Names}}' --filter "label=io.podman.compo
 [ "$ips" -eq 8 ] || fail "expected 8 containers with 8 addresses, got $ips addresses"
 say "ok   cluster healthy: /health 200 on both gateways, every container's HEALTHCHECK passes, 8 addresses"
 # Every container's management port, on its own address: /live, /ready, and /metrics in Prometheus text.
+# The page is read whole before grep: a `curl | grep -q` pipe fails (curl 23) once the page outgrows a pipe buffer.
 for c in $(podman ps --format '{{.Names}}' --filter "label=io.podman.compose.project=$PROJECT"); do
   ip=$(podman inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$c")
   curl -fsS "http://$ip:9090/live" >/dev/null && curl -fsS "http://$ip:9090/ready" >/dev/null \
-    && curl -fsS "http://$ip:9090/metrics" | grep -q '^jvm_memory_used_bytes' \
+    && grep -q '^jvm_memory_used_bytes' <<<"$(curl -fsS "http://$ip:9090/metrics")" \
     || fail "$c: management port $ip:9090 (/live, /ready, /metrics)"
 done
 say "ok   every container answers /live, /ready and /metrics on its management port 9090"
