@@ -6,25 +6,18 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import palaver.testing.Await;
 
 /** A raw WebSocket client on a Pusher path, read from the test thread: frames in order, and how it closed. */
 final class PusherSocket implements AutoCloseable {
   private final WebSocketClient client;
   private final WebSocket ws;
-  private final BlockingQueue<JsonObject> frames;
-  private final CompletableFuture<Short> closeCode;
+  private final ReceivedFrames received;
 
-  private PusherSocket(WebSocketClient client, WebSocket ws, BlockingQueue<JsonObject> frames,
-      CompletableFuture<Short> closeCode) {
+  private PusherSocket(WebSocketClient client, WebSocket ws) {
     this.client = client;
     this.ws = ws;
-    this.frames = frames;
-    this.closeCode = closeCode;
+    this.received = ReceivedFrames.ofMessages(ws);
   }
 
   /** Opens {@code uri} (e.g. {@code /app/key?protocol=7}), with {@code origin} as the Origin header when not null. */
@@ -36,13 +29,8 @@ final class PusherSocket implements AutoCloseable {
     } else {
       options.setAllowOriginHeader(false); // Vert.x would send one of its own: be a non-browser client
     }
-    BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-    CompletableFuture<Short> closeCode = new CompletableFuture<>();
-    Future<PusherSocket> connected = client.connect(options).map(ws -> {
-      ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
-      ws.closeHandler(v -> closeCode.complete(ws.closeStatusCode()));
-      return new PusherSocket(client, ws, frames, closeCode);
-    }).onFailure(t -> client.close());
+    Future<PusherSocket> connected = client.connect(options).map(ws -> new PusherSocket(client, ws))
+        .onFailure(t -> client.close());
     return Await.result(connected);
   }
 
@@ -60,30 +48,17 @@ final class PusherSocket implements AutoCloseable {
 
   /** The next frame the server sent. */
   JsonObject next() {
-    JsonObject frame = poll(Await.TIMEOUT_SECONDS * 1000);
-    if (frame == null) {
-      throw new AssertionError("no frame came from the gateway");
-    }
-    return frame;
+    return received.next();
   }
 
   /** The next frame within {@code millis}, or null. */
   JsonObject poll(long millis) {
-    try {
-      return frames.poll(millis, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return received.poll(millis);
   }
 
   /** The close code the server closed with. */
   short closeCode() {
-    try {
-      return closeCode.get(Await.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("the gateway did not close the socket", e);
-    }
+    return received.closeCode();
   }
 
   /** Stops reading: what the server sends piles up in the TCP buffers, then in its own queue. */

@@ -8,10 +8,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import palaver.api.Field;
 import palaver.testing.Await;
 
@@ -19,15 +15,12 @@ import palaver.testing.Await;
 final class TestSocket implements AutoCloseable {
   private final WebSocketClient client;
   private final WebSocket ws;
-  private final BlockingQueue<JsonObject> frames;
-  private final CompletableFuture<Short> closeCode;
+  private final ReceivedFrames received;
 
-  private TestSocket(WebSocketClient client, WebSocket ws, BlockingQueue<JsonObject> frames,
-      CompletableFuture<Short> closeCode) {
+  private TestSocket(WebSocketClient client, WebSocket ws) {
     this.client = client;
     this.ws = ws;
-    this.frames = frames;
-    this.closeCode = closeCode;
+    this.received = ReceivedFrames.ofMessages(ws);
   }
 
   /** Opens {@code /ws}, sending {@code origin} as the Origin header when not null. */
@@ -37,14 +30,8 @@ final class TestSocket implements AutoCloseable {
     if (origin != null) {
       options.addHeader("Origin", origin);
     }
-    BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-    CompletableFuture<Short> closeCode = new CompletableFuture<>();
     // The handlers are set as the connection completes, on its event loop, so no frame is missed.
-    return client.connect(options).map(ws -> {
-      ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
-      ws.closeHandler(v -> closeCode.complete(ws.closeStatusCode()));
-      return new TestSocket(client, ws, frames, closeCode);
-    }).onFailure(t -> client.close());
+    return client.connect(options).map(ws -> new TestSocket(client, ws)).onFailure(t -> client.close());
   }
 
   static TestSocket open(Vertx vertx, int port) {
@@ -71,16 +58,7 @@ final class TestSocket implements AutoCloseable {
 
   /** The next frame the server sent. */
   JsonObject next() {
-    try {
-      JsonObject frame = frames.poll(Await.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      if (frame == null) {
-        throw new AssertionError("no frame came from the gateway");
-      }
-      return frame;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return received.next();
   }
 
   /** Sends an auth frame with {@code token}; the frame that answers it. */
@@ -91,11 +69,7 @@ final class TestSocket implements AutoCloseable {
 
   /** The close code the server closed with. */
   short closeCode() {
-    try {
-      return closeCode.get(Await.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("the gateway did not close the socket", e);
-    }
+    return received.closeCode();
   }
 
   @Override

@@ -7,10 +7,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import palaver.testing.Await;
 
@@ -18,21 +14,20 @@ import palaver.testing.Await;
 final class XlveinSocket implements AutoCloseable {
   private final WebSocketClient client;
   private final WebSocket ws;
-  private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-  private final CompletableFuture<Short> closeCode = new CompletableFuture<>();
+  private final ReceivedFrames received;
   final AtomicInteger pings = new AtomicInteger();
 
   private XlveinSocket(WebSocketClient client, WebSocket ws) {
     this.client = client;
     this.ws = ws;
+    this.received = ReceivedFrames.ofFrames(ws);
     ws.frameHandler(frame -> {
       if (frame.isPing()) {
         pings.incrementAndGet();
       } else if (frame.isText() && frame.isFinal()) {
-        frames.add(new JsonObject(frame.textData()));
+        received.add(frame.textData());
       }
     });
-    ws.closeHandler(v -> closeCode.complete(ws.closeStatusCode()));
   }
 
   /** Connects to {@code /ws/connect?query}; fails with the upgrade's refusal. */
@@ -68,22 +63,12 @@ final class XlveinSocket implements AutoCloseable {
   }
 
   JsonObject next() {
-    JsonObject frame = poll(Await.TIMEOUT_SECONDS * 1000);
-    if (frame == null) {
-      throw new AssertionError("no frame came from the gateway"
-          + (ws.isClosed() ? " (socket closed with " + ws.closeStatusCode() + ")" : ""));
-    }
-    return frame;
+    return received.next();
   }
 
   /** The next frame within {@code millis}, or null. */
   JsonObject poll(long millis) {
-    try {
-      return frames.poll(millis, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return received.poll(millis);
   }
 
   boolean isClosed() {
@@ -91,11 +76,7 @@ final class XlveinSocket implements AutoCloseable {
   }
 
   short closeCode() {
-    try {
-      return closeCode.get(Await.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("the gateway did not close the socket", e);
-    }
+    return received.closeCode();
   }
 
   @Override
