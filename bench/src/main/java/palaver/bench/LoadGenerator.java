@@ -113,6 +113,11 @@ final class LoadGenerator implements AutoCloseable {
 
   /** Runs {@code work} on the generator's event loop and waits for the future it returns. */
   <T> T onLoop(Callable<Future<T>> work) {
+    return onLoop(loop, work);
+  }
+
+  /** Runs {@code work} on {@code loop} and waits (from a non-Vert.x thread) for the future it returns. */
+  static <T> T onLoop(Context loop, Callable<Future<T>> work) {
     Promise<T> done = Promise.promise();
     loop.runOnContext(v -> {
       try {

@@ -84,15 +84,7 @@ final class PushLoad implements AutoCloseable {
   }
 
   <T> T onLoop(Callable<Future<T>> work) {
-    Promise<T> done = Promise.promise();
-    loop.runOnContext(v -> {
-      try {
-        work.call().onComplete(done);
-      } catch (Exception e) {
-        done.fail(e);
-      }
-    });
-    return done.future().await();
+    return LoadGenerator.onLoop(loop, work);
   }
 
   /** Connects K subscribers to every channel of every app; answers how many failed. */
