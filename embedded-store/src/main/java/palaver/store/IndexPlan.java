@@ -3,6 +3,7 @@ package palaver.store;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.MaxKey;
 import de.bwaldvogel.mongo.bson.MinKey;
@@ -12,7 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.NoSuchElementException;
 import java.util.UUID;
 
 /**
@@ -25,8 +26,9 @@ import java.util.UUID;
  * and a limit stops the walk early.
  */
 final class IndexPlan {
-  private static final Set<String> LOWER = Set.of("$gt", "$gte");
-  private static final Set<String> UPPER = Set.of("$lt", "$lte");
+  private static final List<String> LOWER = List.of("$gt", "$gte");
+  private static final List<String> UPPER = List.of("$lt", "$lte");
+  private static final ValueComparator KEY_VALUES = ValueComparator.ascWithoutListHandling();
 
   final OrderedIndex index;
   final KeyValue from;
@@ -35,18 +37,64 @@ final class IndexPlan {
   /** Whether the walk's order is the requested sort (or none was requested). */
   final boolean sorted;
   private final int score;
+  /** The field of the range, and its bounds that are exclusive ($gt, $lt): keys equal to them are skipped. */
+  private final int rangeField;
+  private final Object above;
+  private final Object below;
 
-  private IndexPlan(OrderedIndex index, KeyValue from, KeyValue to, boolean descending, boolean sorted, int score) {
+  private IndexPlan(OrderedIndex index, KeyValue from, KeyValue to, boolean descending, boolean sorted, int score,
+      int rangeField, Object above, Object below) {
     this.index = index;
     this.from = from;
     this.to = to;
     this.descending = descending;
     this.sorted = sorted;
     this.score = score;
+    this.rangeField = rangeField;
+    this.above = above == null ? null : new KeyValue(above).normalized().get(0);
+    this.below = below == null ? null : new KeyValue(below).normalized().get(0);
   }
 
+  /** The positions of the documents the walk visits, in its order. */
   Iterator<Object> positions() {
-    return index.positions(from, to, descending);
+    Iterator<Map.Entry<KeyValue, Object>> entries = index.entries(from, to, descending);
+    return new Iterator<>() {
+      private Object next = advance();
+
+      private Object advance() {
+        while (entries.hasNext()) {
+          Map.Entry<KeyValue, Object> entry = entries.next();
+          if (!onExclusiveBound(entry.getKey())) {
+            return entry.getValue();
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Object next() {
+        if (next == null) {
+          throw new NoSuchElementException();
+        }
+        Object current = next;
+        next = advance();
+        return current;
+      }
+    };
+  }
+
+  private boolean onExclusiveBound(KeyValue key) {
+    if (above == null && below == null) {
+      return false;
+    }
+    Object value = key.get(rangeField);
+    return (above != null && KEY_VALUES.compare(value, above) == 0)
+        || (below != null && KEY_VALUES.compare(value, below) == 0);
   }
 
   /** The best plan over these indexes, or null when none narrows the query. */
@@ -82,14 +130,21 @@ final class IndexPlan {
       equal++;
     }
     boolean ranged = false;
+    Object above = null;
+    Object below = null;
     if (equal < keys.size() && query.get(keys.get(equal).getKey()) instanceof Document range) {
-      Object lower = bound(range, LOWER);
+      String lowerOperator = operator(range, LOWER);
       // With arrays, one element may satisfy the lower bound and another the upper: keep one side only.
-      Object upper = index.isMultikey() && lower != null ? null : bound(range, UPPER);
-      if (lower != null || upper != null) {
-        from.add(lower == null ? MinKey.getInstance() : lower);
-        to.add(upper == null ? MaxKey.getInstance() : upper);
+      String upperOperator = index.isMultikey() && lowerOperator != null ? null : operator(range, UPPER);
+      if (lowerOperator != null || upperOperator != null) {
+        from.add(lowerOperator == null ? MinKey.getInstance() : range.get(lowerOperator));
+        to.add(upperOperator == null ? MaxKey.getInstance() : range.get(upperOperator));
         ranged = true;
+        // Exclusive bounds are skipped by key only where no array makes an element stand for the document.
+        if (!index.isMultikey()) {
+          above = "$gt".equals(lowerOperator) ? range.get(lowerOperator) : null;
+          below = "$lt".equals(upperOperator) ? range.get(upperOperator) : null;
+        }
       }
     }
     int score = 2 * equal + (ranged ? 1 : 0);
@@ -102,7 +157,7 @@ final class IndexPlan {
     }
     Boolean descending = index.isMultikey() ? null : direction(keys, equal, query, orderBy);
     return new IndexPlan(index, new KeyValue(from).normalized(), new KeyValue(to).normalized(),
-        Boolean.TRUE.equals(descending), descending != null, score);
+        Boolean.TRUE.equals(descending), descending != null, score, equal, above, below);
   }
 
   /**
@@ -142,11 +197,11 @@ final class IndexPlan {
     return isPlain(condition) ? condition : null;
   }
 
-  private static Object bound(Document range, Set<String> operators) {
+  /** The operator of a plain bound on this side of the range, or null. */
+  private static String operator(Document range, List<String> operators) {
     for (String operator : operators) {
-      Object value = range.get(operator);
-      if (isPlain(value)) {
-        return value; // any one of two bounds on the same side is a safe bound
+      if (isPlain(range.get(operator))) {
+        return operator; // any one of two bounds on the same side is a safe bound
       }
     }
     return null;

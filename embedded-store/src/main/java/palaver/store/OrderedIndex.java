@@ -5,6 +5,7 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
@@ -21,10 +22,14 @@ interface OrderedIndex {
   /** Whether some document gave more than one key (an array value): a walk may meet it twice, out of sort order. */
   boolean isMultikey();
 
-  /** The positions of the keys in {@code [from, to]} (both with one value per field), ascending or descending. */
-  Iterator<Object> positions(KeyValue from, KeyValue to, boolean descending);
+  /**
+   * The keys in {@code [from, to]} (both with one value per field), ascending or
+   * descending, each with its position; no document is read.
+   */
+  Iterator<Map.Entry<KeyValue, Object>> entries(KeyValue from, KeyValue to, boolean descending);
 
-  static Iterator<Object> walk(MVMap<KeyValue, Object> map, KeyValue from, KeyValue to, boolean descending) {
+  static Iterator<Map.Entry<KeyValue, Object>> walk(MVMap<KeyValue, Object> map, KeyValue from, KeyValue to,
+      boolean descending) {
     Cursor<KeyValue, Object> cursor = descending ? map.cursor(to, from, true) : map.cursor(from, to, false);
     return new Iterator<>() {
       @Override
@@ -33,9 +38,9 @@ interface OrderedIndex {
       }
 
       @Override
-      public Object next() {
-        cursor.next();
-        return cursor.getValue();
+      public Map.Entry<KeyValue, Object> next() {
+        KeyValue key = cursor.next();
+        return Map.entry(key, cursor.getValue());
       }
     };
   }

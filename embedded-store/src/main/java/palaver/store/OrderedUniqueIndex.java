@@ -8,6 +8,7 @@ import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Map.Entry;
 import org.h2.mvstore.MVMap;
 
@@ -37,7 +38,7 @@ final class OrderedUniqueIndex extends AbstractUniqueIndex<Object> implements Or
   }
 
   @Override
-  public Iterator<Object> positions(KeyValue from, KeyValue to, boolean descending) {
+  public Iterator<Map.Entry<KeyValue, Object>> entries(KeyValue from, KeyValue to, boolean descending) {
     return OrderedIndex.walk(map, from, to, descending);
   }
 

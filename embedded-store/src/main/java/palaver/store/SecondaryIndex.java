@@ -11,6 +11,7 @@ import de.bwaldvogel.mongo.bson.MinKey;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.h2.mvstore.MVMap;
 
@@ -50,7 +51,7 @@ final class SecondaryIndex extends Index<Object> implements OrderedIndex {
   }
 
   @Override
-  public Iterator<Object> positions(KeyValue from, KeyValue to, boolean descending) {
+  public Iterator<Map.Entry<KeyValue, Object>> entries(KeyValue from, KeyValue to, boolean descending) {
     // Entries carry the position as one more value: bound it below and above.
     return OrderedIndex.walk(map, withPosition(from, MinKey.getInstance()), withPosition(to, MaxKey.getInstance()),
         descending);
