@@ -136,16 +136,17 @@ final class IdLookupBackend extends H2Backend {
         List<Object> found = data.containsKey(id) ? List.of(id) : List.of();
         return matchDocuments(query, found, orderBy, skip, limit, batchSize, fieldSelector);
       }
-      IndexPlan plan = IndexPlan.choose(getIndexes(), query, orderBy);
-      if (plan == null) {
+      List<IndexPlan> walks = IndexPlan.walks(getIndexes(), query, orderBy);
+      if (walks.isEmpty()) {
         return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
       }
-      Stream<Object> positions = stream(plan.positions());
-      if (plan.index.isMultikey()) {
-        positions = positions.distinct(); // a document with an array value has one entry per element
+      Stream<Object> positions = walks.stream().flatMap(walk -> stream(walk.positions()));
+      if (walks.size() > 1 || walks.get(0).index.isMultikey()) {
+        // A document may be met more than once: by several walks, or once per array element.
+        positions = positions.distinct();
       }
       Stream<Document> documents = positions.map(this::getDocument);
-      if (plan.sorted) {
+      if (walks.size() == 1 && walks.get(0).sorted) {
         // Already in the sort's order, and lazily: a limit stops the walk.
         return matchDocumentsFromStream(query, documents, skip, limit, batchSize, null, fieldSelector);
       }

@@ -97,6 +97,86 @@ final class IndexPlan {
         || (below != null && KEY_VALUES.compare(value, below) == 0);
   }
 
+  private static final int MOST_WALKS = 200;
+
+  /**
+   * The walks that answer the query: the best single plan, or, when it narrows
+   * more, one walk per value of a top-level {@code $in} or per clause of a
+   * top-level {@code $or} (their union; a document may come up in several).
+   * Empty when no index narrows the query.
+   */
+  static List<IndexPlan> walks(List<? extends Index<Object>> indexes, Document query, Document orderBy) {
+    IndexPlan best = choose(indexes, query, orderBy);
+    int bar = best == null ? 0 : best.score;
+    List<IndexPlan> union = unionOfIn(indexes, query, orderBy, bar);
+    if (union == null) {
+      union = unionOfOr(indexes, query, orderBy, bar);
+    }
+    if (union != null) {
+      return union;
+    }
+    return best == null ? List.of() : List.of(best);
+  }
+
+  private static List<IndexPlan> unionOfIn(List<? extends Index<Object>> indexes, Document query, Document orderBy,
+      int bar) {
+    for (Map.Entry<String, Object> field : query.entrySet()) {
+      if (field.getValue() instanceof Document condition && condition.size() == 1
+          && condition.get("$in") instanceof java.util.Collection<?> values
+          && !values.isEmpty() && values.size() <= MOST_WALKS && values.stream().allMatch(IndexPlan::isPlain)) {
+        List<Document> alternatives = new ArrayList<>();
+        for (Object value : values) {
+          Document alternative = query.clone();
+          alternative.put(field.getKey(), value);
+          alternatives.add(alternative);
+        }
+        List<IndexPlan> plans = allBetter(indexes, alternatives, orderBy, bar);
+        if (plans != null) {
+          return plans;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static List<IndexPlan> unionOfOr(List<? extends Index<Object>> indexes, Document query, Document orderBy,
+      int bar) {
+    if (!(query.get("$or") instanceof java.util.Collection<?> clauses) || clauses.isEmpty()
+        || clauses.size() > MOST_WALKS) {
+      return null;
+    }
+    List<Document> alternatives = new ArrayList<>();
+    for (Object clause : clauses) {
+      if (!(clause instanceof Document conditions)) {
+        return null;
+      }
+      Document alternative = query.clone();
+      alternative.remove("$or");
+      for (Map.Entry<String, Object> condition : conditions.entrySet()) {
+        if (alternative.containsKey(condition.getKey())) {
+          return null; // the same field outside and inside: not worth merging
+        }
+        alternative.put(condition.getKey(), condition.getValue());
+      }
+      alternatives.add(alternative);
+    }
+    return allBetter(indexes, alternatives, orderBy, bar);
+  }
+
+  /** One plan per alternative when each narrows more than {@code bar}; else null. */
+  private static List<IndexPlan> allBetter(List<? extends Index<Object>> indexes, List<Document> alternatives,
+      Document orderBy, int bar) {
+    List<IndexPlan> plans = new ArrayList<>();
+    for (Document alternative : alternatives) {
+      IndexPlan plan = choose(indexes, alternative, orderBy);
+      if (plan == null || plan.score <= bar) {
+        return null;
+      }
+      plans.add(plan);
+    }
+    return plans;
+  }
+
   /** The best plan over these indexes, or null when none narrows the query. */
   static IndexPlan choose(List<? extends Index<Object>> indexes, Document query, Document orderBy) {
     if (orderBy != null && orderBy.containsKey("$natural")) {

@@ -95,6 +95,16 @@ class IndexReadsTest {
   }
 
   @Test
+  @DisplayName("A $in over sessions with a seq range reads one range per session")
+  void sessionsByIn() {
+    long[] counts = readsFor(() -> find(new JsonObject().put("sid", new JsonObject().put("$in",
+            new io.vertx.core.json.JsonArray().add("s1").add("s2").add("s3")))
+            .put("seq", new JsonObject().put("$gte", 990)), new FindOptions()));
+    assertEquals(30, counts[0]);
+    assertEquals(30, counts[1]);
+  }
+
+  @Test
   @DisplayName("A query no index serves still scans, which is what the counter would show for the others")
   void scanForContrast() {
     long[] counts = readsFor(() -> find(new JsonObject().put("text", "message 5"), new FindOptions()));

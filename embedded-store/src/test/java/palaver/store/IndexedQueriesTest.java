@@ -132,6 +132,22 @@ class IndexedQueriesTest {
   }
 
   @Test
+  @DisplayName("Top-level $in and $or over indexed fields (one walk per value or clause) equal a scan's")
+  void unionShapes() {
+    JsonArray sids = new JsonArray().add("s1").add("s4").add("s4").add("nobody");
+    sameAsScan(q("sid", q("$in", sids)), o -> { });
+    sameAsScan(q("sid", q("$in", sids), "seq", q("$gte", 20)), o -> o.setSort(q("seq", -1, "sid", 1)).setLimit(8));
+    sameAsScan(q("sid", "s3", "seq", q("$in", new JsonArray().add(2).add(9).add(9.0).add(1000))), o -> { });
+    sameAsScan(q("uid", q("$in", new JsonArray().add("u1").add(33).add("u9"))), o -> o.setSort(q("_id", 1)));
+    sameAsScan(q("tags", q("$in", new JsonArray().add("t1").add("t2"))), o -> { });
+    sameAsScan(q("$or", new JsonArray().add(q("uid", "u2")).add(q("sid", "s5", "seq", q("$lt", 10)))),
+        o -> o.setSort(q("seq", 1, "_id", 1)));
+    sameAsScan(q("$or", new JsonArray().add(q("uid", "u2")).add(q("text", "none"))), o -> { });
+    sameAsScan(q("state", "online", "$or", new JsonArray().add(q("at", q("$gt", 90))).add(q("at", 3))),
+        o -> o.setSort(q("at", 1, "_id", 1)).setLimit(4));
+  }
+
+  @Test
   @DisplayName("Non-unique indexes (a field, a compound with a descending key, an array field) equal a scan's")
   void secondaryShapes() {
     for (Object uid : List.of("u0", "u5", "u12", 22, 22.0, 44L, "none")) {
