@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The layout of a data dir's maps, recorded in the map {@value #MAP} so that no
@@ -27,6 +29,7 @@ final class StoreFormat {
   private static final String DATA_PREFIX = "databases.";
   private static final String INDEX_INFIX = "._index_";
   private static final String COPY_PREFIX = "migrating.";
+  private static final Logger LOG = LoggerFactory.getLogger(StoreFormat.class);
 
   private StoreFormat() {
   }
@@ -37,7 +40,10 @@ final class StoreFormat {
     Object version = format.get(VERSION);
     if (version == null) {
       if (hasMongoMaps(store)) {
-        migrateFromJavaSerialization(store);
+        LOG.info("rewriting the data dir from store format 1 (Java-serialized) to {}", CURRENT);
+        long documents = migrateFromJavaSerialization(store);
+        LOG.info("data dir rewritten to store format {}: {} documents; indexes are rebuilt as they open", CURRENT,
+            documents);
       }
       format.put(VERSION, CURRENT);
       store.commit();
@@ -53,10 +59,11 @@ final class StoreFormat {
     return store.getMapNames().stream().anyMatch(name -> name.startsWith(DATA_PREFIX) || name.contains(INDEX_INFIX));
   }
 
-  private static void migrateFromJavaSerialization(MVStore store) {
+  private static long migrateFromJavaSerialization(MVStore store) {
     int autoCommitDelay = store.getAutoCommitDelay();
     store.setAutoCommitDelay(0); // all of it in one commit, or none
     try {
+      long documents = 0;
       List<String> names = new ArrayList<>(store.getMapNames());
       for (String name : names) {
         if (name.contains(INDEX_INFIX)) {
@@ -69,12 +76,14 @@ final class StoreFormat {
           MVMap<Object, Document> copy = IdLookupBackend.openData(store, COPY_PREFIX + name);
           for (Map.Entry<Object, Object> entry : old.entrySet()) {
             copy.put(entry.getKey(), (Document) entry.getValue());
+            documents++;
           }
           store.removeMap(old);
           store.renameMap(copy, name);
         }
       }
       store.commit();
+      return documents;
     } catch (RuntimeException e) {
       store.rollback();
       throw new IllegalStateException("cannot migrate the data dir to store format " + CURRENT + ": " + e, e);
