@@ -39,11 +39,13 @@ final class IndexPlan {
   private final int score;
   /** The field of the range, and its bounds that are exclusive ($gt, $lt): keys equal to them are skipped. */
   private final int rangeField;
+  private final boolean skipsAbove;
   private final Object above;
+  private final boolean skipsBelow;
   private final Object below;
 
   private IndexPlan(OrderedIndex index, KeyValue from, KeyValue to, boolean descending, boolean sorted, int score,
-      int rangeField, Object above, Object below) {
+      int rangeField, boolean skipsAbove, Object above, boolean skipsBelow, Object below) {
     this.index = index;
     this.from = from;
     this.to = to;
@@ -51,8 +53,10 @@ final class IndexPlan {
     this.sorted = sorted;
     this.score = score;
     this.rangeField = rangeField;
-    this.above = above == null ? null : new KeyValue(above).normalized().get(0);
-    this.below = below == null ? null : new KeyValue(below).normalized().get(0);
+    this.skipsAbove = skipsAbove;
+    this.above = new KeyValue(above).normalized().get(0);
+    this.skipsBelow = skipsBelow;
+    this.below = new KeyValue(below).normalized().get(0);
   }
 
   /** The positions of the documents the walk visits, in its order. */
@@ -89,12 +93,12 @@ final class IndexPlan {
   }
 
   private boolean onExclusiveBound(KeyValue key) {
-    if (above == null && below == null) {
+    if (!skipsAbove && !skipsBelow) {
       return false;
     }
     Object value = key.get(rangeField);
-    return (above != null && KEY_VALUES.compare(value, above) == 0)
-        || (below != null && KEY_VALUES.compare(value, below) == 0);
+    return (skipsAbove && KEY_VALUES.compare(value, above) == 0)
+        || (skipsBelow && KEY_VALUES.compare(value, below) == 0);
   }
 
   private static final int MOST_WALKS = 200;
@@ -111,6 +115,9 @@ final class IndexPlan {
     List<IndexPlan> union = unionOfIn(indexes, query, orderBy, bar);
     if (union == null) {
       union = unionOfOr(indexes, query, orderBy, bar);
+    }
+    if (union == null) {
+      union = unionOfNin(indexes, query, orderBy, bar);
     }
     if (union != null) {
       return union;
@@ -163,6 +170,50 @@ final class IndexPlan {
     return allBetter(indexes, alternatives, orderBy, bar);
   }
 
+  /**
+   * {@code {f: {$nin: [a, b]}}} (or {@code $ne}) as the ranges between the excluded
+   * values, each exclusive: (MinKey, a), (a, b), (b, MaxKey). With a limit and no
+   * sort the walks stop early (the presence sweep: anyone not offline).
+   */
+  private static List<IndexPlan> unionOfNin(List<? extends Index<Object>> indexes, Document query, Document orderBy,
+      int bar) {
+    for (Map.Entry<String, Object> field : query.entrySet()) {
+      if (!(field.getValue() instanceof Document condition) || condition.size() != 1) {
+        continue;
+      }
+      List<Object> excluded = new ArrayList<>();
+      if (condition.containsKey("$ne")) {
+        excluded.add(condition.get("$ne"));
+      } else if (condition.get("$nin") instanceof java.util.Collection<?> values && values.size() < MOST_WALKS) {
+        excluded.addAll(values);
+      } else {
+        continue;
+      }
+      if (!excluded.stream().allMatch(v -> v == null || isPlain(v))) {
+        continue;
+      }
+      excluded.sort(KEY_VALUES);
+      List<Document> alternatives = new ArrayList<>();
+      for (int i = 0; i <= excluded.size(); i++) {
+        Document between = new Document();
+        if (i > 0) {
+          between.put("$gt", excluded.get(i - 1));
+        }
+        if (i < excluded.size()) {
+          between.put("$lt", excluded.get(i));
+        }
+        Document alternative = query.clone();
+        alternative.put(field.getKey(), between);
+        alternatives.add(alternative);
+      }
+      List<IndexPlan> plans = allBetter(indexes, alternatives, orderBy, bar);
+      if (plans != null) {
+        return plans;
+      }
+    }
+    return null;
+  }
+
   /** One plan per alternative when each narrows more than {@code bar}; else null. */
   private static List<IndexPlan> allBetter(List<? extends Index<Object>> indexes, List<Document> alternatives,
       Document orderBy, int bar) {
@@ -210,23 +261,27 @@ final class IndexPlan {
       equal++;
     }
     boolean ranged = false;
-    Object above = null;
-    Object below = null;
-    if (equal < keys.size() && query.get(keys.get(equal).getKey()) instanceof Document range) {
-      String lowerOperator = operator(range, LOWER);
+    String lowerOperator = null;
+    String upperOperator = null;
+    Document range = null;
+    // A sparse index lacks the documents without the field, which some ranges match: equality only.
+    if (equal < keys.size() && !index.leavesOutMissing()
+        && query.get(keys.get(equal).getKey()) instanceof Document condition) {
+      range = condition;
+      lowerOperator = operator(range, LOWER);
       // With arrays, one element may satisfy the lower bound and another the upper: keep one side only.
-      String upperOperator = index.isMultikey() && lowerOperator != null ? null : operator(range, UPPER);
+      upperOperator = index.isMultikey() && lowerOperator != null ? null : operator(range, UPPER);
       if (lowerOperator != null || upperOperator != null) {
         from.add(lowerOperator == null ? MinKey.getInstance() : range.get(lowerOperator));
         to.add(upperOperator == null ? MaxKey.getInstance() : range.get(upperOperator));
         ranged = true;
-        // Exclusive bounds are skipped by key only where no array makes an element stand for the document.
-        if (!index.isMultikey()) {
-          above = "$gt".equals(lowerOperator) ? range.get(lowerOperator) : null;
-          below = "$lt".equals(upperOperator) ? range.get(upperOperator) : null;
-        }
       }
     }
+    // A key equal to an exclusive bound never stands for a match (a matching array has another element in range).
+    boolean skipsAbove = "$gt".equals(lowerOperator);
+    boolean skipsBelow = "$lt".equals(upperOperator);
+    Object above = skipsAbove ? range.get(lowerOperator) : null;
+    Object below = skipsBelow ? range.get(upperOperator) : null;
     int score = 2 * equal + (ranged ? 1 : 0);
     if (score == 0) {
       return null;
@@ -237,7 +292,7 @@ final class IndexPlan {
     }
     Boolean descending = index.isMultikey() ? null : direction(keys, equal, query, orderBy);
     return new IndexPlan(index, new KeyValue(from).normalized(), new KeyValue(to).normalized(),
-        Boolean.TRUE.equals(descending), descending != null, score, equal, above, below);
+        Boolean.TRUE.equals(descending), descending != null, score, equal, skipsAbove, above, skipsBelow, below);
   }
 
   /**
@@ -277,10 +332,11 @@ final class IndexPlan {
     return isPlain(condition) ? condition : null;
   }
 
-  /** The operator of a plain bound on this side of the range, or null. */
+  /** The operator of a plain (or null) bound on this side of the range, or null. */
   private static String operator(Document range, List<String> operators) {
     for (String operator : operators) {
-      if (isPlain(range.get(operator))) {
+      // A null bound is safe too: nulls and missing fields are the lowest keys after MinKey.
+      if (range.containsKey(operator) && (isPlain(range.get(operator)) || range.get(operator) == null)) {
         return operator; // any one of two bounds on the same side is a safe bound
       }
     }

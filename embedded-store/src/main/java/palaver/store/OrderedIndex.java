@@ -19,6 +19,9 @@ import org.h2.mvstore.MVMap;
 interface OrderedIndex {
   List<IndexKey> getKeys();
 
+  /** Whether documents without the fields are left out (a sparse unique index): then no walk may rely on null keys. */
+  boolean leavesOutMissing();
+
   /** Whether some document gave more than one key (an array value): a walk may meet it twice, out of sort order. */
   boolean isMultikey();
 

@@ -5,6 +5,7 @@ import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
+import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.Iterator;
 import java.util.List;
@@ -30,6 +31,22 @@ final class OrderedUniqueIndex extends AbstractUniqueIndex<Object> implements Or
     if (OrderedIndex.isMultikey(getKeyValues(document))) {
       multikey.set();
     }
+  }
+
+  // A sparse index holds no entry for a document without the fields; the stock lookup would
+  // find the entry of one whose field is an explicit null instead (both key as null).
+  @Override
+  public Object getPosition(Document document) {
+    if (isSparse() && getKeys().stream()
+        .allMatch(key -> Utils.getSubdocumentValue(document, key.getKey()) instanceof Missing)) {
+      return null;
+    }
+    return super.getPosition(document);
+  }
+
+  @Override
+  public boolean leavesOutMissing() {
+    return isSparse();
   }
 
   @Override

@@ -46,6 +46,11 @@ final class SecondaryIndex extends Index<Object> implements OrderedIndex {
   }
 
   @Override
+  public boolean leavesOutMissing() {
+    return false; // every document has entries, sparse or not
+  }
+
+  @Override
   public boolean isMultikey() {
     return multikey.isSet();
   }

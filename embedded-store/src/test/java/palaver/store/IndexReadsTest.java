@@ -38,10 +38,12 @@ class IndexReadsTest {
     await(store.mongo.createIndexWithOptions("messages", new JsonObject().put("sid", 1).put("seq", 1),
         new IndexOptions().unique(true)));
     await(store.mongo.createIndexWithOptions("messages", new JsonObject().put("uid", 1), new IndexOptions()));
+    await(store.mongo.createIndexWithOptions("messages", new JsonObject().put("shown", 1), new IndexOptions()));
     List<BulkOperation> batch = new ArrayList<>();
     for (int i = 0; i < DOCUMENTS; i++) {
       batch.add(BulkOperation.createInsert(new JsonObject().put("sid", "s" + (i % SESSIONS)).put("seq", i / SESSIONS)
-          .put("uid", "u" + (i % USERS)).put("text", "message " + i)));
+          .put("uid", "u" + (i % USERS)).put("text", "message " + i)
+          .put("shown", i % 100 == 0 ? "online" : "offline")));
       if (batch.size() == 2_000) {
         await(store.mongo.bulkWrite("messages", batch));
         batch = new ArrayList<>();
@@ -102,6 +104,15 @@ class IndexReadsTest {
             .put("seq", new JsonObject().put("$gte", 990)), new FindOptions()));
     assertEquals(30, counts[0]);
     assertEquals(30, counts[1]);
+  }
+
+  @Test
+  @DisplayName("The presence sweep's shape ($nin offline and null, limited) reads its limit")
+  void anyoneNotOffline() {
+    long[] counts = readsFor(() -> find(new JsonObject().put("shown", new JsonObject().put("$nin",
+            new io.vertx.core.json.JsonArray().add("offline").addNull())), new FindOptions().setLimit(100)));
+    assertEquals(100, counts[0]);
+    assertEquals(100, counts[1]);
   }
 
   @Test

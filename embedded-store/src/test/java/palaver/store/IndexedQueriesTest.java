@@ -40,6 +40,8 @@ class IndexedQueriesTest {
     await(store.mongo.createIndexWithOptions("indexed", new JsonObject().put("state", 1).put("at", -1),
         new IndexOptions()));
     await(store.mongo.createIndexWithOptions("indexed", new JsonObject().put("tags", 1), new IndexOptions()));
+    await(store.mongo.createIndexWithOptions("indexed", new JsonObject().put("code", 1),
+        new IndexOptions().unique(true).sparse(true)));
     List<JsonObject> documents = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
       JsonObject document = new JsonObject().put("_id", "m" + i).put("sid", "s" + (i % 7)).put("seq", i / 7)
@@ -49,6 +51,9 @@ class IndexedQueriesTest {
       }
       if (i % 4 == 0) {
         document.put("tags", new JsonArray().add("t" + (i % 3)).add("t" + (i % 5)));
+      }
+      if (i % 6 == 0 || i == 3) {
+        document.put("code", i == 3 ? null : i); // a sparse unique index holds one explicit null at most
       }
       if (i % 11 == 0) {
         document.put("uid", i); // another type in the same field
@@ -168,6 +173,27 @@ class IndexedQueriesTest {
       sameAsScan(q("tags", tag), o -> o.setSort(q("tags", 1, "_id", 1)));
     }
     sameAsScan(q("tags", q("$gt", "t1", "$lt", "t3")), o -> { });
+  }
+
+  @Test
+  @DisplayName("$ne and $nin (as the ranges between the excluded values) and null bounds equal a scan's, sparse too")
+  void exclusionShapes() {
+    JsonArray notShown = new JsonArray().add("away").addNull();
+    sameAsScan(q("state", q("$nin", notShown)), o -> { });
+    sameAsScan(q("state", q("$nin", notShown)), o -> o.setLimit(5).setSort(q("state", 1, "at", -1)));
+    sameAsScan(q("state", q("$ne", "online")), o -> { });
+    sameAsScan(q("state", q("$ne", null)), o -> { });
+    sameAsScan(q("state", q("$lte", null)), o -> { });
+    sameAsScan(q("state", q("$gt", null)), o -> { });
+    sameAsScan(q("tags", q("$nin", new JsonArray().add("t0").add("t3"))), o -> { });
+    sameAsScan(q("tags", q("$ne", "t1")), o -> { });
+    sameAsScan(q("uid", q("$nin", new JsonArray().add("u1").add(0).add("u5"))), o -> { });
+    for (JsonObject code : List.of(q("$lt", 50), q("$gte", 300), q("$nin", new JsonArray().add(6).addNull()),
+        q("$ne", 12), q("$lte", null), q("$exists", true))) {
+      sameAsScan(q("code", code), o -> { });
+    }
+    sameAsScan(q("code", null), o -> { });
+    sameAsScan(q("code", 6), o -> { });
   }
 
   @Test
