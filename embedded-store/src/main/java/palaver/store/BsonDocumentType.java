@@ -1,11 +1,14 @@
 package palaver.store;
 
+import de.bwaldvogel.mongo.bson.BinData;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.Map;
 import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.BasicDataType;
 
@@ -20,10 +23,38 @@ final class BsonDocumentType extends BasicDataType<Document> {
   private BsonDocumentType() {
   }
 
+  /**
+   * The heap a document takes, roughly, for H2's page cache budget
+   * ({@code --store-cache-mb}): it must grow with strings and binary data
+   * (file chunks), or the cache would hold far more than its budget.
+   */
   @Override
   public int getMemory(Document document) {
-    // A rough heap estimate for H2's page cache; exact sizes would cost an encoding.
-    return 64 + 48 * document.size();
+    return (int) Math.min(Integer.MAX_VALUE, estimate(document));
+  }
+
+  private static long estimate(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      long size = 64;
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        size += 48 + estimate(entry.getKey()) + estimate(entry.getValue());
+      }
+      return size;
+    }
+    if (value instanceof Collection<?> values) {
+      long size = 40;
+      for (Object element : values) {
+        size += 8 + estimate(element);
+      }
+      return size;
+    }
+    if (value instanceof String string) {
+      return 48 + string.length();
+    }
+    if (value instanceof BinData data) {
+      return 32 + data.getData().length;
+    }
+    return 24;
   }
 
   @Override
