@@ -12,19 +12,46 @@ import io.netty.channel.Channel;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The H2 backend, committed to its file after every command before the reply
- * leaves. The H2 store otherwise auto-commits about once a second, and a
+ * The H2 backend, committed to its file after every writing command before the
+ * reply leaves. The H2 store otherwise auto-commits about once a second, and a
  * message acked in that window would be lost if the process were killed:
- * Palaver acks only what is durably stored (docs/protocol.md, "what a client can rely on"). Committing an unchanged store
- * costs nothing.
+ * Palaver acks only what is durably stored (docs/protocol.md, "what a client can
+ * rely on").
+ *
+ * <p>Commits are grouped: each connection's commands run on their own thread,
+ * and a command that finishes while another's commit is being written waits for
+ * that one, then one commit covers every command that finished meanwhile. So N
+ * commands arriving together share one or two commits instead of N, and none
+ * replies before a commit that holds it. Read-only commands commit nothing.
  */
 final class CommittingBackend implements MongoBackend {
+  /** Commands that never change the store (the first key of an OP_MSG body). */
+  private static final Set<String> READS = Set.of("find", "getmore", "count", "distinct", "listindexes",
+      "listcollections", "listdatabases", "ismaster", "hello", "ping", "buildinfo", "getlasterror", "serverstatus",
+      "killcursors", "endsessions", "dbstats", "collstats", "getparameter", "whatsmyuri", "connectionstatus",
+      "getlog", "getcmdlineopts", "hostinfo", "saslstart", "saslcontinue", "logout");
+
   private final H2Backend h2;
+  /** Writing commands finished so far; a command's changes are in the store before it counts itself. */
+  private final AtomicLong finished = new AtomicLong();
+  private final Object commitLock = new Object();
+  /** How many finished commands the last commit covered; guarded by commitLock. */
+  private long committedUpTo;
+  private final LongAdder commits = new LongAdder();
 
   CommittingBackend(H2Backend h2) {
     this.h2 = h2;
+  }
+
+  /** How many commits were written, for tests that commands share them. */
+  long commits() {
+    return commits.sum();
   }
 
   @Override
@@ -32,7 +59,9 @@ final class CommittingBackend implements MongoBackend {
     try {
       return h2.handleCommand(channel, database, command, query);
     } finally {
-      h2.commit();
+      if (!READS.contains(command.toLowerCase(Locale.ROOT))) {
+        commitFinished();
+      }
     }
   }
 
@@ -41,7 +70,27 @@ final class CommittingBackend implements MongoBackend {
     try {
       return h2.handleMessage(message);
     } finally {
+      if (!isRead(message.getDocument())) {
+        commitFinished();
+      }
+    }
+  }
+
+  private static boolean isRead(Document body) {
+    return !body.isEmpty() && READS.contains(body.keySet().iterator().next().toLowerCase(Locale.ROOT));
+  }
+
+  /** Returns once a commit holds this thread's finished command: its own, or one that started after it finished. */
+  private void commitFinished() {
+    long mine = finished.incrementAndGet();
+    synchronized (commitLock) {
+      if (committedUpTo >= mine) {
+        return; // the commit we waited for started after our command finished
+      }
+      long upTo = finished.get();
       h2.commit();
+      commits.increment();
+      committedUpTo = upTo;
     }
   }
 
@@ -58,7 +107,7 @@ final class CommittingBackend implements MongoBackend {
   @Override
   public void dropDatabase(String database) {
     h2.dropDatabase(database);
-    h2.commit();
+    commitFinished();
   }
 
   @Override
