@@ -46,6 +46,7 @@ public class GatewayVerticle extends VerticleBase {
   static final int MAX_FRAME = 64 * 1024;
   static final int MAX_MESSAGE = 256 * 1024;
   static final long MAX_BODY = 256 * 1024;
+  static final long RECHECK_SPREAD_MS = 5_000;
 
   private HttpServer server;
   private FanoutHub hub;
@@ -170,9 +171,15 @@ public class GatewayVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Spread over up to {@link #RECHECK_SPREAD_MS} (or the interval, if shorter), so a gateway with many
+   * sockets does not send two requests per socket to user- and session-service in the same instant.
+   */
   private void recheckAll() {
+    long spread = Math.min(RECHECK_SPREAD_MS, limits.recheckIntervalMs());
     for (ClientConnection c : new ArrayList<>(connections)) {
-      c.recheck();
+      long delay = 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(spread);
+      vertx.setTimer(delay, id -> c.recheck());
     }
   }
 
