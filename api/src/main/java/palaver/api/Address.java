@@ -15,6 +15,8 @@ public final class Address {
   public static final String USER_AUTHENTICATE = "palaver.user.authenticate";
   public static final String USER_LOGOUT = "palaver.user.logout";
   public static final String USER_REFRESH = "palaver.user.refresh";
+  /** {@code {uid, tokenVersion}} → {@code {}} while tokens at that version are unrevoked, else {@code unauthenticated}. */
+  public static final String USER_TOKEN_CHECK = "palaver.user.token.check";
   public static final String USER_GET = "palaver.user.get";
   public static final String USER_PROFILES = "palaver.user.profiles";
   public static final String USER_UPDATE = "palaver.user.update";
@@ -100,6 +102,14 @@ public final class Address {
   public static final String HEALTH_SESSION = HEALTH_PREFIX + "session";
   public static final String HEALTH_MESSAGE = HEALTH_PREFIX + "message";
   public static final String HEALTH_PUSH = HEALTH_PREFIX + "push";
+
+  /**
+   * Local only (never crosses the bus): published on every node when its view of the cluster changes,
+   * {@code {event: memberAdded|memberRemoved|merged, member}}. After one, what a node cached or was told
+   * may be stale (announcements published while it was cut off never reached it), so caches flush and
+   * sockets re-check their token and memberships; after {@code merged} gateways close their sockets.
+   */
+  public static final String CLUSTER_TOPOLOGY = "palaver.local.cluster.topology";
 
   // fan-out roots (publish only)
   public static final String FANOUT_SESSION_PREFIX = "palaver.fanout.session.";

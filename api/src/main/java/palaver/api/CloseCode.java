@@ -16,7 +16,9 @@ public enum CloseCode {
   SLOW_CONSUMER(4008, Reconnect.WITH_BACKOFF_THEN_SYNC, "the client did not read fast enough (outbound queue full)"),
   UNAUTHENTICATED(4401, Reconnect.LOG_IN_AGAIN, "not authenticated, bad or revoked token, logged out"),
   IDLE(4408, Reconnect.WITH_BACKOFF_THEN_SYNC, "nothing heard from the client (no frame, no pong) within the idle timeout"),
-  RATE_LIMITED(4429, Reconnect.WITH_BACKOFF_THEN_SYNC, "too many rate-limited frames");
+  TOO_MANY_SOCKETS(4409, Reconnect.WITH_BACKOFF_THEN_SYNC,
+      "the user already holds the most sockets a gateway allows (wsMaxSocketsPerUser); the new socket is refused"),
+  RATE_LIMITED(4429, Reconnect.WITH_BACKOFF_THEN_SYNC, "too many rate-limited frames (pings count too)");
 
   /** What a client does after a close. */
   public enum Reconnect {

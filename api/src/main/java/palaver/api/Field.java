@@ -49,6 +49,8 @@ public final class Field {
   public static final String UNREAD = "unread";
   public static final String LAST_MESSAGE = "lastMessage";
   public static final String EVENT = "event";
+  /** A user's token version: bumped by logout and password change, which revokes every older token. */
+  public static final String TOKEN_VERSION = "tokenVersion";
   public static final String ACTION = "action";
   public static final String CODE = "code";
   public static final String MESSAGE = "message";

@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -44,6 +46,9 @@ final class ClientConnection implements FanoutHub.Listener {
   private long rejectWindowStart = System.currentTimeMillis();
   private int rejectedInWindow;
   private final Map<String, Long> lastTyping = new HashMap<>();
+  /** The token version this socket authenticated at; a re-check closes it once the user's has moved on. */
+  private long tokenVersion;
+  private boolean rechecking;
 
   ClientConnection(GatewayVerticle gateway, ServerWebSocket ws) {
     this.gateway = gateway;
@@ -58,6 +63,7 @@ final class ClientConnection implements FanoutHub.Listener {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> onBinary());
     ws.pongHandler(b -> lastHeard = System.currentTimeMillis());
+    ws.frameHandler(this::onFrame);
     ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onClosed());
     authTimer = gateway.vertx().setTimer(AUTH_TIMEOUT_MS, id -> {
@@ -143,6 +149,32 @@ final class ClientConnection implements FanoutHub.Listener {
     }
   }
 
+  /** Vert.x answers a ping itself; the ping still costs a token of this socket's bucket, so pings can't flood. */
+  private void onFrame(WebSocketFrame frame) {
+    if (frame.type() == WebSocketFrameType.PING && !admitPing()) {
+      close(CloseCode.RATE_LIMITED, "too many pings");
+    }
+  }
+
+  /** A ping over the socket's rate counts as a refused frame (it gets no error frame); false once too many were. */
+  private boolean admitPing() {
+    long now = System.currentTimeMillis();
+    lastHeard = now;
+    if (frames.take(System.nanoTime())) {
+      return true;
+    }
+    return !countRejected(now);
+  }
+
+  /** Counts a refused frame in the current window; true once the socket went over the window's allowance. */
+  private boolean countRejected(long now) {
+    if (now - rejectWindowStart > ConnectionLimits.REJECT_WINDOW_MS) {
+      rejectWindowStart = now;
+      rejectedInWindow = 0;
+    }
+    return ++rejectedInWindow > limits.maxRejectedPerWindow();
+  }
+
   /**
    * Rate limits per connection and per user. A refused frame is answered with
    * {@code rate_limited}; a client that keeps flooding is closed (4429).
@@ -154,11 +186,7 @@ final class ClientConnection implements FanoutHub.Listener {
     if (frames.take(nanos) && (uid == null || gateway.userBuckets().take(uid))) {
       return true;
     }
-    if (now - rejectWindowStart > ConnectionLimits.REJECT_WINDOW_MS) {
-      rejectWindowStart = now;
-      rejectedInWindow = 0;
-    }
-    if (++rejectedInWindow > limits.maxRejectedPerWindow()) {
+    if (countRejected(now)) {
       close(CloseCode.RATE_LIMITED, "too many frames");
     } else {
       error(rid, ErrorCode.RATE_LIMITED, "too many frames, slow down");
@@ -209,6 +237,7 @@ final class ClientConnection implements FanoutHub.Listener {
     Bus.request(gateway.vertx(), Address.USER_AUTHENTICATE, new JsonObject().put(Field.TOKEN, token))
         .compose(principal -> {
           String user = principal.getString(Field.UID);
+          tokenVersion = principal.getLong(Field.TOKEN_VERSION, 0L);
           userAddress = Address.fanoutUser(user);
           return gateway.hub().join(userAddress, this)
               .compose(v -> Bus.request(gateway.vertx(), Address.SESSION_LIST, new JsonObject().put(Field.UID, user)))
@@ -229,7 +258,10 @@ final class ClientConnection implements FanoutHub.Listener {
             return;
           }
           gateway.vertx().cancelTimer(authTimer);
-          gateway.authenticated(this);
+          if (!gateway.authenticated(this)) {
+            close(CloseCode.TOO_MANY_SOCKETS, "too many sockets for this user");
+            return;
+          }
           JsonArray positions = new JsonArray();
           ar.result().getJsonArray(Field.SESSIONS).forEach(o -> {
             JsonObject s = (JsonObject) o;
@@ -254,6 +286,46 @@ final class ClientConnection implements FanoutHub.Listener {
       error(rid, code, ErrorCode.publicMessage(cause));
       close(CloseCode.TRY_AGAIN, "try again later");
     }
+  }
+
+  /**
+   * Asks again whether this socket's token is unrevoked and which sessions the user is in: after a split
+   * brain the logout, password change or removal may have been announced where this gateway could not hear it.
+   * A revoked token closes with 4401; sessions the user left are unsubscribed, new ones subscribed. A check
+   * that fails for any other reason (a timeout in a cluster still healing) changes nothing; the next one retries.
+   */
+  void recheck() {
+    if (uid == null || closed || rechecking) {
+      return;
+    }
+    rechecking = true;
+    String user = uid;
+    Bus.request(gateway.vertx(), Address.USER_TOKEN_CHECK,
+            new JsonObject().put(Field.UID, user).put(Field.TOKEN_VERSION, tokenVersion))
+        .compose(ok -> Bus.request(gateway.vertx(), Address.SESSION_LIST, new JsonObject().put(Field.UID, user)))
+        .onComplete(ar -> {
+          rechecking = false;
+          if (closed) {
+            return;
+          }
+          if (ar.succeeded()) {
+            resubscribe(ar.result().getJsonArray(Field.SESSIONS));
+          } else if (ErrorCode.of(ar.cause()) == ErrorCode.UNAUTHENTICATED) {
+            close(CloseCode.UNAUTHENTICATED, "token revoked");
+          }
+        });
+  }
+
+  /** Makes the subscriptions exactly the listed sessions. */
+  private void resubscribe(JsonArray list) {
+    Set<String> current = new HashSet<>();
+    list.forEach(o -> current.add(((JsonObject) o).getString(Field.SID)));
+    for (String sid : new HashSet<>(sessions)) {
+      if (!current.contains(sid)) {
+        unsubscribe(sid);
+      }
+    }
+    current.forEach(this::subscribe);
   }
 
   private Future<Void> subscribeAll(JsonArray list) {

@@ -15,7 +15,8 @@ record ConnectionLimits(
     double framesPerSecond, double frameBurst,
     double userFramesPerSecond, double userFrameBurst,
     int maxRejectedPerWindow, long typingIntervalMs,
-    int outboundQueueBytes, long pingIntervalMs, long idleTimeoutMs) {
+    int outboundQueueBytes, long pingIntervalMs, long idleTimeoutMs,
+    int maxSocketsPerUser, long recheckIntervalMs) {
 
   /** Rejected frames are counted over windows of this length. */
   static final long REJECT_WINDOW_MS = 10_000;
@@ -30,7 +31,9 @@ record ConnectionLimits(
         number(config, Setting.WS_TYPING_INTERVAL_MS).longValue(),
         number(config, Setting.WS_OUTBOUND_QUEUE_BYTES).intValue(),
         number(config, Setting.WS_PING_INTERVAL_MS).longValue(),
-        number(config, Setting.WS_IDLE_TIMEOUT_MS).longValue());
+        number(config, Setting.WS_IDLE_TIMEOUT_MS).longValue(),
+        number(config, Setting.WS_MAX_SOCKETS_PER_USER).intValue(),
+        number(config, Setting.WS_RECHECK_INTERVAL_MS).longValue());
   }
 
   /** The configured value, or the setting's default (a config file may hold decimals, e.g. 0.5 frames/s). */

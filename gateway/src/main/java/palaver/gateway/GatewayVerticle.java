@@ -20,8 +20,10 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +31,9 @@ import palaver.api.Address;
 import palaver.api.Bus;
 import palaver.api.CloseCode;
 import palaver.api.ErrorCode;
+import palaver.api.Field;
 import palaver.runtime.Apps;
+import palaver.runtime.ClusterTopology;
 import palaver.runtime.Setting;
 
 /**
@@ -42,12 +46,15 @@ public class GatewayVerticle extends VerticleBase {
   static final int MAX_FRAME = 64 * 1024;
   static final int MAX_MESSAGE = 256 * 1024;
   static final long MAX_BODY = 256 * 1024;
+  static final long RECHECK_SPREAD_MS = 5_000;
 
   private HttpServer server;
   private FanoutHub hub;
   private OriginPolicy origins;
   private PresenceReporter presence;
   private final Set<ClientConnection> connections = new HashSet<>();
+  /** Authenticated sockets per user on this gateway, for {@link ConnectionLimits#maxSocketsPerUser()}. */
+  private final Map<String, Integer> socketsByUser = new HashMap<>();
   private ConnectionLimits limits;
   private ConnectionLimits.UserBuckets userBuckets;
   private Apps apps;
@@ -62,6 +69,8 @@ public class GatewayVerticle extends VerticleBase {
     limits = ConnectionLimits.from(config());
     userBuckets = new ConnectionLimits.UserBuckets(limits);
     vertx.setPeriodic(limits.pingIntervalMs(), id -> heartbeat());
+    vertx.setPeriodic(limits.recheckIntervalMs(), id -> recheckAll());
+    vertx.eventBus().<JsonObject>localConsumer(Address.CLUSTER_TOPOLOGY, msg -> onTopology(msg.body()));
     presence = new PresenceReporter(vertx);
     presence.start();
     origins = new OriginPolicy(config().getString(Setting.ALLOWED_ORIGINS.key(), ""));
@@ -146,14 +155,52 @@ public class GatewayVerticle extends VerticleBase {
     }
   }
 
-  void authenticated(ClientConnection c) {
-    if (connections.add(c)) {
-      presence.connected(c.uid());
+  /**
+   * After a merge this node's side of a split brain was folded into the other: what its sockets were told
+   * while cut off is unreliable, so they are closed with 1001 and their clients reconnect, authenticate and
+   * sync. After any other change each socket re-checks its token and memberships.
+   */
+  private void onTopology(JsonObject event) {
+    if (ClusterTopology.MERGED.equals(event.getString(Field.EVENT))) {
+      LOG.info("cluster merged: closing {} sockets so their clients reconnect and resync", connections.size());
+      for (ClientConnection c : new ArrayList<>(connections)) {
+        c.close(CloseCode.GOING_AWAY, "cluster merged, reconnect");
+      }
+    } else {
+      recheckAll();
     }
+  }
+
+  /**
+   * Spread over up to {@link #RECHECK_SPREAD_MS} (or the interval, if shorter), so a gateway with many
+   * sockets does not send two requests per socket to user- and session-service in the same instant.
+   */
+  private void recheckAll() {
+    long spread = Math.min(RECHECK_SPREAD_MS, limits.recheckIntervalMs());
+    for (ClientConnection c : new ArrayList<>(connections)) {
+      long delay = 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(spread);
+      vertx.setTimer(delay, id -> c.recheck());
+    }
+  }
+
+  /** Counts the socket as its user's; false (and not counted) when the user already holds the most allowed. */
+  boolean authenticated(ClientConnection c) {
+    if (connections.contains(c)) {
+      return true;
+    }
+    int held = socketsByUser.getOrDefault(c.uid(), 0);
+    if (held >= limits.maxSocketsPerUser()) {
+      return false;
+    }
+    socketsByUser.put(c.uid(), held + 1);
+    connections.add(c);
+    presence.connected(c.uid());
+    return true;
   }
 
   void closed(ClientConnection c) {
     if (connections.remove(c)) {
+      socketsByUser.computeIfPresent(c.uid(), (u, n) -> n > 1 ? n - 1 : null);
       presence.disconnected(c.uid());
     }
   }

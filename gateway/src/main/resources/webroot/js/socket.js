@@ -30,7 +30,7 @@ const NO_PONG = 4000; // the close code the client gives a socket it gave up on
 
 /**
  * What to do when the socket closes, as docs/protocol.md "Close codes" says:
- * 4401 = log in again; every other close (1001, 1009, 1013, 4008, 4408, 4429,
+ * 4401 = log in again; every other close (1001, 1009, 1013, 4008, 4408, 4409, 4429,
  * network loss) = reconnect with backoff, then sync.
  */
 export function afterClose(code) {

@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import palaver.api.Address;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
@@ -14,7 +16,8 @@ import palaver.testing.ServiceUnderTest;
  * The gateway on a real Vert.x with user-, session- and message-service as
  * fakes answering what the gateway asks them. Tokens are {@code token-<uid>};
  * every user is a member of {@link #SID}; a send to {@link #CLOSED_SID} is
- * refused as forbidden; a sync misses {@link #MISSED}.
+ * refused as forbidden; a sync misses {@link #MISSED}. A user in {@link #revoked} has had every token revoked
+ * (as by a password change); a user in {@link #removed} is no longer a member of {@link #SID}.
  */
 final class GatewayUnderTest implements AutoCloseable {
   static final String SID = "s1";
@@ -23,13 +26,19 @@ final class GatewayUnderTest implements AutoCloseable {
   /** The message every sync answers with, in {@link #SID}. */
   static final JsonObject MISSED = new JsonObject().put(Field.TYPE, "message").put(Field.SID, SID).put(Field.SEQ, 3);
 
+  final Set<String> revoked = ConcurrentHashMap.newKeySet();
+  final Set<String> removed = ConcurrentHashMap.newKeySet();
   final FakeNeighbour users = new FakeNeighbour("user-service")
       .answer(Address.USER_AUTHENTICATE, GatewayUnderTest::authenticate)
+      .answer(Address.USER_TOKEN_CHECK, body -> revoked.contains(body.getString(Field.UID))
+          ? Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("token revoked"))
+          : Future.succeededFuture(new JsonObject()))
       .answer(Address.USER_LOGIN, body -> Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("wrong login or password")))
       .answer(Address.USER_PRESENCE, body -> Future.succeededFuture(new JsonObject().put(Field.STATE, body.getString(Field.STATE))));
   final FakeNeighbour sessions = new FakeNeighbour("session-service")
-      .reply(Address.SESSION_LIST, new JsonObject().put(Field.SESSIONS, new JsonArray()
-          .add(new JsonObject().put(Field.SID, SID).put(Field.LAST_SEQ, 3L).put(Field.READ_SEQ, 1L))))
+      .answer(Address.SESSION_LIST, body -> Future.succeededFuture(new JsonObject().put(Field.SESSIONS,
+          removed.contains(body.getString(Field.UID)) ? new JsonArray() : new JsonArray()
+              .add(new JsonObject().put(Field.SID, SID).put(Field.LAST_SEQ, 3L).put(Field.READ_SEQ, 1L)))))
       .answer(Address.SESSION_READ, body -> Future.succeededFuture(
           new JsonObject().put(Field.SID, body.getString(Field.SID)).put(Field.READ_SEQ, body.getLong(Field.SEQ))));
   final FakeNeighbour messages = new FakeNeighbour("message-service")

@@ -56,6 +56,11 @@ final class TestSocket implements AutoCloseable {
     }
   }
 
+  /** A WebSocket ping control frame (Vert.x answers it with a pong, which is not a text frame). */
+  void sendPing() {
+    ws.writePing(io.vertx.core.buffer.Buffer.buffer());
+  }
+
   /** The next frame the server sent. */
   JsonObject next() {
     return received.next();

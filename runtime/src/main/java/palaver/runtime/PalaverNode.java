@@ -97,6 +97,7 @@ public final class PalaverNode {
       vertxFuture = Future.succeededFuture(Vertx.builder().with(options).build());
     }
     return vertxFuture.compose(vertx -> {
+      ClusterTopology.announce(vertx);
       PalaverNode node = new PalaverNode(vertx, config);
       return node.deployAll(services)
           .compose(v -> node.startManagement())

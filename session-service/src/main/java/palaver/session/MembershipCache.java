@@ -128,6 +128,13 @@ final class MembershipCache {
     return started;
   }
 
+  /** Drops everything, and the answers of reads in flight: announcements may have been lost (a split brain). */
+  void clear() {
+    generation++;
+    roles.clear();
+    sessions.clear();
+  }
+
   void invalidate(String sid, String uid) {
     generation++;
     roles.remove(SessionStore.memberId(sid, uid));

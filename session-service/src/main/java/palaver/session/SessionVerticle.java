@@ -48,8 +48,12 @@ public class SessionVerticle extends VerticleBase {
         .compose(v -> serve());
   }
 
-  /** Any session-service instance's membership change drops this instance's cached answers. */
+  /**
+   * Any session-service instance's membership change drops this instance's cached answers. A change of the
+   * cluster's topology drops them all: changes announced while this node was cut off never reached it.
+   */
   private Future<Void> listenForMembershipChanges() {
+    vertx.eventBus().<JsonObject>localConsumer(Address.CLUSTER_TOPOLOGY, msg -> cache.clear());
     return vertx.eventBus().<JsonObject>consumer(Address.SESSION_MEMBERSHIP_CHANGED,
         msg -> cache.invalidate(msg.body().getString(Field.SID), msg.body().getString(Field.UID))).completion();
   }

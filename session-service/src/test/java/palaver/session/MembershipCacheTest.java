@@ -95,6 +95,19 @@ class MembershipCacheTest {
   }
 
   @Test
+  @DisplayName("Clearing (a cluster topology change) drops every role and session list, and answers of reads in flight")
+  void clearDropsEverything() {
+    long startedAt = cache.generation();
+    putRole("s1", "u1", SessionStore.MEMBER);
+    cache.putSessions("u2", List.of("s1"), cache.generation());
+    cache.clear();
+    cache.put("s2", "u3", SessionStore.MEMBER, startedAt);
+    assertNull(cache.role("s1", "u1"));
+    assertNull(cache.sessionsOf("u2"));
+    assertNull(cache.role("s2", "u3"));
+  }
+
+  @Test
   @DisplayName("An entry is answered until its TTL has passed")
   void withinTtl() {
     putRole("s1", "u1", SessionStore.MEMBER);

@@ -3,6 +3,7 @@ package palaver.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -55,6 +56,23 @@ class TwoInstancesTest {
     assertEquals(List.of(200, 200, 200, 200), checkOnEveryInstance(bob, sid));
     s.request(Address.SESSION_LEAVE, SessionService.of(bob, sid));
     assertEquals(List.of(403, 403, 403, 403), checkOnEveryInstance(bob, sid));
+  }
+
+  @Test
+  @DisplayName("A removal whose announcement never arrived (a split brain) is seen by every instance after a topology change")
+  void topologyChangeFlushesCaches() {
+    String ann = s.user("Ann");
+    String bob = s.user("Bob");
+    String sid = s.group(ann, "private");
+    s.invite(ann, sid, bob);
+    assertEquals(List.of(200, 200, 200, 200), checkOnEveryInstance(bob, sid));
+    // Removed where this node could not hear it: the store changed, no membershipChanged reached us.
+    Await.result(s.service.mongo().removeDocument(SessionStore.MEMBERS,
+        new JsonObject().put("_id", SessionStore.memberId(sid, bob))));
+    s.service.vertx().eventBus().publish(Address.CLUSTER_TOPOLOGY,
+        new JsonObject().put(Field.EVENT, "memberAdded"), new DeliveryOptions().setLocalOnly(true));
+    Await.until("every instance refuses the removed member", 10_000,
+        () -> checkOnEveryInstance(bob, sid).equals(List.of(403, 403, 403, 403)));
   }
 
   @Test

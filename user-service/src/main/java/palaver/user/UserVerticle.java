@@ -94,6 +94,8 @@ public class UserVerticle extends VerticleBase {
         Bus.serve(vertx, Address.USER_LOGIN, body -> login(validCredentials(body))),
         Bus.serve(vertx, Address.USER_AUTHENTICATE, body -> authenticate(validToken(body))),
         Bus.serve(vertx, Address.USER_REFRESH, body -> refresh(validToken(body))),
+        Bus.serve(vertx, Address.USER_TOKEN_CHECK,
+            body -> tokenCheck(validUid(body), Check.longValue(body, Field.TOKEN_VERSION, 0, Long.MAX_VALUE))),
         Bus.serve(vertx, Address.USER_LOGOUT, body -> logout(validUid(body))),
         Bus.serve(vertx, Address.USER_PASSWORD, body -> changePassword(validPasswordChange(body))),
         Bus.serve(vertx, Address.USER_GET, body -> users.requireProfile(validUid(body))),
@@ -133,6 +135,16 @@ public class UserVerticle extends VerticleBase {
   private Future<JsonObject> authenticate(String token) {
     return currentUser(token).map(user -> UserStore.profile(user)
         .put(UserStore.TOKEN_VERSION, UserStore.tokenVersion(user)));
+  }
+
+  /**
+   * Whether tokens at {@code tokenVersion} are still good for {@code uid}: a connected socket's re-check, which
+   * must not fail only because the token it authenticated with has since expired (its client refreshes over REST).
+   */
+  private Future<JsonObject> tokenCheck(String uid, long tokenVersion) {
+    return users.byId(uid).compose(user -> user != null && UserStore.tokenVersion(user) == tokenVersion
+        ? Future.succeededFuture(new JsonObject())
+        : Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("token revoked")));
   }
 
   /** A fresh token at the same version and login time: a revoked or too old login can't be refreshed. */

@@ -219,6 +219,24 @@ class AccountsTest {
   }
 
   @Test
+  @DisplayName("The token check (a connected socket's re-check) holds for the current version and fails with 401 after logout")
+  void tokenCheckSeesLogout() {
+    Account alice = register(sut, "Alice");
+    JsonObject check = uid(alice.uid()).put(Field.TOKEN_VERSION, 0L);
+    assertEquals(new JsonObject(), sut.request(Address.USER_TOKEN_CHECK, check));
+    sut.request(Address.USER_LOGOUT, uid(alice.uid()));
+    assertEquals(ErrorCode.UNAUTHENTICATED.status(), sut.failureCode(Address.USER_TOKEN_CHECK, check));
+  }
+
+  @Test
+  @DisplayName("The token check of an unknown user fails with 401, and without a version with 400")
+  void tokenCheckUnknownOrInvalid() {
+    assertEquals(ErrorCode.UNAUTHENTICATED.status(),
+        sut.failureCode(Address.USER_TOKEN_CHECK, uid("no-such-user").put(Field.TOKEN_VERSION, 0L)));
+    assertEquals(ErrorCode.INVALID.status(), sut.failureCode(Address.USER_TOKEN_CHECK, uid("no-such-user")));
+  }
+
+  @Test
   @DisplayName("Logging out an unknown user is not found (404)")
   void logoutUnknown() {
     assertEquals(ErrorCode.NOT_FOUND.status(), sut.failureCode(Address.USER_LOGOUT, uid("no-such-user")));
