@@ -4,7 +4,6 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.h2.mvstore.MVStore;
 
@@ -41,7 +40,8 @@ public final class EmbeddedStore implements AutoCloseable {
 
   /** {@code host}: the interface to listen on (127.0.0.1, or 0.0.0.0 in a store container). */
   public static EmbeddedStore start(Path dataDir, String host, Integer port, int cacheMb) throws IOException {
-    Files.createDirectories(dataDir);
+    // The store file holds password hashes and the signing key: owner-only, also on existing dirs.
+    DataDirPermissions.restrict(dataDir);
     H2Backend backend;
     try {
       backend = new IdLookupBackend(new MVStore.Builder().fileName(dataDir.resolve(FILE).toString())
@@ -50,6 +50,8 @@ public final class EmbeddedStore implements AutoCloseable {
       throw new IOException("cannot open the store in " + dataDir.toAbsolutePath()
           + " (is another Palaver using this --data-dir?): " + e.getMessage(), e);
     }
+    // MVStore creates the file with the umask's mode when it is new.
+    DataDirPermissions.restrictFile(dataDir.resolve(FILE));
     MongoServer server = new MongoServer(new CommittingBackend(backend));
     try {
       server.bind(host, port == null ? 0 : port);
