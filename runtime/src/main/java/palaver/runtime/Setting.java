@@ -40,7 +40,7 @@ public enum Setting {
   STORE_PORT("storePort", "--store-port", Integer.class, null,
       "also serve the embedded store on port N (of --store-host) to other processes", true),
   STORE_HOST("storeHost", "--store-host", String.class, "127.0.0.1",
-      "interface the served embedded store listens on (0.0.0.0 in a store container; it has no authentication)", true),
+      "interface the served embedded store listens on (0.0.0.0 in a store container; without --store-tls it has no authentication)", true),
   STORE_TLS("storeTls", "--store-tls", Boolean.class, false,
       "the embedded store speaks TLS only and requires the client certificate kept in <data-dir>/store-tls", true),
   STORE_TLS_DIR("storeTlsDir", "--store-tls-dir", String.class, null,
