@@ -93,6 +93,19 @@ class StoreTlsTest {
     }
   }
 
+  @Test
+  @DisplayName("A restart on the same data dir keeps the credential, so other processes' copies stay valid")
+  void credentialKeptAcrossRestarts() throws Exception {
+    Path other = Files.createTempDirectory("palaver-tls-restart-");
+    String first;
+    try (EmbeddedStore s = EmbeddedStore.start(other, "127.0.0.1", null, 1, true)) {
+      first = Files.readString(s.tls().cert());
+    }
+    try (EmbeddedStore s = EmbeddedStore.start(other, "127.0.0.1", null, 1, true)) {
+      assertEquals(first, Files.readString(s.tls().cert()));
+    }
+  }
+
   private static <T> T await(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
