@@ -45,6 +45,9 @@ public final class ClusterSetup {
     }
     if (!"0.0.0.0".equals(host)) {
       hz.setProperty("hazelcast.local.localAddress", host);
+      // Without this Hazelcast listens on every interface (*:5701) whatever the interfaces say:
+      // the member port is then reachable from networks --cluster-host was meant to keep out.
+      hz.setProperty("hazelcast.socket.bind.any", "false");
     }
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     // We leave the cluster ourselves, after the gateway closed its sockets.

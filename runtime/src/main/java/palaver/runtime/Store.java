@@ -26,8 +26,26 @@ public final class Store {
         .put("serverSelectionTimeoutMS", timeout)
         .put("connectTimeoutMS", timeout)
         .put("useObjectId", false);
+    storeTls(config, mongo);
     // One pool per store and JVM, shared by the verticles of all services.
     return MongoClient.createShared(vertx, mongo, "palaver:" + uri);
+  }
+
+  /**
+   * The embedded store's credential (--store-tls-dir): TLS presenting its certificate as ours and
+   * trusting only that certificate. The certificate is pinned, so its name need not match the host.
+   */
+  static void storeTls(JsonObject config, JsonObject mongo) {
+    String dir = config.getString(Setting.STORE_TLS_DIR.key());
+    if (dir == null) {
+      return;
+    }
+    String cert = java.nio.file.Path.of(dir, "store.crt").toString();
+    mongo.put("ssl", true)
+        .put("caPath", cert)
+        .put("certPath", cert)
+        .put("keyPath", java.nio.file.Path.of(dir, "store.key").toString())
+        .put("sslInvalidHostNameAllowed", true);
   }
 
   /** Fails with a clear message when the store can't be reached. */

@@ -48,9 +48,15 @@ public final class StandaloneMain {
         }
         return config;
       }
+      // A store only this process uses always requires our credential; one served to other processes
+      // (--store-port) does when --store-tls says so, and they get it through --store-tls-dir.
+      boolean tls = storePort == null || Boolean.TRUE.equals(config.getBoolean(Setting.STORE_TLS.key()));
       store = EmbeddedStore.start(Path.of(config.getString(Setting.DATA_DIR.key())),
           config.getString(Setting.STORE_HOST.key()), storePort,
-          config.getInteger(Setting.STORE_CACHE_MB.key()));
+          config.getInteger(Setting.STORE_CACHE_MB.key()), tls);
+      if (store.tls() != null) {
+        config.put(Setting.STORE_TLS_DIR.key(), store.tls().dir().toString());
+      }
       return config.put(Setting.MONGO_URI.key(), store.connectionString());
     }
 

@@ -1,0 +1,76 @@
+package palaver.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import palaver.runtime.PalaverConfig;
+import palaver.runtime.Setting;
+import palaver.runtime.Store;
+
+/** Issue 20 item 1: the standalone jar's own store is closed to local processes without its credential. */
+@DisplayName("The standalone jar's embedded store")
+class StorePreparationTest {
+  private Vertx vertx;
+  private StandaloneMain.StorePreparation preparation;
+  private JsonObject config;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    preparation = new StandaloneMain.StorePreparation();
+    config = preparation.prepare(PalaverConfig.defaults()
+        .put(Setting.DATA_DIR.key(), Files.createTempDirectory("palaver-standalone-").toString())
+        .put(Setting.MONGO_TIMEOUT_MS.key(), 3_000));
+  }
+
+  @AfterEach
+  void stop() {
+    preparation.close();
+    await(vertx.close());
+  }
+
+  @Test
+  @DisplayName("refuses a plain Mongo connection to its port: the keys collection can't be read")
+  void plainConnectionRefused() {
+    JsonObject stranger = PalaverConfig.defaults().put(Setting.MONGO_URI.key(), config.getString(Setting.MONGO_URI.key()))
+        .put(Setting.MONGO_TIMEOUT_MS.key(), 3_000);
+    MongoClient mongo = Store.client(vertx, stranger);
+    try {
+      assertThrows(RuntimeException.class, () -> await(mongo.findOne("keys", new JsonObject(), null)));
+    } finally {
+      mongo.close();
+    }
+  }
+
+  @Test
+  @DisplayName("serves the node's own services, which get the credential through the config")
+  void servicesConnect() {
+    MongoClient mongo = Store.client(vertx, config);
+    try {
+      assertEquals(1.0, await(mongo.runCommand("ping", new JsonObject().put("ping", 1))).getValue("ok") instanceof Number n
+          ? n.doubleValue() : 0.0);
+    } finally {
+      await(mongo.close());
+    }
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new RuntimeException(e.getCause());
+    } catch (Exception e) {
+      throw new RuntimeException(e);
+    }
+  }
+}
