@@ -35,7 +35,7 @@ class AdminClusterTest {
   static void start() {
     store = TestServer.newStore();
     cluster = new TestCluster(2);
-    a = cluster.start(0, store, "user-service", "session-service", "message-service", "gateway");
+    a = cluster.start(0, store, "user-service", "session-service", "message-service", "message-files", "gateway");
     b = cluster.start(1, store, "gateway");
     admin = a.http().newUser("Admin");
   }
@@ -71,9 +71,10 @@ class AdminClusterTest {
     User alice = a.http().newUser("Alice");
     User bob = a.http().newUser("Bob");
     String sid = a.http().newGroup(alice, "Deletes", bob);
+    long gone;
     try (WsClient bobOnB = b.ws(bob)) {
       long keep = a.http().send(alice, sid, "c1", "fine").seq();
-      long gone = a.http().send(alice, sid, "c2", "rule-breaking").seq();
+      gone = a.http().send(alice, sid, "c2", "rule-breaking").seq();
       a.http().send(alice, sid, "c3", "after").seq();
       bobOnB.next(WsClient.messageWith(sid, "after"));
 
@@ -84,15 +85,17 @@ class AdminClusterTest {
 
       List<JsonObject> history = b.http().history(bob, sid);
       Http.assertGapFree(history);
-      JsonObject tombstone = history.stream().filter(m -> m.getLong("seq") == gone).findFirst().orElseThrow();
+      long deletedSeq = gone;
+      JsonObject tombstone = history.stream().filter(m -> m.getLong("seq") == deletedSeq).findFirst().orElseThrow();
       assertTrue(tombstone.getBoolean("deleted"));
       assertNull(tombstone.getValue("content"));
       assertFalse(history.stream().filter(m -> m.getLong("seq") == keep).findFirst().orElseThrow().containsKey("deleted"));
     }
+    long deletedSeq = gone;
     try (WsClient fresh = a.ws(bob)) {
-      fresh.sync(sid, gone - 1);
+      fresh.sync(sid, deletedSeq - 1);
       JsonObject synced = fresh.received(f -> "message".equals(f.getString("type")) && sid.equals(f.getString("sid"))
-          && f.getLong("seq") == gone).get(0);
+          && f.getLong("seq") == deletedSeq).get(0);
       assertTrue(synced.getBoolean("deleted"));
       assertFalse(synced.encode().contains("rule-breaking"));
     }

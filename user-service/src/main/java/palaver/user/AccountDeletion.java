@@ -71,6 +71,8 @@ final class AccountDeletion {
           .compose(v -> Bus.request(vertx, Address.FILE_DELETE_OWNED, new JsonObject().put(Field.UID, uid), STEP_TIMEOUT_MS))
           .compose(v -> Future.all(friends.deleteAllOf(uid), notifications.deleteAllOf(uid), invites.deleteAllOf(uid)))
           .compose(v -> users.delete(uid))
+          .onFailure(t -> LOG.warn("deleting account {} stopped ({}); it stays deactivated, delete it again to finish",
+              uid, t.toString()))
           .map(v -> new JsonObject().put(Field.UID, uid).put(Field.DELETED, true));
     });
   }
