@@ -357,7 +357,8 @@ function wire() {
     if (!document.hidden && state.current) markRead(state.current);
   });
   composer.setUp();
-  panels.setLogout((callServer) => logout(callServer, callServer ? 'You are logged out.' : 'Log in with your new password.'));
+  panels.setLogout((callServer, message) => logout(callServer,
+    message || (callServer ? 'You are logged out.' : 'Log in with your new password.')));
 
   hooks.messagesChanged = (sid, how) => {
     if (sid === state.current) {

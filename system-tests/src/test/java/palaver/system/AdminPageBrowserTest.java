@@ -70,4 +70,19 @@ class AdminPageBrowserTest {
     browser.register("Plain");
     assertFalse(browser.driver().findElement(By.id("admin-button")).isDisplayed());
   }
+
+  @Test
+  @DisplayName("A user deletes their own account from the profile dialog with their password and is back at the login form")
+  void selfDeletionFromProfile() {
+    String login = browser.register("Quitter");
+    browser.waitFor(By.id("me-button")).click();
+    WebElement form = browser.waitFor(By.id("delete-account"));
+    form.findElement(By.name("delete-password")).sendKeys("password-123");
+    browser.js("window.confirm = () => true");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    browser.until(d -> d.findElement(By.id("login-form")).isDisplayed());
+    // The socket closes (4401) as the deletion starts; the account record goes last: 403 deactivated until then.
+    palaver.testing.Await.until("account deleted", 20_000, () -> server.http().post("/auth/login", null,
+        new io.vertx.core.json.JsonObject().put("login", login).put("password", "password-123")).status() == 401);
+  }
 }
