@@ -87,7 +87,7 @@ class AdminClusterTest {
       Http.assertGapFree(history);
       long deletedSeq = gone;
       JsonObject tombstone = history.stream().filter(m -> m.getLong("seq") == deletedSeq).findFirst().orElseThrow();
-      assertTrue(tombstone.getBoolean("deleted"));
+      assertEquals(Boolean.TRUE, tombstone.getBoolean("deleted"), tombstone.encode());
       assertNull(tombstone.getValue("content"));
       assertFalse(history.stream().filter(m -> m.getLong("seq") == keep).findFirst().orElseThrow().containsKey("deleted"));
     }
@@ -96,7 +96,7 @@ class AdminClusterTest {
       fresh.sync(sid, deletedSeq - 1);
       JsonObject synced = fresh.received(f -> "message".equals(f.getString("type")) && sid.equals(f.getString("sid"))
           && f.getLong("seq") == deletedSeq).get(0);
-      assertTrue(synced.getBoolean("deleted"));
+      assertEquals(Boolean.TRUE, synced.getBoolean("deleted"), synced.encode());
       assertFalse(synced.encode().contains("rule-breaking"));
     }
   }
