@@ -34,6 +34,27 @@ public final class Address {
   public static final String USER_FRIEND_REMOVE = "palaver.user.friends.remove";
   /** Publish only, from gateways: which users each gateway has connected (heartbeats and changes). */
   public static final String USER_PRESENCE_REPORT = "palaver.user.presence.report";
+  /** {@code {uid, password}}: the caller deletes their own account and data (password confirms). */
+  public static final String USER_DELETE = "palaver.user.delete";
+
+  // user-service: administration. Every request carries the caller's {@code uid}; user-service checks
+  // the caller is a server admin on each call (403 forbidden otherwise), so a demoted admin loses rights at once.
+  /** {@code {uid}} → {@code {admin: true}}, or 403: asked by the gateway before admin operations served elsewhere. */
+  public static final String ADMIN_CHECK = "palaver.user.admin.check";
+  /** {@code {uid, q?, offset?, limit?}} → {@code {users: [{uid, login, nickname, admin, deactivated, createdAt}], more}}. */
+  public static final String ADMIN_USERS = "palaver.user.admin.users";
+  /** {@code {uid, target}}: the target can't log in or refresh; tokens revoked, sockets closed (4401). */
+  public static final String ADMIN_DEACTIVATE = "palaver.user.admin.deactivate";
+  /** {@code {uid, target}}: the target may log in again. */
+  public static final String ADMIN_REACTIVATE = "palaver.user.admin.reactivate";
+  /** {@code {uid, target}}: deletes the target's account and data (as {@link #USER_DELETE} without a password). */
+  public static final String ADMIN_DELETE_USER = "palaver.user.admin.delete";
+  /** {@code {uid}} → {@code {code, createdAt}}: a single-use invite code for sign-up. */
+  public static final String ADMIN_INVITE_CREATE = "palaver.user.admin.invites.create";
+  /** {@code {uid}} → {@code {invites: [{code, createdAt, createdBy}]}}: the unused codes. */
+  public static final String ADMIN_INVITES = "palaver.user.admin.invites";
+  /** {@code {uid}} → {@code {users: [{uid, login, nickname, nodes}], nodes}}: who is connected, cluster-wide. */
+  public static final String ADMIN_CONNECTED = "palaver.user.admin.connected";
 
   // session-service
   public static final String SESSION_CREATE = "palaver.session.create";
@@ -58,6 +79,19 @@ public final class Address {
   public static final String MESSAGE_HISTORY = "palaver.message.history";
   public static final String MESSAGE_SYNC = "palaver.message.sync";
   public static final String MESSAGE_HEADS = "palaver.message.heads";
+  /**
+   * {@code {uid, sid, seq}} → {@code {sid, id, seq}}: the message becomes a tombstone (seq kept, content
+   * removed) and {@code messageDeleted} is published to the session. Trusted callers only: the gateway
+   * asks {@link #ADMIN_CHECK} first.
+   */
+  public static final String MESSAGE_DELETE = "palaver.message.delete";
+  /**
+   * {@code {uid}} → {@code {messages}}: a deleted account's messages all become tombstones by "deleted user"
+   * (user-service's account deletion).
+   */
+  public static final String MESSAGE_FORGET_USER = "palaver.message.forgetUser";
+  /** Published (not a request) by message-service when stored messages changed: {@code {sids}}; every instance drops those tails. */
+  public static final String MESSAGE_CHANGED = "palaver.message.changed";
 
   // message-service: files (GridFS-layout chunks in the message-service's store)
   /** {@code {uid, name}} → {@code {uploadId, address}}: later upload steps go to {@code address} (the instance holding the upload). */
@@ -70,6 +104,8 @@ public final class Address {
   public static final String FILE_OPEN = "palaver.message.file.open";
   /** {@code {fileId, n}} → {@code {data}}: chunk n of an opened file (trusted callers only, after FILE_OPEN). */
   public static final String FILE_READ = "palaver.message.file.read";
+  /** {@code {uid}} → {@code {files}}: deletes every file (and thumbnail) the user uploaded (account deletion). */
+  public static final String FILE_DELETE_OWNED = "palaver.message.file.deleteOwned";
 
   // message-service: push inboxes (trusted callers only: the gateway's push protocols).
   // An inbox is a session whose sid is PushNames.inbox(app, user); it reuses the messages' seq, idempotency and sync.

@@ -106,7 +106,7 @@ public final class Bus {
           // A deliberate answer (overload shed) or a timeout further down: one line per request would flood the log.
           LOG.log(System.Logger.Level.DEBUG, "{0} answered unavailable: {1}", address, t.getMessage());
         }
-        msg.fail(code.status(), ErrorCode.publicMessage(t));
+        msg.fail(code.failure(), ErrorCode.publicMessage(t));
       }
     });
   }

@@ -4,10 +4,10 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
 /**
- * The stable failure codes of docs/event-bus.md and docs/protocol.md (Errors). The number is both the
- * {@link ReplyException#failureCode()} on the bus and the HTTP status; the
- * name is the {@code code} of HTTP error bodies and WebSocket {@code error}
- * frames.
+ * The stable failure codes of docs/event-bus.md and docs/protocol.md (Errors). The number is the
+ * {@link ReplyException#failureCode()} on the bus and, for most codes, the HTTP status too; a few
+ * refinements of a status (a 403 that says why) have a bus number of their own. The name is the
+ * {@code code} of HTTP error bodies and WebSocket {@code error} frames.
  */
 public enum ErrorCode {
   INVALID(400, "invalid"),
@@ -19,18 +19,36 @@ public enum ErrorCode {
   RATE_LIMITED(429, "rate_limited"),
   INTERNAL(500, "internal"),
   /** No instance of the service answered in time (timeout or no handler). */
-  UNAVAILABLE(503, "unavailable");
+  UNAVAILABLE(503, "unavailable"),
+  /** Sign-up is invite-only and no valid (unused) invite code was given. */
+  INVITE_REQUIRED(403, 4031, "invite_required"),
+  /** Sign-up is closed: nobody may register, with or without a code. */
+  REGISTRATION_CLOSED(403, 4032, "registration_closed"),
+  /** The account was deactivated by an admin: no login, no refresh. */
+  DEACTIVATED(403, 4033, "deactivated");
 
   private final int status;
+  private final int failure;
   private final String code;
 
   ErrorCode(int status, String code) {
+    this(status, status, code);
+  }
+
+  ErrorCode(int status, int failure, String code) {
     this.status = status;
+    this.failure = failure;
     this.code = code;
   }
 
+  /** The HTTP status. */
   public int status() {
     return status;
+  }
+
+  /** The bus failure code: the status, unless the code refines one. */
+  public int failure() {
+    return failure;
   }
 
   public String code() {
@@ -39,12 +57,13 @@ public enum ErrorCode {
 
   /** A failure to return from a bus consumer (or to fail a future with). */
   public ReplyException exception(String message) {
-    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, status, message);
+    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, failure, message);
   }
 
+  /** The code of a bus failure code (or an HTTP status: the first code with it). */
   public static ErrorCode ofStatus(int status) {
     for (ErrorCode c : values()) {
-      if (c.status == status) {
+      if (c.failure == status) {
         return c;
       }
     }

@@ -96,4 +96,15 @@ public final class Field {
   public static final String MSG_ID = "msgId";
   /** An inbox's delivered mark: the highest seq handed to a socket of the user. */
   public static final String DELIVERED = "delivered";
+  /** Administration: the server-admin flag, a deactivated account, a tombstoned message, an invite code. */
+  public static final String ADMIN = "admin";
+  public static final String DEACTIVATED = "deactivated";
+  public static final String DELETED = "deleted";
+  public static final String TARGET = "target";
+  public static final String INVITE = "invite";
+  public static final String INVITES = "invites";
+  public static final String CREATED_AT = "createdAt";
+  public static final String CREATED_BY = "createdBy";
+  public static final String NODES = "nodes";
+  public static final String FILES = "files";
 }

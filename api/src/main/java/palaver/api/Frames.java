@@ -18,6 +18,7 @@ public final class Frames {
   public static final String HISTORY = "history";
   public static final String PONG = "pong";
   public static final String OK = "ok";
+  public static final String MESSAGE_DELETED = "messageDeleted";
 
   private Frames() {
   }
@@ -56,12 +57,24 @@ public final class Frames {
   }
 
   private static JsonObject messageFields(JsonObject into, JsonObject stored) {
+    if (stored.getBoolean(Field.DELETED, false)) {
+      into.put(Field.DELETED, true);
+    }
     return into.put(Field.SID, stored.getString(Field.SID))
         .put(Field.ID, stored.getString("_id")).put(Field.SEQ, stored.getLong(Field.SEQ))
         .put(Field.UID, stored.getString(Field.UID)).put(Field.NICKNAME, stored.getString(Field.NICKNAME))
         .put(Field.AVATAR, stored.getString(Field.AVATAR)).put(Field.MSG_TYPE, stored.getString(Field.MSG_TYPE))
         .put(Field.CONTENT, stored.getValue(Field.CONTENT)).put(Field.FILE, stored.getJsonObject(Field.FILE))
         .put(Field.AT, stored.getLong(Field.AT));
+  }
+
+  /**
+   * {@code messageDeleted}: message {@code seq} of {@code sid} is now a tombstone (its content and file
+   * removed, seq kept); clients replace what they show of it.
+   */
+  public static JsonObject messageDeleted(JsonObject stored) {
+    return new JsonObject().put(Field.TYPE, MESSAGE_DELETED).put(Field.SID, stored.getString(Field.SID))
+        .put(Field.ID, stored.getString("_id")).put(Field.SEQ, stored.getLong(Field.SEQ));
   }
 
   /** What a send is answered with (the bus reply; the gateway adds type and rid): sid, cid, id, seq, at. */

@@ -34,6 +34,7 @@ final class AccountApi {
     api.get("/users/me").handler(auth).handler(this::me);
     api.patch("/users/me").handler(auth).handler(this::update);
     api.put("/users/me/password").handler(auth).handler(this::changePassword);
+    api.delete("/users/me").handler(auth).handler(this::deleteOwnAccount);
     api.get("/users/:uid").handler(auth).handler(this::user);
   }
 
@@ -104,6 +105,13 @@ final class AccountApi {
         .put(Field.NEW_PASSWORD, body.getValue(Field.NEW_PASSWORD));
     Rest.respond(ctx, Bus.request(vertx, Address.USER_PASSWORD, request)
         .onSuccess(ok -> SecurityLog.event("tokens_revoked", "uid", Rest.uid(ctx), "reason", "password changed")), 200);
+  }
+
+  /** {@code {password}} confirms it: the account and its data are deleted, every socket of it closed. */
+  private void deleteOwnAccount(RoutingContext ctx) {
+    JsonObject request = new JsonObject().put(Field.UID, Rest.uid(ctx)).put(Field.PASSWORD, Rest.body(ctx).getValue(Field.PASSWORD));
+    Rest.respond(ctx, Bus.request(vertx, Address.USER_DELETE, request, AdminApi.DELETE_TIMEOUT_MS)
+        .onSuccess(ok -> SecurityLog.event("user_deleted", "uid", Rest.uid(ctx), "by", Rest.uid(ctx))), 200);
   }
 
   private void search(RoutingContext ctx) {

@@ -218,6 +218,7 @@ public class GatewayVerticle extends VerticleBase {
     new AccountApi(vertx, ClientAddress.trusting(config().getString(Setting.TRUSTED_PROXIES.key(), "")))
         .mount(api, auth);
     new FriendApi(vertx).mount(api, auth);
+    new AdminApi(vertx).mount(api, auth);
     new NotificationApi(vertx).mount(api, auth);
     new SessionApi(vertx).mount(api, auth);
     new MessageApi(vertx, userBuckets).mount(api, auth);

@@ -209,6 +209,7 @@ function bubble(m) {
 }
 
 function content(m) {
+  if (m.deleted) return h('div', { class: 'text muted deleted' }, 'Message deleted');
   const file = m.file || null;
   if (m.msgType === 'image' && file) {
     const img = h('img', { class: 'thumb', alt: file.name || 'image', loading: 'lazy',

@@ -5,11 +5,12 @@ import { api, session, ApiError, loadLimits } from './api.js';
 import { humanError } from './errors.js';
 import { state, chat, loadOutbox, rememberUser, displayName, forgetStored } from './state.js';
 import { hooks } from './hooks.js';
-import { conn, received, resume, markRead, cancelPendingReads } from './messaging.js';
+import { conn, received, tombstoned, resume, markRead, cancelPendingReads } from './messaging.js';
 import * as chatView from './chat.js';
 import { renderSidebar } from './sidebar.js';
 import * as panels from './panels.js';
 import * as composer from './composer.js';
+import * as admin from './admin.js';
 
 // ---- auth view ---------------------------------------------------------------
 
@@ -72,6 +73,7 @@ async function enter() {
   $('auth-view').hidden = true;
   $('app-view').hidden = false;
   renderMe();
+  admin.showEntry(state.me);
   await reloadSessions();
   conn.start();
   panels.countNotifications();
@@ -142,6 +144,7 @@ async function logout(callServer, message) {
   forgetStored();
   $('presence-select').value = 'online';
   state.me = null;
+  admin.showEntry(null);
   state.sessions.clear();
   state.chats.clear();
   state.outbox = [];
@@ -354,7 +357,8 @@ function wire() {
     if (!document.hidden && state.current) markRead(state.current);
   });
   composer.setUp();
-  panels.setLogout((callServer) => logout(callServer, callServer ? 'You are logged out.' : 'Log in with your new password.'));
+  panels.setLogout((callServer, message) => logout(callServer,
+    message || (callServer ? 'You are logged out.' : 'Log in with your new password.')));
 
   hooks.messagesChanged = (sid, how) => {
     if (sid === state.current) {
@@ -380,6 +384,7 @@ function wire() {
   on('state', onState);
   on('ready', onReady);
   on('message', received);
+  on('message-deleted', tombstoned);
   on('typing', ({ sid, uid }) => chatView.showTyping(sid, uid));
   on('read', onRead);
   on('membership', () => reloadSessions());
@@ -394,6 +399,7 @@ function wire() {
 }
 
 wire();
+admin.wireAdmin();
 if (session.token) enter();
 else showAuth();
 

@@ -93,6 +93,16 @@ export function received(m) {
   if (!known && m.uid !== state.me.uid) hooks.incoming(m);
 }
 
+/** `messageDeleted`: the loaded message at that seq becomes a tombstone (content and file gone). */
+export function tombstoned({ sid, seq }) {
+  const m = chat(sid).bySeq.get(seq);
+  if (m) Object.assign(m, { deleted: true, content: null, file: null });
+  const s = state.sessions.get(sid);
+  if (s && s.lastMessage && s.lastMessage.seq === seq) Object.assign(s.lastMessage, { deleted: true, content: null, file: null });
+  hooks.messagesChanged(sid);
+  hooks.sessionsChanged(false);
+}
+
 /** Sidebar bookkeeping for a message: last seq, preview, unread. */
 function noteActivity(m, isNew) {
   const s = state.sessions.get(m.sid);

@@ -7,6 +7,7 @@ import { state, rememberUser, user, cachedUser } from './state.js';
 import { hooks } from './hooks.js';
 import { openChat, closeChat } from './chat.js';
 import * as fmt from './format.js';
+import { deleteOwnAccountForm } from './account-deletion.js';
 
 let onLogout = () => {};
 export function setLogout(fn) { onLogout = fn; }
@@ -100,7 +101,8 @@ export function profile() {
   const notify = 'Notification' in window && Notification.permission === 'default'
     ? h('button', { type: 'button', onclick: () => Notification.requestPermission() }, 'Enable desktop notifications') : null;
   open('Your profile', save, password, line,
-    h('div', { class: 'row' }, notify, h('button', { type: 'button', class: 'danger', onclick: () => onLogout(true) }, 'Log out')));
+    h('div', { class: 'row' }, notify, h('button', { type: 'button', class: 'danger', onclick: () => onLogout(true) }, 'Log out')),
+    deleteOwnAccountForm(() => { closeDialog(); onLogout(false, 'Your account was deleted.'); }));
 }
 
 // ---- directory -----------------------------------------------------------------

@@ -55,6 +55,7 @@ const EVENTS = {
 export const FRAME_EVENTS = {
   ready: (f) => ['ready', { uid: f.uid }],
   message: (f) => ['message', f],
+  messageDeleted: (f) => ['message-deleted', { sid: f.sid, seq: f.seq }],
   event: (f) => (Object.hasOwn(EVENTS, f.event) ? EVENTS[f.event](f) : null),
   // An error with a rid answers a request (even one that timed out); 4401 follows an unauthenticated one.
   error: (f) => (f.rid !== undefined || f.code === 'unauthenticated' ? null

@@ -127,6 +127,23 @@ final class FileStore {
         .map(found -> found.isEmpty() ? null : found.get(0));
   }
 
+  /** Every file (originals and thumbnails) and unfinished upload of {@code owner}, bytes included; how many files. */
+  Future<Integer> deleteOwnedBy(String owner) {
+    return mongo.findWithOptions(FILES, new JsonObject().put(META + "." + Field.OWNER, owner),
+        new FindOptions().setFields(new JsonObject().put("_id", 1))).compose(found -> {
+          JsonArray ids = new JsonArray(found.stream().map(f -> (Object) f.getString("_id")).toList());
+          JsonObject anyOf = new JsonObject().put("$in", ids);
+          return mongo.find(UPLOADS, new JsonObject().put(Field.OWNER, owner))
+              .compose(uploads -> {
+                uploads.forEach(u -> ids.add(u.getString("_id")));
+                return mongo.removeDocuments(CHUNKS, new JsonObject().put("files_id", anyOf));
+              })
+              .compose(r -> mongo.removeDocuments(FILES, new JsonObject().put("_id", anyOf)))
+              .compose(r -> mongo.removeDocuments(UPLOADS, new JsonObject().put(Field.OWNER, owner)))
+              .map(r -> found.size());
+        });
+  }
+
   /** The client-facing description of a stored file. */
   static JsonObject meta(JsonObject doc) {
     JsonObject m = doc.getJsonObject(META);

@@ -64,7 +64,8 @@ public class FileVerticle extends VerticleBase {
             Bus.serve(vertx, uploadAddress, this::upload),
             Bus.serve(vertx, Address.FILE_CLAIM, this::claim),
             Bus.serve(vertx, Address.FILE_OPEN, this::open),
-            Bus.serve(vertx, Address.FILE_READ, this::read))));
+            Bus.serve(vertx, Address.FILE_READ, this::read),
+            Bus.serve(vertx, Address.FILE_DELETE_OWNED, this::deleteOwned))));
   }
 
   /**
@@ -303,5 +304,11 @@ public class FileVerticle extends VerticleBase {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** {@code {uid}}: an account's deletion takes its files with it. */
+  private Future<JsonObject> deleteOwned(JsonObject body) {
+    String uid = Check.string(body, Field.UID, 1, 64);
+    return store.deleteOwnedBy(uid).map(n -> new JsonObject().put(Field.FILES, n));
   }
 }

@@ -41,6 +41,11 @@ class MessageStore {
   static final String HEADS = "heads";
   /** The field of a head holding {uid: newest own seq}. */
   static final String WRITERS = "writers";
+  /** A tombstone's admin and time (kept in the store, not shown to clients). */
+  static final String DELETED_BY = "deletedBy";
+  static final String DELETED_AT = "deletedAt";
+  /** The name a deleted account's messages are shown with. */
+  static final String DELETED_USER = "deleted user";
   /** Only ids that are safe as field names (ours are URL-safe base64) are recorded as writers. */
   static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   /** In a head answered to a writer: the newest seq they wrote in the session. */
@@ -243,6 +248,55 @@ class MessageStore {
             new UpdateOptions().setUpsert(true))
         .<Void>mapEmpty()
         .recover(t -> Store.isDuplicateKey(t) ? Future.succeededFuture() : Future.failedFuture(t));
+  }
+
+  // ---- tombstones (admin delete, account deletion) ----
+
+  /** What a tombstone keeps: its seq, id, sender and time; the content and file go. */
+  private static JsonObject tombstoneSet(String prefix) {
+    return new JsonObject().put(prefix + Field.DELETED, true).putNull(prefix + Field.CONTENT).putNull(prefix + Field.FILE);
+  }
+
+  /**
+   * Makes message {@code seq} of {@code sid} a tombstone, and the head's last
+   * message too when it is that one; the tombstone, or null when there is no
+   * such message.
+   */
+  Future<JsonObject> tombstone(String sid, long seq, String by) {
+    JsonObject query = new JsonObject().put(Field.SID, sid).put(Field.SEQ, seq);
+    JsonObject update = new JsonObject().put("$set", tombstoneSet("").put(DELETED_BY, by)
+        .put(DELETED_AT, System.currentTimeMillis()));
+    return mongo.findOneAndUpdateWithOptions(MESSAGES, query, update, new FindOptions(),
+        new UpdateOptions().setReturningNewDocument(true)).compose(after -> after == null ? Future.succeededFuture(null)
+        : mongo.updateCollection(HEADS, new JsonObject().put(ID, sid).put(Field.LAST_MESSAGE + "." + Field.SEQ, seq),
+            new JsonObject().put("$set", tombstoneSet(Field.LAST_MESSAGE + "."))).map(r -> after));
+  }
+
+  /**
+   * A deleted account's messages: every one becomes a tombstone shown as by
+   * {@link #DELETED_USER} (its notices keep their content, only the name
+   * goes), also in the heads, and its writer entries leave the heads.
+   * Answers the sessions touched.
+   */
+  Future<List<String>> forgetUser(String uid) {
+    JsonObject anonymous = new JsonObject().put(Field.NICKNAME, DELETED_USER).putNull(Field.AVATAR);
+    JsonObject own = new JsonObject().put(Field.UID, uid);
+    JsonObject ownChat = own.copy().put(Field.MSG_TYPE, new JsonObject().put("$ne", MessageVerticle.SYSTEM));
+    String last = Field.LAST_MESSAGE + ".";
+    JsonObject ownHead = new JsonObject().put(last + Field.UID, uid);
+    JsonObject ownChatHead = ownHead.copy().put(last + Field.MSG_TYPE, new JsonObject().put("$ne", MessageVerticle.SYSTEM));
+    UpdateOptions many = new UpdateOptions().setMulti(true);
+    return mongo.distinctWithQuery(MESSAGES, Field.SID, String.class.getName(), own).compose(sids ->
+        mongo.updateCollectionWithOptions(MESSAGES, ownChat, new JsonObject().put("$set", tombstoneSet("")), many)
+            .compose(r -> mongo.updateCollectionWithOptions(MESSAGES, own, new JsonObject().put("$set", anonymous), many))
+            .compose(r -> mongo.updateCollectionWithOptions(HEADS, ownChatHead,
+                new JsonObject().put("$set", tombstoneSet(last)), many))
+            .compose(r -> mongo.updateCollectionWithOptions(HEADS, ownHead, new JsonObject().put("$set",
+                new JsonObject().put(last + Field.NICKNAME, DELETED_USER).putNull(last + Field.AVATAR)), many))
+            .compose(r -> !SAFE_KEY.matcher(uid).matches() ? Future.succeededFuture()
+                : mongo.updateCollectionWithOptions(HEADS, new JsonObject().put(WRITERS + "." + uid, new JsonObject().put("$exists", true)),
+                    new JsonObject().put("$unset", new JsonObject().put(WRITERS + "." + uid, "")), many))
+            .map(r -> sids.stream().map(String.class::cast).toList()));
   }
 
   // ---- reads (history, sync, heads, files) ----

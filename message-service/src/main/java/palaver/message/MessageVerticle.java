@@ -57,12 +57,13 @@ public class MessageVerticle extends VerticleBase {
   private SyncReader syncs;
   private Profiles profiles;
   private PushInboxes inboxes;
+  private Tails tails;
 
   @Override
   public Future<?> start() {
     mongo = Store.client(vertx, config());
     store = new MessageStore(mongo);
-    Tails tails = new Tails();
+    tails = new Tails();
     commits = new GroupCommit(vertx, store, tails);
     syncs = new SyncReader(store, tails, this::soleWriter);
     profiles = new Profiles(vertx);
@@ -76,6 +77,9 @@ public class MessageVerticle extends VerticleBase {
             Bus.serve(vertx, Address.MESSAGE_HISTORY, this::history),
             Bus.serve(vertx, Address.MESSAGE_SYNC, this::sync),
             Bus.serve(vertx, Address.MESSAGE_HEADS, this::heads),
+            Bus.serve(vertx, Address.MESSAGE_DELETE, this::delete),
+            Bus.serve(vertx, Address.MESSAGE_FORGET_USER, this::forgetUser),
+            vertx.eventBus().consumer(Address.MESSAGE_CHANGED, msg -> dropTails(msg.body())).completion(),
             Bus.serve(vertx, Address.MESSAGE_PUSH_APPEND, inboxes::append),
             Bus.serve(vertx, Address.MESSAGE_PUSH_SINCE, inboxes::since),
             Bus.serve(vertx, Address.MESSAGE_PUSH_DELIVERED, inboxes::delivered))))
@@ -264,6 +268,50 @@ public class MessageVerticle extends VerticleBase {
     // An inbox's head (its newest push) is nobody's chat session: left out like a sid without a head.
     JsonArray chats = new JsonArray(sids.stream().filter(s -> !PushNames.isInbox((String) s)).toList());
     return new HeadsQuery(chats, Check.optionalString(body, Field.UID, 64));
+  }
+
+  // ---- tombstones ----
+
+  /**
+   * {@code {uid, sid, seq}} (uid: the admin, checked by the caller): the
+   * message becomes a tombstone in the store, every instance drops its tail
+   * of the session (so sync reads the tombstone), and members get
+   * {@code messageDeleted} live.
+   */
+  private Future<JsonObject> delete(JsonObject body) {
+    String by = Check.string(body, Field.UID, 1, 64);
+    String sid = chatSid(body);
+    long seq = Check.longValue(body, Field.SEQ, 1, Long.MAX_VALUE);
+    return store.tombstone(sid, seq, by).compose(stored -> {
+      if (stored == null) {
+        return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such message"));
+      }
+      changed(List.of(sid));
+      vertx.eventBus().publish(Address.fanoutSession(sid), Frames.messageDeleted(stored));
+      return Future.succeededFuture(new JsonObject().put(Field.SID, sid).put(Field.ID, stored.getString("_id"))
+          .put(Field.SEQ, seq).put(Field.DELETED, true));
+    });
+  }
+
+  /** {@code {uid}}: a deleted account's messages become tombstones by "deleted user". */
+  private Future<JsonObject> forgetUser(JsonObject body) {
+    String uid = Check.string(body, Field.UID, 1, 64);
+    return store.forgetUser(uid).map(sids -> {
+      changed(sids);
+      return new JsonObject().put(Field.SIDS, new JsonArray(sids));
+    });
+  }
+
+  /** Tells every instance (this one too) that stored messages of {@code sids} changed. */
+  private void changed(List<String> sids) {
+    tails.invalidate(sids);
+    vertx.eventBus().publish(Address.MESSAGE_CHANGED, new JsonObject().put(Field.SIDS, new JsonArray(sids)));
+  }
+
+  private void dropTails(Object body) {
+    if (body instanceof JsonObject changed && changed.getValue(Field.SIDS) instanceof JsonArray sids) {
+      tails.invalidate(sids.stream().filter(String.class::isInstance).map(String.class::cast).toList());
+    }
   }
 
   // ---- neighbours and instances ----

@@ -86,6 +86,10 @@ final class Tails {
     tails.remove(sid);
   }
 
+  void invalidate(java.util.Collection<String> sids) {
+    sids.forEach(tails::remove);
+  }
+
   /**
    * Messages the store returned for {@code seq > after}, ascending, up to its
    * head at the time of the read ({@code complete}). Merged when contiguous

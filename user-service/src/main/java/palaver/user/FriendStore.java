@@ -98,4 +98,11 @@ final class FriendStore {
   private static String edgeId(String from, String to) {
     return from + ":" + to;
   }
+
+  /** Every edge from or to {@code uid} (account deletion); how many. */
+  Future<Long> deleteAllOf(String uid) {
+    JsonObject either = new JsonObject().put("$or", new JsonArray()
+        .add(new JsonObject().put(Field.UID, uid)).add(new JsonObject().put(FRIEND, uid)));
+    return mongo.removeDocuments(FRIENDS, either).map(r -> r == null ? 0L : r.getRemovedCount());
+  }
 }

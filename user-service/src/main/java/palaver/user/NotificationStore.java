@@ -61,4 +61,10 @@ final class NotificationStore {
         .put(Field.DATA, doc.getJsonObject(Field.DATA, new JsonObject())).put(Field.READ, doc.getBoolean(Field.READ))
         .put(Field.AT, doc.getLong(Field.AT));
   }
+
+  /** Every notification of {@code uid} (account deletion); how many. */
+  Future<Long> deleteAllOf(String uid) {
+    return mongo.removeDocuments(NOTIFICATIONS, new JsonObject().put(Field.UID, uid))
+        .map(r -> r == null ? 0L : r.getRemovedCount());
+  }
 }

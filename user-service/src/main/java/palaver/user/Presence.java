@@ -94,6 +94,16 @@ final class Presence {
         Bus.serve(vertx, Address.USER_PRESENCE_QUERY, body -> query(validUids(body)))));
   }
 
+  /** uid → how many gateway nodes have at least one connection of that user, as this instance heard. */
+  Map<String, Integer> connected() {
+    return Map.copyOf(liveNodes);
+  }
+
+  /** How many gateway nodes this instance hears from. */
+  int nodeCount() {
+    return nodes.size();
+  }
+
   /** What {@code uids} look like to others: online|away|busy|offline each. */
   Future<Map<String, String>> visible(Collection<String> uids) {
     List<String> live = uids.stream().filter(liveNodes::containsKey).distinct().toList();

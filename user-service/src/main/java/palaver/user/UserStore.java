@@ -34,6 +34,11 @@ final class UserStore {
   static final String CHOSEN = "presence";
   /** The presence state last announced to others, the compare-and-set that lets one instance announce. */
   static final String SHOWN = "shown";
+  /** {@code "admin"} for a server admin by record (the first account); the {@code admins} setting adds others. */
+  static final String ROLE = "role";
+  static final String ADMIN_ROLE = "admin";
+  /** True while an admin has deactivated the account (or its deletion is under way). */
+  static final String DEACTIVATED = "deactivated";
   static final JsonObject PROFILE_FIELDS = new JsonObject()
       .put(Field.LOGIN, 1).put(Field.NICKNAME, 1).put(Field.GENDER, 1).put(Field.AVATAR, 1);
 
@@ -180,6 +185,52 @@ final class UserStore {
         new JsonArray().add(Presence.OFFLINE).addNull()));
     return mongo.findWithOptions(USERS, present, new FindOptions().setFields(new JsonObject().put(ID, 1)).setLimit(limit))
         .map(users -> users.stream().map(u -> u.getString(ID)).toList());
+  }
+
+  // ---- administration
+
+  /** The uid of the earliest account (by creation, then uid): who is the first registered user. */
+  Future<String> firstUid() {
+    FindOptions options = new FindOptions().setFields(new JsonObject().put(ID, 1))
+        .setSort(new JsonObject().put(CREATED_AT, 1).put(ID, 1)).setLimit(1);
+    return mongo.findWithOptions(USERS, new JsonObject(), options)
+        .map(found -> found.isEmpty() ? null : found.get(0).getString(ID));
+  }
+
+  Future<Void> makeAdmin(String uid) {
+    return mongo.updateCollection(USERS, byUid(uid), new JsonObject().put("$set", new JsonObject().put(ROLE, ADMIN_ROLE)))
+        .mapEmpty();
+  }
+
+  /**
+   * Deactivates (and revokes every token) or reactivates; the record before, or null. Deactivating
+   * bumps the token version, so open sockets and tokens die with it.
+   */
+  Future<JsonObject> setDeactivated(String uid, boolean deactivated) {
+    JsonObject update = deactivated
+        ? new JsonObject().put("$set", new JsonObject().put(DEACTIVATED, true)).put("$inc", nextTokenVersion())
+        : new JsonObject().put("$unset", new JsonObject().put(DEACTIVATED, ""));
+    return mongo.findOneAndUpdate(USERS, byUid(uid), update);
+  }
+
+  /** Removes the record: the login is free again. */
+  Future<Void> delete(String uid) {
+    return mongo.removeDocument(USERS, byUid(uid)).mapEmpty();
+  }
+
+  /** A page of accounts for admins (login, nickname, role, state), by login; all when {@code text} is null. */
+  Future<List<JsonObject>> adminPage(String text, int offset, int limit) {
+    JsonObject query = text == null ? new JsonObject() : new JsonObject().put("$or", new JsonArray()
+        .add(new JsonObject().put(NICKNAME_KEY, new JsonObject().put("$regex", text)))
+        .add(new JsonObject().put(Field.LOGIN, new JsonObject().put("$regex", text))));
+    FindOptions options = new FindOptions()
+        .setFields(PROFILE_FIELDS.copy().put(ROLE, 1).put(DEACTIVATED, 1).put(CREATED_AT, 1))
+        .setSort(new JsonObject().put(Field.LOGIN, 1)).setSkip(offset).setLimit(limit);
+    return mongo.findWithOptions(USERS, query, options);
+  }
+
+  static boolean deactivated(JsonObject user) {
+    return user.getBoolean(DEACTIVATED, false);
   }
 
   /** What others may see of a record: never the hash. */

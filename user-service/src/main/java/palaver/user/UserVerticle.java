@@ -57,6 +57,9 @@ public class UserVerticle extends VerticleBase {
   private MongoClient mongo;
   private UserStore users;
   private Tokens tokens;
+  private Admins admins;
+  private SignUpPolicy signUp;
+  private InviteStore invites;
   /** Spent on unknown logins so they take as long as known ones. */
   private String dummyHash;
 
@@ -73,8 +76,12 @@ public class UserVerticle extends VerticleBase {
   public Future<?> start() {
     mongo = Store.client(vertx, config());
     users = new UserStore(mongo);
+    invites = new InviteStore(mongo);
+    admins = new Admins(users, config());
+    signUp = new SignUpPolicy(config(), invites, users);
     return Store.ping(mongo, config())
         .compose(v -> users.createIndexes())
+        .compose(v -> invites.createIndexes())
         .compose(v -> SigningKey.load(mongo, config()))
         .compose(secret -> {
           tokens = new Tokens(vertx, secret);
@@ -90,7 +97,7 @@ public class UserVerticle extends VerticleBase {
   private Future<?> serveAccounts() {
     return Future.all(List.of(
         Bus.serve(vertx, Address.HEALTH_USER, body -> Store.ping(mongo, config()).map(new JsonObject())),
-        Bus.serve(vertx, Address.USER_REGISTER, body -> register(validRegistration(body))),
+        Bus.serve(vertx, Address.USER_REGISTER, body -> register(validRegistration(body), body)),
         Bus.serve(vertx, Address.USER_LOGIN, body -> login(validCredentials(body))),
         Bus.serve(vertx, Address.USER_AUTHENTICATE, body -> authenticate(validToken(body))),
         Bus.serve(vertx, Address.USER_REFRESH, body -> refresh(validToken(body))),
@@ -104,37 +111,50 @@ public class UserVerticle extends VerticleBase {
         Bus.serve(vertx, Address.USER_SEARCH, body -> search(validSearch(body)))));
   }
 
-  /** Friends, notifications and presence: the social side, on the same store. */
+  /** Friends, notifications and presence: the social side, on the same store; administration over all of it. */
   private Future<?> serveNeighbours() {
     FriendStore friendStore = new FriendStore(mongo);
-    Notifications notifications = new Notifications(vertx, new NotificationStore(mongo), users);
+    NotificationStore notificationStore = new NotificationStore(mongo);
+    Notifications notifications = new Notifications(vertx, notificationStore, users);
     Presence presence = new Presence(vertx, users, friendStore, presenceExpiry);
-    return Future.all(notifications.serve(), presence.serve(),
-        new Friends(vertx, friendStore, users, notifications, presence).serve());
+    AccountDeletion deletion = new AccountDeletion(vertx, users, friendStore, notificationStore, invites);
+    return Future.all(List.of(notifications.serve(), presence.serve(),
+        new Friends(vertx, friendStore, users, notifications, presence).serve(), deletion.serve(),
+        new Administration(vertx, users, admins, invites, presence, deletion).serve()));
   }
 
   // ---- handlers: the request is valid by now
 
-  private Future<JsonObject> register(Registration r) {
+  /** Admitted by the sign-up policy first (invite code spent, given back if the sign-up fails); the first account becomes admin. */
+  private Future<JsonObject> register(Registration r, JsonObject body) {
     String uid = Ids.random();
-    return vertx.executeBlocking(() -> Passwords.hash(r.password()), false)
-        .compose(hash -> users.insert(uid, r.login(), r.nickname(), hash))
+    return signUp.admit(uid, body).compose(invite -> vertx.executeBlocking(() -> Passwords.hash(r.password()), false)
+            .compose(hash -> users.insert(uid, r.login(), r.nickname(), hash))
+            .recover(t -> signUp.release(invite).transform(x -> Future.failedFuture(t))))
+        .compose(v -> admins.promoteIfFirst(uid))
         .map(v -> tokens.issue(uid, 0L));
   }
 
   private Future<JsonObject> login(Credentials c) {
     return users.byLogin(c.login()).compose(user -> {
       String hash = user == null ? dummyHash : user.getString(UserStore.HASH);
-      return vertx.executeBlocking(() -> Passwords.verify(c.password(), hash), false).compose(ok -> ok && user != null
-          ? Future.succeededFuture(tokens.issue(user.getString(UserStore.ID), UserStore.tokenVersion(user)))
-          : Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("wrong login or password")));
+      return vertx.executeBlocking(() -> Passwords.verify(c.password(), hash), false).compose(ok -> {
+        if (!ok || user == null) {
+          return Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("wrong login or password"));
+        }
+        // Said only to who knows the password, so it tells nobody else the account exists.
+        if (UserStore.deactivated(user)) {
+          return Future.failedFuture(ErrorCode.DEACTIVATED.exception("this account is deactivated"));
+        }
+        return Future.succeededFuture(tokens.issue(user.getString(UserStore.ID), UserStore.tokenVersion(user)));
+      });
     });
   }
 
-  /** Verifies a token and that it was not revoked; answers the caller's profile. */
+  /** Verifies a token and that it was not revoked; answers the caller's profile and whether they are a server admin. */
   private Future<JsonObject> authenticate(String token) {
     return currentUser(token).map(user -> UserStore.profile(user)
-        .put(UserStore.TOKEN_VERSION, UserStore.tokenVersion(user)));
+        .put(UserStore.TOKEN_VERSION, UserStore.tokenVersion(user)).put(Field.ADMIN, admins.isAdmin(user)));
   }
 
   /**
@@ -160,7 +180,7 @@ public class UserVerticle extends VerticleBase {
 
   private Future<JsonObject> unrevoked(JsonObject claims) {
     return users.byId(claims.getString(Tokens.SUBJECT_CLAIM)).compose(user -> {
-      if (user == null || UserStore.tokenVersion(user) != claims.getLong(Tokens.VERSION_CLAIM)) {
+      if (user == null || UserStore.deactivated(user) || UserStore.tokenVersion(user) != claims.getLong(Tokens.VERSION_CLAIM)) {
         return Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("token revoked"));
       }
       return Future.succeededFuture(user);
@@ -196,7 +216,7 @@ public class UserVerticle extends VerticleBase {
             if (before == null) {
               return Future.failedFuture(ErrorCode.CONFLICT.exception("the password was changed meanwhile"));
             }
-            revoked(uid, "password changed");
+            revoked(vertx, uid, "password changed");
             return Future.succeededFuture(tokens.issue(uid, UserStore.tokenVersion(before) + 1));
           });
     });
@@ -217,13 +237,13 @@ public class UserVerticle extends VerticleBase {
       if (before == null) {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such user"));
       }
-      revoked(uid, "logged out");
+      revoked(vertx, uid, "logged out");
       return Future.succeededFuture(new JsonObject());
     });
   }
 
   /** Tells every gateway to close the user's sockets (4401): their tokens no longer hold. */
-  private void revoked(String uid, String reason) {
+  static void revoked(io.vertx.core.Vertx vertx, String uid, String reason) {
     vertx.eventBus().publish(Address.fanoutUser(uid),
         Frames.event(LOGOUT_EVENT).put(Field.UID, uid).put(Field.MESSAGE, reason));
   }
