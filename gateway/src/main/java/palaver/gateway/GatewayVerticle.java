@@ -31,6 +31,7 @@ import palaver.api.CloseCode;
 import palaver.api.ErrorCode;
 import palaver.runtime.Apps;
 import palaver.runtime.Setting;
+import palaver.runtime.UserRateLimit;
 
 /**
  * The gateway: the HTTP API under {@code /api/v1}, the WebSocket endpoint
@@ -215,6 +216,10 @@ public class GatewayVerticle extends VerticleBase {
     ErrorCode code = ErrorCode.of(failure);
     if (code == ErrorCode.INTERNAL) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+    }
+    long retryAfter = code == ErrorCode.RATE_LIMITED ? UserRateLimit.retryAfterSeconds(failure.getMessage()) : -1;
+    if (retryAfter > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
     }
     Rest.error(ctx, code, ErrorCode.publicMessage(failure));
   }

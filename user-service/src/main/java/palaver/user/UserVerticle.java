@@ -24,7 +24,7 @@ import palaver.runtime.Store;
  * account and profile requests. Accounts and tokens are handled here; friends,
  * notifications and presence in their own classes. The collections belong to
  * {@link UserStore} ({@code users}), {@link FriendStore} ({@code friends}),
- * {@link NotificationStore} ({@code notifications}) and {@link SigningKey} ({@code keys}).
+ * {@link NotificationStore} ({@code notifications}), {@link BlockStore} ({@code blocks}) and {@link SigningKey} ({@code keys}).
  */
 public class UserVerticle extends VerticleBase {
   static final String LOGOUT_EVENT = "logout";
@@ -107,8 +107,9 @@ public class UserVerticle extends VerticleBase {
     FriendStore friendStore = new FriendStore(mongo);
     Notifications notifications = new Notifications(vertx, new NotificationStore(mongo), users);
     Presence presence = new Presence(vertx, users, friendStore, presenceExpiry);
-    return Future.all(notifications.serve(), presence.serve(),
-        new Friends(vertx, friendStore, users, notifications, presence).serve());
+    Blocks blocks = new Blocks(vertx, new BlockStore(mongo), friendStore, users);
+    return Future.all(notifications.serve(), presence.serve(), blocks.serve(),
+        new Friends(vertx, friendStore, users, notifications, presence, blocks).serve());
   }
 
   // ---- handlers: the request is valid by now
