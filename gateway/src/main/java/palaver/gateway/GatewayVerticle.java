@@ -172,6 +172,8 @@ public class GatewayVerticle extends VerticleBase {
     new AccountApi(vertx, ClientAddress.trusting(config().getString(Setting.TRUSTED_PROXIES.key(), "")))
         .mount(api, auth);
     new FriendApi(vertx).mount(api, auth);
+    new BlockApi(vertx).mount(api, auth);
+    new InvitationApi(vertx).mount(api, auth);
     new NotificationApi(vertx).mount(api, auth);
     new SessionApi(vertx).mount(api, auth);
     new MessageApi(vertx, userBuckets).mount(api, auth);
