@@ -62,4 +62,18 @@ class CreationLimitsTest {
     }
     assertEquals(429, s.failureCode(Address.SESSION_INVITE, SessionService.of(eve, sid).put(Field.MEMBER, s.user("One more"))));
   }
+
+  @Test
+  @DisplayName("A user in 500 sessions can't join another one (409), so their list and ready stay bounded")
+  void membershipsBounded() {
+    String bob = s.user("Bob");
+    java.util.List<io.vertx.ext.mongo.BulkOperation> members = new java.util.ArrayList<>();
+    for (int i = 0; i < SessionStore.MAX_MEMBERSHIPS; i++) {
+      members.add(io.vertx.ext.mongo.BulkOperation.createInsert(SessionStore.newMember("s" + i + bob, bob,
+          SessionStore.MEMBER, System.currentTimeMillis())));
+    }
+    palaver.testing.Await.result(s.service.mongo().bulkWrite(SessionStore.MEMBERS, members));
+    String sid = s.group(s.user("Ann"), "public");
+    assertEquals(409, s.failureCode(Address.SESSION_JOIN, SessionService.of(bob, sid)));
+  }
 }
