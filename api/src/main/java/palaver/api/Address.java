@@ -32,6 +32,16 @@ public final class Address {
   public static final String USER_FRIENDS = "palaver.user.friends";
   public static final String USER_FRIEND_ADD = "palaver.user.friends.add";
   public static final String USER_FRIEND_REMOVE = "palaver.user.friends.remove";
+  /** {@code {uid, peer}}: {@code uid} blocks {@code peer} (docs/protocol.md "Blocking"). */
+  public static final String USER_BLOCK = "palaver.user.block";
+  /** {@code {uid, peer}}: lifts the block. */
+  public static final String USER_UNBLOCK = "palaver.user.unblock";
+  /** {@code {uid}} → {@code {blocked:[profile]}}: whom {@code uid} blocks. */
+  public static final String USER_BLOCKED = "palaver.user.blocked";
+  /** {@code {uid, peer}} → {@code {friends, blocked}}: asked by session-service before an invite or a private session. */
+  public static final String USER_RELATION = "palaver.user.relation";
+  /** Published by user-service on every block or unblock {@code {uid, peer}}: drops cached answers. */
+  public static final String USER_BLOCK_CHANGED = "palaver.user.blockChanged";
   /** Publish only, from gateways: which users each gateway has connected (heartbeats and changes). */
   public static final String USER_PRESENCE_REPORT = "palaver.user.presence.report";
   /** {@code {uid, password}}: the caller deletes their own account and data (password confirms). */
@@ -70,6 +80,12 @@ public final class Address {
   public static final String SESSION_SET_ROLE = "palaver.session.setRole";
   public static final String SESSION_UPDATE = "palaver.session.update";
   public static final String SESSION_DIRECTORY = "palaver.session.directory";
+  /** {@code {uid}} → {@code {invitations:[{sid, name, by, at}]}}: invitations waiting for {@code uid}'s answer. */
+  public static final String SESSION_INVITATIONS = "palaver.session.invitations";
+  /** {@code {uid, sid}}: the invitee accepts a pending invitation and becomes a member. */
+  public static final String SESSION_ACCEPT = "palaver.session.accept";
+  /** {@code {uid, sid}}: the invitee declines a pending invitation. */
+  public static final String SESSION_DECLINE = "palaver.session.decline";
   /** Published (not a request) by session-service on every membership change, to drop cached checks everywhere. */
   public static final String SESSION_MEMBERSHIP_CHANGED = "palaver.session.membershipChanged";
 

@@ -77,6 +77,9 @@ public final class Field {
   public static final String NOTIFICATIONS = "notifications";
   public static final String FRIENDS = "friends";
   public static final String INCOMING = "incoming";
+  public static final String BLOCKED = "blocked";
+  public static final String INVITATIONS = "invitations";
+  public static final String PENDING = "pending";
   public static final String OUTGOING = "outgoing";
   public static final String STATUS = "status";
   public static final String NODE = "node";

@@ -28,7 +28,16 @@ enum ClientRequest {
   /** Answered by the missed {@code message} frames, then {@code synced}. */
   SYNC("sync", Address.MESSAGE_SYNC, true, Frames.SYNCED, fields(Field.POSITIONS, Kind.POSITIONS)),
   READ("read", Address.SESSION_READ, false, Frames.OK, fields(Field.SID, Kind.STRING, Field.SEQ, Kind.INTEGER)),
-  PRESENCE("presence", Address.USER_PRESENCE, false, Frames.OK, strings(Field.STATE));
+  PRESENCE("presence", Address.USER_PRESENCE, false, Frames.OK, strings(Field.STATE)),
+  /** The caller blocks {@code peer} (docs/protocol.md "Blocking"). */
+  BLOCK("block", Address.USER_BLOCK, false, Frames.OK, strings(Field.PEER)),
+  UNBLOCK("unblock", Address.USER_UNBLOCK, false, Frames.OK, strings(Field.PEER)),
+  /** Answered by {@code {blocked:[profile]}}. */
+  BLOCKED("blocked", Address.USER_BLOCKED, true, Frames.OK, strings()),
+  /** Answered by {@code {invitations:[...]}}: invitations waiting for the caller's answer. */
+  INVITATIONS("invitations", Address.SESSION_INVITATIONS, true, Frames.OK, strings()),
+  ACCEPT("accept", Address.SESSION_ACCEPT, false, Frames.OK, strings(Field.SID)),
+  DECLINE("decline", Address.SESSION_DECLINE, false, Frames.OK, strings(Field.SID));
 
   /** The JSON type a client field must have. */
   enum Kind {

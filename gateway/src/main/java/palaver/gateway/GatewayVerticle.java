@@ -35,6 +35,7 @@ import palaver.api.Field;
 import palaver.runtime.Apps;
 import palaver.runtime.ClusterTopology;
 import palaver.runtime.Setting;
+import palaver.runtime.UserRateLimit;
 
 /**
  * The gateway: the HTTP API under {@code /api/v1}, the WebSocket endpoint
@@ -219,6 +220,8 @@ public class GatewayVerticle extends VerticleBase {
         .mount(api, auth);
     new FriendApi(vertx).mount(api, auth);
     new AdminApi(vertx).mount(api, auth);
+    new BlockApi(vertx).mount(api, auth);
+    new InvitationApi(vertx).mount(api, auth);
     new NotificationApi(vertx).mount(api, auth);
     new SessionApi(vertx).mount(api, auth);
     new MessageApi(vertx, userBuckets).mount(api, auth);
@@ -263,6 +266,10 @@ public class GatewayVerticle extends VerticleBase {
     ErrorCode code = ErrorCode.of(failure);
     if (code == ErrorCode.INTERNAL) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+    }
+    long retryAfter = code == ErrorCode.RATE_LIMITED ? UserRateLimit.retryAfterSeconds(failure.getMessage()) : -1;
+    if (retryAfter > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
     }
     Rest.error(ctx, code, ErrorCode.publicMessage(failure));
   }

@@ -13,4 +13,5 @@ export const hooks = {
   reloadSessions: async () => {},
   changePassword: async () => {}, // (oldPassword, newPassword) → the fresh token
   refreshFriends: null,       // set while the friends panel is open
+  refreshBlocked: noop,       // set while the friends panel is open (safety.js)
 };

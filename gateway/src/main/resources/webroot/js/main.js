@@ -257,6 +257,7 @@ function notificationText(n) {
   const data = n.data || {};
   const who = data.nickname || 'Someone';
   return n.kind === 'joinFriend' ? (data.status === 'accepted' ? `${who} accepted your friend request` : `${who} sent you a friend request`)
+    : n.kind === 'inviteSession' && data.pending ? `You were invited to “${data.name || 'a group'}”`
     : n.kind === 'inviteSession' ? `You were added to “${data.name || 'a group'}”`
       : n.kind === 'removeFriend' ? `${who} is no longer your friend` : 'You have a new notification';
 }

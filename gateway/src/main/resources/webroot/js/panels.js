@@ -8,6 +8,7 @@ import { hooks } from './hooks.js';
 import { openChat, closeChat } from './chat.js';
 import * as fmt from './format.js';
 import { deleteOwnAccountForm } from './account-deletion.js';
+import { invitationsSection, blockedSection, blockButton } from './safety.js';
 
 let onLogout = () => {};
 export function setLogout(fn) { onLogout = fn; }
@@ -407,10 +408,12 @@ export async function friends() {
     cleared: () => fill(found),
   });
   open('Friends and notifications',
+    invitationsSection(line),
     h('section', { 'aria-labelledby': 'requests-title' }, h('h3', { id: 'requests-title' }, 'Friend requests'), requestsList),
     h('section', { 'aria-labelledby': 'friends-title' }, h('h3', { id: 'friends-title' }, 'Friends'), friendsList),
     h('section', { 'aria-labelledby': 'add-title' }, h('h3', { id: 'add-title' }, 'Add a friend'), search, found),
     h('section', { 'aria-labelledby': 'notes-title' }, h('h3', { id: 'notes-title' }, 'Notifications'), notesList),
+    blockedSection(line),
     line);
   const refresh = async () => {
     const [f, n] = await Promise.all([
@@ -454,7 +457,8 @@ function requestItem(x, incoming, line, refresh) {
     } }, 'Accept') : null,
     h('button', { type: 'button', onclick: async () => {
       if (await attempt(line, () => api('DELETE', `/friends/${encodeURIComponent(x.uid)}`)) !== undefined) refresh();
-    } }, incoming ? 'Decline' : 'Withdraw'));
+    } }, incoming ? 'Decline' : 'Withdraw'),
+    incoming ? blockButton(x, line, refresh) : null);
 }
 
 function friendItem(x, line, refresh) {
@@ -466,7 +470,8 @@ function friendItem(x, line, refresh) {
     h('button', { type: 'button', class: 'danger', onclick: async () => {
       if (!window.confirm(`Remove ${x.nickname} from your friends?`)) return;
       if (await attempt(line, () => api('DELETE', `/friends/${encodeURIComponent(x.uid)}`)) !== undefined) refresh();
-    } }, 'Remove'));
+    } }, 'Remove'),
+    blockButton(x, line, refresh));
 }
 
 /** One notification: {id, kind, data, read, at}. */
@@ -480,6 +485,9 @@ function noteItem(n, refresh) {
     text = data.status === 'accepted' ? `${who} accepted your friend request` : `${who} sent you a friend request`;
   } else if (n.kind === 'removeFriend') {
     text = `${who} is no longer your friend`;
+  } else if (n.kind === 'inviteSession' && data.pending) {
+    // A stranger's invitation: answered in the Invitations section above.
+    text = `${who} invited you to “${data.name || 'a group'}”`;
   } else if (n.kind === 'inviteSession') {
     text = `${who} added you to “${data.name || 'a group'}”`;
     if (data.sid) {

@@ -112,7 +112,9 @@ public class MessageVerticle extends VerticleBase {
     String msgType = draft.getString(Field.MSG_TYPE);
     String fileId = Attachments.fileId(body, msgType);
     return checkMember(uid, draft.getString(Field.SID))
-        .compose(member -> Attachments.claim(vertx, uid, fileId, msgType))
+        .compose(member -> member.getBoolean(Field.BLOCKED, false)
+            ? Future.failedFuture(ErrorCode.FORBIDDEN.exception("blocked: this private session takes no messages"))
+            : Attachments.claim(vertx, uid, fileId, msgType))
         .compose(file -> profiles.of(uid).compose(profile -> store(withSender(draft.put(Field.FILE, file), profile),
             startBy)));
   }

@@ -5,12 +5,15 @@ import static palaver.session.SessionStore.MEMBER;
 import static palaver.session.SessionStore.OWNER;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
+import palaver.runtime.UserRateLimit;
 
 /**
  * Group membership changes: join, invite, leave, remove and roles. Each one
@@ -25,9 +28,16 @@ final class Memberships {
   private final SessionStore store;
   private final SessionEvents events;
   private final Neighbours neighbours;
+  private final InvitationStore invitations;
+  /** Invites one member may send: a burst, then a few a minute. */
+  private final UserRateLimit invites = new UserRateLimit("invitations", INVITES_PER_MINUTE, INVITES_BURST);
 
-  Memberships(SessionStore store, SessionEvents events, Neighbours neighbours) {
+  static final int INVITES_PER_MINUTE = 20;
+  static final int INVITES_BURST = 50;
+
+  Memberships(SessionStore store, InvitationStore invitations, SessionEvents events, Neighbours neighbours) {
     this.store = store;
+    this.invitations = invitations;
     this.events = events;
     this.neighbours = neighbours;
   }
@@ -38,7 +48,8 @@ final class Memberships {
       if (!SessionStore.isGroup(session) || !SessionStore.isPublic(session)) {
         return Future.failedFuture(ErrorCode.FORBIDDEN.exception("private sessions are invite-only"));
       }
-      return store.insertMember(SessionStore.newMember(sid, uid, MEMBER, System.currentTimeMillis()))
+      return store.member(sid, uid).compose(m -> m != null ? Future.succeededFuture() : roomFor(uid))
+          .compose(v -> store.insertMember(SessionStore.newMember(sid, uid, MEMBER, System.currentTimeMillis())))
           .compose(added -> {
             if (!added) {
               return Future.succeededFuture(SessionInfo.of(session));
@@ -55,11 +66,33 @@ final class Memberships {
     });
   }
 
-  /** The member {@code uid} adds {@code invitee} to a group; the invitee is notified. */
+  /**
+   * The member {@code uid} invites {@code invitee}: a friend of theirs is
+   * added at once, anyone else gets a pending invitation to accept or decline
+   * (issue 20: strangers could add anyone to any number of groups). Either way
+   * the invitee is notified once. Refused while either blocks the other.
+   */
   Future<JsonObject> invite(String uid, String sid, String invitee) {
+    invites.take(uid);
     return store.group(sid).compose(session -> store.requireMember(sid, uid)
         .compose(me -> neighbours.user(invitee))
-        .compose(profile -> store.insertMember(SessionStore.newMember(sid, invitee, MEMBER, System.currentTimeMillis())))
+        .compose(profile -> store.member(sid, invitee))
+        .compose(existing -> existing != null
+            ? Future.failedFuture(ErrorCode.CONFLICT.exception("already a member of this session"))
+            : neighbours.relation(uid, invitee))
+        .compose(relation -> {
+          if (relation.getBoolean(Field.BLOCKED, false)) {
+            return Future.failedFuture(ErrorCode.FORBIDDEN.exception("blocked"));
+          }
+          return relation.getBoolean(Field.FRIENDS, false) ? add(session, uid, invitee) : pending(session, uid, invitee);
+        }));
+  }
+
+  /** A friend's invite: the invitee is a member at once. */
+  private Future<JsonObject> add(JsonObject session, String uid, String invitee) {
+    String sid = session.getString("_id");
+    return roomFor(invitee)
+        .compose(v -> store.insertMember(SessionStore.newMember(sid, invitee, MEMBER, System.currentTimeMillis())))
         .compose(added -> {
           if (!added) {
             return Future.failedFuture(ErrorCode.CONFLICT.exception("already a member of this session"));
@@ -69,10 +102,70 @@ final class Memberships {
               .map(v -> {
                 events.added(invitee, sid);
                 events.toMembers(sid, "invite", change(invitee, uid).put(Field.ROLE, MEMBER));
-                events.notifyInvited(invitee, sid, session.getString(Field.NAME), uid);
+                events.notifyInvited(invitee, sid, session.getString(Field.NAME), uid, false);
                 return SessionInfo.of(session);
               });
-        }));
+        });
+  }
+
+  /** A stranger's invite: stored as waiting; a repeated one is neither stored nor notified again. */
+  private Future<JsonObject> pending(JsonObject session, String uid, String invitee) {
+    String sid = session.getString("_id");
+    String name = session.getString(Field.NAME);
+    return invitations.countFor(invitee).compose(n -> {
+      if (n >= InvitationStore.MAX_PENDING) {
+        return Future.failedFuture(ErrorCode.CONFLICT.exception("the user has too many invitations waiting"));
+      }
+      return invitations.insert(sid, invitee, name, uid);
+    }).map(isNew -> {
+      if (isNew) {
+        events.notifyInvited(invitee, sid, name, uid, true);
+      }
+      return SessionInfo.of(session).put(Field.PENDING, true);
+    });
+  }
+
+  /** The invitee accepts: a member now, announced as their join. */
+  Future<JsonObject> accept(String uid, String sid) {
+    return invitations.find(sid, uid).compose(invitation -> {
+      if (invitation == null) {
+        return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no invitation to this session"));
+      }
+      return store.group(sid).compose(session -> roomFor(uid)
+          .compose(v -> store.insertMember(SessionStore.newMember(sid, uid, MEMBER, System.currentTimeMillis())))
+          .compose(added -> {
+            if (!added) {
+              return invitations.delete(sid, uid).map(SessionInfo.of(session));
+            }
+            events.membershipChanged(sid, uid);
+            return notice(sid, uid, "join", new JsonObject(), () -> undoAdd(sid, uid))
+                .compose(v -> invitations.delete(sid, uid))
+                .map(v -> {
+                  events.added(uid, sid);
+                  events.toMembers(sid, "join", change(uid, uid).put(Field.ROLE, MEMBER));
+                  return SessionInfo.of(session);
+                });
+          }));
+    });
+  }
+
+  /** The invitee declines: the invitation is gone, nobody is told. */
+  Future<JsonObject> decline(String uid, String sid) {
+    return invitations.delete(sid, uid).compose(removed -> removed
+        ? Future.succeededFuture(new JsonObject().put(Field.SID, sid).put(Field.UID, uid))
+        : Future.failedFuture(ErrorCode.NOT_FOUND.exception("no invitation to this session")));
+  }
+
+  /** {@code {invitations:[{sid, uid, name, by, at}]}}, newest first. */
+  Future<JsonObject> invitationsOf(String uid) {
+    return invitations.of(uid).map(list -> new JsonObject().put(Field.INVITATIONS, new JsonArray(new ArrayList<>(list))));
+  }
+
+  /** 409 when the user is in as many sessions as one may be. */
+  Future<Void> roomFor(String uid) {
+    return store.countMemberships(uid).compose(n -> n >= SessionStore.MAX_MEMBERSHIPS
+        ? Future.failedFuture(ErrorCode.CONFLICT.exception("in " + SessionStore.MAX_MEMBERSHIPS + " sessions already"))
+        : Future.succeededFuture());
   }
 
   /** {@code uid} leaves a group; an owner's role passes to the next in line. */

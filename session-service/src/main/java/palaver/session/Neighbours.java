@@ -32,6 +32,11 @@ final class Neighbours {
     return Bus.request(vertx, Address.USER_GET, new JsonObject().put(Field.UID, uid));
   }
 
+  /** {@code {friends, blocked}} between the two users (blocked: either blocks the other). */
+  Future<JsonObject> relation(String uid, String peer) {
+    return Bus.request(vertx, Address.USER_RELATION, new JsonObject().put(Field.UID, uid).put(Field.PEER, peer));
+  }
+
   /** {@code {uid:profile}} of the given users in one request; empty if user-service can't answer. */
   Future<JsonObject> profiles(Collection<String> uids) {
     if (uids.isEmpty()) {

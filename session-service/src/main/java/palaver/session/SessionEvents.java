@@ -78,10 +78,14 @@ final class SessionEvents {
         Frames.sessionEvent(READ, sid).put(Field.UID, uid).put(Field.SEQ, seq));
   }
 
-  /** Stored by user-service and pushed to the invitee; a failure does not undo the invitation. */
-  void notifyInvited(String invitee, String sid, String name, String by) {
+  /**
+   * Stored by user-service and pushed to the invitee; a failure does not undo
+   * the invitation. {@code pending}: the invitee has yet to accept it.
+   */
+  void notifyInvited(String invitee, String sid, String name, String by, boolean pending) {
     JsonObject request = new JsonObject().put(Field.UID, invitee).put(Field.KIND, INVITE_KIND)
-        .put(Field.DATA, new JsonObject().put(Field.SID, sid).put(Field.NAME, name).put(Field.BY, by));
+        .put(Field.DATA, new JsonObject().put(Field.SID, sid).put(Field.NAME, name).put(Field.BY, by)
+            .put(Field.PENDING, pending));
     Bus.request(vertx, Address.USER_NOTIFY, request)
         .onFailure(t -> LOG.warn("inviteSession notification for {} in {} failed: {}", invitee, sid, t.getMessage()));
   }

@@ -43,6 +43,12 @@ final class SessionStore {
   static final String JOINED_AT = "joinedAt";
   /** The two uids of a private session. */
   static final String PAIR = "pair";
+  /**
+   * Sessions one user can be in, so their session list and {@code ready}
+   * frame stay bounded (issue 20: 2,000 forced memberships made a 114 KB
+   * {@code ready} and a 1 MB list).
+   */
+  static final int MAX_MEMBERSHIPS = 500;
 
   private final MongoClient mongo;
 
@@ -152,6 +158,11 @@ final class SessionStore {
       return Future.succeededFuture(List.of());
     }
     return mongo.find(MEMBERS, byIds(sids.stream().map(sid -> memberId(sid, uid)).toList()));
+  }
+
+  /** How many sessions the user is a member of (the uid index). */
+  Future<Long> countMemberships(String uid) {
+    return mongo.count(MEMBERS, new JsonObject().put(Field.UID, uid));
   }
 
   /** Which of {@code sids} the user is a member of. */

@@ -31,6 +31,8 @@ public class SessionVerticle extends VerticleBase {
   private Sessions sessions;
   private UserSessions userSessions;
   private Memberships memberships;
+  private InvitationStore invitations;
+  private PrivateBlocks blocks;
 
   @Override
   public Future<?> start() {
@@ -39,12 +41,16 @@ public class SessionVerticle extends VerticleBase {
     cache = new MembershipCache();
     SessionEvents events = new SessionEvents(vertx, cache);
     Neighbours neighbours = new Neighbours(vertx);
-    sessions = new Sessions(store, events, neighbours);
+    invitations = new InvitationStore(mongo);
+    blocks = new PrivateBlocks(store, neighbours);
+    memberships = new Memberships(store, invitations, events, neighbours);
+    sessions = new Sessions(store, events, neighbours, memberships);
     userSessions = new UserSessions(store, cache, events, neighbours);
-    memberships = new Memberships(store, events, neighbours);
     return Store.ping(mongo, config())
         .compose(v -> store.createIndexes())
+        .compose(v -> invitations.createIndexes())
         .compose(v -> listenForMembershipChanges())
+        .compose(v -> listenForBlockChanges())
         .compose(v -> serve());
   }
 
@@ -56,6 +62,12 @@ public class SessionVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>localConsumer(Address.CLUSTER_TOPOLOGY, msg -> cache.clear());
     return vertx.eventBus().<JsonObject>consumer(Address.SESSION_MEMBERSHIP_CHANGED,
         msg -> cache.invalidate(msg.body().getString(Field.SID), msg.body().getString(Field.UID))).completion();
+  }
+
+  /** A block or unblock anywhere drops this instance's cached answer for that pair's private session. */
+  private Future<Void> listenForBlockChanges() {
+    return vertx.eventBus().<JsonObject>consumer(Address.USER_BLOCK_CHANGED, msg -> blocks.changed(msg.body()))
+        .completion();
   }
 
   private Future<?> serve() {
@@ -70,6 +82,9 @@ public class SessionVerticle extends VerticleBase {
         Bus.serve(vertx, Address.SESSION_CHECK_MEMBER, this::checkMember),
         Bus.serve(vertx, Address.SESSION_JOIN, this::join),
         Bus.serve(vertx, Address.SESSION_INVITE, this::invite),
+        Bus.serve(vertx, Address.SESSION_INVITATIONS, body -> memberships.invitationsOf(uid(body))),
+        Bus.serve(vertx, Address.SESSION_ACCEPT, body -> memberships.accept(uid(body), sid(body))),
+        Bus.serve(vertx, Address.SESSION_DECLINE, body -> memberships.decline(uid(body), sid(body))),
         Bus.serve(vertx, Address.SESSION_LEAVE, this::leave),
         Bus.serve(vertx, Address.SESSION_REMOVE, this::remove),
         Bus.serve(vertx, Address.SESSION_SET_ROLE, this::setRole),
@@ -120,9 +135,15 @@ public class SessionVerticle extends VerticleBase {
     return userSessions.memberships(uid(body));
   }
 
-  /** {@code {uid, sid}} → {@code {role}}; 403 for a non-member, 404 for no such session. */
+  /**
+   * {@code {uid, sid}} → {@code {role, blocked?}}; 403 for a non-member, 404
+   * for no such session. {@code blocked}: a private session whose users are
+   * blocked, which takes no new messages.
+   */
   private Future<JsonObject> checkMember(JsonObject body) {
-    return userSessions.checkMember(uid(body), sid(body));
+    String sid = sid(body);
+    return userSessions.checkMember(uid(body), sid)
+        .compose(role -> blocks.blocked(sid).map(blocked -> blocked ? role.copy().put(Field.BLOCKED, true) : role));
   }
 
   /** {@code {uid, sid, seq}} → {@code {sid, readSeq}}. */

@@ -7,6 +7,7 @@ import java.util.List;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
 import palaver.api.Ids;
+import palaver.runtime.UserRateLimit;
 
 /** Sessions themselves: creating groups and private sessions, a session's page, editing, the public directory. */
 final class Sessions {
@@ -18,11 +19,18 @@ final class Sessions {
   private final SessionStore store;
   private final SessionEvents events;
   private final Neighbours neighbours;
+  private final Memberships memberships;
+  /** Groups one user may create: a burst, then a few a minute (issue 20: 2,000 groups in 27 s). */
+  private final UserRateLimit creations = new UserRateLimit("groups created", GROUPS_PER_MINUTE, GROUPS_BURST);
 
-  Sessions(SessionStore store, SessionEvents events, Neighbours neighbours) {
+  static final int GROUPS_PER_MINUTE = 10;
+  static final int GROUPS_BURST = 20;
+
+  Sessions(SessionStore store, SessionEvents events, Neighbours neighbours, Memberships memberships) {
     this.store = store;
     this.events = events;
     this.neighbours = neighbours;
+    this.memberships = memberships;
   }
 
   /** The creator is the owner; if any step fails, what was written is removed again. */
@@ -30,7 +38,8 @@ final class Sessions {
     String sid = Ids.random();
     long now = System.currentTimeMillis();
     JsonObject session = SessionStore.newGroup(sid, name, icon, visibility, uid, now);
-    return store.insertSession(session)
+    creations.take(uid);
+    return memberships.roomFor(uid).compose(v -> store.insertSession(session))
         .compose(v -> store.insertMember(SessionStore.newMember(sid, uid, SessionStore.OWNER, now)))
         .compose(added -> {
           events.membershipChanged(sid, uid);
@@ -56,7 +65,10 @@ final class Sessions {
     JsonObject session = SessionStore.newPrivate(uid, peer, now);
     String sid = session.getString("_id");
     return neighbours.user(peer)
-        .compose(profile -> store.insertSessionIfAbsent(session))
+        .compose(profile -> neighbours.relation(uid, peer))
+        .compose(relation -> relation.getBoolean(Field.BLOCKED, false)
+            ? Future.failedFuture(ErrorCode.FORBIDDEN.exception("blocked"))
+            : store.insertSessionIfAbsent(session))
         .compose(created -> Future.all(addPairMember(sid, uid, now), addPairMember(sid, peer, now)))
         .compose(v -> store.session(sid))
         .map(s -> SessionInfo.forMember(s, uid));

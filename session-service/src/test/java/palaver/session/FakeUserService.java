@@ -25,7 +25,29 @@ final class FakeUserService {
       .answer(Address.USER_GET, this::get)
       .answer(Address.USER_PROFILES, this::profiles)
       .answer(Address.USER_PRESENCE_QUERY, this::presence)
-      .answer(Address.USER_NOTIFY, this::notifyUser);
+      .answer(Address.USER_NOTIFY, this::notifyUser)
+      .answer(Address.USER_RELATION, this::relation);
+  /** Friendships and blocks, as "a b" pairs in both orders. */
+  private final java.util.Set<String> friends = ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> blocks = ConcurrentHashMap.newKeySet();
+
+  /** The two are friends from now on (a friend's invite adds at once). */
+  void befriend(String a, String b) {
+    friends.add(a + " " + b);
+    friends.add(b + " " + a);
+  }
+
+  /** {@code uid} blocks {@code peer} (as user-service would answer relation). */
+  void block(String uid, String peer) {
+    blocks.add(uid + " " + peer);
+  }
+
+  private Future<JsonObject> relation(JsonObject body) {
+    String pair = body.getString(Field.UID) + " " + body.getString(Field.PEER);
+    String back = body.getString(Field.PEER) + " " + body.getString(Field.UID);
+    return Future.succeededFuture(new JsonObject().put(Field.FRIENDS, friends.contains(pair))
+        .put(Field.BLOCKED, blocks.contains(pair) || blocks.contains(back)));
+  }
 
   FakeNeighbour neighbour() {
     return neighbour;

@@ -79,7 +79,9 @@ final class SessionService implements AutoCloseable {
     request(Address.SESSION_JOIN, of(uid, sid));
   }
 
+  /** A friend's invite, which adds at once (a stranger's waits for acceptance: InvitationsTest). */
   void invite(String uid, String sid, String invitee) {
+    users.befriend(uid, invitee);
     request(Address.SESSION_INVITE, of(uid, sid).put(Field.MEMBER, invitee));
   }
 

@@ -233,10 +233,26 @@ public final class Http {
     return post("/sessions/" + sid + "/members", by.token(), new JsonObject().put("uid", uid));
   }
 
-  /** Invites and expects success. */
+  /**
+   * Makes the two friends, then invites and expects the invitee to be a
+   * member at once (a stranger's invite only waits for acceptance).
+   */
   public void invited(User by, String sid, User who) {
+    befriend(by, who);
     Response r = invite(by, sid, who.uid());
     assertEquals(201, r.status(), r.text());
+    assertEquals(null, r.json().getValue("pending"), r.text());
+  }
+
+  /** {@code a} asks {@code b} to be friends and {@code b} accepts (asking back); friends again is not an error. */
+  public void befriend(User a, User b) {
+    Response asked = post("/friends", a.token(), new JsonObject().put("uid", b.uid()));
+    if (asked.status() == 409) {
+      return;
+    }
+    assertEquals(200, asked.status(), asked.text());
+    Response accepted = post("/friends", b.token(), new JsonObject().put("uid", a.uid()));
+    assertEquals(200, accepted.status(), accepted.text());
   }
 
   public Response leave(User who, String sid) {

@@ -40,6 +40,8 @@ class MembershipRollbackTest {
     member = a.user("Member");
     outsider = a.user("Outsider");
     sid = a.group("steady", owner, member);
+    // Friends: the owner's invite then adds at once (a stranger's would only wait, needing no message-service).
+    http.befriend(owner, outsider);
     b.close();
   }
 

@@ -522,6 +522,9 @@ class WebClientBrowserTest {
     Http.User newcomer = http.register("newcomer-" + System.nanoTime() + "@web.palaver", "password-123", "Newcomer");
     Http.Response invited = http.post("/sessions/" + sid + "/members", alice.token(), new JsonObject().put("uid", newcomer.uid()));
     assertEquals(201, invited.status(), invited.text());
+    // A stranger's invite waits for acceptance (issue 20); the newcomer accepts it.
+    Http.Response accepted = http.post("/invitations/" + sid, newcomer.token(), null);
+    assertEquals(200, accepted.status(), accepted.text());
     alice.send("welcome aboard");
     bob.until(d -> bob.session("Invited").getText().contains("welcome aboard"));
 
@@ -793,6 +796,11 @@ class WebClientBrowserTest {
     alice.register("Tamsin");
     alice.createGroup("Invitation only");
     bob.register("Ulrich");
+    // Friends, so the invite adds Ulrich at once (a stranger's only waits for acceptance: see
+    // acceptInvitationAndBlock); the friendship's own notification is read and the page reloaded first.
+    http.befriend(asUser(alice), asUser(bob));
+    markNotificationsRead(bob);
+    bob.reload();
     Http.Response invited = http.post("/sessions/" + alice.sid("Invitation only") + "/members", alice.token(),
         new JsonObject().put("uid", bob.uid()));
     assertEquals(201, invited.status(), invited.text());
@@ -914,6 +922,58 @@ class WebClientBrowserTest {
     alice.waitFor(By.id("login-form"));
     assertEquals("", alice.js("return [...Object.keys(localStorage), ...Object.keys(sessionStorage)]"
         + ".filter((k) => k.startsWith('palaver')).join(', ')"), "no Palaver key is left in the browser's storage");
+  }
+
+  @Test
+  @Order(29)
+  @DisplayName("A stranger's invitation waits in the friends panel until accepted there, and a stranger's friend request can be blocked")
+  void acceptInvitationAndBlock() {
+    alice.register("Wanda");
+    alice.createGroup("Strangers welcome");
+    bob.register("Xavier");
+    String sid = alice.sid("Strangers welcome");
+    Http.Response invited = http.post("/sessions/" + sid + "/members", alice.token(), new JsonObject().put("uid", bob.uid()));
+    assertEquals(true, invited.json().getBoolean("pending"), invited.text());
+    assertTrue(bob.driver().findElements(By.cssSelector("#session-list li.session")).stream()
+        .noneMatch(li -> li.getText().contains("Strangers welcome")), "not in the list before accepting");
+
+    bob.driver().findElement(By.id("friends")).click();
+    bob.until(d -> d.findElements(By.cssSelector("#invitations li[data-sid] button[data-action=accept]")).stream()
+        .findFirst().map(button -> {
+          button.click();
+          return true;
+        }).orElse(null));
+    bob.session("Strangers welcome");
+    assertEquals("member", serverRole(sid, bob.uid()));
+
+    // Wanda asks to be friends; Xavier blocks her from the request instead.
+    http.post("/friends", alice.token(), new JsonObject().put("uid", bob.uid()));
+    bob.driver().findElement(By.id("dialog-close")).click();
+    bob.driver().findElement(By.id("friends")).click();
+    bob.until(d -> {
+      java.util.List<WebElement> buttons = d.findElements(By.xpath(
+          "//dialog//ul[@aria-label='Friend requests']//li[.//strong[text()='Wanda']]//button[@data-action='block']"));
+      if (buttons.isEmpty()) {
+        return null;
+      }
+      buttons.get(0).click();
+      d.switchTo().alert().accept(); // "Block Wanda? …"
+      return true;
+    });
+    bob.until(d -> d.findElements(By.cssSelector("#blocked-users li[data-uid] strong")).stream()
+        .anyMatch(e -> e.getText().equals("Wanda")));
+    assertEquals(403, http.post("/friends", alice.token(), new JsonObject().put("uid", bob.uid())).status());
+    assertEquals(403, http.createPrivate(asUser(alice), bob.uid()).status());
+    bob.driver().findElement(By.id("dialog-close")).click();
+  }
+
+  private static Http.User asUser(Browser b) {
+    return new Http.User(b.uid(), b.token(), null, null);
+  }
+
+  private static void markNotificationsRead(Browser b) {
+    http.get("/notifications", b.token()).json().getJsonArray("notifications").stream().map(JsonObject.class::cast)
+        .forEach(n -> http.post("/notifications/" + n.getString("id") + "/read", b.token(), null));
   }
 
   /** Nothing sticks out of the viewport's width: no page scroll, no control or panel beyond the edges. */

@@ -14,6 +14,7 @@ import palaver.api.Check;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
 import palaver.api.Frames;
+import palaver.runtime.UserRateLimit;
 
 /**
  * Friends with consent, stored as edges in {@link FriendStore}. A request is
@@ -26,6 +27,8 @@ final class Friends {
   static final String JOIN_FRIEND = "joinFriend";
   static final String REMOVE_FRIEND = "removeFriend";
   /** Uids are URL-safe base64; anything else can't be a user, and can't confuse the edge ids. */
+  static final int MAX_REQUESTS_PER_MINUTE = 10;
+  static final int MAX_REQUESTS_BURST = 20;
   private static final Pattern UID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
 
   /** A validated {@code {uid, peer}}. */
@@ -37,13 +40,18 @@ final class Friends {
   private final UserStore users;
   private final Notifications notifications;
   private final Presence presence;
+  private final Blocks blocks;
+  /** Friend requests one user may send: a burst, then a few a minute (issue 20: no flood of requests). */
+  private final UserRateLimit requests = new UserRateLimit("friend requests", MAX_REQUESTS_PER_MINUTE, MAX_REQUESTS_BURST);
 
-  Friends(Vertx vertx, FriendStore edges, UserStore users, Notifications notifications, Presence presence) {
+  Friends(Vertx vertx, FriendStore edges, UserStore users, Notifications notifications, Presence presence,
+      Blocks blocks) {
     this.vertx = vertx;
     this.edges = edges;
     this.users = users;
     this.notifications = notifications;
     this.presence = presence;
+    this.blocks = blocks;
   }
 
   Future<?> serve() {
@@ -63,9 +71,13 @@ final class Friends {
     Future<JsonObject> other = users.profileRecord(pair.peer());
     Future<JsonObject> mine = edges.edge(pair.uid(), pair.peer());
     Future<JsonObject> theirs = edges.edge(pair.peer(), pair.uid());
-    return Future.all(me, other, mine, theirs).compose(all -> {
+    Future<Boolean> blocked = blocks.eitherBlocks(pair.uid(), pair.peer());
+    return Future.all(List.of(me, other, mine, theirs, blocked)).compose(all -> {
       if (me.result() == null || other.result() == null) {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such user"));
+      }
+      if (blocked.result()) {
+        return Future.failedFuture(ErrorCode.FORBIDDEN.exception("blocked"));
       }
       if (mine.result() != null && FriendStore.ACCEPTED.equals(mine.result().getString(Field.STATUS))) {
         return Future.failedFuture(ErrorCode.CONFLICT.exception("already friends"));
@@ -83,6 +95,7 @@ final class Friends {
   private Future<JsonObject> request(JsonObject me, JsonObject other) {
     String uid = me.getString(UserStore.ID);
     String peer = other.getString(UserStore.ID);
+    requests.take(uid);
     return edges.countFrom(uid).compose(n -> {
       if (n >= FriendStore.MAX_EDGES) {
         return Future.failedFuture(ErrorCode.CONFLICT.exception(

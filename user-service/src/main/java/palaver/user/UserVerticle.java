@@ -24,7 +24,7 @@ import palaver.runtime.Store;
  * account and profile requests. Accounts and tokens are handled here; friends,
  * notifications and presence in their own classes. The collections belong to
  * {@link UserStore} ({@code users}), {@link FriendStore} ({@code friends}),
- * {@link NotificationStore} ({@code notifications}) and {@link SigningKey} ({@code keys}).
+ * {@link NotificationStore} ({@code notifications}), {@link BlockStore} ({@code blocks}) and {@link SigningKey} ({@code keys}).
  */
 public class UserVerticle extends VerticleBase {
   static final String LOGOUT_EVENT = "logout";
@@ -117,9 +117,10 @@ public class UserVerticle extends VerticleBase {
     NotificationStore notificationStore = new NotificationStore(mongo);
     Notifications notifications = new Notifications(vertx, notificationStore, users);
     Presence presence = new Presence(vertx, users, friendStore, presenceExpiry);
+    Blocks blocks = new Blocks(vertx, new BlockStore(mongo), friendStore, users);
     AccountDeletion deletion = new AccountDeletion(vertx, users, friendStore, notificationStore, invites);
-    return Future.all(List.of(notifications.serve(), presence.serve(),
-        new Friends(vertx, friendStore, users, notifications, presence).serve(), deletion.serve(),
+    return Future.all(List.of(notifications.serve(), presence.serve(), blocks.serve(),
+        new Friends(vertx, friendStore, users, notifications, presence, blocks).serve(), deletion.serve(),
         new Administration(vertx, users, admins, invites, presence, deletion).serve()));
   }
 
