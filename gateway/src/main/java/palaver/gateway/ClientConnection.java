@@ -44,6 +44,7 @@ final class ClientConnection implements FanoutHub.Listener {
   private long rejectWindowStart = System.currentTimeMillis();
   private int rejectedInWindow;
   private final Map<String, Long> lastTyping = new HashMap<>();
+  private final GatewayMetrics metrics = GatewayMetrics.get();
 
   ClientConnection(GatewayVerticle gateway, ServerWebSocket ws) {
     this.gateway = gateway;
@@ -158,6 +159,7 @@ final class ClientConnection implements FanoutHub.Listener {
       rejectWindowStart = now;
       rejectedInWindow = 0;
     }
+    metrics.rateLimited();
     if (++rejectedInWindow > limits.maxRejectedPerWindow()) {
       close(CloseCode.RATE_LIMITED, "too many frames");
     } else {
@@ -309,9 +311,13 @@ final class ClientConnection implements FanoutHub.Listener {
 
   /** Writes the bus answer as the operation's answer frame, or an {@code error} frame, echoing {@code rid}. */
   private void answer(Object rid, ClientRequest operation, JsonObject request) {
+    long started = System.nanoTime();
     operation.request(gateway.vertx(), request).onComplete(ar -> {
       if (ar.succeeded()) {
         write(Frames.answer(operation.answerType(), rid, ar.result()));
+        if (operation == ClientRequest.SEND) {
+          metrics.acked(started);
+        }
       } else {
         error(rid, ErrorCode.of(ar.cause()), ErrorCode.publicMessage(ar.cause()));
       }
@@ -384,11 +390,17 @@ final class ClientConnection implements FanoutHub.Listener {
       return;
     }
     closed = true;
+    metrics.closed(code);
     leaveAll();
     ws.close(code, reason);
   }
 
   private void onClosed() {
+    if (!closed) {
+      // The client closed (or the connection dropped: no close frame, 1006).
+      Short code = ws.closeStatusCode();
+      metrics.closed(code == null ? 1006 : code);
+    }
     closed = true;
     gateway.vertx().cancelTimer(authTimer);
     leaveAll();
