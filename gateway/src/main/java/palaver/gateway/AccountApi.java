@@ -53,6 +53,7 @@ final class AccountApi {
     long wait = throttle.retryAfterMs(ip, login);
     if (wait > 0) {
       SecurityLog.event("login_throttled", "ip", ip, "login", login, "retryAfterMs", wait);
+      GatewayMetrics.get().login(GatewayMetrics.Login.THROTTLED);
       ctx.response().putHeader("Retry-After", Long.toString((wait + 999) / 1000));
       Rest.error(ctx, ErrorCode.RATE_LIMITED, "too many failed logins, retry later");
       return;
@@ -61,10 +62,13 @@ final class AccountApi {
     Future<JsonObject> result = Bus.request(vertx, Address.USER_LOGIN, body).onComplete(ar -> {
       if (ar.succeeded()) {
         throttle.succeeded(attempt);
+        GatewayMetrics.get().login(GatewayMetrics.Login.SUCCESS);
       } else if (ErrorCode.of(ar.cause()) != ErrorCode.UNAUTHENTICATED) {
         throttle.release(attempt);
+        GatewayMetrics.get().login(GatewayMetrics.Login.ERROR);
       } else {
         SecurityLog.event("login_failed", "ip", ip, "login", login);
+        GatewayMetrics.get().login(GatewayMetrics.Login.BAD_CREDENTIALS);
       }
     });
     Rest.respond(ctx, result, 200);

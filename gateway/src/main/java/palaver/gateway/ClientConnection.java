@@ -49,6 +49,7 @@ final class ClientConnection implements FanoutHub.Listener {
   /** The token version this socket authenticated at; a re-check closes it once the user's has moved on. */
   private long tokenVersion;
   private boolean rechecking;
+  private final GatewayMetrics metrics = GatewayMetrics.get();
 
   ClientConnection(GatewayVerticle gateway, ServerWebSocket ws) {
     this.gateway = gateway;
@@ -172,6 +173,7 @@ final class ClientConnection implements FanoutHub.Listener {
       rejectWindowStart = now;
       rejectedInWindow = 0;
     }
+    metrics.rateLimited();
     return ++rejectedInWindow > limits.maxRejectedPerWindow();
   }
 
@@ -381,9 +383,13 @@ final class ClientConnection implements FanoutHub.Listener {
 
   /** Writes the bus answer as the operation's answer frame, or an {@code error} frame, echoing {@code rid}. */
   private void answer(Object rid, ClientRequest operation, JsonObject request) {
+    long started = System.nanoTime();
     operation.request(gateway.vertx(), request).onComplete(ar -> {
       if (ar.succeeded()) {
         write(Frames.answer(operation.answerType(), rid, ar.result()));
+        if (operation == ClientRequest.SEND) {
+          metrics.acked(started);
+        }
       } else {
         error(rid, ErrorCode.of(ar.cause()), ErrorCode.publicMessage(ar.cause()));
       }
@@ -456,11 +462,17 @@ final class ClientConnection implements FanoutHub.Listener {
       return;
     }
     closed = true;
+    metrics.closed(code);
     leaveAll();
     ws.close(code, reason);
   }
 
   private void onClosed() {
+    if (!closed) {
+      // The client closed (or the connection dropped: no close frame, 1006).
+      Short code = ws.closeStatusCode();
+      metrics.closed(code == null ? 1006 : code);
+    }
     closed = true;
     gateway.vertx().cancelTimer(authTimer);
     leaveAll();

@@ -34,6 +34,7 @@ final class FanoutHub {
 
   private final Vertx vertx;
   private final Map<String, Topic> topics = new HashMap<>();
+  private final GatewayMetrics metrics = GatewayMetrics.get();
 
   FanoutHub(Vertx vertx) {
     this.vertx = vertx;
@@ -47,6 +48,7 @@ final class FanoutHub {
       created.consumer = vertx.eventBus().consumer(address, msg -> deliver(address, created, msg.body()));
       created.ready = created.consumer.completion();
       topics.put(address, created);
+      metrics.subscribed();
       topic = created;
     }
     topic.listeners.add(listener);
@@ -57,6 +59,7 @@ final class FanoutHub {
     Topic topic = topics.get(address);
     if (topic != null && topic.listeners.remove(listener) && topic.listeners.isEmpty()) {
       topics.remove(address);
+      metrics.unsubscribed();
       topic.consumer.unregister();
     }
   }
@@ -73,9 +76,10 @@ final class FanoutHub {
   }
 
   /** One listener's failure (a socket throwing mid-close) must not cost the listeners after it the frame. */
-  private static void deliverTo(Listener l, String address, JsonObject body, String encoded) {
+  private void deliverTo(Listener l, String address, JsonObject body, String encoded) {
     try {
       l.onFanout(address, body, encoded);
+      metrics.delivered();
     } catch (RuntimeException e) {
       LOG.warn("fan-out to one connection on {} failed, delivering to the others", address, e);
     }

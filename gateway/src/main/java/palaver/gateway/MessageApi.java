@@ -36,6 +36,7 @@ final class MessageApi {
   /** Same as the {@code send} frame (and under the same per-user rate limit); answers the ack. */
   private void send(RoutingContext ctx) {
     if (!userBuckets.take(Rest.uid(ctx))) {
+      GatewayMetrics.get().rateLimited();
       ctx.response().putHeader("Retry-After", "1");
       Rest.error(ctx, ErrorCode.RATE_LIMITED, "too many messages, slow down");
       return;

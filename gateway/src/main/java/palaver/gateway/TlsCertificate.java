@@ -17,7 +17,7 @@ import palaver.runtime.Setting;
  * {@code tlsKey}: the private key), reloaded without a restart when either
  * file changes (as certbot or cert-manager renew them): their modification
  * times are read asynchronously every {@link #checkMs}, never on the event
- * loop's time.
+ * loop's time. SIGHUP ({@link HangUp}) reloads them at once, changed or not.
  */
 final class TlsCertificate {
   private static final Logger LOG = LoggerFactory.getLogger(TlsCertificate.class);
@@ -29,6 +29,7 @@ final class TlsCertificate {
   private final String keyPath;
   private long stamp;
   private long timer = -1;
+  private Runnable onHangUp;
 
   private TlsCertificate(Vertx vertx, String certPath, String keyPath) {
     this.vertx = vertx;
@@ -63,12 +64,17 @@ final class TlsCertificate {
     return modified().map(now -> {
       stamp = now;
       timer = vertx.setPeriodic(checkMs, id -> check(server));
+      onHangUp = () -> vertx.runOnContext(v -> reload(server));
+      HangUp.listen(onHangUp);
       return null;
     });
   }
 
   void stop() {
     vertx.cancelTimer(timer);
+    if (onHangUp != null) {
+      HangUp.unlisten(onHangUp);
+    }
   }
 
   private void check(HttpServer server) {
@@ -77,9 +83,22 @@ final class TlsCertificate {
         return Future.succeededFuture();
       }
       stamp = now;
-      return server.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(pem()), true)
-          .onSuccess(ok -> LOG.info("TLS certificate reloaded from {}", certPath));
-    }).onFailure(t -> LOG.warn("TLS certificate not reloaded (the old one stays in use): {}", t.getMessage()));
+      return update(server);
+    }).onFailure(TlsCertificate::notReloaded);
+  }
+
+  /** On SIGHUP: whatever the files' times say. */
+  private void reload(HttpServer server) {
+    update(server).onFailure(TlsCertificate::notReloaded);
+  }
+
+  private Future<Void> update(HttpServer server) {
+    return server.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(pem()), true)
+        .onSuccess(ok -> LOG.info("TLS certificate reloaded from {}", certPath)).mapEmpty();
+  }
+
+  private static void notReloaded(Throwable t) {
+    LOG.warn("TLS certificate not reloaded (the old one stays in use): {}", t.getMessage());
   }
 
   /** The later of the two files' modification times. */

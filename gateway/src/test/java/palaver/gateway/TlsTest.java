@@ -109,6 +109,25 @@ class TlsTest {
   }
 
   @Test
+  @DisplayName("SIGHUP reloads the certificate at once, even when the files' times did not change")
+  void reloadsOnHangUp() throws Exception {
+    start();
+    assertTrue(presented()[0].contains("CN=localhost"));
+    java.nio.file.attribute.FileTime certTime = Files.getLastModifiedTime(cert);
+    java.nio.file.attribute.FileTime keyTime = Files.getLastModifiedTime(key);
+    SelfSignedCertificate renewed = SelfSignedCertificate.create("hangup.example");
+    Files.copy(Path.of(renewed.privateKeyPath()), key, StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(Path.of(renewed.certificatePath()), cert, StandardCopyOption.REPLACE_EXISTING);
+    // The same times as before: the file watch sees nothing, only the signal can reload.
+    Files.setLastModifiedTime(cert, certTime);
+    Files.setLastModifiedTime(key, keyTime);
+    Thread.sleep(3 * TlsCertificate.checkMs);
+    assertTrue(presented()[0].contains("CN=localhost"), "no reload without the signal");
+    sun.misc.Signal.raise(new sun.misc.Signal("HUP"));
+    Await.until("the certificate is reloaded on SIGHUP", 10_000, () -> presented()[0].contains("CN=hangup.example"));
+  }
+
+  @Test
   @DisplayName("A certificate without its key is refused at start")
   void certWithoutKey() throws Exception {
     Throwable t = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,

@@ -105,6 +105,8 @@ final class GroupCommit {
   private long timer = -1;
   /** Client sends refused or dropped unwritten ({@code palaver_message_shed_total}), when metrics are on. */
   private final Counter shedMetric;
+  /** Messages written to the store ({@code palaver_messages_stored_total}). */
+  private final Counter storedMetric;
 
   GroupCommit(Vertx vertx, MessageStore store, Tails tails) {
     this.vertx = vertx;
@@ -113,6 +115,9 @@ final class GroupCommit {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     this.shedMetric = registry == null ? null : Counter.builder("palaver.message.shed")
         .description("client sends refused or dropped unwritten because message-service was overloaded")
+        .register(registry);
+    this.storedMetric = registry == null ? null : Counter.builder("palaver.messages.stored")
+        .description("messages written to the store (retries already stored are not counted again)")
         .register(registry);
   }
 
@@ -313,6 +318,9 @@ final class GroupCommit {
       entries.get(i).stored = doc;
       lastSeq.put(doc.getString(Field.SID), doc.getLong(Field.SEQ));
       tails.add(doc);
+    }
+    if (storedMetric != null) {
+      storedMetric.increment(count);
     }
   }
 

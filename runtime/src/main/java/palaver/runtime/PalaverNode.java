@@ -99,11 +99,30 @@ public final class PalaverNode {
     return vertxFuture.compose(vertx -> {
       ClusterTopology.announce(vertx);
       PalaverNode node = new PalaverNode(vertx, config);
-      return node.deployAll(services)
+      return node.migrateSchema()
+          .compose(v -> node.deployAll(services))
           .compose(v -> node.startManagement())
           .map(node)
-          .recover(t -> vertx.close().transform(ignored -> Future.failedFuture(t)));
+          .recover(t -> {
+            // Not after close: its completion would be dispatched to this Vert.x's stopped event loop and
+            // never reach the caller (the launcher would hang instead of printing why it can't start).
+            vertx.close().onFailure(e -> LOG.warn("close after a failed start: {}", e.getMessage()));
+            return Future.failedFuture(t);
+          });
     });
+  }
+
+  /** Nodes with a store bring its schema up to date (or refuse a newer one) before any service uses it. */
+  private Future<Void> migrateSchema() {
+    if (config.getString(Setting.MONGO_URI.key()) == null) {
+      return Future.succeededFuture();
+    }
+    io.vertx.ext.mongo.MongoClient mongo = Store.client(vertx, config);
+    return Store.ping(mongo, config)
+        .compose(v -> Schema.migrate(mongo))
+        .onSuccess(version -> LOG.info("store schema version {}", version))
+        .eventually(mongo::close)
+        .mapEmpty();
   }
 
   private Future<Void> deployAll(List<Service> services) {

@@ -5,6 +5,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.impl.config.MongoClientOptionsParser;
+import io.vertx.micrometer.backends.BackendRegistries;
+import com.mongodb.MongoClientSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.mongodb.MongoMetricsCommandListener;
+import io.micrometer.core.instrument.binder.mongodb.MongoMetricsConnectionPoolListener;
 
 /** MongoDB bootstrap shared by the services; each service uses only its own collections. */
 public final class Store {
@@ -28,7 +34,26 @@ public final class Store {
         .put("useObjectId", false);
     storeTls(config, mongo);
     // One pool per store and JVM, shared by the verticles of all services.
-    return MongoClient.createShared(vertx, mongo, "palaver:" + uri);
+    String pool = "palaver:" + uri;
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    if (registry == null) {
+      return MongoClient.createShared(vertx, mongo, pool);
+    }
+    return MongoClient.createWithMongoSettings(vertx, mongo, pool, withMetrics(vertx, mongo, registry));
+  }
+
+  /**
+   * The driver settings vertx-mongo-client would build from {@code mongo}, plus Micrometer's listeners:
+   * {@code mongodb.driver.commands} (latency of every store command by command, collection and status)
+   * and {@code mongodb.driver.pool.*}. The client's own parser builds the base, so every option it reads
+   * means the same with metrics on; the settings are used only by the first client of the pool name.
+   */
+  private static MongoClientSettings withMetrics(Vertx vertx, JsonObject mongo, MeterRegistry registry) {
+    MongoClientSettings base = new MongoClientOptionsParser(vertx, mongo).settings();
+    return MongoClientSettings.builder(base)
+        .addCommandListener(new MongoMetricsCommandListener(registry))
+        .applyToConnectionPoolSettings(pool -> pool.addConnectionPoolListener(new MongoMetricsConnectionPoolListener(registry)))
+        .build();
   }
 
   /**
