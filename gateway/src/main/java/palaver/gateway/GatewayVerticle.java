@@ -102,7 +102,11 @@ public class GatewayVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setMaxWebSocketFrameSize(MAX_FRAME)
         .setMaxWebSocketMessageSize(MAX_MESSAGE)
-        .setDecompressionSupported(false);
+        .setDecompressionSupported(false)
+        // Closes connections that send and receive nothing (silent slowloris sockets). WebSockets stay
+        // open: the heartbeats ping each one more often than this (see idleTimeoutMs()).
+        .setIdleTimeout(idleTimeoutMs())
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
     if (tls != null) {
       tls.apply(options);
     }
@@ -113,6 +117,13 @@ public class GatewayVerticle extends VerticleBase {
     return server.listen(config().getInteger(Setting.HTTP_PORT.key(), 8080),
             config().getString(Setting.HTTP_HOST.key(), "0.0.0.0"))
         .compose(listening -> tls == null ? Future.succeededFuture(listening) : tls.watch(listening).map(listening));
+  }
+
+  private int idleTimeoutMs() {
+    int idle = config().getInteger(Setting.HTTP_IDLE_TIMEOUT_MS.key(), (Integer) Setting.HTTP_IDLE_TIMEOUT_MS.defaultValue());
+    // Sockets silent for wsIdleTimeoutMs are pinged at the next heartbeat (Pusher's), so a healthy
+    // WebSocket writes at least every wsIdleTimeoutMs + wsPingIntervalMs: stay above that.
+    return (int) Math.max(idle, limits.idleTimeoutMs() + 2 * limits.pingIntervalMs());
   }
 
   /** Closes every socket with 1001 (clients reconnect elsewhere and sync), then the server. */

@@ -59,6 +59,9 @@ public enum Setting {
           + " comma separated); empty: the TCP peer is the client", false),
   MAX_FILE_SIZE("maxFileSize", "--max-file-size", Integer.class, 25 * 1024 * 1024,
       "largest file upload in bytes (larger ones are refused with 413)", false),
+  HTTP_IDLE_TIMEOUT_MS("httpIdleTimeoutMs", "--http-idle-timeout-ms", Integer.class, 120_000,
+      "an HTTP connection that neither sends nor receives anything this long is closed (slowloris); never less than"
+          + " wsIdleTimeoutMs + 2 x wsPingIntervalMs, so sockets the server pings when silent stay open", false),
   WS_FRAMES_PER_SECOND("wsFramesPerSecond", "--ws-frames-per-second", Integer.class, 50,
       "frames a WebSocket may send per second (token bucket); over it: error rate_limited", false),
   WS_FRAME_BURST("wsFrameBurst", "--ws-frame-burst", Integer.class, 100, "burst size of that bucket", false),
