@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import palaver.api.ErrorCode;
 
 /**
- * The one way password hashing (sign-up, login, password change) reaches the
+ * The one way password hashing (sign-up, login, password change, deletion) reaches the
  * worker threads: at most {@code maxRunning} hashes at once and
  * {@code maxWaiting} in line. Work beyond that is answered {@code rate_limited}
  * at once, before any hashing, so a flood of sign-ups can neither occupy every

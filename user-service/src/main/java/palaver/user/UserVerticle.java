@@ -120,7 +120,7 @@ public class UserVerticle extends VerticleBase {
     Notifications notifications = new Notifications(vertx, notificationStore, users);
     Presence presence = new Presence(vertx, users, friendStore, presenceExpiry);
     Blocks blocks = new Blocks(vertx, new BlockStore(mongo), friendStore, users);
-    AccountDeletion deletion = new AccountDeletion(vertx, users, friendStore, notificationStore, invites);
+    AccountDeletion deletion = new AccountDeletion(vertx, users, friendStore, notificationStore, invites, hashing);
     return Future.all(List.of(notifications.serve(), presence.serve(), blocks.serve(),
         new Friends(vertx, friendStore, users, notifications, presence, blocks).serve(), deletion.serve(),
         new Administration(vertx, users, admins, invites, presence, deletion).serve()));
