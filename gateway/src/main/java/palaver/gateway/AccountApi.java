@@ -15,9 +15,18 @@ import palaver.runtime.SecurityLog;
 
 /** {@code /users}, {@code /auth}: accounts and tokens, answered by user-service. */
 final class AccountApi {
+  /**
+   * Sign-up and login wait for a hash in user-service's bounded queue (at most 2 s in line, then refused)
+   * plus the hash and a store write: longer than {@link Bus#DEFAULT_TIMEOUT_MS}, so a sign-up that succeeds
+   * is never answered 503.
+   */
+  static final long HASHING_TIMEOUT_MS = 10_000;
+  /** Seconds a client is told to wait when user-service's hashing queue is full. */
+  private static final String QUEUE_RETRY_AFTER_S = "1";
   private final Vertx vertx;
   private final LoginThrottle throttle;
   private final ClientAddress clients;
+  private final SignUpLimit signUps = new SignUpLimit();
 
   AccountApi(Vertx vertx, ClientAddress clients) {
     this.vertx = vertx;
@@ -38,8 +47,26 @@ final class AccountApi {
     api.get("/users/:uid").handler(auth).handler(this::user);
   }
 
+  /** Limited per client IP before anything reaches user-service. */
   private void register(RoutingContext ctx) {
-    Rest.respond(ctx, Bus.request(vertx, Address.USER_REGISTER, Rest.body(ctx)), 201);
+    String ip = clients.of(ctx.request());
+    long wait = signUps.take(ip);
+    if (wait > 0) {
+      SecurityLog.event("signup_throttled", "ip", ip, "retryAfterMs", wait);
+      ctx.response().putHeader("Retry-After", Long.toString((wait + 999) / 1000));
+      Rest.error(ctx, ErrorCode.RATE_LIMITED, "too many sign-ups from this address, retry later");
+      return;
+    }
+    Rest.respond(ctx, hashingRequest(ctx, Address.USER_REGISTER, Rest.body(ctx)), 201);
+  }
+
+  /** A request that hashes a password in user-service: its longer timeout, and Retry-After when its queue is full. */
+  private Future<JsonObject> hashingRequest(RoutingContext ctx, String address, JsonObject body) {
+    return Bus.request(vertx, address, body, HASHING_TIMEOUT_MS).onFailure(t -> {
+      if (ErrorCode.of(t) == ErrorCode.RATE_LIMITED && !ctx.response().ended()) {
+        ctx.response().putHeader("Retry-After", QUEUE_RETRY_AFTER_S);
+      }
+    });
   }
 
   /**
@@ -59,7 +86,7 @@ final class AccountApi {
       return;
     }
     LoginThrottle.Attempt attempt = throttle.reserve(ip, login);
-    Future<JsonObject> result = Bus.request(vertx, Address.USER_LOGIN, body).onComplete(ar -> {
+    Future<JsonObject> result = hashingRequest(ctx, Address.USER_LOGIN, body).onComplete(ar -> {
       if (ar.succeeded()) {
         throttle.succeeded(attempt);
         GatewayMetrics.get().login(GatewayMetrics.Login.SUCCESS);
@@ -107,7 +134,7 @@ final class AccountApi {
     JsonObject request = new JsonObject().put(Field.UID, Rest.uid(ctx))
         .put(Field.OLD_PASSWORD, body.getValue(Field.OLD_PASSWORD))
         .put(Field.NEW_PASSWORD, body.getValue(Field.NEW_PASSWORD));
-    Rest.respond(ctx, Bus.request(vertx, Address.USER_PASSWORD, request)
+    Rest.respond(ctx, hashingRequest(ctx, Address.USER_PASSWORD, request)
         .onSuccess(ok -> SecurityLog.event("tokens_revoked", "uid", Rest.uid(ctx), "reason", "password changed")), 200);
   }
 

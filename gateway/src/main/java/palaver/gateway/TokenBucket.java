@@ -26,4 +26,10 @@ final class TokenBucket {
     tokens -= 1;
     return true;
   }
+
+  /** How long until {@link #take} would succeed: 0 when a token is there now. */
+  long nanosUntilToken(long nowNanos) {
+    double now = Math.min(burst, tokens + (nowNanos - last) * perNano);
+    return now >= 1 ? 0 : (long) Math.ceil((1 - now) / perNano);
+  }
 }

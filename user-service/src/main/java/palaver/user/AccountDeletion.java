@@ -32,10 +32,12 @@ final class AccountDeletion {
   private final FriendStore friends;
   private final NotificationStore notifications;
   private final InviteStore invites;
+  private final HashingQueue hashing;
 
   AccountDeletion(Vertx vertx, UserStore users, FriendStore friends, NotificationStore notifications,
-      InviteStore invites) {
+      InviteStore invites, HashingQueue hashing) {
     this.vertx = vertx;
+    this.hashing = hashing;
     this.users = users;
     this.friends = friends;
     this.notifications = notifications;
@@ -54,7 +56,7 @@ final class AccountDeletion {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such user"));
       }
       String hash = user.getString(UserStore.HASH);
-      return vertx.executeBlocking(() -> Passwords.verify(password, hash), false)
+      return hashing.submit(() -> Passwords.verify(password, hash))
           .compose(ok -> ok ? delete(uid) : Future.failedFuture(ErrorCode.FORBIDDEN.exception("wrong password")));
     });
   }

@@ -60,6 +60,7 @@ public class UserVerticle extends VerticleBase {
   private Admins admins;
   private SignUpPolicy signUp;
   private InviteStore invites;
+  private HashingQueue hashing;
   /** Spent on unknown logins so they take as long as known ones. */
   private String dummyHash;
 
@@ -79,6 +80,7 @@ public class UserVerticle extends VerticleBase {
     invites = new InviteStore(mongo);
     admins = new Admins(users, config());
     signUp = new SignUpPolicy(config(), invites, users);
+    hashing = new HashingQueue(vertx);
     return Store.ping(mongo, config())
         .compose(v -> users.createIndexes())
         .compose(v -> invites.createIndexes())
@@ -118,7 +120,7 @@ public class UserVerticle extends VerticleBase {
     Notifications notifications = new Notifications(vertx, notificationStore, users);
     Presence presence = new Presence(vertx, users, friendStore, presenceExpiry);
     Blocks blocks = new Blocks(vertx, new BlockStore(mongo), friendStore, users);
-    AccountDeletion deletion = new AccountDeletion(vertx, users, friendStore, notificationStore, invites);
+    AccountDeletion deletion = new AccountDeletion(vertx, users, friendStore, notificationStore, invites, hashing);
     return Future.all(List.of(notifications.serve(), presence.serve(), blocks.serve(),
         new Friends(vertx, friendStore, users, notifications, presence, blocks).serve(), deletion.serve(),
         new Administration(vertx, users, admins, invites, presence, deletion).serve()));
@@ -129,7 +131,7 @@ public class UserVerticle extends VerticleBase {
   /** Admitted by the sign-up policy first (invite code spent, given back if the sign-up fails); the first account becomes admin. */
   private Future<JsonObject> register(Registration r, JsonObject body) {
     String uid = Ids.random();
-    return signUp.admit(uid, body).compose(invite -> vertx.executeBlocking(() -> Passwords.hash(r.password()), false)
+    return signUp.admit(uid, body).compose(invite -> hashing.submit(() -> Passwords.hash(r.password()))
             .compose(hash -> users.insert(uid, r.login(), r.nickname(), hash))
             .recover(t -> signUp.release(invite).transform(x -> Future.failedFuture(t))))
         .compose(v -> admins.promoteIfFirst(uid))
@@ -139,7 +141,7 @@ public class UserVerticle extends VerticleBase {
   private Future<JsonObject> login(Credentials c) {
     return users.byLogin(c.login()).compose(user -> {
       String hash = user == null ? dummyHash : user.getString(UserStore.HASH);
-      return vertx.executeBlocking(() -> Passwords.verify(c.password(), hash), false).compose(ok -> {
+      return hashing.submit(() -> Passwords.verify(c.password(), hash)).compose(ok -> {
         if (!ok || user == null) {
           return Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("wrong login or password"));
         }
@@ -208,8 +210,8 @@ public class UserVerticle extends VerticleBase {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such user"));
       }
       String oldHash = user.getString(UserStore.HASH);
-      return vertx.executeBlocking(() -> Passwords.verify(change.oldPassword(), oldHash)
-              ? Passwords.hash(change.newPassword()) : null, false)
+      return hashing.submit(() -> Passwords.verify(change.oldPassword(), oldHash)
+              ? Passwords.hash(change.newPassword()) : null)
           .compose(newHash -> newHash == null
               ? Future.failedFuture(ErrorCode.FORBIDDEN.exception("the old password is wrong"))
               : users.replaceHash(uid, oldHash, newHash))

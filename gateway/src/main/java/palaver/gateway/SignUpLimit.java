@@ -1,0 +1,30 @@
+package palaver.gateway;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Sign-ups per client IP: a token bucket each, so one address can't create
+ * accounts (and spend Argon2 time) faster than a person would. Kept in memory
+ * per gateway instance and bounded in keys, like {@link LoginThrottle}.
+ * Used only from the gateway's event loop.
+ */
+final class SignUpLimit {
+  static final int BURST = 10;
+  static final double PER_SECOND = 1.0 / 6;
+  static final int MAX_KEYS = 100_000;
+
+  private final Map<String, TokenBucket> buckets = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
+      return size() > MAX_KEYS;
+    }
+  };
+
+  /** Takes a sign-up for {@code ip}: 0 when it may go ahead, else milliseconds to wait. */
+  long take(String ip) {
+    long now = System.nanoTime();
+    TokenBucket bucket = buckets.computeIfAbsent(ip, k -> new TokenBucket(PER_SECOND, BURST, now));
+    return bucket.take(now) ? 0 : Math.max(1, bucket.nanosUntilToken(now) / 1_000_000);
+  }
+}
