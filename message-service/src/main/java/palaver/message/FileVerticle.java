@@ -39,6 +39,9 @@ public class FileVerticle extends VerticleBase {
   static final String PURPOSE = "purpose";
   private static final long IDLE_CHECK_MS = 10_000;
   private static final long SWEEP_EVERY_MS = 10 * 60_000;
+  /** Image decodes at once per node (a worker pool of their own) and how many more may wait per instance. */
+  static final int THUMBNAIL_DECODES = 2;
+  static final int THUMBNAIL_WAITING = 4;
 
   private MongoClient mongo;
   private FileStore store;
@@ -46,6 +49,13 @@ public class FileVerticle extends VerticleBase {
   private long maxSize;
   private String uploadAddress;
   private final Map<String, Upload> uploads = new HashMap<>();
+  private ThumbnailQueue thumbnails;
+
+  @Override
+  public Future<?> stop() {
+    thumbnails.close();
+    return Future.succeededFuture();
+  }
 
   @Override
   public Future<?> start() {
@@ -54,6 +64,7 @@ public class FileVerticle extends VerticleBase {
     messages = new MessageStore(mongo);
     maxSize = config().getInteger(Setting.MAX_FILE_SIZE.key(), (Integer) Setting.MAX_FILE_SIZE.defaultValue());
     uploadAddress = Address.FILE_UPLOAD_PREFIX + Ids.random();
+    thumbnails = new ThumbnailQueue(vertx, "palaver-thumbnails", THUMBNAIL_DECODES, THUMBNAIL_WAITING);
     vertx.setPeriodic(IDLE_CHECK_MS, id -> abortIdle());
     vertx.setPeriodic(SWEEP_EVERY_MS, id -> store.sweepAbandoned(System.currentTimeMillis() - MAX_UPLOAD_MS - IDLE_MS));
     return Store.ping(mongo, config())
@@ -135,7 +146,15 @@ public class FileVerticle extends VerticleBase {
           .put(Field.SHA256, sha256).put(Field.KIND, FileStore.ORIGINAL).put(FileStore.SHARED, upload.shared);
       OptionalLong duration = AudioDuration.of(mime, upload.head, upload.headLength, upload.tail, upload.size);
       duration.ifPresent(ms -> metadata.put(Field.DURATION_MS, ms));
+      boolean[] skipped = {false};
       return thumbnail(upload, mime)
+          .recover(t -> {
+            if (!(t instanceof ThumbnailQueue.Busy)) {
+              return Future.failedFuture(t);
+            }
+            skipped[0] = true;
+            return Future.succeededFuture(null);
+          })
           .compose(thumbId -> {
             if (thumbId != null) {
               metadata.put(Field.THUMB_ID, thumbId);
@@ -146,18 +165,22 @@ public class FileVerticle extends VerticleBase {
           .compose(v -> store.file(upload.fileId))
           .map(doc -> {
             uploads.remove(upload.fileId);
-            return FileStore.meta(doc);
+            JsonObject meta = FileStore.meta(doc);
+            return skipped[0] ? meta.put(Field.THUMB_SKIPPED, true) : meta;
           });
     }).recover(t -> abort(upload).transform(ignored -> Future.failedFuture(t)));
   }
 
-  /** Makes and stores the thumbnail of a decodable image (on a worker thread); null for other types. */
+  /**
+   * Makes and stores the thumbnail of a decodable image (through the bounded
+   * {@link ThumbnailQueue}); null for other types; fails with
+   * {@link ThumbnailQueue.Busy} when too many decodes are queued.
+   */
   private Future<String> thumbnail(Upload upload, String mime) {
     if (!ContentSniffer.THUMBNAILED.contains(mime)) {
       return Future.succeededFuture(null);
     }
-    return vertx.executeBlocking(() -> Thumbnails.make(new ChunkInputStream(store, upload.fileId, upload.chunks), mime),
-            false)
+    return thumbnails.submit(() -> Thumbnails.make(new ChunkInputStream(store, upload.fileId, upload.chunks), mime))
         .compose(thumb -> {
           String thumbId = Ids.random();
           JsonObject metadata = new JsonObject().put(Field.OWNER, upload.owner).put(Field.MIME, thumb.mime())
