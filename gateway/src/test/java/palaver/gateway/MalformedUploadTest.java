@@ -2,11 +2,6 @@ package palaver.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -15,9 +10,7 @@ import org.junit.jupiter.api.Test;
 /** Multipart forms the gateway refuses are answered 400, not dropped without an answer (issue 20 item 10). */
 @DisplayName("POST /files with a malformed multipart body")
 class MalformedUploadTest {
-  private static final String BOUNDARY = "palaver-test-boundary-7d9";
-  /** Generous: an answer comes in milliseconds; a hang is what this catches. */
-  private static final int ANSWER_WITHIN_MS = 10_000;
+  private static final String BOUNDARY = RawMultipart.BOUNDARY;
   private static GatewayUnderTest gateway;
 
   @BeforeAll
@@ -48,31 +41,7 @@ class MalformedUploadTest {
     assertTrue(answer.contains("\"invalid\""), "expected the invalid code, got: " + answer);
   }
 
-  /** Sends the whole request over a raw socket and returns what came back before the server closed or went quiet. */
   private static String post(String body) throws Exception {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    String head = "POST /api/v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-        + GatewayUnderTest.token("alice") + "\r\nContent-Type: multipart/form-data; boundary=" + BOUNDARY
-        + "\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n";
-    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
-      socket.setSoTimeout(ANSWER_WITHIN_MS);
-      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().write(bytes);
-      socket.getOutputStream().flush();
-      ByteArrayOutputStream got = new ByteArrayOutputStream();
-      InputStream in = socket.getInputStream();
-      byte[] buffer = new byte[4096];
-      try {
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          got.write(buffer, 0, n);
-          if (got.toString(StandardCharsets.UTF_8).contains("}")) {
-            break;
-          }
-        }
-      } catch (SocketTimeoutException quiet) {
-        // what came so far is the answer, maybe none
-      }
-      return got.toString(StandardCharsets.UTF_8);
-    }
+    return RawMultipart.post(gateway.port(), GatewayUnderTest.token("alice"), body);
   }
 }
