@@ -47,6 +47,8 @@ public class FileVerticle extends VerticleBase {
   private FileStore store;
   private MessageStore messages;
   private long maxSize;
+  /** Bytes of originals per user; 0 = no quota. */
+  private long quota;
   private String uploadAddress;
   private final Map<String, Upload> uploads = new HashMap<>();
   private ThumbnailQueue thumbnails;
@@ -63,6 +65,8 @@ public class FileVerticle extends VerticleBase {
     store = new FileStore(mongo);
     messages = new MessageStore(mongo);
     maxSize = config().getInteger(Setting.MAX_FILE_SIZE.key(), (Integer) Setting.MAX_FILE_SIZE.defaultValue());
+    quota = config().getInteger(Setting.STORAGE_QUOTA_MB.key(), (Integer) Setting.STORAGE_QUOTA_MB.defaultValue())
+        * 1024L * 1024L;
     uploadAddress = Address.FILE_UPLOAD_PREFIX + Ids.random();
     thumbnails = new ThumbnailQueue(vertx, "palaver-thumbnails", THUMBNAIL_DECODES, THUMBNAIL_WAITING);
     vertx.setPeriodic(IDLE_CHECK_MS, id -> abortIdle());
@@ -89,10 +93,21 @@ public class FileVerticle extends VerticleBase {
     String name = displayName(Check.string(body, Field.NAME, 0, 1024));
     String purpose = Check.oneOf(body, PURPOSE, "message", "message", "avatar", "icon");
     Upload upload = new Upload(Ids.random(), uid, name, !purpose.equals("message"));
-    return store.markUploading(upload.fileId, uid).map(v -> {
+    return checkQuota(uid, 1).compose(v -> store.markUploading(upload.fileId, uid)).map(v -> {
       uploads.put(upload.fileId, upload);
       return new JsonObject().put(Field.UPLOAD_ID, upload.fileId).put("address", uploadAddress);
     });
+  }
+
+  /** Fails with 413 when {@code uid}'s originals and {@code adding} more bytes would pass the storage quota. */
+  private Future<Void> checkQuota(String uid, long adding) {
+    if (quota <= 0) {
+      return Future.succeededFuture();
+    }
+    return store.bytesOwnedBy(uid).compose(used -> used + adding > quota
+        ? Future.failedFuture(ErrorCode.TOO_LARGE.exception("storage quota of " + quota + " bytes used up ("
+            + used + " bytes stored); delete files to upload more"))
+        : Future.succeededFuture());
   }
 
   private Future<JsonObject> upload(JsonObject body) {
@@ -144,10 +159,11 @@ public class FileVerticle extends VerticleBase {
       }
       JsonObject metadata = new JsonObject().put(Field.OWNER, upload.owner).put(Field.MIME, mime)
           .put(Field.SHA256, sha256).put(Field.KIND, FileStore.ORIGINAL).put(FileStore.SHARED, upload.shared);
+      Future<Void> withinQuota = checkQuota(upload.owner, upload.size);
       OptionalLong duration = AudioDuration.of(mime, upload.head, upload.headLength, upload.tail, upload.size);
       duration.ifPresent(ms -> metadata.put(Field.DURATION_MS, ms));
       boolean[] skipped = {false};
-      return thumbnail(upload, mime)
+      return withinQuota.compose(v -> thumbnail(upload, mime))
           .recover(t -> {
             if (!(t instanceof ThumbnailQueue.Busy)) {
               return Future.failedFuture(t);
