@@ -36,6 +36,15 @@ class MalformedUploadTest {
     assertInvalid(post(body.toString()));
   }
 
+  @Test
+  @DisplayName("A filename broken by CRLF (or a bare CR or LF) gets an answer: the name is cut there, not left hanging")
+  void crlfInFilenameIsAnswered() throws Exception {
+    for (String name : new String[] {"a\r\nb.txt", "a\rb.txt", "a\nb.txt", "a\r\n\r\nb.txt", "a\r\nContent-Type: x\r\n"}) {
+      String answer = post(RawMultipart.oneFile(name, "hello"));
+      assertTrue(answer.startsWith("HTTP/1.1 201"), "expected an answer, got: " + answer);
+    }
+  }
+
   private static void assertInvalid(String answer) {
     assertTrue(answer.startsWith("HTTP/1.1 400"), "expected 400, got: " + answer);
     assertTrue(answer.contains("\"invalid\""), "expected the invalid code, got: " + answer);
