@@ -89,6 +89,8 @@ public final class Field {
   public static final String SIZE = "size";
   public static final String SHA256 = "sha256";
   public static final String THUMB_ID = "thumbId";
+  /** true in an upload's answer when an image got no thumbnail because the node was busy decoding others. */
+  public static final String THUMB_SKIPPED = "thumbSkipped";
   public static final String DURATION_MS = "durationMs";
   public static final String UPLOAD_ID = "uploadId";
   public static final String N = "n";

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -11,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import palaver.runtime.Setting;
+import palaver.runtime.UserRateLimit;
 
 /**
  * {@code /files}: streamed uploads, downloads and thumbnails for owners and
@@ -21,9 +23,13 @@ import palaver.runtime.Setting;
 final class FileApi {
   static final String COOKIE_PATH = "/api/v1/files";
   static final String MAX_SIZE = "maxSize";
+  /** Uploads a user may start at once, then {@value #UPLOADS_PER_MINUTE} a minute (per gateway). */
+  static final int UPLOADS_BURST = 30;
+  static final int UPLOADS_PER_MINUTE = 20;
 
   private final Vertx vertx;
   private final long maxSize;
+  private final UserRateLimit uploads = new UserRateLimit("uploads", UPLOADS_PER_MINUTE, UPLOADS_BURST);
 
   FileApi(Vertx vertx, JsonObject config) {
     this.vertx = vertx;
@@ -32,7 +38,19 @@ final class FileApi {
 
   /** Before the body handler: the request is paused until the relay reads it. */
   void mountUpload(Router api, BearerAuth auth) {
-    api.post("/files").handler(FileApi::pause).handler(auth).handler(ctx -> new UploadRelay(vertx, ctx, maxSize).start());
+    api.post("/files").handler(FileApi::pause).handler(auth).handler(this::rateLimit)
+        .handler(ctx -> new UploadRelay(vertx, ctx, maxSize).start());
+  }
+
+  /** Refused before the body is read: the API's failure handler answers 429 with {@code Retry-After}. */
+  private void rateLimit(RoutingContext ctx) {
+    try {
+      uploads.take(Rest.uid(ctx));
+    } catch (ReplyException limited) {
+      ctx.fail(limited);
+      return;
+    }
+    ctx.next();
   }
 
   void mount(Router api, BearerAuth auth) {

@@ -103,6 +103,8 @@ public class GatewayVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(MAX_FRAME)
         .setMaxWebSocketMessageSize(MAX_MESSAGE)
         .setDecompressionSupported(false)
+        // Netty's own field limit closes the connection without an answer; UploadRelay counts the parts instead.
+        .setMaxFormFields(Integer.MAX_VALUE)
         // Closes connections that send and receive nothing (silent slowloris sockets). WebSockets stay
         // open: the heartbeats ping each one more often than this (see idleTimeoutMs()).
         .setIdleTimeout(idleTimeoutMs())

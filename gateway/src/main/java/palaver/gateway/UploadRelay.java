@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.Supplier;
 import palaver.api.Address;
@@ -35,6 +36,9 @@ final class UploadRelay {
   /** How long a paused part may take to deliver what it buffered after the request ended. */
   private static final long TRUNCATION_GRACE_MS = 200;
 
+  /** Most parts (fields and files) a form may have; Vert.x's default limit, counted here instead (GatewayVerticle). */
+  static final int MAX_FORM_FIELDS = 256;
+
   private final Vertx vertx;
   private final RoutingContext ctx;
   private final long maxSize;
@@ -45,6 +49,9 @@ final class UploadRelay {
   private String uploadId;
   private String address;
   private boolean failed;
+  private byte[] delimiter;
+  private Buffer carry = Buffer.buffer();
+  private int delimiters;
   private boolean fileEnded;
   private boolean requestEnded;
 
@@ -67,11 +74,62 @@ final class UploadRelay {
       refuse(ErrorCode.TOO_LARGE.exception("file larger than " + maxSize + " bytes"));
       return;
     }
+    delimiter = delimiter(type);
+    if (delimiter == null) {
+      refuse(ErrorCode.INVALID.exception("multipart/form-data without a boundary"));
+      return;
+    }
     request.setExpectMultipart(true);
+    request.handler(this::countParts);
     request.uploadHandler(this::upload);
-    request.exceptionHandler(t -> fail(ErrorCode.INVALID.exception("broken multipart body")));
+    request.exceptionHandler(this::brokenBody);
     request.endHandler(v -> requestEnded());
     request.resume();
+  }
+
+  /** {@code --boundary}, which starts every part and the closing line; null when the type names none. */
+  private static byte[] delimiter(String type) {
+    int at = type.toLowerCase(Locale.ROOT).indexOf("boundary=");
+    if (at < 0) {
+      return null;
+    }
+    String boundary = type.substring(at + "boundary=".length()).split(";", 2)[0].trim();
+    if (boundary.length() > 1 && boundary.startsWith("\"") && boundary.endsWith("\"")) {
+      boundary = boundary.substring(1, boundary.length() - 1);
+    }
+    return boundary.isEmpty() ? null : ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Counts the delimiters in the raw body (the decoder sees the same bytes);
+   * over {@value #MAX_FORM_FIELDS} parts the form is refused with a 400.
+   * Bytes that could begin a delimiter split across chunks are carried over.
+   */
+  private void countParts(Buffer chunk) {
+    if (failed) {
+      return;
+    }
+    byte[] bytes = carry.appendBuffer(chunk).getBytes();
+    int i = 0;
+    for (; i + delimiter.length <= bytes.length; i++) {
+      if (startsAt(bytes, i)) {
+        delimiters++;
+        i += delimiter.length - 1;
+      }
+    }
+    carry = Buffer.buffer().appendBytes(bytes, i, bytes.length - i);
+    if (delimiters > MAX_FORM_FIELDS + 1) {
+      fail(ErrorCode.INVALID.exception("broken multipart body: more than " + MAX_FORM_FIELDS + " form fields"));
+    }
+  }
+
+  private boolean startsAt(byte[] bytes, int at) {
+    for (int k = 0; k < delimiter.length; k++) {
+      if (bytes[at + k] != delimiter[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean declaredTooLarge(String length) {
@@ -90,7 +148,7 @@ final class UploadRelay {
     file = part;
     part.handler(this::data);
     part.endHandler(v -> fileEnded());
-    part.exceptionHandler(t -> fail(ErrorCode.INVALID.exception("broken multipart body")));
+    part.exceptionHandler(this::brokenBody);
     String name = part.filename() == null ? "" : part.filename();
     JsonObject begin = new JsonObject().put(Field.UID, Rest.uid(ctx)).put(Field.NAME, name);
     String purpose = ctx.queryParams().get(PURPOSE);
@@ -201,6 +259,24 @@ final class UploadRelay {
     tail.transform(ignored -> uploadId == null ? Future.succeededFuture()
             : Bus.request(vertx, address, request("abort")).transform(ar -> Future.succeededFuture()))
         .onComplete(ar -> refuse(cause));
+  }
+
+  /**
+   * The multipart decoder refused the body (a malformed part header). Vert.x closes the connection as
+   * soon as this handler returns, so the 400 is answered now, before
+   * message-service has removed what it stored (it does so right after).
+   */
+  private void brokenBody(Throwable cause) {
+    if (failed) {
+      return;
+    }
+    refuse(ErrorCode.INVALID.exception(brokenBodyMessage(cause)));
+    tail.transform(ignored -> uploadId == null ? Future.succeededFuture()
+        : Bus.request(vertx, address, request("abort")).transform(ar -> Future.succeededFuture()));
+  }
+
+  static String brokenBodyMessage(Throwable cause) {
+    return "broken multipart body: " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
   }
 
   /** Answers an error; when the body is still coming, the connection is closed rather than the rest read. */

@@ -22,6 +22,8 @@ import palaver.testing.ServiceUnderTest;
 final class GatewayUnderTest implements AutoCloseable {
   static final String SID = "s1";
   static final String CLOSED_SID = "closed";
+  /** Where the fake message-service takes an upload's chunks (any upload: it stores nothing). */
+  static final String UPLOAD_ADDRESS = "test.upload.stream";
   private static final String TOKEN_PREFIX = "token-";
   /** The message every sync answers with, in {@link #SID}. */
   static final JsonObject MISSED = new JsonObject().put(Field.TYPE, "message").put(Field.SID, SID).put(Field.SEQ, 3);
@@ -44,6 +46,9 @@ final class GatewayUnderTest implements AutoCloseable {
   final FakeNeighbour messages = new FakeNeighbour("message-service")
       .answer(Address.MESSAGE_SEND, GatewayUnderTest::ack)
       .reply(Address.MESSAGE_HISTORY, new JsonObject().put(Field.MESSAGES, new JsonArray()))
+      .reply(Address.FILE_BEGIN, new JsonObject().put(Field.UPLOAD_ID, "up-1").put("address", UPLOAD_ADDRESS))
+      .answer(UPLOAD_ADDRESS, body -> Future.succeededFuture("finish".equals(body.getString("op"))
+          ? new JsonObject().put(Field.ID, "f-1") : new JsonObject()))
       .reply(Address.MESSAGE_SYNC, new JsonObject()
           .put(Field.SESSIONS, new JsonObject().put(SID, new JsonArray().add(MISSED)))
           .put(Field.MORE, new JsonArray().add(SID)).put(Field.FORBIDDEN, new JsonArray().add(CLOSED_SID)));

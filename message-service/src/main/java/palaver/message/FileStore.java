@@ -119,6 +119,17 @@ final class FileStore {
     return mongo.findOne(FILES, new JsonObject().put("_id", fileId), null);
   }
 
+  /**
+   * Bytes of the original files {@code owner} keeps (thumbnails are not
+   * counted). Reads each file's length through the owner index; uploads are
+   * rate limited, so a user's file count stays in the thousands.
+   */
+  Future<Long> bytesOwnedBy(String owner) {
+    JsonObject query = new JsonObject().put(META + "." + Field.OWNER, owner).put(META + "." + Field.KIND, ORIGINAL);
+    return mongo.findWithOptions(FILES, query, new FindOptions().setFields(new JsonObject().put("length", 1)))
+        .map(found -> found.stream().mapToLong(f -> f.getLong("length", 0L)).sum());
+  }
+
   /** The same bytes uploaded before by the same owner, or null. */
   Future<JsonObject> duplicate(String owner, String sha256) {
     JsonObject query = new JsonObject().put(META + "." + Field.OWNER, owner).put(META + "." + Field.SHA256, sha256)

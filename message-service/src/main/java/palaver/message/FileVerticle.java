@@ -39,13 +39,25 @@ public class FileVerticle extends VerticleBase {
   static final String PURPOSE = "purpose";
   private static final long IDLE_CHECK_MS = 10_000;
   private static final long SWEEP_EVERY_MS = 10 * 60_000;
+  /** Image decodes at once per node (a worker pool of their own) and how many more may wait per instance. */
+  static final int THUMBNAIL_DECODES = 2;
+  static final int THUMBNAIL_WAITING = 4;
 
   private MongoClient mongo;
   private FileStore store;
   private MessageStore messages;
   private long maxSize;
+  /** Bytes of originals per user; 0 = no quota. */
+  private long quota;
   private String uploadAddress;
   private final Map<String, Upload> uploads = new HashMap<>();
+  private ThumbnailQueue thumbnails;
+
+  @Override
+  public Future<?> stop() {
+    thumbnails.close();
+    return Future.succeededFuture();
+  }
 
   @Override
   public Future<?> start() {
@@ -53,7 +65,10 @@ public class FileVerticle extends VerticleBase {
     store = new FileStore(mongo);
     messages = new MessageStore(mongo);
     maxSize = config().getInteger(Setting.MAX_FILE_SIZE.key(), (Integer) Setting.MAX_FILE_SIZE.defaultValue());
+    quota = config().getInteger(Setting.STORAGE_QUOTA_MB.key(), (Integer) Setting.STORAGE_QUOTA_MB.defaultValue())
+        * 1024L * 1024L;
     uploadAddress = Address.FILE_UPLOAD_PREFIX + Ids.random();
+    thumbnails = new ThumbnailQueue(vertx, "palaver-thumbnails", THUMBNAIL_DECODES, THUMBNAIL_WAITING);
     vertx.setPeriodic(IDLE_CHECK_MS, id -> abortIdle());
     vertx.setPeriodic(SWEEP_EVERY_MS, id -> store.sweepAbandoned(System.currentTimeMillis() - MAX_UPLOAD_MS - IDLE_MS));
     return Store.ping(mongo, config())
@@ -78,10 +93,21 @@ public class FileVerticle extends VerticleBase {
     String name = displayName(Check.string(body, Field.NAME, 0, 1024));
     String purpose = Check.oneOf(body, PURPOSE, "message", "message", "avatar", "icon");
     Upload upload = new Upload(Ids.random(), uid, name, !purpose.equals("message"));
-    return store.markUploading(upload.fileId, uid).map(v -> {
+    return checkQuota(uid, 1).compose(v -> store.markUploading(upload.fileId, uid)).map(v -> {
       uploads.put(upload.fileId, upload);
       return new JsonObject().put(Field.UPLOAD_ID, upload.fileId).put("address", uploadAddress);
     });
+  }
+
+  /** Fails with 413 when {@code uid}'s originals and {@code adding} more bytes would pass the storage quota. */
+  private Future<Void> checkQuota(String uid, long adding) {
+    if (quota <= 0) {
+      return Future.succeededFuture();
+    }
+    return store.bytesOwnedBy(uid).compose(used -> used + adding > quota
+        ? Future.failedFuture(ErrorCode.TOO_LARGE.exception("storage quota of " + quota + " bytes used up ("
+            + used + " bytes stored); delete files to upload more"))
+        : Future.succeededFuture());
   }
 
   private Future<JsonObject> upload(JsonObject body) {
@@ -133,9 +159,18 @@ public class FileVerticle extends VerticleBase {
       }
       JsonObject metadata = new JsonObject().put(Field.OWNER, upload.owner).put(Field.MIME, mime)
           .put(Field.SHA256, sha256).put(Field.KIND, FileStore.ORIGINAL).put(FileStore.SHARED, upload.shared);
+      Future<Void> withinQuota = checkQuota(upload.owner, upload.size);
       OptionalLong duration = AudioDuration.of(mime, upload.head, upload.headLength, upload.tail, upload.size);
       duration.ifPresent(ms -> metadata.put(Field.DURATION_MS, ms));
-      return thumbnail(upload, mime)
+      boolean[] skipped = {false};
+      return withinQuota.compose(v -> thumbnail(upload, mime))
+          .recover(t -> {
+            if (!(t instanceof ThumbnailQueue.Busy)) {
+              return Future.failedFuture(t);
+            }
+            skipped[0] = true;
+            return Future.succeededFuture(null);
+          })
           .compose(thumbId -> {
             if (thumbId != null) {
               metadata.put(Field.THUMB_ID, thumbId);
@@ -146,18 +181,22 @@ public class FileVerticle extends VerticleBase {
           .compose(v -> store.file(upload.fileId))
           .map(doc -> {
             uploads.remove(upload.fileId);
-            return FileStore.meta(doc);
+            JsonObject meta = FileStore.meta(doc);
+            return skipped[0] ? meta.put(Field.THUMB_SKIPPED, true) : meta;
           });
     }).recover(t -> abort(upload).transform(ignored -> Future.failedFuture(t)));
   }
 
-  /** Makes and stores the thumbnail of a decodable image (on a worker thread); null for other types. */
+  /**
+   * Makes and stores the thumbnail of a decodable image (through the bounded
+   * {@link ThumbnailQueue}); null for other types; fails with
+   * {@link ThumbnailQueue.Busy} when too many decodes are queued.
+   */
   private Future<String> thumbnail(Upload upload, String mime) {
     if (!ContentSniffer.THUMBNAILED.contains(mime)) {
       return Future.succeededFuture(null);
     }
-    return vertx.executeBlocking(() -> Thumbnails.make(new ChunkInputStream(store, upload.fileId, upload.chunks), mime),
-            false)
+    return thumbnails.submit(() -> Thumbnails.make(new ChunkInputStream(store, upload.fileId, upload.chunks), mime))
         .compose(thumb -> {
           String thumbId = Ids.random();
           JsonObject metadata = new JsonObject().put(Field.OWNER, upload.owner).put(Field.MIME, thumb.mime())

@@ -59,6 +59,9 @@ public enum Setting {
           + " comma separated); empty: the TCP peer is the client", false),
   MAX_FILE_SIZE("maxFileSize", "--max-file-size", Integer.class, 25 * 1024 * 1024,
       "largest file upload in bytes (larger ones are refused with 413)", false),
+  STORAGE_QUOTA_MB("storageQuotaMb", "--storage-quota-mb", Integer.class, 1024,
+      "bytes of original files each user may keep, in MiB (an upload past it is refused with 413 too_large); 0 = no quota",
+      false),
   HTTP_IDLE_TIMEOUT_MS("httpIdleTimeoutMs", "--http-idle-timeout-ms", Integer.class, 120_000,
       "an HTTP connection that neither sends nor receives anything this long is closed (slowloris); never less than"
           + " wsIdleTimeoutMs + 2 x wsPingIntervalMs, so sockets the server pings when silent stay open", false),
