@@ -21,7 +21,7 @@ import palaver.api.Field;
 class ClientFrameFuzzTest {
 
   @FuzzTest(maxDuration = "30s")
-  @Timeout(10) // per input: Jazzer reports a slower input as a hang
+  @Timeout(60) // above the 30 s budget (JUnit times the whole fuzzing run); Jazzer reports an input slower than this as a hang
   @DisplayName("A frame becomes a whitelisted bus body under the caller's uid, or an invalid error")
   void frameBecomesWhitelistedBodyOrInvalid(byte[] input) {
     JsonObject frame;
