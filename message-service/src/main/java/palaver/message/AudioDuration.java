@@ -39,7 +39,12 @@ final class AudioDuration {
         long data = Math.min(chunk, size - at - 8);
         return byteRate > 0 ? OptionalLong.of(data * 1000 / byteRate) : OptionalLong.empty();
       }
-      at += 8 + chunk + (chunk & 1);
+      // In long arithmetic: a chunk size near 2^32 added to an int wrapped to the same offset and looped forever.
+      long next = at + 8L + chunk + (chunk & 1);
+      if (next > length) {
+        break;
+      }
+      at = (int) next;
     }
     return OptionalLong.empty();
   }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @DisplayName("AudioDuration: a voice upload's length from its head and tail")
 class AudioDurationTest {
@@ -72,6 +73,15 @@ class AudioDurationTest {
   void cutHeader() {
     byte[] head = wavHeader(16_000, 32_000);
     assertEquals(OptionalLong.empty(), AudioDuration.of("audio/wav", head, 30, NO_TAIL, 44 + 32_000));
+  }
+
+  @Test
+  @Timeout(10) // the bug was an endless loop: without a bound this test would never end
+  @DisplayName("A WAV chunk size near 2^32 ends the header walk instead of looping forever (found by MediaFuzzTest)")
+  void hugeChunkSizeEnds() {
+    byte[] head = le(ByteBuffer.allocate(28)).put(ascii("RIFF")).putInt(20).put(ascii("WAVE")).put(ascii("junk"))
+        .putInt(0xFFFFFFF8).putInt(0).array();
+    assertEquals(OptionalLong.empty(), AudioDuration.of("audio/wav", head, head.length, NO_TAIL, 28));
   }
 
   /** A 44-byte PCM WAV header: fmt chunk with {@code byteRate}, then a data chunk of {@code dataSize}. */
