@@ -26,10 +26,11 @@ final class AccountApi {
   private final Vertx vertx;
   private final LoginThrottle throttle;
   private final ClientAddress clients;
-  private final SignUpLimit signUps = new SignUpLimit();
+  private final SignUpLimit signUps;
 
-  AccountApi(Vertx vertx, ClientAddress clients) {
+  AccountApi(Vertx vertx, ClientAddress clients, int signUpsPerMinute) {
     this.vertx = vertx;
+    this.signUps = new SignUpLimit(signUpsPerMinute);
     this.throttle = new LoginThrottle(vertx);
     this.clients = clients;
   }

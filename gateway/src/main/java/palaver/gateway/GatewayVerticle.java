@@ -229,8 +229,8 @@ public class GatewayVerticle extends VerticleBase {
     FileApi files = new FileApi(vertx, config());
     files.mountUpload(api, auth);
     api.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false));
-    new AccountApi(vertx, ClientAddress.trusting(config().getString(Setting.TRUSTED_PROXIES.key(), "")))
-        .mount(api, auth);
+    new AccountApi(vertx, ClientAddress.trusting(config().getString(Setting.TRUSTED_PROXIES.key(), "")),
+        config().getInteger(Setting.SIGN_UPS_PER_IP_PER_MINUTE.key(), 10)).mount(api, auth);
     new FriendApi(vertx).mount(api, auth);
     new AdminApi(vertx).mount(api, auth);
     new BlockApi(vertx).mount(api, auth);

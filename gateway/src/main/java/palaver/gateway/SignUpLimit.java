@@ -10,9 +10,8 @@ import java.util.Map;
  * Used only from the gateway's event loop.
  */
 final class SignUpLimit {
-  static final int BURST = 10;
-  static final double PER_SECOND = 1.0 / 6;
   static final int MAX_KEYS = 100_000;
+  private final int perMinute;
 
   private final Map<String, TokenBucket> buckets = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
@@ -21,10 +20,15 @@ final class SignUpLimit {
     }
   };
 
+  /** {@code perMinute} sign-ups per address at once, then refilled evenly over the minute ({@code signUpsPerIpPerMinute}). */
+  SignUpLimit(int perMinute) {
+    this.perMinute = Math.max(1, perMinute);
+  }
+
   /** Takes a sign-up for {@code ip}: 0 when it may go ahead, else milliseconds to wait. */
   long take(String ip) {
     long now = System.nanoTime();
-    TokenBucket bucket = buckets.computeIfAbsent(ip, k -> new TokenBucket(PER_SECOND, BURST, now));
+    TokenBucket bucket = buckets.computeIfAbsent(ip, k -> new TokenBucket(perMinute / 60.0, perMinute, now));
     return bucket.take(now) ? 0 : Math.max(1, bucket.nanosUntilToken(now) / 1_000_000);
   }
 }

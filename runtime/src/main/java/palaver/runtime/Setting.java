@@ -62,6 +62,9 @@ public enum Setting {
   STORAGE_QUOTA_MB("storageQuotaMb", "--storage-quota-mb", Integer.class, 1024,
       "bytes of original files each user may keep, in MiB (an upload past it is refused with 413 too_large); 0 = no quota",
       false),
+  SIGN_UPS_PER_IP_PER_MINUTE("signUpsPerIpPerMinute", "--sign-ups-per-ip-per-minute", Integer.class, 10,
+      "sign-ups one client address may make per minute (that many at once, then refilled evenly); 429 with Retry-After beyond",
+      false),
   HTTP_IDLE_TIMEOUT_MS("httpIdleTimeoutMs", "--http-idle-timeout-ms", Integer.class, 120_000,
       "an HTTP connection that neither sends nor receives anything this long is closed (slowloris); never less than"
           + " wsIdleTimeoutMs + 2 x wsPingIntervalMs, so sockets the server pings when silent stay open", false),

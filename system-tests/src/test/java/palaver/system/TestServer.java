@@ -92,7 +92,9 @@ public final class TestServer implements AutoCloseable {
         .put(Setting.HTTP_PORT.key(), Ports.free())
         .put(Setting.HTTP_HOST.key(), "127.0.0.1")
         .put(Setting.MONGO_URI.key(), mongoUri)
-        .put(Setting.MONGO_DB.key(), "palaver");
+        .put(Setting.MONGO_DB.key(), "palaver")
+        // Every test user signs up from 127.0.0.1; SignUpFloodTest puts the default back to test the limit.
+        .put(Setting.SIGN_UPS_PER_IP_PER_MINUTE.key(), 1_000_000);
   }
 
   public static TestServer start(JsonObject config, List<PalaverNode.Service> services, EmbeddedStore ownStore) {
