@@ -86,6 +86,16 @@ public final class Address {
   public static final String SESSION_ACCEPT = "palaver.session.accept";
   /** {@code {uid, sid}}: the invitee declines a pending invitation. */
   public static final String SESSION_DECLINE = "palaver.session.decline";
+  /**
+   * {@code {uid, sid, muted?, archived?}} → {@code {sid, muted, archived}}: the caller's own view of a session
+   * (muted: no notifications, unread still counted; archived: listed apart). Other members see nothing of it.
+   */
+  public static final String SESSION_PREFERENCES = "palaver.session.preferences";
+  /**
+   * {@code {uid, sid, seq, pinned}} → {@code {sid, pins}}: pins or unpins a message of the session; any member
+   * of a private session, the owner or an admin of a group. {@code pins}: the pinned seqs, newest pin first.
+   */
+  public static final String SESSION_PIN = "palaver.session.pin";
   /** Published (not a request) by session-service on every membership change, to drop cached checks everywhere. */
   public static final String SESSION_MEMBERSHIP_CHANGED = "palaver.session.membershipChanged";
 

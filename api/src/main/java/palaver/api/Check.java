@@ -113,6 +113,18 @@ public final class Check {
     return l;
   }
 
+  /** A true/false field, or null when absent; any other JSON type is invalid. */
+  public static Boolean optionalBoolean(JsonObject json, String field) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw ErrorCode.INVALID.exception(field + " must be true or false");
+    }
+    return b;
+  }
+
   public static JsonObject optionalObject(JsonObject json, String field) {
     Object v = json.getValue(field);
     if (v == null) {

@@ -80,6 +80,10 @@ public final class Field {
   public static final String BLOCKED = "blocked";
   public static final String INVITATIONS = "invitations";
   public static final String PENDING = "pending";
+  public static final String MUTED = "muted";
+  public static final String ARCHIVED = "archived";
+  public static final String PINS = "pins";
+  public static final String PINNED = "pinned";
   public static final String OUTGOING = "outgoing";
   public static final String STATUS = "status";
   public static final String NODE = "node";

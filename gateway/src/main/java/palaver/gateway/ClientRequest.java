@@ -37,12 +37,19 @@ enum ClientRequest {
   /** Answered by {@code {invitations:[...]}}: invitations waiting for the caller's answer. */
   INVITATIONS("invitations", Address.SESSION_INVITATIONS, true, Frames.OK, strings()),
   ACCEPT("accept", Address.SESSION_ACCEPT, false, Frames.OK, strings(Field.SID)),
-  DECLINE("decline", Address.SESSION_DECLINE, false, Frames.OK, strings(Field.SID));
+  DECLINE("decline", Address.SESSION_DECLINE, false, Frames.OK, strings(Field.SID)),
+  /** The caller's own mute/archive flags of a session; answered by {@code {sid, muted, archived}}. */
+  PREFERENCES("preferences", Address.SESSION_PREFERENCES, false, Frames.OK,
+      fields(Field.SID, Kind.STRING, Field.MUTED, Kind.BOOLEAN, Field.ARCHIVED, Kind.BOOLEAN)),
+  /** Pins ({@code pinned: true}) or unpins a message; answered by {@code {sid, pins}}. */
+  PIN("pin", Address.SESSION_PIN, false, Frames.OK,
+      fields(Field.SID, Kind.STRING, Field.SEQ, Kind.INTEGER, Field.PINNED, Kind.BOOLEAN));
 
   /** The JSON type a client field must have. */
   enum Kind {
     STRING,
     INTEGER,
+    BOOLEAN,
     /** An object of sid to seq (integers), copied key by key. */
     POSITIONS
   }
@@ -115,6 +122,12 @@ enum ClientRequest {
         yield value;
       }
       case INTEGER -> integer(name, value);
+      case BOOLEAN -> {
+        if (!(value instanceof Boolean)) {
+          throw ErrorCode.INVALID.exception(name + " must be true or false");
+        }
+        yield value;
+      }
       case POSITIONS -> positions(value);
     };
   }

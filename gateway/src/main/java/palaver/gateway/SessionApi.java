@@ -31,6 +31,9 @@ final class SessionApi {
     api.delete("/sessions/:sid/members/:uid").handler(auth).handler(this::leaveOrRemove);
     api.patch("/sessions/:sid/members/:uid").handler(auth).handler(this::setRole);
     api.post("/sessions/:sid/read").handler(auth).handler(this::read);
+    api.patch("/sessions/:sid/preferences").handler(auth).handler(this::preferences);
+    api.put("/sessions/:sid/pins/:seq").handler(auth).handler(ctx -> pin(ctx, true));
+    api.delete("/sessions/:sid/pins/:seq").handler(auth).handler(ctx -> pin(ctx, false));
   }
 
   private void create(RoutingContext ctx) {
@@ -104,6 +107,18 @@ final class SessionApi {
   private void read(RoutingContext ctx) {
     JsonObject request = ClientRequest.READ.body(Rest.uid(ctx), Rest.body(ctx).put(Field.SID, ctx.pathParam("sid")));
     Rest.respond(ctx, ClientRequest.READ.request(vertx, request), 200);
+  }
+
+  /** {@code {muted?, archived?}}: the caller's own flags of the session. */
+  private void preferences(RoutingContext ctx) {
+    JsonObject request = ClientRequest.PREFERENCES.body(Rest.uid(ctx), Rest.body(ctx).put(Field.SID, ctx.pathParam("sid")));
+    Rest.respond(ctx, ClientRequest.PREFERENCES.request(vertx, request), 200);
+  }
+
+  private void pin(RoutingContext ctx, boolean pinned) {
+    JsonObject request = scoped(ctx).put(Field.PINNED, pinned)
+        .put(Field.SEQ, Check.queryLong(ctx.pathParam("seq"), Field.SEQ, 1, Long.MAX_VALUE));
+    Rest.respond(ctx, ClientRequest.PIN.request(vertx, request), 200);
   }
 
   private static String member(RoutingContext ctx) {

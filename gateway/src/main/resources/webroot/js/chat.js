@@ -7,6 +7,7 @@ import { loadPage, markRead, retry, discard } from './messaging.js';
 import * as fmt from './format.js';
 import { richText } from './richtext.js';
 import { hooks } from './hooks.js';
+import { pinToggle, renderChatFlags } from './pins.js';
 
 const elements = new Map(); // `${sid}:${seq}` → rendered message element (reused across renders)
 const typingUntil = new Map(); // uid → time the indicator expires for the open chat
@@ -51,6 +52,7 @@ export function closeChat() {
 export async function renderHeader() {
   const s = state.sessions.get(state.current);
   if (!s) return;
+  renderChatFlags();
   const group = s.type !== 'private';
   $('chat-invite').hidden = !group;
   $('chat-leave').hidden = !group;
@@ -203,7 +205,7 @@ function bubble(m) {
   body.append(content(m));
   body.append(h('div', { class: 'meta' },
     h('time', { datetime: new Date(m.at).toISOString(), title: new Date(m.at).toLocaleString() }, fmt.time(m.at)),
-    mine ? h('span', { class: 'receipt', 'aria-label': 'sent' }, '✓') : null));
+    mine ? h('span', { class: 'receipt', 'aria-label': 'sent' }, '✓') : null, pinToggle(m)));
   return h('div', { class: `msg ${mine ? 'mine' : 'theirs'}`, 'data-uid': m.uid },
     mine ? null : avatar(m.nickname, m.avatar, 'small'), body);
 }

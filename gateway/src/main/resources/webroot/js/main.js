@@ -11,6 +11,7 @@ import { renderSidebar } from './sidebar.js';
 import * as panels from './panels.js';
 import * as composer from './composer.js';
 import * as admin from './admin.js';
+import * as pins from './pins.js';
 
 // ---- auth view ---------------------------------------------------------------
 
@@ -274,8 +275,8 @@ function incoming(m) {
   if (m.msgType === 'system') return;
   chatView.stoppedTyping(m.uid);
   if (!document.hidden && m.sid === state.current) return;
-  if (document.hidden) {
-    const s = state.sessions.get(m.sid);
+  const s = state.sessions.get(m.sid);
+  if (document.hidden && !(s && s.muted)) {
     const where = s && s.type === 'group' ? ` in ${s.name}` : '';
     const body = m.msgType === 'text' ? String(m.content).slice(0, 140) : m.msgType === 'image' ? '🖼 Photo'
       : m.msgType === 'voice' ? '🎤 Voice message' : '📎 File';
@@ -343,6 +344,9 @@ function wire() {
   $('friends').addEventListener('click', panels.friends);
   $('chat-invite').addEventListener('click', panels.invite);
   $('chat-leave').addEventListener('click', panels.leave);
+  $('chat-mute').addEventListener('click', () => pins.setFlag('muted'));
+  $('chat-archive').addEventListener('click', () => pins.setFlag('archived'));
+  $('show-archived').addEventListener('click', () => { state.showArchived = !state.showArchived; renderSidebar(); });
   $('chat-title').addEventListener('click', panels.groupSettings);
   $('back').addEventListener('click', () => { chatView.closeChat(); renderSidebar(); });
   $('session-filter').addEventListener('input', renderSidebar);
@@ -390,6 +394,8 @@ function wire() {
   on('read', onRead);
   on('membership', () => reloadSessions());
   on('session-updated', onSessionUpdated);
+  on('preferences', pins.applyPreferences);
+  on('pins', pins.applyPreferences);
   on('presence', onPresence);
   on('notification', onNotification);
   on('friends-changed', refreshOpenFriends);

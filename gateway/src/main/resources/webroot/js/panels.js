@@ -22,6 +22,11 @@ function open(title, ...content) {
   if (first) first.focus();
 }
 
+/** The shared dialog with {@code title} and {@code content}, for views outside this module (pins.js). */
+export function showPanel(title, ...content) {
+  open(title, ...content);
+}
+
 export function closeDialog() {
   const dialog = $('dialog');
   if (dialog.open) dialog.close();

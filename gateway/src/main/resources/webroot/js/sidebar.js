@@ -1,15 +1,24 @@
-// The conversation list: ordered by activity, unread badges, previews, presence dots.
-import { $, h, fill, avatar } from './dom.js';
+// The conversation list: ordered by activity, unread badges, previews, presence dots. Archived
+// conversations are listed apart (the "Archived" toggle); muted ones show 🔕 and a grey badge.
+import { $, h, fill, avatar, icon } from './dom.js';
 import { state, sortedSessions, peerOf, cachedUser, displayName } from './state.js';
 import { openChat } from './chat.js';
 import * as fmt from './format.js';
 
 export function renderSidebar() {
   const filter = $('session-filter').value.trim().toLowerCase();
-  const list = sortedSessions().filter((s) => !filter || titleOf(s).toLowerCase().includes(filter));
+  const all = sortedSessions().filter((s) => !filter || titleOf(s).toLowerCase().includes(filter));
+  const archived = all.filter((s) => s.archived);
+  const list = state.showArchived ? archived : all.filter((s) => !s.archived);
   $('no-sessions').hidden = state.sessions.size > 0;
   fill($('session-list'), list.map(item));
-  const total = [...state.sessions.values()].reduce((n, s) => n + (s.unread || 0), 0);
+  const toggle = $('show-archived');
+  const archivedTotal = [...state.sessions.values()].filter((s) => s.archived).length;
+  toggle.hidden = archivedTotal === 0 && !state.showArchived;
+  toggle.textContent = state.showArchived ? '← All conversations' : `Archived (${archivedTotal})`;
+  toggle.setAttribute('aria-pressed', String(Boolean(state.showArchived)));
+  // Muted conversations still show their badge, but don't count in the tab's title.
+  const total = [...state.sessions.values()].filter((s) => !s.muted).reduce((n, s) => n + (s.unread || 0), 0);
   document.title = total ? `(${total}) Palaver` : 'Palaver';
 }
 
@@ -31,9 +40,9 @@ function item(s) {
   const presence = peerUid ? state.presence.get(peerUid) || 'offline' : null;
   const unread = s.unread || 0;
   return h('li', {
-    class: `session${active ? ' active' : ''}${unread ? ' has-unread' : ''}`, role: 'option',
+    class: `session${active ? ' active' : ''}${unread ? ' has-unread' : ''}${s.muted ? ' muted' : ''}`, role: 'option',
     'aria-selected': String(active), tabindex: '0', 'data-sid': s.sid,
-    'aria-label': `${title}${unread ? `, ${unread} unread` : ''}`,
+    'aria-label': `${title}${s.muted ? ', muted' : ''}${unread ? `, ${unread} unread` : ''}`,
     onclick: () => openChat(s.sid),
     onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); openChat(s.sid); } },
   },
@@ -42,6 +51,7 @@ function item(s) {
   h('span', { class: 'session-text' },
     h('span', { class: 'session-top' },
       h('strong', { class: 'session-name' }, s.type === 'group' && s.visibility === 'private' ? `🔒 ${title}` : title),
+      s.muted ? h('span', { class: 'muted-mark', title: 'Muted', 'aria-hidden': 'true' }, icon('bell-off')) : null,
       h('time', {}, fmt.when(s.lastMessage ? s.lastMessage.at : s.lastAt))),
     h('span', { class: 'session-bottom' },
       h('span', { class: 'preview' }, preview(s)),

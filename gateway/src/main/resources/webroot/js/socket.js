@@ -14,6 +14,8 @@
 //   read             {sid, uid, seq}: a member's read position moved
 //   membership       {sid, action: 'added' | 'removed'}: the user's own membership changed
 //   session-updated  {sid, name?, icon?, visibility?}: a session's info changed
+//   preferences      {sid, muted, archived}: the user muted/archived a session (in any tab)
+//   pins             {sid, pins}: a session's pinned seqs changed (newest pin first)
 //   presence         {uid, state: 'online' | 'away' | 'busy' | 'offline'} (invisible shows as offline)
 //   notification     {notification: {id, kind, data, read, at}}
 //   friends-changed  {uid, action}: a friendship or request changed
@@ -42,7 +44,9 @@ const EVENTS = {
   typing: (e) => ['typing', { sid: e.sid, uid: e.uid }],
   read: (e) => ['read', { sid: e.sid, uid: e.uid, seq: e.seq }],
   session: (e) => (e.action === 'added' || e.action === 'removed' ? ['membership', { sid: e.sid, action: e.action }]
-    : e.action === 'updated' ? ['session-updated', pick(e, 'sid', 'name', 'icon', 'visibility')] : null),
+    : e.action === 'updated' ? ['session-updated', pick(e, 'sid', 'name', 'icon', 'visibility')]
+      : e.action === 'preferences' ? ['preferences', pick(e, 'sid', 'muted', 'archived')]
+        : e.action === 'pins' ? ['pins', pick(e, 'sid', 'pins')] : null),
   presence: (e) => ['presence', { uid: e.uid, state: shown(e.state) }],
   online: (e) => ['presence', { uid: e.uid, state: 'online' }],
   offline: (e) => ['presence', { uid: e.uid, state: 'offline' }],

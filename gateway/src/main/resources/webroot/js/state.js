@@ -10,6 +10,7 @@ export const state = {
   presence: new Map(),      // uid → online|away|busy|offline
   outbox: [],               // [{sid, cid, msgType, content, fileId, file, at, error}]
   notificationsUnread: 0,
+  showArchived: false,      // the list shows archived conversations instead of the others
 };
 
 /** The loaded part of one session's stream: contiguous seqs [minSeq, maxSeq]. */

@@ -58,6 +58,13 @@ final class SessionEvents {
     toUser(uid, sid, "removed");
   }
 
+  /** The user's own sockets (all tabs, all nodes) learn of a mute or archive made in one of them. */
+  void preferences(String uid, JsonObject preferences) {
+    vertx.eventBus().publish(Address.fanoutUser(uid), preferences.copy()
+        .mergeIn(Frames.sessionEvent(SESSION, preferences.getString(Field.SID)).put(Field.ACTION, "preferences")
+            .put(Field.UID, uid)));
+  }
+
   private void toUser(String uid, String sid, String action) {
     vertx.eventBus().publish(Address.fanoutUser(uid),
         Frames.sessionEvent(SESSION, sid).put(Field.ACTION, action).put(Field.UID, uid));

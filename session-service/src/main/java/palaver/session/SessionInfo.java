@@ -18,7 +18,8 @@ final class SessionInfo {
     return new JsonObject().put(Field.SID, session.getString("_id")).put(Field.TYPE, session.getString(Field.TYPE))
         .put(Field.NAME, session.getString(Field.NAME)).put(Field.ICON, session.getString(Field.ICON))
         .put(Field.VISIBILITY, session.getString(Field.VISIBILITY)).put(Field.OWNER, session.getString(Field.OWNER))
-        .put(SessionStore.CREATED_AT, session.getLong(SessionStore.CREATED_AT));
+        .put(SessionStore.CREATED_AT, session.getLong(SessionStore.CREATED_AT))
+        .put(Field.PINS, Pins.newestFirst(session.getJsonArray(Field.PINS)));
   }
 
   /** As {@link #of}, plus the other user's uid ({@code peer}) of a private session. */

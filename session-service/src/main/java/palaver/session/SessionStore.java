@@ -49,6 +49,8 @@ final class SessionStore {
    * {@code ready} and a 1 MB list).
    */
   static final int MAX_MEMBERSHIPS = 500;
+  /** Pinned messages one session keeps (Slack keeps 100, Telegram shows the newest first). */
+  static final int MAX_PINS = 50;
 
   private final MongoClient mongo;
 
@@ -200,6 +202,26 @@ final class SessionStore {
   Future<JsonObject> advanceRead(String sid, String uid, long seq) {
     return mongo.findOneAndUpdateWithOptions(MEMBERS, byId(memberId(sid, uid)),
         new JsonObject().put("$max", new JsonObject().put(Field.READ_SEQ, seq)), new FindOptions(), new UpdateOptions());
+  }
+
+  /**
+   * Sets the member's own flags ({@code muted}, {@code archived}): the membership as it is after, or null when
+   * there is no such membership.
+   */
+  Future<JsonObject> setPreferences(String sid, String uid, JsonObject flags) {
+    return mongo.findOneAndUpdateWithOptions(MEMBERS, byId(memberId(sid, uid)), new JsonObject().put("$set", flags),
+        new FindOptions(), new UpdateOptions().setReturningNewDocument(true));
+  }
+
+  /**
+   * Adds {@code seq} to the session's pins, or takes it out: the pins after. One atomic update each, so two
+   * admins pinning at once both land; the bound ({@link #MAX_PINS}) is enforced by {@code Pins}.
+   */
+  Future<JsonArray> pin(String sid, long seq, boolean pinned) {
+    JsonObject change = new JsonObject().put(pinned ? "$addToSet" : "$pull", new JsonObject().put(Field.PINS, seq));
+    return mongo.findOneAndUpdateWithOptions(SESSIONS, byId(sid), change, new FindOptions(),
+            new UpdateOptions().setReturningNewDocument(true))
+        .map(s -> s == null ? new JsonArray() : s.getJsonArray(Field.PINS, new JsonArray()));
   }
 
   /** Who takes over from a leaving owner: the longest-standing admin, else the longest-standing member. */

@@ -33,6 +33,7 @@ public class SessionVerticle extends VerticleBase {
   private Memberships memberships;
   private InvitationStore invitations;
   private PrivateBlocks blocks;
+  private Pins pins;
 
   @Override
   public Future<?> start() {
@@ -46,6 +47,7 @@ public class SessionVerticle extends VerticleBase {
     memberships = new Memberships(store, invitations, events, neighbours);
     sessions = new Sessions(store, events, neighbours, memberships);
     userSessions = new UserSessions(store, cache, events, neighbours);
+    pins = new Pins(store, events, neighbours);
     return Store.ping(mongo, config())
         .compose(v -> store.createIndexes())
         .compose(v -> invitations.createIndexes())
@@ -88,7 +90,9 @@ public class SessionVerticle extends VerticleBase {
         Bus.serve(vertx, Address.SESSION_LEAVE, this::leave),
         Bus.serve(vertx, Address.SESSION_REMOVE, this::remove),
         Bus.serve(vertx, Address.SESSION_SET_ROLE, this::setRole),
-        Bus.serve(vertx, Address.SESSION_READ, this::read)));
+        Bus.serve(vertx, Address.SESSION_READ, this::read),
+        Bus.serve(vertx, Address.SESSION_PREFERENCES, this::preferences),
+        Bus.serve(vertx, Address.SESSION_PIN, this::pin)));
   }
 
   private Future<JsonObject> health(JsonObject body) {
@@ -152,6 +156,37 @@ public class SessionVerticle extends VerticleBase {
     String sid = sid(body);
     long seq = Check.longValue(body, Field.SEQ, 0, Long.MAX_VALUE);
     return userSessions.read(uid, sid, seq);
+  }
+
+  /** {@code {uid, sid, muted?, archived?}}: at least one of them. */
+  private Future<JsonObject> preferences(JsonObject body) {
+    String uid = uid(body);
+    String sid = sid(body);
+    JsonObject flags = new JsonObject();
+    Boolean muted = Check.optionalBoolean(body, Field.MUTED);
+    Boolean archived = Check.optionalBoolean(body, Field.ARCHIVED);
+    if (muted != null) {
+      flags.put(Field.MUTED, muted);
+    }
+    if (archived != null) {
+      flags.put(Field.ARCHIVED, archived);
+    }
+    if (flags.isEmpty()) {
+      throw ErrorCode.INVALID.exception("nothing to change: give muted or archived");
+    }
+    return userSessions.setPreferences(uid, sid, flags);
+  }
+
+  /** {@code {uid, sid, seq, pinned}}. */
+  private Future<JsonObject> pin(JsonObject body) {
+    String uid = uid(body);
+    String sid = sid(body);
+    long seq = Check.longValue(body, Field.SEQ, 1, Long.MAX_VALUE);
+    Boolean pinned = Check.optionalBoolean(body, Field.PINNED);
+    if (pinned == null) {
+      throw ErrorCode.INVALID.exception("pinned is required: true to pin, false to unpin");
+    }
+    return pins.pin(uid, sid, seq, pinned);
   }
 
   /**

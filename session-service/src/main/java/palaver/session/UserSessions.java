@@ -83,7 +83,7 @@ final class UserSessions {
     return at != null ? at : session.getLong(SessionStore.CREATED_AT, 0L);
   }
 
-  /** {@code {sessions:[{info, role, readSeq}]}}: what a gateway subscribes to. */
+  /** {@code {sessions:[{info, role, readSeq, muted, archived}]}}: what a gateway subscribes to. */
   Future<JsonObject> memberships(String uid) {
     return membersOf(uid).compose(members -> store.sessions(members.stream().map(m -> m.getString(Field.SID)).toList())
         .map(sessions -> {
@@ -94,7 +94,9 @@ final class UserSessions {
             JsonObject s = byId.getJsonObject(m.getString(Field.SID));
             if (s != null) {
               out.add(SessionInfo.forMember(s, uid).put(Field.ROLE, m.getString(Field.ROLE))
-                  .put(Field.READ_SEQ, m.getLong(Field.READ_SEQ, 0L)));
+                  .put(Field.READ_SEQ, m.getLong(Field.READ_SEQ, 0L))
+                  .put(Field.MUTED, m.getBoolean(Field.MUTED, false))
+                  .put(Field.ARCHIVED, m.getBoolean(Field.ARCHIVED, false)));
             }
           }
           return new JsonObject().put(Field.SESSIONS, out);
@@ -127,6 +129,22 @@ final class UserSessions {
         return Future.succeededFuture(new JsonObject().put(Field.ROLE, m.getString(Field.ROLE)));
       }
       return store.session(sid).compose(s -> Future.failedFuture(ErrorCode.FORBIDDEN.exception("not a member of this session")));
+    });
+  }
+
+  /**
+   * Sets the caller's own flags of a session ({@code muted}, {@code archived}); 403 for a non-member, 404 for
+   * no such session. Their other sockets are told; nobody else is.
+   */
+  Future<JsonObject> setPreferences(String uid, String sid, JsonObject flags) {
+    return store.setPreferences(sid, uid, flags).compose(m -> {
+      if (m == null) {
+        return store.session(sid).compose(s -> Future.failedFuture(ErrorCode.FORBIDDEN.exception("not a member of this session")));
+      }
+      JsonObject preferences = new JsonObject().put(Field.SID, sid)
+          .put(Field.MUTED, m.getBoolean(Field.MUTED, false)).put(Field.ARCHIVED, m.getBoolean(Field.ARCHIVED, false));
+      events.preferences(uid, preferences);
+      return Future.succeededFuture(preferences);
     });
   }
 
