@@ -9,6 +9,7 @@ package palaver.api;
 public enum CloseCode {
   GOING_AWAY(1001, Reconnect.WITH_BACKOFF_THEN_SYNC, "the server is shutting down"),
   PROTOCOL_ERROR(1002, Reconnect.WITH_BACKOFF_THEN_SYNC, "a broken WebSocket frame"),
+  INVALID_TEXT(1007, Reconnect.WITH_BACKOFF_THEN_SYNC, "a text frame that is not UTF-8 (RFC 6455 section 8.1)"),
   TOO_LARGE(1009, Reconnect.WITH_BACKOFF_THEN_SYNC, "frame or message too large"),
   TRY_AGAIN(1013, Reconnect.WITH_BACKOFF_THEN_SYNC,
       "the token could not be checked right now (a service timed out or is down; the `error` frame before says "

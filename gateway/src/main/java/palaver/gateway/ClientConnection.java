@@ -9,6 +9,7 @@ import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -38,6 +39,11 @@ final class ClientConnection implements FanoutHub.Listener {
   private String userAddress;
   private boolean authenticating;
   private boolean closed;
+  private final Utf8Check utf8 = new Utf8Check();
+  /** The text message being put together from its fragments; null between messages. */
+  private Buffer textSoFar;
+  /** Continuation frames coming in belong to a binary message. */
+  private boolean inBinary;
   private long authTimer;
   private final ConnectionLimits limits;
   private final TokenBucket frames;
@@ -61,8 +67,6 @@ final class ClientConnection implements FanoutHub.Listener {
   /** {@code queryToken}: for clients that can't send an auth frame ({@code /ws?token=}). */
   void start(String queryToken) {
     ws.setWriteQueueMaxSize(limits.outboundQueueBytes());
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> onBinary());
     ws.pongHandler(b -> lastHeard = System.currentTimeMillis());
     ws.frameHandler(this::onFrame);
     ws.exceptionHandler(this::onException);
@@ -150,10 +154,66 @@ final class ClientConnection implements FanoutHub.Listener {
     }
   }
 
-  /** Vert.x answers a ping itself; the ping still costs a token of this socket's bucket, so pings can't flood. */
+  /**
+   * Every frame comes here; text and binary messages are put together here, not by Vert.x's aggregator, so
+   * a text message is checked to be UTF-8 before anything acts on it (Vert.x would decode invalid bytes to
+   * U+FFFD) and its size is bounded as it grows. Vert.x answers a ping itself; the ping still costs a
+   * token of this socket's bucket, so pings can't flood.
+   */
   private void onFrame(WebSocketFrame frame) {
-    if (frame.type() == WebSocketFrameType.PING && !admitPing()) {
-      close(CloseCode.RATE_LIMITED, "too many pings");
+    if (closed) {
+      return;
+    }
+    switch (frame.type()) {
+      case PING -> {
+        if (!admitPing()) {
+          close(CloseCode.RATE_LIMITED, "too many pings");
+        }
+      }
+      case TEXT -> {
+        utf8.start();
+        textSoFar = frame.isFinal() ? null : Buffer.buffer();
+        inBinary = false;
+        textPart(frame);
+      }
+      case CONTINUATION -> {
+        if (textSoFar != null) {
+          textPart(frame);
+        } else if (inBinary && frame.isFinal()) {
+          inBinary = false;
+          onBinary();
+        }
+      }
+      case BINARY -> {
+        inBinary = !frame.isFinal();
+        if (frame.isFinal()) {
+          onBinary();
+        }
+      }
+      default -> {
+        // pongs are seen by the pong handler, closes by the close handler
+      }
+    }
+  }
+
+  /** One frame of a text message: bounded, UTF-8, and when it is the last, the message is handled. */
+  private void textPart(WebSocketFrame frame) {
+    Buffer data = frame.binaryData();
+    int soFar = textSoFar == null ? 0 : textSoFar.length();
+    if (soFar + data.length() > GatewayVerticle.MAX_MESSAGE) {
+      textSoFar = null;
+      close(CloseCode.TOO_LARGE, "message too large");
+    } else if (!utf8.feed(data, frame.isFinal())) {
+      textSoFar = null;
+      close(CloseCode.INVALID_TEXT, "text frame is not UTF-8");
+    } else if (!frame.isFinal()) {
+      textSoFar.appendBuffer(data);
+    } else if (textSoFar == null) {
+      onText(frame.textData());
+    } else {
+      String text = textSoFar.appendBuffer(data).toString(StandardCharsets.UTF_8);
+      textSoFar = null;
+      onText(text);
     }
   }
 

@@ -59,9 +59,20 @@ public final class RawWsClient implements AutoCloseable {
 
   /** Connects to {@code uri} (path and query) of another WebSocket endpoint, e.g. xlvein's {@code /ws/connect}. */
   public static RawWsClient connect(int port, int receiveBufferBytes, String uri) {
+    return connect(null, port, receiveBufferBytes, uri);
+  }
+
+  /**
+   * From the local address {@code from} (e.g. 127.0.0.5, so a test's abuser has its own source address and
+   * per-address limits don't fall on the test's other clients), or the default when null.
+   */
+  public static RawWsClient connect(String from, int port, int receiveBufferBytes, String uri) {
     try {
       Socket socket = new Socket();
       socket.setReceiveBufferSize(receiveBufferBytes);
+      if (from != null) {
+        socket.bind(new InetSocketAddress(from, 0));
+      }
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       socket.setSoTimeout((int) Await.TIMEOUT_SECONDS * 1000);
       RawWsClient client = new RawWsClient(socket);
@@ -108,9 +119,17 @@ public final class RawWsClient implements AutoCloseable {
 
   /** Writes one masked frame, as a client must. */
   public void send(int opcode, byte[] payload) {
+    send(opcode, payload, true);
+  }
+
+  /**
+   * One masked frame; {@code fin} false starts or continues a fragmented message (opcode 0 for the
+   * continuation frames after the first).
+   */
+  public void send(int opcode, byte[] payload, boolean fin) {
     try {
       ByteArrayOutputStream frame = new ByteArrayOutputStream();
-      frame.write(0x80 | opcode);
+      frame.write((fin ? 0x80 : 0) | opcode);
       if (payload.length < 126) {
         frame.write(0x80 | payload.length);
       } else if (payload.length < 65536) {
