@@ -96,6 +96,11 @@ public final class Address {
    * of a private session, the owner or an admin of a group. {@code pins}: the pinned seqs, newest pin first.
    */
   public static final String SESSION_PIN = "palaver.session.pin";
+  /**
+   * {@code {uid}} → {@code {removed}}: an account is being deleted; its pending invitations, to it and from it,
+   * go (user-service's account deletion asks, after the account left its sessions).
+   */
+  public static final String SESSION_FORGET_USER = "palaver.session.forgetUser";
   /** Published (not a request) by session-service on every membership change, to drop cached checks everywhere. */
   public static final String SESSION_MEMBERSHIP_CHANGED = "palaver.session.membershipChanged";
 

@@ -80,6 +80,7 @@ public final class Field {
   public static final String BLOCKED = "blocked";
   public static final String INVITATIONS = "invitations";
   public static final String PENDING = "pending";
+  public static final String REMOVED = "removed";
   public static final String MUTED = "muted";
   public static final String ARCHIVED = "archived";
   public static final String PINS = "pins";

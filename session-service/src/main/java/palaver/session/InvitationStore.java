@@ -1,6 +1,7 @@
 package palaver.session;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
@@ -26,7 +27,15 @@ final class InvitationStore {
   }
 
   Future<Void> createIndexes() {
-    return Store.index(mongo, INVITATIONS, new JsonObject().put(Field.UID, 1).put(Field.AT, -1), false).mapEmpty();
+    return Future.all(Store.index(mongo, INVITATIONS, new JsonObject().put(Field.UID, 1).put(Field.AT, -1), false),
+        Store.index(mongo, INVITATIONS, new JsonObject().put(Field.BY, 1), false)).mapEmpty();
+  }
+
+  /** Every invitation to {@code uid} or made by {@code uid} (an account being deleted); how many went. */
+  Future<Long> deleteAllOf(String uid) {
+    JsonObject either = new JsonObject().put("$or", new JsonArray()
+        .add(new JsonObject().put(Field.UID, uid)).add(new JsonObject().put(Field.BY, uid)));
+    return mongo.removeDocuments(INVITATIONS, either).map(r -> r == null ? 0L : r.getRemovedCount());
   }
 
   /** Stores the invitation: true if new, false if the user was invited to the group already. */

@@ -125,28 +125,39 @@ final class Memberships {
     });
   }
 
-  /** The invitee accepts: a member now, announced as their join. */
+  /**
+   * The invitee accepts: a member now, announced as their join. An invitation whose inviter is no longer a
+   * member lapses (as a removed member's invitations should not outlive them): 404, and it is deleted.
+   */
   Future<JsonObject> accept(String uid, String sid) {
     return invitations.find(sid, uid).compose(invitation -> {
       if (invitation == null) {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no invitation to this session"));
       }
-      return store.group(sid).compose(session -> roomFor(uid)
-          .compose(v -> store.insertMember(SessionStore.newMember(sid, uid, MEMBER, System.currentTimeMillis())))
-          .compose(added -> {
-            if (!added) {
-              return invitations.delete(sid, uid).map(SessionInfo.of(session));
-            }
-            events.membershipChanged(sid, uid);
-            return notice(sid, uid, "join", new JsonObject(), () -> undoAdd(sid, uid))
-                .compose(v -> invitations.delete(sid, uid))
-                .map(v -> {
-                  events.added(uid, sid);
-                  events.toMembers(sid, "join", change(uid, uid).put(Field.ROLE, MEMBER));
-                  return SessionInfo.of(session);
-                });
-          }));
+      return store.member(sid, invitation.getString(Field.BY)).compose(inviter -> inviter != null
+          ? joinInvited(uid, sid)
+          : invitations.delete(sid, uid).compose(v -> Future.failedFuture(
+              ErrorCode.NOT_FOUND.exception("the invitation lapsed: whoever sent it is no longer in the group"))));
     });
+  }
+
+  /** The accepted invitation's join. */
+  private Future<JsonObject> joinInvited(String uid, String sid) {
+    return store.group(sid).compose(session -> roomFor(uid)
+        .compose(v -> store.insertMember(SessionStore.newMember(sid, uid, MEMBER, System.currentTimeMillis())))
+        .compose(added -> {
+          if (!added) {
+            return invitations.delete(sid, uid).map(SessionInfo.of(session));
+          }
+          events.membershipChanged(sid, uid);
+          return notice(sid, uid, "join", new JsonObject(), () -> undoAdd(sid, uid))
+              .compose(v -> invitations.delete(sid, uid))
+              .map(v -> {
+                events.added(uid, sid);
+                events.toMembers(sid, "join", change(uid, uid).put(Field.ROLE, MEMBER));
+                return SessionInfo.of(session);
+              });
+        }));
   }
 
   /** The invitee declines: the invitation is gone, nobody is told. */

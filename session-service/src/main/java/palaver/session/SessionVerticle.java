@@ -87,6 +87,8 @@ public class SessionVerticle extends VerticleBase {
         Bus.serve(vertx, Address.SESSION_INVITATIONS, body -> memberships.invitationsOf(uid(body))),
         Bus.serve(vertx, Address.SESSION_ACCEPT, body -> memberships.accept(uid(body), sid(body))),
         Bus.serve(vertx, Address.SESSION_DECLINE, body -> memberships.decline(uid(body), sid(body))),
+        Bus.serve(vertx, Address.SESSION_FORGET_USER,
+            body -> invitations.deleteAllOf(uid(body)).map(n -> new JsonObject().put(Field.REMOVED, n))),
         Bus.serve(vertx, Address.SESSION_LEAVE, this::leave),
         Bus.serve(vertx, Address.SESSION_REMOVE, this::remove),
         Bus.serve(vertx, Address.SESSION_SET_ROLE, this::setRole),

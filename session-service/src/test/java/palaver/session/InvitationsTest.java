@@ -100,6 +100,36 @@ class InvitationsTest {
   }
 
   @Test
+  @DisplayName("An invitation whose inviter has left the group lapses: accepting it is 404, no membership, and it is gone")
+  void inviterLeftLapses() {
+    String ann = s.user("Ann");
+    String cat = s.user("Cat");
+    String bob = s.user("Bob");
+    String sid = s.group(ann, "private");
+    s.invite(ann, sid, cat); // a friend: a member at once, so the group still has a member after Ann leaves
+    strangerInvite(cat, sid, bob);
+    s.request(Address.SESSION_LEAVE, SessionService.of(cat, sid));
+    assertEquals(404, s.failureCode(Address.SESSION_ACCEPT, SessionService.of(bob, sid)));
+    assertNull(s.storedRole(sid, bob));
+    assertTrue(invitations(bob).isEmpty());
+  }
+
+  @Test
+  @DisplayName("Forgetting a user (account deletion) drops the invitations to them and those they sent")
+  void forgetUserDropsInvitations() {
+    String ann = s.user("Ann");
+    String bob = s.user("Bob");
+    String cat = s.user("Cat");
+    String annGroup = s.group(ann, "private");
+    String bobGroup = s.group(bob, "private");
+    strangerInvite(ann, annGroup, bob);
+    strangerInvite(bob, bobGroup, cat);
+    assertEquals(2L, s.request(Address.SESSION_FORGET_USER, new JsonObject().put(Field.UID, bob)).getLong(Field.REMOVED));
+    assertTrue(invitations(bob).isEmpty());
+    assertTrue(invitations(cat).isEmpty());
+  }
+
+  @Test
   @DisplayName("A friend's invite adds the invitee at once")
   void friendAdds() {
     String ann = s.user("Ann");

@@ -20,8 +20,10 @@ import palaver.api.Field;
  * no login from here on); it leaves every group through session-service's
  * leave (members see the usual leave notice, ownership passes on); its
  * messages become tombstones by "deleted user" and its files are deleted
- * (message-service); its friends, notifications and invite codes go; last
- * the record itself, which frees the login for a new sign-up.
+ * (message-service); its pending group invitations, to it and from it, go
+ * (session-service); its friends, blocks (by it and of it), notifications and
+ * invite codes go; last the record itself, which frees the login for a new
+ * sign-up.
  */
 final class AccountDeletion {
   private static final Logger LOG = LoggerFactory.getLogger(AccountDeletion.class);
@@ -32,11 +34,13 @@ final class AccountDeletion {
   private final FriendStore friends;
   private final NotificationStore notifications;
   private final InviteStore invites;
+  private final BlockStore blocks;
   private final HashingQueue hashing;
 
   AccountDeletion(Vertx vertx, UserStore users, FriendStore friends, NotificationStore notifications,
-      InviteStore invites, HashingQueue hashing) {
+      InviteStore invites, BlockStore blocks, HashingQueue hashing) {
     this.vertx = vertx;
+    this.blocks = blocks;
     this.hashing = hashing;
     this.users = users;
     this.friends = friends;
@@ -71,7 +75,9 @@ final class AccountDeletion {
       return leaveSessions(uid)
           .compose(v -> Bus.request(vertx, Address.MESSAGE_FORGET_USER, new JsonObject().put(Field.UID, uid), STEP_TIMEOUT_MS))
           .compose(v -> Bus.request(vertx, Address.FILE_DELETE_OWNED, new JsonObject().put(Field.UID, uid), STEP_TIMEOUT_MS))
-          .compose(v -> Future.all(friends.deleteAllOf(uid), notifications.deleteAllOf(uid), invites.deleteAllOf(uid)))
+          .compose(v -> Bus.request(vertx, Address.SESSION_FORGET_USER, new JsonObject().put(Field.UID, uid), STEP_TIMEOUT_MS))
+          .compose(v -> Future.all(friends.deleteAllOf(uid), notifications.deleteAllOf(uid), invites.deleteAllOf(uid),
+              blocks.deleteAllOf(uid)))
           .compose(v -> users.delete(uid))
           .onFailure(t -> LOG.warn("deleting account {} stopped ({}); it stays deactivated, delete it again to finish",
               uid, t.toString()))

@@ -27,7 +27,15 @@ final class BlockStore {
   }
 
   Future<Void> createIndexes() {
-    return Store.index(mongo, BLOCKS, new JsonObject().put(Field.UID, 1), false).mapEmpty();
+    return Future.all(Store.index(mongo, BLOCKS, new JsonObject().put(Field.UID, 1), false),
+        Store.index(mongo, BLOCKS, new JsonObject().put(Field.PEER, 1), false)).mapEmpty();
+  }
+
+  /** Every block by {@code uid} or of {@code uid} (an account being deleted); how many went. */
+  Future<Long> deleteAllOf(String uid) {
+    JsonObject either = new JsonObject().put("$or", new JsonArray()
+        .add(new JsonObject().put(Field.UID, uid)).add(new JsonObject().put(Field.PEER, uid)));
+    return mongo.removeDocuments(BLOCKS, either).map(r -> r == null ? 0L : r.getRemovedCount());
   }
 
   /** {@code uid} blocks {@code peer}; blocking again is no change. */

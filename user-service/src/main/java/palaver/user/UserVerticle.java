@@ -119,8 +119,10 @@ public class UserVerticle extends VerticleBase {
     NotificationStore notificationStore = new NotificationStore(mongo);
     Notifications notifications = new Notifications(vertx, notificationStore, users);
     Presence presence = new Presence(vertx, users, friendStore, presenceExpiry);
-    Blocks blocks = new Blocks(vertx, new BlockStore(mongo), friendStore, users);
-    AccountDeletion deletion = new AccountDeletion(vertx, users, friendStore, notificationStore, invites, hashing);
+    BlockStore blockStore = new BlockStore(mongo);
+    Blocks blocks = new Blocks(vertx, blockStore, friendStore, users);
+    AccountDeletion deletion = new AccountDeletion(vertx, users, friendStore, notificationStore, invites, blockStore,
+        hashing);
     return Future.all(List.of(notifications.serve(), presence.serve(), blocks.serve(),
         new Friends(vertx, friendStore, users, notifications, presence, blocks).serve(), deletion.serve(),
         new Administration(vertx, users, admins, invites, presence, deletion).serve()));

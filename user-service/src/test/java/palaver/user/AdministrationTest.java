@@ -194,7 +194,7 @@ class AdministrationTest {
   // ---- deletion
 
   @Test
-  @DisplayName("Deleting an account leaves no record, friend edge or notification of it, and its sessions were left")
+  @DisplayName("Deleting an account leaves no record, friend edge, block or notification of it, its sessions were left and its invitations dropped")
   void deletionLeavesNothing() {
     Account bob = register(sut, "Doomed");
     Account carol = Users.create(sut, "Carol");
@@ -203,6 +203,9 @@ class AdministrationTest {
     Await.result(friends.insertRequest(carol.uid(), bob.uid()));
     Await.result(new NotificationStore(sut.mongo()).insert(bob.uid(), "test", new JsonObject()));
     Await.result(new InviteStore(sut.mongo()).create(bob.uid()));
+    BlockStore blocks = new BlockStore(sut.mongo());
+    Await.result(blocks.insert(bob.uid(), carol.uid()));
+    Await.result(blocks.insert(carol.uid(), bob.uid()));
 
     assertTrue(sut.request(Address.ADMIN_DELETE_USER, onUser(first, bob)).getBoolean(Field.DELETED));
 
@@ -212,6 +215,10 @@ class AdministrationTest {
     assertEquals(0, count(FriendStore.FRIENDS, new JsonObject().put(FriendStore.FRIEND, bob.uid())));
     assertEquals(0, count(NotificationStore.NOTIFICATIONS, new JsonObject().put(Field.UID, bob.uid())));
     assertEquals(0, count(InviteStore.INVITES, new JsonObject().put(Field.CREATED_BY, bob.uid())));
+    assertEquals(0, count(BlockStore.BLOCKS, new JsonObject().put(Field.UID, bob.uid())));
+    assertEquals(0, count(BlockStore.BLOCKS, new JsonObject().put(Field.PEER, bob.uid())));
+    assertTrue(sessions.requests(Address.SESSION_FORGET_USER).stream().anyMatch(r -> bob.uid().equals(r.getString(Field.UID))),
+        "session-service was asked to drop the invitations to and from the account");
     assertTrue(sessions.requests(Address.SESSION_LEAVE).stream().anyMatch(r -> bob.uid().equals(r.getString(Field.UID))
         && Users.sessionOf(bob.uid()).equals(r.getString(Field.SID))));
     assertTrue(messages.requests(Address.MESSAGE_FORGET_USER).stream().anyMatch(r -> bob.uid().equals(r.getString(Field.UID))));

@@ -33,7 +33,8 @@ final class Users {
   static FakeNeighbour sessionService() {
     return new FakeNeighbour("session-service").answer(Address.SESSION_MEMBERSHIPS, body -> Future.succeededFuture(
         new JsonObject().put(Field.SESSIONS, new JsonArray()
-            .add(new JsonObject().put(Field.SID, sessionOf(body.getString(Field.UID)))))));
+            .add(new JsonObject().put(Field.SID, sessionOf(body.getString(Field.UID)))))))
+        .reply(Address.SESSION_FORGET_USER, new JsonObject().put(Field.REMOVED, 0));
   }
 
   static String sessionOf(String uid) {
