@@ -111,11 +111,23 @@ public final class Address {
   public static final String MESSAGE_SYNC = "palaver.message.sync";
   public static final String MESSAGE_HEADS = "palaver.message.heads";
   /**
-   * {@code {uid, sid, seq}} → {@code {sid, id, seq}}: the message becomes a tombstone (seq kept, content
-   * removed) and {@code messageDeleted} is published to the session. Trusted callers only: the gateway
-   * asks {@link #ADMIN_CHECK} first.
+   * {@code {uid, sid, seq, cid?, admin?}} → {@code {sid, id, seq, deleted:true, event}}: the message becomes a
+   * tombstone (seq kept, content removed), a {@code delete} event is appended to the session and
+   * {@code messageDeleted} is published. Allowed to its author and to the session's owner and admins;
+   * {@code admin:true} (a server admin: only the gateway's admin API sets it, after {@link #ADMIN_CHECK})
+   * skips that rule.
    */
   public static final String MESSAGE_DELETE = "palaver.message.delete";
+  /**
+   * {@code {uid, sid, seq, content, cid?}} → {@code {sid, id, seq, target, at}}: the author's text message
+   * {@code seq} gets new content; an {@code edit} event is appended to the session (docs/event-bus.md).
+   */
+  public static final String MESSAGE_EDIT = "palaver.message.edit";
+  /**
+   * {@code {uid, sid, seq, emoji, on, cid?}} → {@code {sid, id, seq, target, at}} (or {@code unchanged:true}):
+   * a member adds ({@code on:true}) or removes a reaction; a {@code reaction} event is appended.
+   */
+  public static final String MESSAGE_REACT = "palaver.message.react";
   /**
    * {@code {uid}} → {@code {messages}}: a deleted account's messages all become tombstones by "deleted user"
    * (user-service's account deletion).

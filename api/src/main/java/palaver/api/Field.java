@@ -117,4 +117,22 @@ public final class Field {
   public static final String CREATED_BY = "createdBy";
   public static final String NODES = "nodes";
   public static final String FILES = "files";
+
+  // edits, deletions, reactions and replies (docs/protocol.md "Editing, deleting, reacting, replying")
+  /** When a message's content was last edited (ms); a change event's target seq is {@link #TARGET}. */
+  public static final String EDITED_AT = "editedAt";
+  /** In a stored message: the seq of the edit event its content is from (edits apply in seq order). */
+  public static final String EDIT_SEQ = "editSeq";
+  /** In a stored message: {emoji: [uid...]}. */
+  public static final String REACTIONS = "reactions";
+  /** In a stored message: the seq of the newest reaction event applied to it. */
+  public static final String REACT_SEQ = "reactSeq";
+  public static final String EMOJI = "emoji";
+  /** A reaction event: true when added, false when removed. */
+  public static final String ON = "on";
+  /** A send's (and a stored reply's) target: {seq, uid, nickname, msgType, quote}. */
+  public static final String REPLY_TO = "replyTo";
+  public static final String QUOTE = "quote";
+  /** In a head: the seqs of the newest change events (not counted as unread). */
+  public static final String CHANGE_SEQS = "changeSeqs";
 }

@@ -56,16 +56,45 @@ public final class Frames {
     return messageFields(new JsonObject(), stored);
   }
 
+  /**
+   * A stored message's client fields. Change events ({@code msgType} edit, delete or reaction) also carry
+   * {@code target} (and {@code emoji}, {@code on} for reactions); messages carry {@code editedAt}/{@code
+   * editSeq} once edited, {@code reactions} {emoji: [uid]} and {@code reactSeq} once reacted to, and
+   * {@code replyTo} when they reply.
+   */
   private static JsonObject messageFields(JsonObject into, JsonObject stored) {
     if (stored.getBoolean(Field.DELETED, false)) {
       into.put(Field.DELETED, true);
     }
-    return into.put(Field.SID, stored.getString(Field.SID))
+    into.put(Field.SID, stored.getString(Field.SID))
         .put(Field.ID, stored.getString("_id")).put(Field.SEQ, stored.getLong(Field.SEQ))
         .put(Field.UID, stored.getString(Field.UID)).put(Field.NICKNAME, stored.getString(Field.NICKNAME))
         .put(Field.AVATAR, stored.getString(Field.AVATAR)).put(Field.MSG_TYPE, stored.getString(Field.MSG_TYPE))
         .put(Field.CONTENT, stored.getValue(Field.CONTENT)).put(Field.FILE, stored.getJsonObject(Field.FILE))
         .put(Field.AT, stored.getLong(Field.AT));
+    copyPresent(into, stored, Field.EDITED_AT, Field.EDIT_SEQ, Field.REACT_SEQ, Field.REPLY_TO, Field.TARGET,
+        Field.EMOJI, Field.ON);
+    if (stored.getValue(Field.REACTIONS) instanceof JsonObject reactions) {
+      JsonObject shown = new JsonObject();
+      reactions.forEach(e -> {
+        if (e.getValue() instanceof JsonArray uids && !uids.isEmpty()) {
+          shown.put(e.getKey(), uids.copy());
+        }
+      });
+      if (!shown.isEmpty()) {
+        into.put(Field.REACTIONS, shown);
+      }
+    }
+    return into;
+  }
+
+  private static void copyPresent(JsonObject into, JsonObject stored, String... fields) {
+    for (String f : fields) {
+      Object v = stored.getValue(f);
+      if (v != null) {
+        into.put(f, v);
+      }
+    }
   }
 
   /**

@@ -56,7 +56,7 @@ final class AdminApi {
   private void deleteMessage(RoutingContext ctx) {
     String sid = ctx.pathParam("sid");
     Long seq = Check.queryLong(ctx.pathParam("seq"), Field.SEQ, 1, Long.MAX_VALUE);
-    JsonObject request = caller(ctx).put(Field.SID, sid).put(Field.SEQ, seq);
+    JsonObject request = caller(ctx).put(Field.SID, sid).put(Field.SEQ, seq).put(Field.ADMIN, true);
     Rest.respond(ctx, Bus.request(vertx, Address.ADMIN_CHECK, caller(ctx))
         .compose(ok -> Bus.request(vertx, Address.MESSAGE_DELETE, request))
         .onSuccess(ok -> SecurityLog.event("message_deleted", "sid", sid, "seq", seq, "by", Rest.uid(ctx))), 200);

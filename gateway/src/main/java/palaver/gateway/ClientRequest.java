@@ -22,7 +22,18 @@ import palaver.api.Frames;
  */
 enum ClientRequest {
   SEND("send", Address.MESSAGE_SEND, true, Frames.ACK,
-      strings(Field.SID, Field.CID, Field.MSG_TYPE, Field.CONTENT, Field.FILE_ID)),
+      fields(Field.SID, Kind.STRING, Field.CID, Kind.STRING, Field.MSG_TYPE, Kind.STRING, Field.CONTENT, Kind.STRING,
+          Field.FILE_ID, Kind.STRING, Field.REPLY_TO, Kind.INTEGER)),
+  /** The author's new text for message {@code seq}; answered by {@code ok} with the edit event's seq. */
+  EDIT("edit", Address.MESSAGE_EDIT, false, Frames.OK,
+      fields(Field.SID, Kind.STRING, Field.SEQ, Kind.INTEGER, Field.CONTENT, Kind.STRING, Field.CID, Kind.STRING)),
+  /** Message {@code seq} becomes a tombstone (its author, or the session's owner and admins). */
+  DELETE("delete", Address.MESSAGE_DELETE, false, Frames.OK,
+      fields(Field.SID, Kind.STRING, Field.SEQ, Kind.INTEGER, Field.CID, Kind.STRING)),
+  /** Adds ({@code on}, the default) or removes the caller's {@code emoji} on message {@code seq}. */
+  REACT("react", Address.MESSAGE_REACT, false, Frames.OK,
+      fields(Field.SID, Kind.STRING, Field.SEQ, Kind.INTEGER, Field.EMOJI, Kind.STRING, Field.ON, Kind.BOOLEAN,
+          Field.CID, Kind.STRING)),
   HISTORY("history", Address.MESSAGE_HISTORY, true, Frames.HISTORY,
       fields(Field.SID, Kind.STRING, Field.BEFORE, Kind.INTEGER, Field.AFTER, Kind.INTEGER, Field.LIMIT, Kind.INTEGER)),
   /** Answered by the missed {@code message} frames, then {@code synced}. */

@@ -21,6 +21,33 @@ final class MessageApi {
   void mount(Router api, BearerAuth auth) {
     api.get("/sessions/:sid/messages").handler(auth).handler(this::history);
     api.post("/sessions/:sid/messages").handler(auth).handler(this::send);
+    api.patch("/sessions/:sid/messages/:seq").handler(auth).handler(ctx -> change(ctx, ClientRequest.EDIT, Rest.body(ctx)));
+    api.delete("/sessions/:sid/messages/:seq").handler(auth).handler(ctx -> change(ctx, ClientRequest.DELETE, new JsonObject()));
+    api.put("/sessions/:sid/messages/:seq/reactions/:emoji").handler(auth)
+        .handler(ctx -> change(ctx, ClientRequest.REACT, reaction(ctx, true)));
+    api.delete("/sessions/:sid/messages/:seq/reactions/:emoji").handler(auth)
+        .handler(ctx -> change(ctx, ClientRequest.REACT, reaction(ctx, false)));
+  }
+
+  /**
+   * The {@code edit}, {@code delete} and {@code react} frames over HTTP: the session and seq from the path,
+   * under the sends' per-user rate limit; answered by the same body as the frame's {@code ok}.
+   */
+  private void change(RoutingContext ctx, ClientRequest operation, JsonObject fields) {
+    if (!userBuckets.take(Rest.uid(ctx))) {
+      GatewayMetrics.get().rateLimited();
+      ctx.response().putHeader("Retry-After", "1");
+      Rest.error(ctx, ErrorCode.RATE_LIMITED, "too many changes, slow down");
+      return;
+    }
+    fields.put(Field.SID, ctx.pathParam("sid"))
+        .put(Field.SEQ, Check.queryLong(ctx.pathParam("seq"), Field.SEQ, 1, Long.MAX_VALUE));
+    JsonObject request = operation.body(Rest.uid(ctx), fields);
+    Rest.respond(ctx, operation.request(vertx, request), 200);
+  }
+
+  private static JsonObject reaction(RoutingContext ctx, boolean on) {
+    return new JsonObject().put(Field.EMOJI, ctx.pathParam("emoji")).put(Field.ON, on);
   }
 
   /** The {@code history} frame's request, its fields from the path and the query string. */

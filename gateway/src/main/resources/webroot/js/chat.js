@@ -1,9 +1,10 @@
 // The open conversation: header, message list (day separators, bubbles,
 // system notices, receipts), upward infinite scroll, typing indicator.
-import { $, h, fill, avatar, paintAvatar, icon } from './dom.js';
+import { $, h, fill, avatar, paintAvatar, icon, toast } from './dom.js';
 import { api, fileUrl, thumbUrl } from './api.js';
-import { state, chat, displayName, user, peerOf, cachedUser, rememberUser } from './state.js';
-import { loadPage, markRead, retry, discard } from './messaging.js';
+import { state, chat, displayName, user, peerOf, cachedUser, rememberUser, isChange } from './state.js';
+import { loadPage, markRead, retry, discard, deleteMessage, react } from './messaging.js';
+import { startEdit, startReply, cancelContext } from './composer.js';
 import * as fmt from './format.js';
 import { richText } from './richtext.js';
 import { hooks } from './hooks.js';
@@ -16,6 +17,7 @@ export function openChat(sid) {
   const s = state.sessions.get(sid);
   if (!s) return;
   state.current = sid;
+  cancelContext();
   typingUntil.clear();
   renderTyping();
   $('chat-empty').hidden = true;
@@ -82,6 +84,7 @@ async function refreshMembers(sid) {
       if (m.state) state.presence.set(m.uid, m.state);
       if (m.nickname) rememberUser({ uid: m.uid, nickname: m.nickname, avatar: m.avatar });
       if (typeof m.readSeq === 'number') c.readers.set(m.uid, Math.max(c.readers.get(m.uid) || 0, m.readSeq));
+      if (m.uid === state.me.uid) c.myRole = m.role;
     }
     if (sid === state.current) { renderHeader(); updateReceipts(); }
   } catch {
@@ -101,6 +104,7 @@ export function renderMessages(how) {
   let lastDay = null;
   let previous = null;
   for (const m of c.ordered()) {
+    if (isChange(m)) continue; // applied to their targets, not shown
     const day = fmt.dayKey(m.at);
     if (day !== lastDay) {
       nodes.push(h('div', { class: 'day', role: 'separator' }, h('span', {}, fmt.dayLabel(m.at))));
@@ -165,7 +169,7 @@ export function historyState(sid, phase, message) {
 }
 
 function messageElement(m) {
-  const key = `${m.sid}:${m.seq}`;
+  const key = `${m.sid}:${m.seq}:${m.v || 0}`;
   let el = elements.get(key);
   if (el) return el;
   el = m.msgType === 'system' ? systemElement(m) : bubble(m);
@@ -198,16 +202,72 @@ function systemElement(m) {
   return el;
 }
 
+const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉'];
+
 function bubble(m) {
   const mine = state.me && m.uid === state.me.uid;
   const body = h('div', { class: 'bubble' });
   if (!mine) body.append(h('div', { class: 'author' }, m.nickname || displayName(m.uid)));
+  if (m.replyTo && !m.deleted) body.append(replyQuote(m));
   body.append(content(m));
   body.append(h('div', { class: 'meta' },
+    m.editedAt && !m.deleted
+      ? h('span', { class: 'edited', title: `edited ${new Date(m.editedAt).toLocaleString()}` }, `edited ${fmt.time(m.editedAt)}`)
+      : null,
     h('time', { datetime: new Date(m.at).toISOString(), title: new Date(m.at).toLocaleString() }, fmt.time(m.at)),
     mine ? h('span', { class: 'receipt', 'aria-label': 'sent' }, '✓') : null, pinToggle(m)));
+  const chips = reactionChips(m);
+  if (chips) body.append(chips);
   return h('div', { class: `msg ${mine ? 'mine' : 'theirs'}`, 'data-uid': m.uid },
-    mine ? null : avatar(m.nickname, m.avatar, 'small'), body);
+    mine ? null : avatar(m.nickname, m.avatar, 'small'), body, m.deleted ? null : actions(m, mine));
+}
+
+/** The quoted message a reply answers; a click scrolls to it when it is loaded. */
+function replyQuote(m) {
+  const r = m.replyTo;
+  return h('button', { type: 'button', class: 'reply-quote', 'aria-label': `In reply to ${r.nickname || 'a message'}`,
+    onclick: () => {
+      const el = $('message-list').querySelector(`[data-seq="${r.seq}"]`);
+      if (el) el.scrollIntoView({ block: 'center' });
+    } },
+  h('strong', {}, r.nickname || displayName(r.uid)), h('span', {}, r.quote || `[${r.msgType}]`));
+}
+
+/** One chip per emoji: count, who (title), pressed when the user is among them; a click toggles theirs. */
+function reactionChips(m) {
+  const entries = Object.entries(m.reactions || {}).filter(([, uids]) => uids && uids.length);
+  if (!entries.length || m.deleted) return null;
+  return h('div', { class: 'reactions' }, entries.map(([emoji, uids]) => {
+    const on = uids.includes(state.me.uid);
+    return h('button', { type: 'button', class: `reaction${on ? ' on' : ''}`, 'aria-pressed': on ? 'true' : 'false',
+      title: uids.map((uid) => (uid === state.me.uid ? 'you' : displayName(uid))).join(', '),
+      'aria-label': `${emoji} ${uids.length}`, onclick: () => toggleReaction(m, emoji, !on) },
+    `${emoji} ${uids.length}`);
+  }));
+}
+
+function toggleReaction(m, emoji, on) {
+  react(m.sid, m.seq, emoji, on).catch((e) => toast(`Reaction not saved: ${e.message || e.code}`, 'error'));
+}
+
+/** The message menu: quick reactions, reply, and edit / delete where allowed. */
+function actions(m, mine) {
+  const c = chat(m.sid);
+  const moderator = c.myRole === 'owner' || c.myRole === 'admin';
+  const buttons = QUICK_REACTIONS.map((emoji) => h('button', { type: 'button', class: 'icon small',
+    'aria-label': `React ${emoji}`, title: `React ${emoji}`,
+    onclick: () => toggleReaction(m, emoji, !((m.reactions || {})[emoji] || []).includes(state.me.uid)) }, emoji));
+  buttons.push(h('button', { type: 'button', class: 'link', 'aria-label': 'Reply', onclick: () => startReply(m) }, 'Reply'));
+  if (mine && m.msgType === 'text') {
+    buttons.push(h('button', { type: 'button', class: 'link', 'aria-label': 'Edit message', onclick: () => startEdit(m) }, 'Edit'));
+  }
+  if (mine || moderator) {
+    buttons.push(h('button', { type: 'button', class: 'link danger', 'aria-label': 'Delete message', onclick: () => {
+      if (!window.confirm('Delete this message for everyone?')) return;
+      deleteMessage(m.sid, m.seq).catch((e) => toast(`Not deleted: ${e.message || e.code}`, 'error'));
+    } }, 'Delete'));
+  }
+  return h('div', { class: 'msg-actions', role: 'toolbar', 'aria-label': 'Message actions' }, buttons);
 }
 
 function content(m) {

@@ -3,7 +3,8 @@
 import { $, h, toast, icon } from './dom.js';
 import { upload } from './api.js';
 import { state, saveOutbox } from './state.js';
-import { enqueue, transmit, sendTyping } from './messaging.js';
+import { enqueue, transmit, sendTyping, editMessage } from './messaging.js';
+import { chat, isChange } from './state.js';
 import { hooks } from './hooks.js';
 
 const MAX_TEXT = 16 * 1024; // the server's content limit (characters)
@@ -22,8 +23,18 @@ export function setUp() {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       sendText();
+    } else if (e.key === 'ArrowUp' && !input.value && !e.isComposing) {
+      const last = lastOwnText();
+      if (last) {
+        e.preventDefault();
+        startEdit(last);
+      }
+    } else if (e.key === 'Escape' && composing) {
+      e.preventDefault();
+      cancelContext();
     }
   });
+  $('composer-context-cancel').addEventListener('click', cancelContext);
   input.addEventListener('input', () => {
     autosize();
     if (state.current && input.value.trim()) sendTyping(state.current);
@@ -61,10 +72,68 @@ function sendText() {
     toast(`That message is too long (${text.length.toLocaleString()} characters; the limit is ${MAX_TEXT.toLocaleString()}). Send it as a file instead.`, 'error');
     return;
   }
-  enqueue({ sid: state.current, msgType: 'text', content: text });
+  if (composing && composing.sid === state.current && composing.mode === 'edit') {
+    const { sid, seq } = composing;
+    editMessage(sid, seq, text).catch((e) => toast(`Not edited: ${e.message || e.code}`, 'error'));
+  } else {
+    const draft = { sid: state.current, msgType: 'text', content: text };
+    if (composing && composing.sid === state.current && composing.mode === 'reply') draft.replyTo = composing.replyTo;
+    enqueue(draft);
+  }
+  cancelContext();
   input.value = '';
   autosize();
   input.focus();
+}
+
+// ---- editing and replying: the composer's context line -------------------------
+
+let composing = null; // {mode: 'edit'|'reply', sid, seq, replyTo?}
+
+/** The user's newest text message in the open chat that is not deleted (Up-arrow edits it). */
+function lastOwnText() {
+  if (!state.current || !state.me) return null;
+  const all = chat(state.current).ordered();
+  for (let i = all.length - 1; i >= 0; i--) {
+    const m = all[i];
+    if (!isChange(m) && m.uid === state.me.uid && m.msgType === 'text' && !m.deleted) return m;
+  }
+  return null;
+}
+
+/** Puts the composer into editing message `m`: its text in the input, a line saying so above. */
+export function startEdit(m) {
+  composing = { mode: 'edit', sid: m.sid, seq: m.seq };
+  showContext('Editing message');
+  const input = $('message-input');
+  input.value = typeof m.content === 'string' ? m.content : '';
+  autosize();
+  input.focus();
+}
+
+/** Puts the composer into replying to `m`: the next send carries replyTo. */
+export function startReply(m) {
+  const quote = typeof m.content === 'string' && m.content ? m.content.slice(0, 200) : (m.file && m.file.name) || '';
+  composing = { mode: 'reply', sid: m.sid, seq: m.seq,
+    replyTo: { seq: m.seq, uid: m.uid, nickname: m.nickname, msgType: m.msgType, quote } };
+  showContext(`Replying to ${m.nickname || 'message'}: ${quote.slice(0, 80)}`);
+  $('message-input').focus();
+}
+
+function showContext(text) {
+  $('composer-context-text').textContent = text;
+  $('composer-context').hidden = false;
+}
+
+/** Leaves edit or reply mode (Escape, Cancel, after sending, or on switching chats). */
+export function cancelContext() {
+  const wasEdit = composing && composing.mode === 'edit';
+  composing = null;
+  $('composer-context').hidden = true;
+  if (wasEdit) {
+    $('message-input').value = '';
+    autosize();
+  }
 }
 
 function kindOf(file) {

@@ -2,7 +2,7 @@
 // resume with `sync` after every (re)connect, history paging, reads, typing.
 import { api, session } from './api.js';
 import { Connection } from './socket.js';
-import { state, chat, newCid, saveOutbox, activity } from './state.js';
+import { state, chat, newCid, saveOutbox, activity, isChange, applyChange } from './state.js';
 import { hooks } from './hooks.js';
 
 export const conn = new Connection(() => session.token);
@@ -23,6 +23,7 @@ export function transmit(item) {
   if (item.inFlight || item.uploading) return;
   const frame = { type: 'send', sid: item.sid, cid: item.cid, msgType: item.msgType, content: item.content };
   if (item.fileId) frame.fileId = item.fileId;
+  if (item.replyTo) frame.replyTo = item.replyTo.seq;
   item.inFlight = true;
   conn.request(frame).then((ack) => {
     item.inFlight = false;
@@ -51,6 +52,7 @@ function acknowledged(item, ack) {
     nickname: state.me.nickname, avatar: state.me.avatar, msgType: item.msgType, content: item.content,
     file: item.file || null,
   };
+  if (item.replyTo) message.replyTo = item.replyTo;
   if (c.loaded) {
     if (c.maxSeq > 0 && ack.seq > c.maxSeq + 1) requestSync([item.sid]);
     c.add(message);
@@ -90,13 +92,29 @@ export function received(m) {
   }
   if (!known) noteActivity(m, true);
   if (added || !known) hooks.messagesChanged(m.sid);
-  if (!known && m.uid !== state.me.uid) hooks.incoming(m);
+  if (!known && m.uid !== state.me.uid && !isChange(m)) hooks.incoming(m);
+}
+
+/**
+ * Edit, delete and react (docs/protocol.md "Editing, deleting, reacting, replying"): the server answers
+ * `ok` and sends the change event to every member's sockets, this one too, where `received` applies it.
+ */
+export function editMessage(sid, seq, content) {
+  return conn.request({ type: 'edit', sid, seq, content, cid: newCid() });
+}
+
+export function deleteMessage(sid, seq) {
+  return conn.request({ type: 'delete', sid, seq, cid: newCid() });
+}
+
+export function react(sid, seq, emoji, on) {
+  return conn.request({ type: 'react', sid, seq, emoji, on, cid: newCid() });
 }
 
 /** `messageDeleted`: the loaded message at that seq becomes a tombstone (content and file gone). */
 export function tombstoned({ sid, seq }) {
   const m = chat(sid).bySeq.get(seq);
-  if (m) Object.assign(m, { deleted: true, content: null, file: null });
+  if (m && !m.deleted) Object.assign(m, { deleted: true, content: null, file: null, reactions: null, replyTo: null, v: (m.v || 0) + 1 });
   const s = state.sessions.get(sid);
   if (s && s.lastMessage && s.lastMessage.seq === seq) Object.assign(s.lastMessage, { deleted: true, content: null, file: null });
   hooks.messagesChanged(sid);
@@ -108,6 +126,15 @@ function noteActivity(m, isNew) {
   const s = state.sessions.get(m.sid);
   if (!s) {
     hooks.sessionsChanged(true);
+    return;
+  }
+  if (isChange(m)) {
+    // Changes take seqs but are not news: no preview, no unread (the server leaves them out too).
+    if (m.seq > (s.lastSeq || 0)) s.lastSeq = m.seq;
+    if (s.lastMessage && s.lastMessage.seq === m.target && s.lastMessage !== chat(m.sid).bySeq.get(m.target)) {
+      applyChange(s.lastMessage, m);
+    }
+    hooks.sessionsChanged(false);
     return;
   }
   if (m.seq > (s.lastSeq || 0)) {

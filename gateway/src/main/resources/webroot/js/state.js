@@ -26,12 +26,16 @@ export class Chat {
     this.readers = new Map(); // uid → readSeq of other members (read receipts)
   }
 
-  /** Adds a message; false if this seq was already there (dedupe). */
+  /**
+   * Adds a message; false if this seq was already there (dedupe). A change event (edit, delete,
+   * reaction) is kept at its seq too, so the stream stays contiguous, and applied to its target.
+   */
   add(message) {
     if (typeof message.seq !== 'number' || this.bySeq.has(message.seq)) return false;
     this.bySeq.set(message.seq, message);
     this.minSeq = Math.min(this.minSeq, message.seq);
     this.maxSeq = Math.max(this.maxSeq, message.seq);
+    if (isChange(message)) applyChange(this.bySeq.get(message.target), message);
     return true;
   }
 
@@ -54,6 +58,37 @@ export class Chat {
     this.olderMore = true;
     this.loaded = false;
   }
+}
+
+/** Edits, deletions and reactions: messages of the stream that change an earlier one (`target`). */
+export function isChange(m) {
+  return m && (m.msgType === 'edit' || m.msgType === 'delete' || m.msgType === 'reaction');
+}
+
+/**
+ * Applies change event `ev` to message `t` unless `t` already shows it (history answers messages as
+ * they are now: an edit at or below `editSeq`, a reaction at or below `reactSeq`, is in them). True when
+ * `t` changed; `t.v` then counts up so its rendering is redone.
+ */
+export function applyChange(t, ev) {
+  if (!t || isChange(t)) return false;
+  if (ev.msgType === 'delete') {
+    if (t.deleted) return false;
+    Object.assign(t, { deleted: true, content: null, file: null, reactions: null, replyTo: null });
+  } else if (ev.msgType === 'edit') {
+    if (t.deleted || (t.editSeq || 0) >= ev.seq) return false;
+    Object.assign(t, { content: ev.content, editedAt: ev.at, editSeq: ev.seq });
+  } else {
+    if (t.deleted || (t.reactSeq || 0) >= ev.seq) return false;
+    const reactions = { ...(t.reactions || {}) };
+    const by = (reactions[ev.emoji] || []).filter((uid) => uid !== ev.uid);
+    if (ev.on) by.push(ev.uid);
+    if (by.length) reactions[ev.emoji] = by;
+    else delete reactions[ev.emoji];
+    Object.assign(t, { reactions, reactSeq: ev.seq });
+  }
+  t.v = (t.v || 0) + 1;
+  return true;
 }
 
 export function chat(sid) {

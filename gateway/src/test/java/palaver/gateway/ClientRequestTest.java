@@ -44,6 +44,25 @@ class ClientRequestTest {
   }
 
   @Test
+  @DisplayName("A client's delete frame can't claim server-admin rights: admin:true is dropped before the bus")
+  void deleteFrameDropsAdminFlag() {
+    JsonObject frame = new JsonObject().put(Field.TYPE, "delete").put(Field.SID, "s1").put(Field.SEQ, 3)
+        .put(Field.ADMIN, true);
+    ClientRequest delete = ClientRequest.ofFrame("delete");
+    assertEquals(Address.MESSAGE_DELETE, delete.address());
+    assertEquals(new JsonObject().put(Field.UID, "alice").put(Field.SID, "s1").put(Field.SEQ, 3), delete.body("alice", frame));
+  }
+
+  @Test
+  @DisplayName("A react frame's on must be a boolean, its seq an integer")
+  void reactFrameTypes() {
+    JsonObject frame = new JsonObject().put(Field.SID, "s1").put(Field.SEQ, 3).put(Field.EMOJI, "👍");
+    assertEquals(true, ClientRequest.REACT.body("alice", frame.copy().put(Field.ON, true)).getBoolean(Field.ON));
+    assertInvalid(ClientRequest.REACT, frame.copy().put(Field.ON, "yes"));
+    assertInvalid(ClientRequest.EDIT, frame.copy().put(Field.SEQ, "3"));
+  }
+
+  @Test
   @DisplayName("Fields the client left out are absent from the request")
   void absentFieldsAreLeftOut() {
     JsonObject body = ClientRequest.SEND.body("alice", new JsonObject().put(Field.SID, "s1"));

@@ -76,18 +76,31 @@ class MessageStore {
    */
   static final class HeadMoves {
     private final Map<String, JsonObject> newest = new LinkedHashMap<>();
+    /** Per session the newest message that is not a change event: the head's {@code lastMessage}. */
+    private final Map<String, JsonObject> newestShown = new HashMap<>();
+    /** Per session the seqs of the batch's change events: pushed onto the head's {@code changeSeqs}. */
+    private final Map<String, JsonArray> changes = new HashMap<>();
     private final Map<String, JsonObject> writers = new HashMap<>();
 
     void add(JsonObject message) {
       String sid = message.getString(Field.SID);
       long seq = message.getLong(Field.SEQ);
-      newest.merge(sid, message, (a, b) -> a.getLong(Field.SEQ) >= b.getLong(Field.SEQ) ? a : b);
+      newest.merge(sid, message, HeadMoves::newer);
+      if (isChange(message)) {
+        changes.computeIfAbsent(sid, k -> new JsonArray()).add(seq);
+      } else {
+        newestShown.merge(sid, message, HeadMoves::newer);
+      }
       String writer = message.getString(Field.UID);
       if (writer != null && SAFE_KEY.matcher(writer).matches()) {
         String field = WRITERS + "." + writer;
         JsonObject bySid = writers.computeIfAbsent(sid, k -> new JsonObject());
         bySid.put(field, Math.max(bySid.getLong(field, 0L), seq));
       }
+    }
+
+    private static JsonObject newer(JsonObject a, JsonObject b) {
+      return a.getLong(Field.SEQ) >= b.getLong(Field.SEQ) ? a : b;
     }
 
     boolean isEmpty() {
@@ -101,6 +114,25 @@ class MessageStore {
     private JsonObject writersOf(String sid) {
       return writers.getOrDefault(sid, new JsonObject());
     }
+
+    private JsonObject update(JsonObject message) {
+      String sid = message.getString(Field.SID);
+      return headSet(message, newestShown.get(sid), writersOf(sid), changes.get(sid));
+    }
+  }
+
+  // ---- change events: edits, deletions, reactions (docs/protocol.md "Editing, deleting, reacting, replying") ----
+
+  static final String EDIT = "edit";
+  static final String DELETE = "delete";
+  static final String REACTION = "reaction";
+  /** How many change-event seqs a head keeps, so unread counts can leave them out (beyond: counted). */
+  static final int CHANGE_SEQS_KEPT = 200;
+
+  /** A change event: a message of the session that edits, deletes or reacts to its {@code target}. */
+  static boolean isChange(JsonObject message) {
+    Object type = message.getValue(Field.MSG_TYPE);
+    return EDIT.equals(type) || DELETE.equals(type) || REACTION.equals(type);
   }
 
   private final MongoClient mongo;
@@ -198,7 +230,7 @@ class MessageStore {
     List<JsonObject> heads = new ArrayList<>(moves.newest.values());
     List<BulkOperation> ops = new ArrayList<>(heads.size());
     for (JsonObject m : heads) {
-      ops.add(BulkOperation.createUpdate(olderHead(m), headSet(m, moves.writersOf(m.getString(Field.SID))), true, false));
+      ops.add(BulkOperation.createUpdate(olderHead(m), moves.update(m), true, false));
     }
     BulkWriteOptions options = new BulkWriteOptions().setOrdered(false).setWriteOption(WriteOption.MAJORITY);
     return mongo.bulkWriteWithOptions(HEADS, ops, options)
@@ -215,7 +247,7 @@ class MessageStore {
             JsonObject m = heads.get(error.getIndex());
             String sid = m.getString(Field.SID);
             if (error.getCode() == Store.DUPLICATE_KEY) {
-              retries.add(writeHead(m, moves.writersOf(sid)).onFailure(f -> unconfirmed.put(sid, f)));
+              retries.add(writeHead(m, moves.update(m)).onFailure(f -> unconfirmed.put(sid, f)));
             } else {
               unconfirmed.put(sid, new IllegalStateException(error.getMessage()));
             }
@@ -237,14 +269,27 @@ class MessageStore {
         .put(Field.LAST_SEQ, new JsonObject().put("$lt", message.getLong(Field.SEQ)));
   }
 
-  private static JsonObject headSet(JsonObject message, JsonObject writers) {
-    return new JsonObject().put("$set", writers.copy().put(Field.LAST_SEQ, message.getLong(Field.SEQ))
-        .put(Field.LAST_MESSAGE, Frames.messageSummary(message)));
+  /**
+   * lastSeq to the newest seq of the batch (change events too: sync and seq assignment read it);
+   * lastMessage to the newest message that is not a change event, when the batch has one; the
+   * batch's change-event seqs onto {@code changeSeqs} (the newest {@value #CHANGE_SEQS_KEPT} kept).
+   */
+  private static JsonObject headSet(JsonObject newest, JsonObject shown, JsonObject writers, JsonArray changes) {
+    JsonObject set = writers.copy().put(Field.LAST_SEQ, newest.getLong(Field.SEQ));
+    if (shown != null) {
+      set.put(Field.LAST_MESSAGE, Frames.messageSummary(shown));
+    }
+    JsonObject update = new JsonObject().put("$set", set);
+    if (changes != null) {
+      update.put("$push", new JsonObject().put(Field.CHANGE_SEQS,
+          new JsonObject().put("$each", changes).put("$slice", -CHANGE_SEQS_KEPT)));
+    }
+    return update;
   }
 
   /** The second try of a head write whose upsert collided; a collision now means a newer head exists. */
-  private Future<Void> writeHead(JsonObject message, JsonObject writers) {
-    return mongo.updateCollectionWithOptions(HEADS, olderHead(message), headSet(message, writers),
+  private Future<Void> writeHead(JsonObject message, JsonObject update) {
+    return mongo.updateCollectionWithOptions(HEADS, olderHead(message), update,
             new UpdateOptions().setUpsert(true))
         .<Void>mapEmpty()
         .recover(t -> Store.isDuplicateKey(t) ? Future.succeededFuture() : Future.failedFuture(t));
@@ -254,7 +299,8 @@ class MessageStore {
 
   /** What a tombstone keeps: its seq, id, sender and time; the content and file go. */
   private static JsonObject tombstoneSet(String prefix) {
-    return new JsonObject().put(prefix + Field.DELETED, true).putNull(prefix + Field.CONTENT).putNull(prefix + Field.FILE);
+    return new JsonObject().put(prefix + Field.DELETED, true).putNull(prefix + Field.CONTENT).putNull(prefix + Field.FILE)
+        .putNull(prefix + Field.REACTIONS).putNull(prefix + Field.REPLY_TO);
   }
 
   /**
@@ -270,6 +316,50 @@ class MessageStore {
         new UpdateOptions().setReturningNewDocument(true)).compose(after -> after == null ? Future.succeededFuture(null)
         : mongo.updateCollection(HEADS, new JsonObject().put(ID, sid).put(Field.LAST_MESSAGE + "." + Field.SEQ, seq),
             new JsonObject().put("$set", tombstoneSet(Field.LAST_MESSAGE + "."))).map(r -> after));
+  }
+
+  /** Message {@code seq} of {@code sid}, or null. */
+  Future<JsonObject> one(String sid, long seq) {
+    return mongo.findOne(MESSAGES, new JsonObject().put(Field.SID, sid).put(Field.SEQ, seq), null);
+  }
+
+  /**
+   * Applies a stored edit event to its target, in place: content, editedAt and editSeq, only while the
+   * target is not a tombstone and holds no later edit (so edits applied out of order, or twice, end at
+   * the newest); the head's lastMessage too when it is the target. Idempotent: a retry of the edit
+   * (same cid) repeats it after a crash between the event and this.
+   */
+  Future<Void> applyEdit(JsonObject event) {
+    String sid = event.getString(Field.SID);
+    long target = event.getLong(Field.TARGET);
+    long seq = event.getLong(Field.SEQ);
+    JsonObject query = new JsonObject().put(Field.SID, sid).put(Field.SEQ, target)
+        .put(Field.DELETED, new JsonObject().put("$ne", true))
+        .put("$or", new JsonArray().add(new JsonObject().put(Field.EDIT_SEQ, new JsonObject().put("$exists", false)))
+            .add(new JsonObject().put(Field.EDIT_SEQ, new JsonObject().put("$lt", seq))));
+    JsonObject set = new JsonObject().put(Field.CONTENT, event.getString(Field.CONTENT))
+        .put(Field.EDITED_AT, event.getLong(Field.AT)).put(Field.EDIT_SEQ, seq);
+    String last = Field.LAST_MESSAGE + ".";
+    JsonObject headSet = new JsonObject().put(last + Field.CONTENT, event.getString(Field.CONTENT))
+        .put(last + Field.EDITED_AT, event.getLong(Field.AT)).put(last + Field.EDIT_SEQ, seq);
+    return mongo.updateCollection(MESSAGES, query, new JsonObject().put("$set", set))
+        .compose(r -> mongo.updateCollection(HEADS, new JsonObject().put(ID, sid).put(last + Field.SEQ, target)
+            .put(last + Field.DELETED, new JsonObject().put("$ne", true)), new JsonObject().put("$set", headSet)))
+        .mapEmpty();
+  }
+
+  /**
+   * Applies a stored reaction event in place: its uid added to ({@code $addToSet}) or removed from
+   * ({@code $pull}) {@code reactions.<emoji>}, reactSeq raised to the event's seq. Idempotent.
+   */
+  Future<Void> applyReaction(JsonObject event) {
+    String field = Field.REACTIONS + "." + event.getString(Field.EMOJI);
+    JsonObject change = new JsonObject().put(field, event.getString(Field.UID));
+    JsonObject update = new JsonObject().put(event.getBoolean(Field.ON) ? "$addToSet" : "$pull", change)
+        .put("$max", new JsonObject().put(Field.REACT_SEQ, event.getLong(Field.SEQ)));
+    JsonObject query = new JsonObject().put(Field.SID, event.getString(Field.SID)).put(Field.SEQ, event.getLong(Field.TARGET))
+        .put(Field.DELETED, new JsonObject().put("$ne", true));
+    return mongo.updateCollection(MESSAGES, query, update).mapEmpty();
   }
 
   /**
@@ -343,7 +433,7 @@ class MessageStore {
    */
   Future<JsonObject> heads(JsonArray sids, String writer) {
     boolean withOwn = writer != null && SAFE_KEY.matcher(writer).matches();
-    JsonObject fields = new JsonObject().put(Field.LAST_SEQ, 1).put(Field.LAST_MESSAGE, 1);
+    JsonObject fields = new JsonObject().put(Field.LAST_SEQ, 1).put(Field.LAST_MESSAGE, 1).put(Field.CHANGE_SEQS, 1);
     if (withOwn) {
       fields.put(WRITERS + "." + writer, 1);
     }
@@ -353,6 +443,9 @@ class MessageStore {
           found.forEach(h -> {
             JsonObject head = new JsonObject().put(Field.LAST_SEQ, h.getLong(Field.LAST_SEQ, 0L))
                 .put(Field.LAST_MESSAGE, h.getJsonObject(Field.LAST_MESSAGE));
+            if (h.getValue(Field.CHANGE_SEQS) instanceof JsonArray changes) {
+              head.put(Field.CHANGE_SEQS, changes);
+            }
             if (withOwn) {
               head.put(Field.OWN_SEQ, h.getJsonObject(WRITERS, new JsonObject()).getLong(writer, 0L));
             }

@@ -35,6 +35,14 @@ public class MessageVerticle extends VerticleBase {
   static final int HISTORY_LIMIT = 200;
   static final int HISTORY_DEFAULT = 50;
   static final int HEADS_MAX_SESSIONS = 5_000;
+  /** Longest quote a reply carries of its target (characters). */
+  static final int QUOTE_LENGTH = 200;
+  /** Longest reaction (UTF-16 units; a family emoji with skin tones is about 15). */
+  static final int MAX_EMOJI = 32;
+  /** Distinct reactions one message may carry. */
+  static final int MAX_REACTIONS = 32;
+  /** Session roles that may delete anyone's message there. */
+  private static final Set<String> MODERATORS = Set.of("owner", "admin");
   /** Answer fields with no name in {@link Field}. */
   static final String SYSTEM = "system";
   private static final String INSTANCES = "palaver.message.instances";
@@ -78,6 +86,8 @@ public class MessageVerticle extends VerticleBase {
             Bus.serve(vertx, Address.MESSAGE_SYNC, this::sync),
             Bus.serve(vertx, Address.MESSAGE_HEADS, this::heads),
             Bus.serve(vertx, Address.MESSAGE_DELETE, this::delete),
+            Bus.serve(vertx, Address.MESSAGE_EDIT, this::edit),
+            Bus.serve(vertx, Address.MESSAGE_REACT, this::react),
             Bus.serve(vertx, Address.MESSAGE_FORGET_USER, this::forgetUser),
             vertx.eventBus().consumer(Address.MESSAGE_CHANGED, msg -> dropTails(msg.body())).completion(),
             Bus.serve(vertx, Address.MESSAGE_PUSH_APPEND, inboxes::append),
@@ -111,10 +121,12 @@ public class MessageVerticle extends VerticleBase {
     String uid = draft.getString(Field.UID);
     String msgType = draft.getString(Field.MSG_TYPE);
     String fileId = Attachments.fileId(body, msgType);
+    Long replyTo = Check.optionalLong(body, Field.REPLY_TO, 1, Long.MAX_VALUE);
     return checkMember(uid, draft.getString(Field.SID))
         .compose(member -> member.getBoolean(Field.BLOCKED, false)
             ? Future.failedFuture(ErrorCode.FORBIDDEN.exception("blocked: this private session takes no messages"))
-            : Attachments.claim(vertx, uid, fileId, msgType))
+            : replyTarget(draft, replyTo))
+        .compose(v -> Attachments.claim(vertx, uid, fileId, msgType))
         .compose(file -> profiles.of(uid).compose(profile -> store(withSender(draft.put(Field.FILE, file), profile),
             startBy)));
   }
@@ -161,6 +173,40 @@ public class MessageVerticle extends VerticleBase {
       throw ErrorCode.FORBIDDEN.exception("not a member of this session");
     }
     return sid;
+  }
+
+  /**
+   * A reply's {@code replyTo}: the target (a message of the same session, not a change event, notice or
+   * tombstone) as {seq, id, uid, nickname, msgType, quote}; put in the draft. Nothing without replyTo.
+   */
+  private Future<Void> replyTarget(JsonObject draft, Long replyTo) {
+    if (replyTo == null) {
+      return Future.succeededFuture();
+    }
+    return store.one(draft.getString(Field.SID), replyTo).compose(target -> {
+      if (target == null) {
+        return Future.failedFuture(ErrorCode.NOT_FOUND.exception("replyTo: no such message in this session"));
+      }
+      if (MessageStore.isChange(target) || SYSTEM.equals(target.getString(Field.MSG_TYPE))) {
+        return Future.failedFuture(ErrorCode.INVALID.exception("replyTo must name a message, not a notice or change"));
+      }
+      if (target.getBoolean(Field.DELETED, false)) {
+        return Future.failedFuture(ErrorCode.CONFLICT.exception("replyTo: that message was deleted"));
+      }
+      draft.put(Field.REPLY_TO, new JsonObject().put(Field.SEQ, replyTo).put(Field.ID, target.getString("_id"))
+          .put(Field.UID, target.getString(Field.UID)).put(Field.NICKNAME, target.getString(Field.NICKNAME))
+          .put(Field.MSG_TYPE, target.getString(Field.MSG_TYPE)).put(Field.QUOTE, quote(target)));
+      return Future.succeededFuture();
+    });
+  }
+
+  /** The start of a message's text (or its file's name), at most {@value #QUOTE_LENGTH} characters. */
+  static String quote(JsonObject message) {
+    String text = message.getValue(Field.CONTENT) instanceof String c ? c : "";
+    if (text.isBlank() && message.getValue(Field.FILE) instanceof JsonObject file) {
+      text = file.getString(Field.NAME, "");
+    }
+    return text.length() <= QUOTE_LENGTH ? text : text.substring(0, QUOTE_LENGTH - 1) + "\u2026";
   }
 
   private static JsonObject withSender(JsonObject draft, JsonObject profile) {
@@ -272,26 +318,190 @@ public class MessageVerticle extends VerticleBase {
     return new HeadsQuery(chats, Check.optionalString(body, Field.UID, 64));
   }
 
-  // ---- tombstones ----
+  // ---- change events: edit, delete, react ----
+  //
+  // Each change is first appended to the session as its own message (msgType edit, delete or reaction,
+  // target: the seq changed) through GroupCommit, so it gets a seq: sync replays it to clients that were
+  // away, history shows it at its place, and a retry with the same cid finds it. Then the target is
+  // updated in place (idempotent), so history and sync show the current state. A crash between the two
+  // leaves the event stored and the target behind; clients apply the event themselves (an edit whose seq
+  // is above the target's editSeq), and the retry repeats the update. Validation happens before
+  // anything is written: a refused change stores nothing.
 
-  /**
-   * {@code {uid, sid, seq}} (uid: the admin, checked by the caller): the
-   * message becomes a tombstone in the store, every instance drops its tail
-   * of the session (so sync reads the tombstone), and members get
-   * {@code messageDeleted} live.
-   */
-  private Future<JsonObject> delete(JsonObject body) {
-    String by = Check.string(body, Field.UID, 1, 64);
+  /** A valid change request: who, which message, the client's cid (or a fresh one). */
+  record ChangeQuery(String uid, String sid, long target, String cid) {
+  }
+
+  static ChangeQuery validChange(JsonObject body, String kind) {
+    String uid = Check.string(body, Field.UID, 1, 64);
     String sid = chatSid(body);
-    long seq = Check.longValue(body, Field.SEQ, 1, Long.MAX_VALUE);
-    return store.tombstone(sid, seq, by).compose(stored -> {
-      if (stored == null) {
+    long target = Check.longValue(body, Field.SEQ, 1, Long.MAX_VALUE);
+    String cid = Check.optionalString(body, Field.CID, 64);
+    return new ChangeQuery(uid, sid, target, cid == null || cid.isEmpty() ? kind + ":" + Ids.random() : cid);
+  }
+
+  /** The new text of an edit: the same limits as a send's. */
+  static String validEditContent(JsonObject body) {
+    if (body.getValue(Field.CONTENT) instanceof String s && s.length() > MAX_CONTENT) {
+      throw ErrorCode.TOO_LARGE.exception("content must have at most " + MAX_CONTENT + " characters");
+    }
+    String content = Check.optionalString(body, Field.CONTENT, MAX_CONTENT);
+    if (content == null || content.isBlank()) {
+      throw ErrorCode.INVALID.exception("content is required");
+    }
+    return content;
+  }
+
+  /** A reaction: 1..{@value #MAX_EMOJI} characters, no spaces or controls, no '.' or '$' (it is a field name). */
+  static String validEmoji(JsonObject body) {
+    String emoji = Check.string(body, Field.EMOJI, 1, MAX_EMOJI);
+    if (emoji.chars().anyMatch(c -> c == '.' || c == '$' || Character.isWhitespace(c) || Character.isISOControl(c))) {
+      throw ErrorCode.INVALID.exception("emoji must not contain spaces, controls, '.' or '$'");
+    }
+    return emoji;
+  }
+
+  static boolean validOn(JsonObject body) {
+    Object on = body.getValue(Field.ON);
+    if (on != null && !(on instanceof Boolean)) {
+      throw ErrorCode.INVALID.exception("on must be true or false");
+    }
+    return on == null || (Boolean) on;
+  }
+
+  /** The change's target, refused when absent, a notice, a change event itself, or (unless allowed) a tombstone. */
+  private Future<JsonObject> target(ChangeQuery q) {
+    return store.one(q.sid(), q.target()).compose(target -> {
+      if (target == null) {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such message"));
       }
-      changed(List.of(sid));
-      vertx.eventBus().publish(Address.fanoutSession(sid), Frames.messageDeleted(stored));
-      return Future.succeededFuture(new JsonObject().put(Field.SID, sid).put(Field.ID, stored.getString("_id"))
-          .put(Field.SEQ, seq).put(Field.DELETED, true));
+      if (MessageStore.isChange(target)) {
+        return Future.failedFuture(ErrorCode.INVALID.exception("a change event can't be changed"));
+      }
+      return Future.succeededFuture(target);
+    });
+  }
+
+  private static JsonObject changeDraft(ChangeQuery q, String kind) {
+    return new JsonObject().put("_id", Ids.random()).put(Field.SID, q.sid()).put(Field.UID, q.uid())
+        .put(Field.CID, q.cid()).put(Field.MSG_TYPE, kind).put(Field.TARGET, q.target())
+        .put(Field.AT, System.currentTimeMillis());
+  }
+
+  /**
+   * {@code {uid, sid, seq, content, cid?}}: the author replaces their text message's content; refused for
+   * others' messages (403), non-text messages (400), tombstones (409), too long (413).
+   */
+  private Future<JsonObject> edit(JsonObject body) {
+    long startBy = startBy(body);
+    ChangeQuery q = validChange(body, MessageStore.EDIT);
+    String content = validEditContent(body);
+    return checkMember(q.uid(), q.sid()).compose(member -> target(q)).compose(target -> {
+      if (!q.uid().equals(target.getString(Field.UID))) {
+        return Future.failedFuture(ErrorCode.FORBIDDEN.exception("only the author may edit a message"));
+      }
+      if (target.getBoolean(Field.DELETED, false)) {
+        return Future.failedFuture(ErrorCode.CONFLICT.exception("the message was deleted"));
+      }
+      if (!"text".equals(target.getString(Field.MSG_TYPE))) {
+        return Future.failedFuture(ErrorCode.INVALID.exception("only text messages can be edited"));
+      }
+      return applied(changeDraft(q, MessageStore.EDIT).put(Field.CONTENT, content), startBy, store::applyEdit);
+    });
+  }
+
+  /**
+   * {@code {uid, sid, seq, cid?, admin?}} (docs/event-bus.md): the message becomes a tombstone for
+   * everyone. Allowed to its author and to the session's owner and admins; {@code admin:true} is a
+   * server admin (set only by the gateway's admin API, after its check). A tombstone is answered as is.
+   */
+  private Future<JsonObject> delete(JsonObject body) {
+    long startBy = startBy(body);
+    ChangeQuery q = validChange(body, MessageStore.DELETE);
+    boolean serverAdmin = Boolean.TRUE.equals(body.getValue(Field.ADMIN));
+    Future<String> role = serverAdmin ? Future.succeededFuture("server")
+        : checkMember(q.uid(), q.sid()).map(member -> member.getString(Field.ROLE, ""));
+    return role.compose(r -> target(q).map(target -> {
+      boolean author = q.uid().equals(target.getString(Field.UID)) && !SYSTEM.equals(target.getString(Field.MSG_TYPE));
+      if (!serverAdmin && !author && !MODERATORS.contains(r)) {
+        throw ErrorCode.FORBIDDEN.exception("only the author or the session's owner and admins may delete a message");
+      }
+      return target;
+    })).compose(target -> {
+      if (target.getBoolean(Field.DELETED, false)) {
+        return Future.succeededFuture(deletedAnswer(target, null));
+      }
+      JsonObject draft = changeDraft(q, MessageStore.DELETE);
+      return commits.append(draft, startBy).compose(appended -> store.tombstone(q.sid(), q.target(), q.uid())
+          .map(stored -> {
+            JsonObject event = appended.message();
+            changed(List.of(q.sid()));
+            if (!appended.duplicate()) {
+              vertx.eventBus().publish(Address.fanoutSession(q.sid()), Frames.message(event));
+            }
+            vertx.eventBus().publish(Address.fanoutSession(q.sid()), Frames.messageDeleted(stored));
+            return deletedAnswer(stored, event);
+          }));
+    });
+  }
+
+  private static JsonObject deletedAnswer(JsonObject tombstone, JsonObject event) {
+    JsonObject answer = new JsonObject().put(Field.SID, tombstone.getString(Field.SID)).put(Field.ID, tombstone.getString("_id"))
+        .put(Field.SEQ, tombstone.getLong(Field.SEQ)).put(Field.DELETED, true);
+    if (event != null) {
+      answer.put(Field.EVENT, event.getLong(Field.SEQ));
+    }
+    return answer;
+  }
+
+  /**
+   * {@code {uid, sid, seq, emoji, on?, cid?}}: a member adds (on, the default) or removes their reaction;
+   * one per user and emoji, so adding twice (or removing what is not there) changes nothing and appends
+   * nothing ({@code unchanged:true}).
+   */
+  private Future<JsonObject> react(JsonObject body) {
+    long startBy = startBy(body);
+    ChangeQuery q = validChange(body, MessageStore.REACTION);
+    String emoji = validEmoji(body);
+    boolean on = validOn(body);
+    return checkMember(q.uid(), q.sid()).compose(member -> target(q)).compose(target -> {
+      if (target.getBoolean(Field.DELETED, false)) {
+        return Future.failedFuture(ErrorCode.CONFLICT.exception("the message was deleted"));
+      }
+      if (SYSTEM.equals(target.getString(Field.MSG_TYPE))) {
+        return Future.failedFuture(ErrorCode.INVALID.exception("notices take no reactions"));
+      }
+      JsonObject reactions = target.getValue(Field.REACTIONS) instanceof JsonObject r ? r : new JsonObject();
+      JsonArray by = reactions.getValue(emoji) instanceof JsonArray a ? a : new JsonArray();
+      if (by.contains(q.uid()) == on) {
+        return Future.succeededFuture(new JsonObject().put(Field.SID, q.sid()).put(Field.TARGET, q.target())
+            .put("unchanged", true));
+      }
+      long kinds = reactions.stream().filter(e -> e.getValue() instanceof JsonArray a && !a.isEmpty()).count();
+      if (on && by.isEmpty() && kinds >= MAX_REACTIONS) {
+        return Future.failedFuture(ErrorCode.TOO_LARGE.exception("a message takes at most " + MAX_REACTIONS + " reactions"));
+      }
+      return applied(changeDraft(q, MessageStore.REACTION).put(Field.EMOJI, emoji).put(Field.ON, on), startBy,
+          store::applyReaction);
+    });
+  }
+
+  /**
+   * Appends a change event, applies it in place (also when it was stored before: a retry completes an
+   * update a crash cut short), drops the session's tails everywhere, and publishes the event when new.
+   */
+  private Future<JsonObject> applied(JsonObject draft, long startBy,
+      java.util.function.Function<JsonObject, Future<Void>> apply) {
+    return commits.append(draft, startBy).compose(appended -> {
+      JsonObject event = appended.message();
+      return apply.apply(event).map(v -> {
+        changed(List.of(event.getString(Field.SID)));
+        if (!appended.duplicate()) {
+          vertx.eventBus().publish(Address.fanoutSession(event.getString(Field.SID)), Frames.message(event));
+        }
+        JsonObject answer = Frames.ackBody(event).put(Field.TARGET, event.getLong(Field.TARGET));
+        return appended.duplicate() ? answer.put(Field.DUPLICATE, true) : answer;
+      });
     });
   }
 

@@ -24,6 +24,7 @@ import palaver.testing.ServiceUnderTest;
  */
 final class Neighbours {
   private final Set<String> members = ConcurrentHashMap.newKeySet();
+  private final java.util.Map<String, String> roles = new ConcurrentHashMap<>();
   final FakeNeighbour sessions = new FakeNeighbour("session-service")
       .answer(Address.SESSION_CHECK_MEMBER, this::checkMember)
       .answer(Address.SESSION_MEMBERSHIPS, this::memberships);
@@ -53,11 +54,18 @@ final class Neighbours {
     members.add(key(uid, sid));
   }
 
+  /** A member with a role other than "member" (owner, admin). */
+  void joinAs(String uid, String sid, String role) {
+    join(uid, sid);
+    roles.put(key(uid, sid), role);
+  }
+
   private Future<JsonObject> checkMember(JsonObject body) {
     if (!members.contains(key(body.getString(Field.UID), body.getString(Field.SID)))) {
       return Future.failedFuture(ErrorCode.FORBIDDEN.exception("not a member of this session"));
     }
-    return Future.succeededFuture(new JsonObject().put(Field.ROLE, "member"));
+    return Future.succeededFuture(new JsonObject().put(Field.ROLE,
+        roles.getOrDefault(key(body.getString(Field.UID), body.getString(Field.SID)), "member")));
   }
 
   private Future<JsonObject> memberships(JsonObject body) {

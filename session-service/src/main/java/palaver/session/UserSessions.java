@@ -73,7 +73,18 @@ final class UserSessions {
     JsonObject last = head.getJsonObject(Field.LAST_MESSAGE);
     long readSeq = Math.max(session.getLong(Field.READ_SEQ, 0L), head.getLong(Field.OWN_SEQ, 0L));
     session.put(Field.LAST_SEQ, lastSeq).put(Field.READ_SEQ, readSeq)
-        .put(Field.UNREAD, Math.max(0, lastSeq - readSeq)).put(Field.LAST_MESSAGE, last);
+        .put(Field.UNREAD, Math.max(0, lastSeq - readSeq - changesAfter(head, readSeq))).put(Field.LAST_MESSAGE, last);
+  }
+
+  /**
+   * Edits, deletions and reactions take seqs but are not unread messages: the head lists the newest
+   * change events' seqs ({@code changeSeqs}, the last 200), and those after readSeq are left out.
+   */
+  static long changesAfter(JsonObject head, long readSeq) {
+    if (!(head.getValue(Field.CHANGE_SEQS) instanceof JsonArray changes)) {
+      return 0;
+    }
+    return changes.stream().filter(s -> s instanceof Number n && n.longValue() > readSeq).count();
   }
 
   /** The last message's time, or the session's creation for a session without messages. */

@@ -37,6 +37,15 @@ class SessionHeadsTest {
   }
 
   @Test
+  @DisplayName("Edits, deletions and reactions after the read position (changeSeqs) are not unread")
+  void changesAreNotUnread() {
+    JsonObject s = listed(3);
+    UserSessions.withHead(s, head(8, 0, 20).put(Field.CHANGE_SEQS, new io.vertx.core.json.JsonArray().add(2).add(5).add(7)));
+    assertEquals(8L, s.getLong(Field.LAST_SEQ));
+    assertEquals(3L, s.getLong(Field.UNREAD));
+  }
+
+  @Test
   @DisplayName("A session without a head has nothing unread")
   void noHead() {
     JsonObject s = listed(0);
