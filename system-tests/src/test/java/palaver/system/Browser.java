@@ -198,7 +198,33 @@ final class Browser implements AutoCloseable {
       if (i > 0) {
         input.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
       }
-      input.sendKeys(lines[i]);
+      typeLine(input, lines[i]);
+    }
+  }
+
+  /**
+   * chromedriver types only characters of the Basic Multilingual Plane ("ChromeDriver only supports
+   * characters in the BMP" since Chromium ~120); emoji such as 👋 are inserted at the caret by script, with
+   * the input event a keyboard's insertion fires, and everything else is typed.
+   */
+  private void typeLine(WebElement input, String line) {
+    StringBuilder run = new StringBuilder();
+    line.codePoints().forEach(c -> {
+      if (Character.isBmpCodePoint(c)) {
+        run.appendCodePoint(c);
+        return;
+      }
+      if (run.length() > 0) {
+        input.sendKeys(run.toString());
+        run.setLength(0);
+      }
+      js("const el = arguments[0], text = arguments[1];"
+          + "el.setRangeText(text, el.selectionStart, el.selectionEnd, 'end');"
+          + "el.dispatchEvent(new InputEvent('input', {bubbles: true, data: text, inputType: 'insertText'}));",
+          input, new String(Character.toChars(c)));
+    });
+    if (run.length() > 0) {
+      input.sendKeys(run.toString());
     }
   }
 
