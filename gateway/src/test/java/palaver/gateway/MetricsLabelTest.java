@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.testing.Await;
+import palaver.runtime.Setting;
 import palaver.testing.ServiceUnderTest;
 
 /** What a client can make /metrics hold: series per label value must stay bounded whatever it sends. */
@@ -26,7 +27,8 @@ class MetricsLabelTest {
   /** The standard methods and the one value every other method is counted as. */
   private static final int MAX_METHOD_VALUES = 10;
   private static final Pattern METHOD_LABEL = Pattern.compile("[{,]method=\"([^\"]*)\"");
-  private final ServiceUnderTest sut = ServiceUnderTest.start(new JsonObject(), List.of(), GatewayVerticle::new);
+  private final ServiceUnderTest sut = ServiceUnderTest.start(
+      new JsonObject().put(Setting.METRICS_TOKEN.key(), PublicMetricsTest.TOKEN), List.of(), GatewayVerticle::new);
   private final HttpClient http = sut.vertx().createHttpClient();
 
   @AfterEach
@@ -42,7 +44,7 @@ class MetricsLabelTest {
 
   private Set<String> methodLabelValues() {
     String metrics = Await.result(http.request(new RequestOptions().setHost("127.0.0.1").setPort(sut.httpPort())
-        .setURI("/metrics")).compose(r -> r.send()).compose(r -> r.body())).toString();
+        .setURI("/metrics").putHeader("Authorization", "Bearer " + PublicMetricsTest.TOKEN)).compose(r -> r.send()).compose(r -> r.body())).toString();
     Set<String> values = new TreeSet<>();
     Matcher m = METHOD_LABEL.matcher(metrics);
     while (m.find()) {
