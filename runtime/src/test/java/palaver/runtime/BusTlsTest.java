@@ -117,8 +117,50 @@ class BusTlsTest {
     assertThrows(Exception.class, () -> Launcher.await(b.vertx().eventBus()
         .<JsonObject>request(ADDRESS, new JsonObject().put("n", 1),
             new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(3_000)).map(m -> m.body()), 10));
-    // Not only the answer is lost (A would refuse B's server certificate too): A never read the request.
+    // Not only the answer is lost: A's service never saw the request. (This holds even with client auth off,
+    // the handshake failing on B's side too; clientCertificateRequired is the test of the requirement itself.)
     assertEquals(0, RECEIVED.get(), "requests A's service received from the stranger");
+  }
+
+  @Test
+  @DisplayName("The bus port refuses a TLS peer that presents no client certificate, though it trusts the port's own")
+  void clientCertificateRequired() throws Exception {
+    int portA = freePort();
+    int busPort = freePort();
+    a = Launcher.await(PalaverNode.start(node(portA, portA).put(Setting.BUS_PORT.key(), busPort), List.of()), 60);
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, new javax.net.ssl.TrustManager[] {trustEverything()}, null);
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", busPort)) {
+      socket.setSoTimeout(3_000);
+      boolean refused;
+      try {
+        socket.startHandshake();
+        // TLS 1.3: the server's verdict on the client certificate arrives after the client's handshake.
+        refused = socket.getInputStream().read() < 0;
+      } catch (java.net.SocketTimeoutException stillOpen) {
+        refused = false; // the server accepted the connection and waits for bus frames
+      } catch (java.io.IOException alert) {
+        refused = true;
+      }
+      assertTrue(refused, "a TLS connection without a client certificate was accepted by the bus port");
+    }
+  }
+
+  private static javax.net.ssl.X509TrustManager trustEverything() {
+    return new javax.net.ssl.X509TrustManager() {
+      @Override
+      public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+      }
+
+      @Override
+      public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+      }
+
+      @Override
+      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+        return new java.security.cert.X509Certificate[0];
+      }
+    };
   }
 
   @Test
