@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -43,8 +44,15 @@ class MetricsLabelTest {
   }
 
   private Set<String> methodLabelValues() {
-    String metrics = Await.result(http.request(new RequestOptions().setHost("127.0.0.1").setPort(sut.httpPort())
-        .setURI("/metrics").putHeader("Authorization", "Bearer " + PublicMetricsTest.TOKEN)).compose(r -> r.send()).compose(r -> r.body())).toString();
+    // A WebClient reads the whole body: the page is large after many requests, and it must not race its end.
+    WebClient web = WebClient.create(sut.vertx());
+    String metrics;
+    try {
+      metrics = Await.result(web.get(sut.httpPort(), "127.0.0.1", "/metrics")
+          .bearerTokenAuthentication(PublicMetricsTest.TOKEN).send()).bodyAsString();
+    } finally {
+      web.close();
+    }
     Set<String> values = new TreeSet<>();
     Matcher m = METHOD_LABEL.matcher(metrics);
     while (m.find()) {
