@@ -142,9 +142,10 @@ class ClusterSecretTest {
 
   @Test
   @DisplayName("A cluster secret shorter than 16 bytes stops the node's start")
-  void shortSecretRefused() {
+  void shortSecretRefused() throws Exception {
+    int port = freePort();
     Throwable t = assertThrows(Exception.class,
-        () -> Launcher.await(PalaverNode.start(node(5_999, 5_999, "short"), List.of()), 30));
+        () -> Launcher.await(PalaverNode.start(node(port, port, "short"), List.of()), 30));
     assertTrue(t.getMessage().contains("clusterSecret"), t.getMessage());
   }
 }
