@@ -168,6 +168,8 @@ stop_pid "$SERVER_PID"
 
 if [ "${ONLY:-}" != push ]; then
 log "5. cluster on a fresh store: standalone (services + gateway A + store on :$STORE_PORT), gateway B, a second message-service"
+# The members' shared secret, by env (not on the command line), one per run.
+export PALAVER_CLUSTER_SECRET=${PALAVER_CLUSTER_SECRET:-$(head -c 32 /dev/urandom | base64 | tr -d '\n')}
 COMMON=(--cluster --cluster-name "$CLUSTER_NAME" --cluster-host 127.0.0.1
         --seeds "127.0.0.1:$CLUSTER_PORT,127.0.0.1:$((CLUSTER_PORT + 1)),127.0.0.1:$((CLUSTER_PORT + 2))")
 start NODE1 "$RAW/node1.log" "${SERVER_JAVA[@]}" -jar standalone/target/palaver.jar "${COMMON[@]}" \

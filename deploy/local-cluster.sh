@@ -17,6 +17,8 @@ STORE_PORT=${STORE_PORT:-27117}
 NAME=${CLUSTER_NAME:-palaver-local}
 SEEDS=127.0.0.1:5701,127.0.0.1:5702,127.0.0.1:5703
 COMMON=(--cluster --cluster-name "$NAME" --cluster-host 127.0.0.1 --seeds "$SEEDS")
+# The members' shared secret, by env (not on the command line): one per start unless given.
+export PALAVER_CLUSTER_SECRET=${PALAVER_CLUSTER_SECRET:-$(head -c 32 /dev/urandom | base64 | tr -d '\n')}
 
 launch() { # name jar args...
   local name=$1 jar=$2; shift 2

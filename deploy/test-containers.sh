@@ -22,6 +22,8 @@ COMPOSE=(podman-compose -p "$PROJECT" -f deploy/docker/compose.embedded.yml)
 NET=${PROJECT}_default
 export PALAVER_GATEWAY_1_PORT=${PALAVER_GATEWAY_1_PORT:-18080} PALAVER_GATEWAY_2_PORT=${PALAVER_GATEWAY_2_PORT:-18081}
 export PALAVER_IMAGE_PREFIX=localhost/palaver/ PALAVER_TAG=${PALAVER_TAG:-ct}
+# The cluster's shared secret (compose.embedded.yml requires one): a new one per run unless given.
+export PALAVER_CLUSTER_SECRET=${PALAVER_CLUSTER_SECRET:-$(head -c 32 /dev/urandom | base64 | tr -d '\n')}
 GW1=http://127.0.0.1:$PALAVER_GATEWAY_1_PORT
 GW2=http://127.0.0.1:$PALAVER_GATEWAY_2_PORT
 STEPS=${STEPS:-e2e kill partition sigterm}

@@ -18,7 +18,6 @@ import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,7 +38,7 @@ import palaver.runtime.UserRateLimit;
 
 /**
  * The gateway: the HTTP API under {@code /api/v1}, the WebSocket endpoint
- * {@code /ws}, {@code /health}, {@code /metrics} and the web client. Holds no
+ * {@code /ws}, {@code /health}, {@code /metrics} (with the metrics token only) and the web client. Holds no
  * data of its own: every operation is a request to a service over the bus.
  */
 public class GatewayVerticle extends VerticleBase {
@@ -95,7 +94,8 @@ public class GatewayVerticle extends VerticleBase {
     HealthCheckHandler readiness = HealthCheckHandler.createWithHealthChecks(healthChecks());
     router.get("/health/ready").handler(readiness);
     router.get("/health").handler(readiness);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    // Off unless a metricsToken is set: the management port is where Prometheus scrapes.
+    router.get("/metrics").handler(PublicMetrics.from(config()));
     new PusherHttpApi(vertx, apps).mount(router);
     router.route("/api/v1/*").subRouter(api());
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.testing.Await;
+import palaver.runtime.Setting;
 import palaver.testing.ServiceUnderTest;
 
 /** What a client can make /metrics hold: series per label value must stay bounded whatever it sends. */
@@ -26,7 +28,8 @@ class MetricsLabelTest {
   /** The standard methods and the one value every other method is counted as. */
   private static final int MAX_METHOD_VALUES = 10;
   private static final Pattern METHOD_LABEL = Pattern.compile("[{,]method=\"([^\"]*)\"");
-  private final ServiceUnderTest sut = ServiceUnderTest.start(new JsonObject(), List.of(), GatewayVerticle::new);
+  private final ServiceUnderTest sut = ServiceUnderTest.start(
+      new JsonObject().put(Setting.METRICS_TOKEN.key(), PublicMetricsTest.TOKEN), List.of(), GatewayVerticle::new);
   private final HttpClient http = sut.vertx().createHttpClient();
 
   @AfterEach
@@ -41,8 +44,15 @@ class MetricsLabelTest {
   }
 
   private Set<String> methodLabelValues() {
-    String metrics = Await.result(http.request(new RequestOptions().setHost("127.0.0.1").setPort(sut.httpPort())
-        .setURI("/metrics")).compose(r -> r.send()).compose(r -> r.body())).toString();
+    // A WebClient reads the whole body: the page is large after many requests, and it must not race its end.
+    WebClient web = WebClient.create(sut.vertx());
+    String metrics;
+    try {
+      metrics = Await.result(web.get(sut.httpPort(), "127.0.0.1", "/metrics")
+          .bearerTokenAuthentication(PublicMetricsTest.TOKEN).send()).bodyAsString();
+    } finally {
+      web.close();
+    }
     Set<String> values = new TreeSet<>();
     Matcher m = METHOD_LABEL.matcher(metrics);
     while (m.find()) {

@@ -4,14 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import palaver.runtime.Setting;
 import palaver.testing.Await;
 
 /** The Pusher endpoint's metrics on /metrics, labelled by app. */
 class PusherMetricsTest {
-  private final PusherUnderTest pusher = new PusherUnderTest();
+  private final PusherUnderTest pusher =
+      new PusherUnderTest(new JsonObject().put(Setting.METRICS_TOKEN.key(), PublicMetricsTest.TOKEN));
   private final HttpClient http = pusher.sut.vertx().createHttpClient();
 
   @AfterEach
@@ -22,7 +25,7 @@ class PusherMetricsTest {
 
   private String metrics() {
     return Await.result(http.request(new RequestOptions().setHost("127.0.0.1").setPort(pusher.sut.httpPort())
-        .setURI("/metrics")).compose(r -> r.send()).compose(r -> r.body())).toString();
+        .setURI("/metrics").putHeader("Authorization", "Bearer " + PublicMetricsTest.TOKEN)).compose(r -> r.send()).compose(r -> r.body())).toString();
   }
 
   private boolean hasLine(String regex) {

@@ -52,7 +52,8 @@ class XlveinGatewayTest {
         .add(new JsonObject().put("id", "app3").put("key", LIMITED_KEY).put("secret", LIMITED_SECRET)
             .put("maxConnections", 1).put("allowedOrigins", new JsonArray().add(ALLOWED_ORIGIN)));
     JsonObject settings = new JsonObject().put(Setting.APPS.key(), apps)
-        .put(Setting.WS_PING_INTERVAL_MS.key(), 100).put(Setting.WS_IDLE_TIMEOUT_MS.key(), IDLE_TIMEOUT_MS);
+        .put(Setting.WS_PING_INTERVAL_MS.key(), 100).put(Setting.WS_IDLE_TIMEOUT_MS.key(), IDLE_TIMEOUT_MS)
+        .put(Setting.METRICS_TOKEN.key(), PublicMetricsTest.TOKEN);
     gateway = ServiceUnderTest.start(settings, List.of(INBOXES.neighbour), GatewayVerticle::new);
     INBOXES.vertx = gateway.vertx();
     http = WebClient.create(gateway.vertx());
@@ -464,7 +465,8 @@ class XlveinGatewayTest {
     pushOk(user(), new JsonObject());
     post(XlveinCredentials.push(KEY, SECRET, user(), new JsonObject(), nonce()).put("sign", "0".repeat(32)));
     post(XlveinCredentials.push("made-up-key", SECRET, user(), new JsonObject(), nonce()));
-    String metrics = Await.result(http.get(gateway.httpPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
+    String metrics = Await.result(http.get(gateway.httpPort(), "127.0.0.1", "/metrics")
+        .bearerTokenAuthentication(PublicMetricsTest.TOKEN).send()).bodyAsString();
     assertTrue(metrics.contains("palaver_push_xlvein_pushes_in_total{app=\"" + APP + "\""), metrics);
     assertTrue(metrics.matches("(?s).*palaver_push_xlvein_refusals_total\\{[^}]*reason=\"bad_sign\".*"), metrics);
     assertFalse(metrics.contains("made-up-key"));

@@ -8,7 +8,12 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -22,7 +27,7 @@ public final class ClusterSetup {
   public static HazelcastClusterManager clusterManager(JsonObject config) {
     // Vert.x's default config carries the maps it needs (__vertx.subs, ...).
     Config hz = ConfigUtil.loadConfig();
-    hz.setClusterName(config.getString(Setting.CLUSTER_NAME.key()));
+    hz.setClusterName(hazelcastClusterName(config));
     String host = config.getString(Setting.CLUSTER_HOST.key());
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(config.getInteger(Setting.CLUSTER_PORT.key())).setPortAutoIncrement(true).setPortCount(20);
@@ -63,6 +68,53 @@ public final class ClusterSetup {
     hz.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
     hz.setProperty("hazelcast.logging.type", "slf4j");
     return new HazelcastClusterManager(hz);
+  }
+
+  /** The shortest cluster secret accepted: shorter ones are guessable. */
+  static final int MIN_SECRET_BYTES = 16;
+  /** Hex digits of the secret's HMAC in the cluster name (128 bits). */
+  private static final int TAG_HEX = 32;
+
+  /**
+   * The Hazelcast cluster name: {@code clusterName} alone without a {@code clusterSecret}, else
+   * {@code clusterName-<first 32 hex of HMAC-SHA256(secret, clusterName)>}. Open-source Hazelcast has no
+   * member authentication (that is Enterprise's JAAS security), but it refuses a join request, and a
+   * client, whose cluster name differs: a member without the secret can't compute the name, so it is
+   * refused at join. The name itself travels in plaintext (docs/operations.md, Cluster security).
+   */
+  public static String hazelcastClusterName(JsonObject config) {
+    String name = config.getString(Setting.CLUSTER_NAME.key(), (String) Setting.CLUSTER_NAME.defaultValue());
+    String secret = clusterSecret(config);
+    if (secret == null) {
+      return name;
+    }
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      byte[] tag = mac.doFinal(name.getBytes(StandardCharsets.UTF_8));
+      return name + "-" + HexFormat.of().formatHex(tag).substring(0, TAG_HEX);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+
+  /** The configured cluster secret, null when absent or blank; one shorter than 16 bytes is refused. */
+  static String clusterSecret(JsonObject config) {
+    String secret = config.getString(Setting.CLUSTER_SECRET.key());
+    if (secret == null || secret.isBlank()) {
+      return null;
+    }
+    if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+      throw new IllegalArgumentException("clusterSecret must be at least " + MIN_SECRET_BYTES
+          + " bytes (e.g. openssl rand -base64 32)");
+    }
+    return secret;
+  }
+
+  /** Whether the event bus between nodes runs mutual TLS (all of busTlsCert, busTlsKey and busTlsCa). */
+  static boolean busTlsOn(JsonObject config) {
+    return config.getString(Setting.BUS_TLS_CERT.key()) != null && config.getString(Setting.BUS_TLS_KEY.key()) != null
+        && config.getString(Setting.BUS_TLS_CA.key()) != null;
   }
 
   public static VertxOptions vertxOptions(JsonObject config, VertxOptions base) {

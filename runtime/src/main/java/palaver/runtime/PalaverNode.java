@@ -83,6 +83,7 @@ public final class PalaverNode {
       Apps.from(config); // a bad app entry stops every kind of node at once, before it joins anything
       if (clustered) {
         ClusterSetup.vertxOptions(config, options);
+        warnIfOpen(config);
       }
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
@@ -110,6 +111,22 @@ public final class PalaverNode {
             return Future.failedFuture(t);
           });
     });
+  }
+
+  /**
+   * A clustered node without a cluster secret lets any host that reaches its Hazelcast port join (and then
+   * read subscriptions and send on the bus); without bus TLS any host that reaches the bus port can send
+   * requests that act for any user. Both are said loudly at every start (docs/operations.md, Cluster security).
+   */
+  private static void warnIfOpen(JsonObject config) {
+    if (ClusterSetup.clusterSecret(config) == null) {
+      SecurityLog.event("cluster_without_secret", "hint",
+          "any host that reaches the cluster port can join this cluster: give every member the same PALAVER_CLUSTER_SECRET");
+    }
+    if (!ClusterSetup.busTlsOn(config)) {
+      SecurityLog.event("bus_without_tls", "hint",
+          "any host that reaches the event-bus port can send requests as any user: use busTlsCert, busTlsKey and busTlsCa");
+    }
   }
 
   /** Nodes with a store bring its schema up to date (or refuse a newer one) before any service uses it. */

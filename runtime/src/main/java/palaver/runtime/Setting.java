@@ -28,12 +28,19 @@ public enum Setting {
   KUBERNETES_SERVICE("kubernetesService", "--kubernetes-service", String.class, null,
       "join by Kubernetes DNS discovery of this headless service (e.g. palaver-hz.chat.svc.cluster.local)"
           + " instead of --seeds", false),
+  CLUSTER_SECRET("clusterSecret", null, String.class, null,
+      "shared secret of the cluster's members, >= 16 bytes (e.g. openssl rand -base64 32): a member without it"
+          + " can't join (the Hazelcast cluster name is derived from it); without it a clustered node warns at start",
+      false),
   BUS_TLS_CERT("busTlsCert", "--bus-tls-cert", String.class, null,
       "PEM certificate of this node for TLS on the event bus between nodes (with --bus-tls-key and --bus-tls-ca;"
           + " every node must have them)", false),
   BUS_TLS_KEY("busTlsKey", "--bus-tls-key", String.class, null, "PEM private key of --bus-tls-cert", false),
   BUS_TLS_CA("busTlsCa", "--bus-tls-ca", String.class, null,
       "PEM certificate(s) of the authority the other nodes' bus certificates must be signed by", false),
+  METRICS_TOKEN("metricsToken", null, String.class, null,
+      "bearer token, >= 16 bytes, that opens GET /metrics on the gateway's public port; without it that path is 404"
+          + " (scrape the management port instead)", false),
   MANAGEMENT_PORT("managementPort", "--management-port", Integer.class, null,
       "port of /live, /ready and /metrics of this node, any service (off when absent; 0: any free port)", false),
   BUS_PORT("busPort", "--bus-port", Integer.class, 0, "event-bus TCP port (0: any free port)", false),

@@ -20,16 +20,23 @@ import org.junit.jupiter.api.Test;
 class BusTlsTest {
   private static final String ADDRESS = "palaver.test.echo";
   private final SelfSignedCertificate cert = SelfSignedCertificate.create("palaver-node");
+  /** A certificate of another authority (self-signed, not the cluster's CA). */
+  private final SelfSignedCertificate strangerCert = SelfSignedCertificate.create("stranger-node");
   private final String cluster = "bus-tls-" + UUID.randomUUID();
   private PalaverNode a;
   private PalaverNode b;
+
+  /** Requests the echo services of this JVM received. */
+  private static final java.util.concurrent.atomic.AtomicInteger RECEIVED = new java.util.concurrent.atomic.AtomicInteger();
 
   /** Answers {@code {n}} with {@code {n: n + 1}}. */
   static final class Echo extends VerticleBase {
     @Override
     public Future<?> start() {
-      return vertx.eventBus().<JsonObject>consumer(ADDRESS, m -> m.reply(new JsonObject().put("n", m.body().getInteger("n") + 1)))
-          .completion();
+      return vertx.eventBus().<JsonObject>consumer(ADDRESS, m -> {
+        RECEIVED.incrementAndGet();
+        m.reply(new JsonObject().put("n", m.body().getInteger("n") + 1));
+      }).completion();
     }
   }
 
@@ -41,6 +48,7 @@ class BusTlsTest {
       }
     }
     cert.delete();
+    strangerCert.delete();
   }
 
   private static int freePort() throws Exception {
@@ -92,6 +100,67 @@ class BusTlsTest {
     assertThrows(Exception.class, () -> Launcher.await(b.vertx().eventBus()
         .<JsonObject>request(ADDRESS, new JsonObject().put("n", 1),
             new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(3_000)).map(m -> m.body()), 10));
+  }
+
+  @Test
+  @DisplayName("A node whose bus certificate the cluster's authority did not sign is refused (mutual TLS), even trusting the others")
+  void strangerCertificateShutOut() throws Exception {
+    int portA = freePort();
+    a = Launcher.await(PalaverNode.start(node(portA, portA), List.of(new PalaverNode.Service("echo", Echo::new))), 60);
+    int portB = freePort();
+    // B trusts A's certificate, so only A's check of B's client certificate can keep B out.
+    JsonObject stranger = node(portB, portA).put(Setting.BUS_TLS_CERT.key(), strangerCert.certificatePath())
+        .put(Setting.BUS_TLS_KEY.key(), strangerCert.privateKeyPath());
+    b = Launcher.await(PalaverNode.start(stranger, List.of()), 60);
+    RECEIVED.set(0);
+    Thread.sleep(2_000); // long enough for the subscription to be seen, as in the first test
+    assertThrows(Exception.class, () -> Launcher.await(b.vertx().eventBus()
+        .<JsonObject>request(ADDRESS, new JsonObject().put("n", 1),
+            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(3_000)).map(m -> m.body()), 10));
+    // Not only the answer is lost: A's service never saw the request. (This holds even with client auth off,
+    // the handshake failing on B's side too; clientCertificateRequired is the test of the requirement itself.)
+    assertEquals(0, RECEIVED.get(), "requests A's service received from the stranger");
+  }
+
+  @Test
+  @DisplayName("The bus port refuses a TLS peer that presents no client certificate, though it trusts the port's own")
+  void clientCertificateRequired() throws Exception {
+    int portA = freePort();
+    int busPort = freePort();
+    a = Launcher.await(PalaverNode.start(node(portA, portA).put(Setting.BUS_PORT.key(), busPort), List.of()), 60);
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, new javax.net.ssl.TrustManager[] {trustEverything()}, null);
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", busPort)) {
+      socket.setSoTimeout(3_000);
+      boolean refused;
+      try {
+        socket.startHandshake();
+        // TLS 1.3: the server's verdict on the client certificate arrives after the client's handshake.
+        refused = socket.getInputStream().read() < 0;
+      } catch (java.net.SocketTimeoutException stillOpen) {
+        refused = false; // the server accepted the connection and waits for bus frames
+      } catch (java.io.IOException alert) {
+        refused = true;
+      }
+      assertTrue(refused, "a TLS connection without a client certificate was accepted by the bus port");
+    }
+  }
+
+  private static javax.net.ssl.X509TrustManager trustEverything() {
+    return new javax.net.ssl.X509TrustManager() {
+      @Override
+      public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+      }
+
+      @Override
+      public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+      }
+
+      @Override
+      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+        return new java.security.cert.X509Certificate[0];
+      }
+    };
   }
 
   @Test

@@ -66,12 +66,18 @@ class EndToEndTest extends OneNodeTest {
   }
 
   @Test
-  @DisplayName("Metrics are served in the Prometheus text format")
+  @DisplayName("Metrics are served in the Prometheus text format on the management port")
   void metrics() {
     http.get("/health", null);
-    Http.Response r = http.get("/metrics", null);
+    Http.Response r = server.management().get("/metrics", null);
     assertEquals(200, r.status());
     assertTrue(r.text().contains("vertx_http_server"), "vertx metrics present");
+  }
+
+  @Test
+  @DisplayName("The public port answers /metrics with 404 when no metrics token is configured")
+  void noPublicMetrics() {
+    assertEquals(404, http.get("/metrics", null).status());
   }
 
   @Test

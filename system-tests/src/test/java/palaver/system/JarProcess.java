@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import palaver.runtime.Setting;
 
 /**
  * A Palaver jar running as its own JVM, for tests that need real processes:
@@ -42,8 +43,10 @@ public final class JarProcess implements AutoCloseable {
       command.add("-jar");
       command.add(jar.toAbsolutePath().toString());
       command.addAll(List.of(args));
-      Process process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      // By env, as in production: a secret stays off the command line. Harmless to nodes that don't cluster.
+      builder.environment().put(Setting.CLUSTER_SECRET.env(), TestCluster.SECRET);
+      Process process = builder.start();
       return new JarProcess(name, process, log);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + name, e);

@@ -148,7 +148,7 @@ class MessagingTest extends OneNodeTest {
     JsonObject retry = bus.request(Address.MESSAGE_SEND, overBus(sid, "impatient-cid", 5_000));
     assertFalse(retry.getBoolean("duplicate", false), "the retry is the first stored copy");
     assertEquals(before + 1, retry.getLong("seq"), "the dropped send took no seq");
-    assertTrue(http.get("/metrics", null).text().lines()
+    assertTrue(server.management().get("/metrics", null).text().lines()
         .anyMatch(l -> l.startsWith("palaver_message_shed_total") && !l.endsWith(" 0.0")), "the shed count is in /metrics");
   }
 

@@ -1,7 +1,9 @@
 package palaver.system;
 
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import palaver.runtime.Setting;
 
 /**
  * A test class whose tests share one standalone node (own store, real
@@ -15,7 +17,8 @@ public abstract class OneNodeTest {
 
   @BeforeAll
   static void startNode() {
-    server = TestServer.standalone();
+    // Metrics are on the management port only (the public /metrics is 404 without a metrics token).
+    server = TestServer.standalone(new JsonObject().put(Setting.MANAGEMENT_PORT.key(), 0));
     http = server.http();
     bus = server.bus();
   }

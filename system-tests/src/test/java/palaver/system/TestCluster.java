@@ -15,6 +15,8 @@ import palaver.testing.Ports;
  * concurrent test runs on one machine never join each other.
  */
 public final class TestCluster {
+  /** The cluster secret of every clustered node of the test run (in-process, and the jars by env: JarProcess). */
+  public static final String SECRET = "system-tests-cluster-secret-0123456789";
   private final String name = TestServer.uniqueClusterName();
   private final List<Integer> ports = new ArrayList<>();
 
@@ -41,6 +43,7 @@ public final class TestCluster {
     return TestServer.config(mongoUri)
         .put(Setting.CLUSTER.key(), true)
         .put(Setting.CLUSTER_NAME.key(), name)
+        .put(Setting.CLUSTER_SECRET.key(), SECRET)
         .put(Setting.CLUSTER_HOST.key(), "127.0.0.1")
         .put(Setting.CLUSTER_PORT.key(), ports.get(index))
         .put(Setting.SEEDS.key(), seeds());

@@ -118,6 +118,14 @@ public final class TestServer implements AutoCloseable {
     return http;
   }
 
+  /** A client of the node's management port ({@code /live}, {@code /ready}, {@code /metrics}); the node needs one. */
+  public Http management() {
+    if (node.managementPort() < 0) {
+      throw new IllegalStateException("this node was started without a managementPort");
+    }
+    return new Http(node.vertx(), node.managementPort());
+  }
+
   /** The node's event-bus client. */
   public BusClient bus() {
     return new BusClient(node.vertx());
