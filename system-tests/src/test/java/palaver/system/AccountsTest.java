@@ -303,7 +303,7 @@ class AccountsTest {
   @DisplayName("Search finds users by a part of their nickname, never by login, case-insensitively, paged")
   void search() {
     String tag = "zq" + Long.toString(System.nanoTime(), 36);
-    User a = http.register(tag + "-a@test.palaver", PASSWORD, "Alpha");
+    User a = http.register(tag + "-a@test.palaver", PASSWORD, tag + " Alpha");
     http.register("other-" + System.nanoTime() + "@test.palaver", PASSWORD, tag.toUpperCase() + " Beta");
     http.register("third-" + System.nanoTime() + "@test.palaver", PASSWORD, tag + " Gamma");
 
