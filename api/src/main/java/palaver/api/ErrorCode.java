@@ -11,6 +11,8 @@ import io.vertx.core.eventbus.ReplyFailure;
  */
 public enum ErrorCode {
   INVALID(400, "invalid"),
+  /** A new password that is on the list of common breached passwords (or a simple variant of one). */
+  WEAK_PASSWORD(400, 4001, "weak_password"),
   UNAUTHENTICATED(401, "unauthenticated"),
   FORBIDDEN(403, "forbidden"),
   NOT_FOUND(404, "not_found"),

@@ -48,7 +48,7 @@ final class AccountApi {
     api.get("/users/:uid").handler(auth).handler(this::user);
   }
 
-  /** Limited per client IP before anything reaches user-service. */
+  /** Limited per client IP before anything reaches user-service; a taken login costs more of the limit. */
   private void register(RoutingContext ctx) {
     String ip = clients.of(ctx.request());
     long wait = signUps.take(ip);
@@ -58,7 +58,14 @@ final class AccountApi {
       Rest.error(ctx, ErrorCode.RATE_LIMITED, "too many sign-ups from this address, retry later");
       return;
     }
-    Rest.respond(ctx, hashingRequest(ctx, Address.USER_REGISTER, Rest.body(ctx)), 201);
+    Rest.respond(ctx, hashingRequest(ctx, Address.USER_REGISTER, Rest.body(ctx)).onFailure(t -> chargeTaken(ip, t)), 201);
+  }
+
+  /** A sign-up answered "login taken" costs the address more of its sign-ups (docs/protocol.md). */
+  private void chargeTaken(String ip, Throwable failure) {
+    if (ErrorCode.of(failure) == ErrorCode.CONFLICT) {
+      signUps.taken(ip);
+    }
   }
 
   /** A request that hashes a password in user-service: its longer timeout, and Retry-After when its queue is full. */

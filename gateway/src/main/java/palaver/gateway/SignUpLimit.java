@@ -11,6 +11,8 @@ import java.util.Map;
  */
 final class SignUpLimit {
   static final int MAX_KEYS = 100_000;
+  /** What a sign-up answered 409 (the address has an account) costs, in sign-ups. */
+  static final int TAKEN_COST = 5;
   private final int perMinute;
 
   private final Map<String, TokenBucket> buckets = new LinkedHashMap<>(1024, 0.75f, true) {
@@ -28,7 +30,20 @@ final class SignUpLimit {
   /** Takes a sign-up for {@code ip}: 0 when it may go ahead, else milliseconds to wait. */
   long take(String ip) {
     long now = System.nanoTime();
-    TokenBucket bucket = buckets.computeIfAbsent(ip, k -> new TokenBucket(perMinute / 60.0, perMinute, now));
+    TokenBucket bucket = bucket(ip, now);
     return bucket.take(now) ? 0 : Math.max(1, bucket.nanosUntilToken(now) / 1_000_000);
+  }
+
+  /**
+   * A sign-up of {@code ip} was answered "login taken": it costs {@link #TAKEN_COST} sign-ups in all,
+   * so one address can't test many addresses for an account (docs/protocol.md, who can learn that an address has an account).
+   */
+  void taken(String ip) {
+    long now = System.nanoTime();
+    bucket(ip, now).spend(now, TAKEN_COST - 1);
+  }
+
+  private TokenBucket bucket(String ip, long now) {
+    return buckets.computeIfAbsent(ip, k -> new TokenBucket(perMinute / 60.0, perMinute, now));
   }
 }

@@ -27,6 +27,12 @@ final class TokenBucket {
     return true;
   }
 
+  /** Takes {@code n} more tokens, as far as there are any (never below empty). */
+  void spend(long nowNanos, double n) {
+    tokens = Math.max(0, Math.min(burst, tokens + (nowNanos - last) * perNano) - n);
+    last = nowNanos;
+  }
+
   /** How long until {@link #take} would succeed: 0 when a token is there now. */
   long nanosUntilToken(long nowNanos) {
     double now = Math.min(burst, tokens + (nowNanos - last) * perNano);

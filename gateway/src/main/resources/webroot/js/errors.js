@@ -9,6 +9,7 @@ const BY_MESSAGE = {
 
 const BY_CODE = {
   network: 'The server cannot be reached. Check your connection.',
+  weak_password: 'This password is too common: it, or a simple variant of it, is on a list of passwords leaked in breaches. Choose another one.',
   unauthenticated: 'Please log in again.',
   forbidden: 'You are not allowed to do that here.',
   not_found: 'That no longer exists.',

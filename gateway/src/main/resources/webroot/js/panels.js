@@ -184,7 +184,7 @@ function userPicker(legend, line) {
         onchange: (e) => (e.target.checked ? chosen.set(p.uid, p) : chosen.delete(p.uid)) }),
       avatar(p.nickname, p.avatar, 'small'), ` ${p.nickname}`))));
   const friends = api('GET', '/friends').catch(() => ({ friends: [] }));
-  const search = peopleSearch('Search people', 'Search people by name or email', line, {
+  const search = peopleSearch('Search people', 'Search people by name', line, {
     show: paint,
     cleared: async () => paint([...chosen.values(), ...friendList(await friends).filter((p) => !chosen.has(p.uid))]),
   });
@@ -379,7 +379,7 @@ export function newChat() {
     h('span', { class: 'pick-text' }, h('strong', {}, p.nickname)),
     h('button', { type: 'button', class: 'primary', onclick: () => startPrivate(p.uid, line) }, 'Message')))
     : h('li', { class: 'muted' }, 'Nobody found.'));
-  const search = peopleSearch('Search people', 'Search people by name or email address', line, { show, cleared: () => fill(results) });
+  const search = peopleSearch('Search people', 'Search people by name', line, { show, cleared: () => fill(results) });
   open('New private chat', search, line, results);
 }
 

@@ -48,7 +48,7 @@ class AdminClusterTest {
   }
 
   private static JsonObject login(User who) {
-    return new JsonObject().put("login", who.login()).put("password", "password-123");
+    return new JsonObject().put("login", who.login()).put("password", "plover-kettle-41");
   }
 
   @Test
@@ -145,7 +145,7 @@ class AdminClusterTest {
         new JsonObject().put("password", "not it"));
     assertEquals(403, wrong.status());
     Response done = b.http().send(io.vertx.core.http.HttpMethod.DELETE, "/api/v1/users/me", dan.token(),
-        new JsonObject().put("password", "password-123"));
+        new JsonObject().put("password", "plover-kettle-41"));
     assertEquals(200, done.status(), done.text());
     assertEquals(CloseCode.UNAUTHENTICATED.code(), dansSocket.awaitClose());
 

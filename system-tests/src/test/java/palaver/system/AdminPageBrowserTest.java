@@ -42,7 +42,7 @@ class AdminPageBrowserTest {
     browser.openFresh();
     WebElement form = browser.driver().findElement(By.id("login-form"));
     form.findElement(By.name("login")).sendKeys(who.login());
-    form.findElement(By.name("password")).sendKeys("password-123");
+    form.findElement(By.name("password")).sendKeys("plover-kettle-41");
     form.findElement(By.cssSelector("button[type=submit]")).click();
     browser.waitFor(By.id("app-view"));
     browser.until(d -> who.nickname().equals(d.findElement(By.id("me-name")).getText()));
@@ -61,7 +61,7 @@ class AdminPageBrowserTest {
     browser.until(d -> d.findElement(row).getText().contains("deactivated"));
     browser.screenshot("admin-page");
     assertEquals(403, server.http().post("/auth/login", null, new io.vertx.core.json.JsonObject()
-        .put("login", victim.login()).put("password", "password-123")).status());
+        .put("login", victim.login()).put("password", "plover-kettle-41")).status());
   }
 
   @Test
@@ -77,12 +77,12 @@ class AdminPageBrowserTest {
     String login = browser.register("Quitter");
     browser.waitFor(By.id("me-button")).click();
     WebElement form = browser.waitFor(By.id("delete-account"));
-    form.findElement(By.name("delete-password")).sendKeys("password-123");
+    form.findElement(By.name("delete-password")).sendKeys("plover-kettle-41");
     browser.js("window.confirm = () => true");
     form.findElement(By.cssSelector("button[type=submit]")).click();
     browser.until(d -> d.findElement(By.id("login-form")).isDisplayed());
     // The socket closes (4401) as the deletion starts; the account record goes last: 403 deactivated until then.
     palaver.testing.Await.until("account deleted", 20_000, () -> server.http().post("/auth/login", null,
-        new io.vertx.core.json.JsonObject().put("login", login).put("password", "password-123")).status() == 401);
+        new io.vertx.core.json.JsonObject().put("login", login).put("password", "plover-kettle-41")).status() == 401);
   }
 }

@@ -117,7 +117,7 @@ final class Browser implements AutoCloseable {
     WebElement form = driver.findElement(By.id("register-form"));
     form.findElement(By.name("login")).sendKeys(login);
     form.findElement(By.name("nickname")).sendKeys(nickname);
-    form.findElement(By.name("password")).sendKeys("password-123");
+    form.findElement(By.name("password")).sendKeys("plover-kettle-41");
     form.findElement(By.cssSelector("button[type=submit]")).click();
     waitFor(By.id("app-view"));
     until(d -> nickname.equals(d.findElement(By.id("me-name")).getText()));

@@ -53,7 +53,7 @@ class ClusterTest {
   void failureCodesAcrossNodes() {
     User u = a.http().newUser("Dup");
     Http.Response again = b.http().post("/users", null, new JsonObject().put("login", u.login())
-        .put("password", "password-123").put("nickname", "Dup"));
+        .put("password", "plover-kettle-41").put("nickname", "Dup"));
     assertEquals(409, again.status());
     assertEquals("conflict", again.errorCode());
 

@@ -17,7 +17,7 @@ class EndToEndTest extends OneNodeTest {
     User alice = http.newUser("Alice");
     User bob = http.newUser("Bob");
     Http.Response login = http.post("/auth/login", null,
-        new JsonObject().put("login", bob.login()).put("password", "password-123"));
+        new JsonObject().put("login", bob.login()).put("password", "plover-kettle-41"));
     assertEquals(200, login.status());
     String bobToken = login.json().getString("token");
     String sid = http.newGroup(alice, "general");

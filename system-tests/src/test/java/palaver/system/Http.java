@@ -158,11 +158,11 @@ public final class Http {
     return new User(r.json().getString("uid"), r.json().getString("token"), login, nickname);
   }
 
-  /** A new user with a unique login and the password {@code password-123}. */
+  /** A new user with a unique login and the password {@code plover-kettle-41}. */
   public User newUser(String nickname) {
     String login = nickname.toLowerCase().replaceAll("[^a-z0-9]", "") + "-" + System.nanoTime() + "-"
         + USERS.incrementAndGet() + "@test.palaver";
-    return register(login, "password-123", nickname);
+    return register(login, "plover-kettle-41", nickname);
   }
 
   /** A public group owned by {@code owner}, every one of {@code members} joined; returns its sid. */

@@ -30,7 +30,7 @@ class InviteOnlyTest {
 
   private static JsonObject signUp(String name) {
     return new JsonObject().put("login", name + "-" + System.nanoTime() + "@test.palaver")
-        .put("password", "password-123").put("nickname", name);
+        .put("password", "plover-kettle-41").put("nickname", name);
   }
 
   @Test

@@ -17,11 +17,11 @@ class LoginThrottleIpTest extends OneNodeTest {
     Http.User u = http.newUser("Innocent");
     for (int i = 0; i < 20; i++) {
       Http.Response r = http.post("/auth/login", null, new JsonObject()
-          .put("login", "guess-" + i + "-" + System.nanoTime() + "@test.palaver").put("password", "password-123"));
+          .put("login", "guess-" + i + "-" + System.nanoTime() + "@test.palaver").put("password", "plover-kettle-41"));
       assertEquals(401, r.status());
     }
     Http.Response limited = http.post("/auth/login", null, new JsonObject().put("login", u.login())
-        .put("password", "password-123"));
+        .put("password", "plover-kettle-41"));
     assertEquals(429, limited.status());
     assertEquals("rate_limited", limited.errorCode());
     assertNotNull(limited.headers().get("Retry-After"));

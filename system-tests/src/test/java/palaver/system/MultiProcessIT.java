@@ -141,7 +141,7 @@ class MultiProcessIT {
     try (JarProcess second = standalone("restart-2", dataDir, http)) {
       Http api = new Http(vertx, http);
       Http.Response login = api.post("/auth/login", null,
-          new JsonObject().put("login", alice.login()).put("password", "password-123"));
+          new JsonObject().put("login", alice.login()).put("password", "plover-kettle-41"));
       assertEquals(200, login.status());
       assertEquals(200, api.get("/users/me", alice.token()).status(), "the signing key survived too");
       Http.Response history = api.get("/sessions/" + sid + "/messages", alice.token());

@@ -43,7 +43,7 @@ class SignUpFloodTest {
     server.close();
   }
   private static final int PARALLEL = 40;
-  private static final String PASSWORD = "password-123";
+  private static final String PASSWORD = "plover-kettle-41";
 
   private record SignUp(String login, Future<HttpResponse<Buffer>> response) {
     int status() {

@@ -88,7 +88,7 @@ class SplitBrainIT {
     Await.until("node A dropped the frozen node B", 60_000,
         () -> nodeA.output().contains("cluster topology: memberRemoved"));
     Http.Response changed = onA.put("/users/me/password", victim.token(),
-        new JsonObject().put("oldPassword", "password-123").put("newPassword", "password-456"));
+        new JsonObject().put("oldPassword", "plover-kettle-41").put("newPassword", "plover-kettle-42"));
     assertEquals(200, changed.status(), changed.text());
     String newToken = changed.json().getString("token");
     assertEquals(200, onA.remove(owner, sid, victim).status());

@@ -327,7 +327,7 @@ class WebClientBrowserTest {
     form.findElement(By.cssSelector("button[type=submit]")).click();
     alice.until(d -> d.findElement(By.id("auth-error")).getText().contains("Wrong email or password"));
     form.findElement(By.name("password")).clear();
-    form.findElement(By.name("password")).sendKeys("password-123");
+    form.findElement(By.name("password")).sendKeys("plover-kettle-41");
     form.findElement(By.cssSelector("button[type=submit]")).click();
     alice.open("Pat's corner");
     alice.waitForText("note to self");
@@ -519,7 +519,7 @@ class WebClientBrowserTest {
     join(bob, alice, "Invited");
     bob.createGroup("Zane's desk"); // Zane has another chat open
     String sid = alice.sid("Invited");
-    Http.User newcomer = http.register("newcomer-" + System.nanoTime() + "@web.palaver", "password-123", "Newcomer");
+    Http.User newcomer = http.register("newcomer-" + System.nanoTime() + "@web.palaver", "plover-kettle-41", "Newcomer");
     Http.Response invited = http.post("/sessions/" + sid + "/members", alice.token(), new JsonObject().put("uid", newcomer.uid()));
     assertEquals(201, invited.status(), invited.text());
     // A stranger's invite waits for acceptance (issue 20); the newcomer accepts it.
@@ -922,6 +922,21 @@ class WebClientBrowserTest {
     alice.waitFor(By.id("login-form"));
     assertEquals("", alice.js("return [...Object.keys(localStorage), ...Object.keys(sessionStorage)]"
         + ".filter((k) => k.startsWith('palaver')).join(', ')"), "no Palaver key is left in the browser's storage");
+  }
+
+  @Test
+  @Order(30)
+  @DisplayName("Signing up with a common password stays on the form with a sentence saying why")
+  void weakPasswordOnSignUp() {
+    alice.openFresh();
+    alice.driver().findElement(By.id("tab-register")).click();
+    WebElement form = alice.driver().findElement(By.id("register-form"));
+    form.findElement(By.name("login")).sendKeys("weak-" + System.nanoTime() + "@web.palaver");
+    form.findElement(By.name("nickname")).sendKeys("Weak");
+    form.findElement(By.name("password")).sendKeys("Password-123");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    alice.until(d -> d.findElement(By.id("auth-error")).getText().contains("too common"));
+    assertTrue(alice.driver().findElement(By.id("app-view")).getAttribute("hidden") != null, "not signed in");
   }
 
   @Test

@@ -102,7 +102,7 @@ final class Administration {
   private Future<JsonObject> connected(String admin) {
     return admins.require(admin).compose(me -> {
       Map<String, Integer> live = presence.connected();
-      return users.profiles(live.keySet()).map(profiles -> {
+      return users.accounts(live.keySet()).map(profiles -> {
         JsonArray out = new JsonArray();
         live.forEach((uid, nodes) -> {
           JsonObject profile = profiles.get(uid);

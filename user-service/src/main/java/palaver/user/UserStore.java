@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
 import palaver.runtime.Store;
@@ -99,14 +100,27 @@ final class UserStore {
     return mongo.findOne(USERS, byUid(uid), new JsonObject().put(ID, 1)).map(user -> user != null);
   }
 
-  /** uid → profile of those of {@code uids} that exist, in one query. */
+  /**
+   * uid → public profile ({@link #publicProfile}: no login, no gender) of those of {@code uids} that
+   * exist, in one query: what friends lists, block lists and member lists show of other users.
+   */
   Future<Map<String, JsonObject>> profiles(Collection<String> uids) {
+    return profiles(uids, UserStore::publicProfile);
+  }
+
+  /** uid → full profile, login included: for admins only. */
+  Future<Map<String, JsonObject>> accounts(Collection<String> uids) {
+    return profiles(uids, UserStore::profile);
+  }
+
+  private Future<Map<String, JsonObject>> profiles(Collection<String> uids,
+      Function<JsonObject, JsonObject> view) {
     if (uids.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
     return mongo.findWithOptions(USERS, anyOf(uids), new FindOptions().setFields(PROFILE_FIELDS)).map(users -> {
       Map<String, JsonObject> out = new HashMap<>();
-      users.forEach(u -> out.put(u.getString(ID), profile(u)));
+      users.forEach(u -> out.put(u.getString(ID), view.apply(u)));
       return out;
     });
   }
@@ -137,15 +151,13 @@ final class UserStore {
 
   /**
    * Public profiles of the users whose lower-cased nickname contains {@code text} (an
-   * already escaped regex) anywhere, or whose login starts with it, by
-   * nickname, at most {@code limit}. An unanchored regex can't use the
-   * nickname index: the search scans the users, which is fine at a team's or a
-   * company's size.
+   * already escaped regex) anywhere, by nickname, at most {@code limit}. Never
+   * by login: a search for an address would tell whether it has an account
+   * (issue 19). An unanchored regex can't use the nickname index: the search
+   * scans the users, which is fine at a team's or a company's size.
    */
   Future<List<JsonObject>> search(String text, int offset, int limit) {
-    JsonObject query = new JsonObject().put("$or", new JsonArray()
-        .add(new JsonObject().put(NICKNAME_KEY, new JsonObject().put("$regex", text)))
-        .add(new JsonObject().put(Field.LOGIN, new JsonObject().put("$regex", "^" + text))));
+    JsonObject query = new JsonObject().put(NICKNAME_KEY, new JsonObject().put("$regex", text));
     FindOptions options = new FindOptions().setFields(PROFILE_FIELDS)
         .setSort(new JsonObject().put(NICKNAME_KEY, 1).put(ID, 1)).setSkip(offset).setLimit(limit);
     return mongo.findWithOptions(USERS, query, options).map(found -> found.stream().map(UserStore::publicProfile).toList());

@@ -87,7 +87,8 @@ public class UserVerticle extends VerticleBase {
         .compose(v -> SigningKey.load(mongo, config()))
         .compose(secret -> {
           tokens = new Tokens(vertx, secret);
-          return vertx.executeBlocking(() -> Passwords.hash(Ids.random()), false);
+          // The common-password list is read here, on a worker, not by the first sign-up on the event loop.
+          return vertx.executeBlocking(() -> CommonPasswords.size() > 0 ? Passwords.hash(Ids.random()) : null, false);
         })
         .compose(hash -> {
           dummyHash = hash;
@@ -227,7 +228,7 @@ public class UserVerticle extends VerticleBase {
     });
   }
 
-  /** Users whose nickname contains the query or whose login starts with it, a page of them and whether there are more. */
+  /** Users whose nickname contains the query (never matched against logins), a page of them and whether there are more. */
   private Future<JsonObject> search(Search s) {
     return users.search(s.text(), s.offset(), s.limit() + 1).map(found -> {
       JsonArray page = new JsonArray();
@@ -353,6 +354,10 @@ public class UserVerticle extends VerticleBase {
     String password = Check.string(body, field, 8, 128);
     if (password.isBlank()) {
       throw ErrorCode.INVALID.exception(field + " must not be blank");
+    }
+    if (CommonPasswords.isCommon(password)) {
+      throw ErrorCode.WEAK_PASSWORD.exception(
+          field + " is too common: it (or a simple variant of it) is on a list of passwords found in breaches; choose another");
     }
     return password;
   }

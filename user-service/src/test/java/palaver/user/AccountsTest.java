@@ -20,6 +20,7 @@ import palaver.api.Address;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
 import palaver.api.Frames;
+import palaver.api.Ids;
 import palaver.testing.Await;
 import palaver.testing.ServiceUnderTest;
 import palaver.user.Users.Account;
@@ -77,6 +78,25 @@ class AccountsTest {
   @DisplayName("Registering with a password shorter than eight characters is invalid (400)")
   void passwordTooShort() {
     assertInvalid(Address.USER_REGISTER, registration(Users.unique("b") + "@example.org", "short", "Bob"));
+  }
+
+  @Test
+  @DisplayName("Registering with a common password, in any letter case or with separators, is refused as weak_password and creates nothing")
+  void commonPasswordRefused() {
+    for (String weak : new String[] {"password123", "PassWord123", "Password-123", "P@ssw0rd", "iloveyou2024"}) {
+      String login = Users.unique("weak") + "@example.org";
+      assertEquals(ErrorCode.WEAK_PASSWORD.failure(), sut.failureCode(Address.USER_REGISTER, registration(login, weak, "Weak")),
+          weak);
+      assertEquals(0L, Await.result(sut.mongo().count(UserStore.USERS, new JsonObject().put(Field.LOGIN, login))));
+    }
+  }
+
+  @Test
+  @DisplayName("The weak-password refusal says why, in its message")
+  void commonPasswordMessage() {
+    Throwable refused = sut.failure(Address.USER_REGISTER,
+        registration(Users.unique("weak") + "@example.org", "qwertyuiop", "Weak"));
+    assertTrue(refused.getMessage().contains("too common"), refused.getMessage());
   }
 
   @Test
@@ -288,6 +308,24 @@ class AccountsTest {
   void newPasswordTooShort() {
     Account alice = register(sut, "Alice");
     assertInvalid(Address.USER_PASSWORD, passwordChange(alice.uid(), PASSWORD, "short"));
+  }
+
+  @Test
+  @DisplayName("A common new password is refused as weak_password and the old one still logs in")
+  void commonNewPasswordRefused() {
+    Account alice = register(sut, "Alice");
+    assertEquals(ErrorCode.WEAK_PASSWORD.failure(),
+        sut.failureCode(Address.USER_PASSWORD, passwordChange(alice.uid(), PASSWORD, "Sunshine1")));
+    assertEquals(alice.uid(), sut.request(Address.USER_LOGIN, credentials(alice.login(), PASSWORD)).getString(Field.UID));
+  }
+
+  @Test
+  @DisplayName("An account made before the check, with a common password, still logs in")
+  void oldCommonPasswordStillLogsIn() {
+    String uid = Ids.random();
+    String login = Users.unique("old").toLowerCase() + "@example.org";
+    Await.result(new UserStore(sut.mongo()).insert(uid, login, "Old", Passwords.hash("password123")));
+    assertEquals(uid, sut.request(Address.USER_LOGIN, credentials(login, "password123")).getString(Field.UID));
   }
 
   private static JsonObject credentials(String login, String password) {

@@ -68,6 +68,15 @@ class BlocksTest {
   }
 
   @Test
+  @DisplayName("The list of blocked users shows their nickname and avatar only, no login or gender")
+  void listShowsPublicProfiles() {
+    Account ann = create(sut, "Ann");
+    Account eve = create(sut, "Eve");
+    block(ann, eve);
+    assertEquals(java.util.Set.of(Field.UID, Field.NICKNAME, Field.AVATAR), blocked(ann).getJsonObject(0).fieldNames());
+  }
+
+  @Test
   @DisplayName("Unblocking someone not blocked is 404")
   void unblockUnknown() {
     assertEquals(404, sut.failureCode(Address.USER_UNBLOCK, pair(create(sut, "Ann"), create(sut, "Eve"))));

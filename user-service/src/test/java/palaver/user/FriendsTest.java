@@ -7,6 +7,7 @@ import static palaver.user.Users.uid;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -40,6 +41,22 @@ class FriendsTest {
     assertEquals(FriendStore.REQUESTED, add(alice, bob).getString(Field.STATUS));
     assertEquals(List.of(bob.uid()), uids(friends(alice), Field.OUTGOING));
     assertEquals(List.of(alice.uid()), uids(friends(bob), Field.INCOMING));
+  }
+
+  @Test
+  @DisplayName("Friend lists show the other side's nickname and avatar only: a request to a stranger doesn't reveal their email or gender")
+  void listsShowPublicProfiles() {
+    Account alice = create(sut, "Alice");
+    Account bob = create(sut, "Bob");
+    sut.request(Address.USER_UPDATE, uid(bob.uid()).put(Field.GENDER, "male"));
+    add(alice, bob);
+    JsonObject outgoing = friends(alice).getJsonArray(Field.OUTGOING).getJsonObject(0);
+    JsonObject incoming = friends(bob).getJsonArray(Field.INCOMING).getJsonObject(0);
+    assertEquals(Set.of(Field.UID, Field.NICKNAME, Field.AVATAR), outgoing.fieldNames());
+    assertEquals(Set.of(Field.UID, Field.NICKNAME, Field.AVATAR), incoming.fieldNames());
+    add(bob, alice);
+    assertEquals(Set.of(Field.UID, Field.NICKNAME, Field.AVATAR, Field.PRESENCE),
+        friends(alice).getJsonArray(Field.FRIENDS).getJsonObject(0).fieldNames());
   }
 
   @Test

@@ -115,10 +115,11 @@ class ProfilesTest {
   }
 
   @Test
-  @DisplayName("Searching finds users whose login starts with the text")
-  void searchByLoginPrefix() {
+  @DisplayName("Searching for a login (an email), whole or its start, finds nobody: search can't confirm an address")
+  void searchNeverMatchesLogins() {
     Account alice = create(sut, "Alice");
-    assertEquals(List.of(alice.uid()), uids(search(alice.login().substring(0, 10))));
+    assertEquals(List.of(), uids(search(alice.login())));
+    assertEquals(List.of(), uids(search(alice.login().substring(0, 10))));
   }
 
   @Test
@@ -169,6 +170,15 @@ class ProfilesTest {
     assertEquals(Set.of(alice.uid(), bob.uid()), profiles.fieldNames());
     assertEquals("Bob", profiles.getJsonObject(bob.uid()).getString(Field.NICKNAME));
     assertFalse(profiles.getJsonObject(bob.uid()).containsKey(UserStore.HASH));
+  }
+
+  @Test
+  @DisplayName("Looked-up profiles (what member lists show) carry the nickname and avatar only, no login or gender")
+  void profilesArePublic() {
+    Account bob = create(sut, "Bob");
+    JsonObject profiles = sut.request(Address.USER_PROFILES, new JsonObject().put(Field.UIDS,
+        new JsonArray().add(bob.uid()))).getJsonObject(Field.PROFILES);
+    assertEquals(PUBLIC_KEYS, profiles.getJsonObject(bob.uid()).fieldNames());
   }
 
   @Test
