@@ -68,6 +68,15 @@ public enum Setting {
   HTTP_IDLE_TIMEOUT_MS("httpIdleTimeoutMs", "--http-idle-timeout-ms", Integer.class, 120_000,
       "an HTTP connection that neither sends nor receives anything this long is closed (slowloris); never less than"
           + " wsIdleTimeoutMs + 2 x wsPingIntervalMs, so sockets the server pings when silent stay open", false),
+  HTTP_HEADER_TIMEOUT_MS("httpHeaderTimeoutMs", "--http-header-timeout-ms", Integer.class, 10_000,
+      "a connection that has not sent a complete request head this long after connecting (or after its previous"
+          + " answer) is closed, however slowly it dribbles bytes (slowloris)", false),
+  HTTP_BODY_TIMEOUT_MS("httpBodyTimeoutMs", "--http-body-timeout-ms", Integer.class, 30_000,
+      "a request body (an upload too) that brings no byte this long is answered 408 timeout and its connection closed",
+      false),
+  MAX_CONNECTIONS_PER_IP("maxConnectionsPerIp", "--max-connections-per-ip", Integer.class, 200,
+      "HTTP and WebSocket connections one TCP peer address may hold on a gateway; one more is closed at once."
+          + " Trusted proxies are not capped; 0 = no cap", false),
   WS_FRAMES_PER_SECOND("wsFramesPerSecond", "--ws-frames-per-second", Integer.class, 50,
       "frames a WebSocket may send per second (token bucket); over it: error rate_limited", false),
   WS_FRAME_BURST("wsFrameBurst", "--ws-frame-burst", Integer.class, 100, "burst size of that bucket", false),
