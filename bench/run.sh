@@ -177,7 +177,8 @@ wait_http "$HTTP_PORT"
 start NODE2 "$RAW/node2.log" "${SERVER_JAVA[@]}" -jar gateway/target/palaver-gateway.jar "${COMMON[@]}" \
   --cluster-port "$((CLUSTER_PORT + 1))" --http-port "$HTTP_PORT2" --max-connections-per-ip 0
 start NODE3 "$RAW/node3.log" "${SERVER_JAVA[@]}" -Xmx512m -jar message-service/target/palaver-message-service.jar \
-  "${COMMON[@]}" --cluster-port "$((CLUSTER_PORT + 2))" --mongo-uri "mongodb://127.0.0.1:$STORE_PORT"
+  "${COMMON[@]}" --cluster-port "$((CLUSTER_PORT + 2))" --mongo-uri "mongodb://127.0.0.1:$STORE_PORT" \
+  --store-tls-dir "$DATA2/store-tls"
 wait_http "$HTTP_PORT2"
 run "${BENCH[@]}" setup --http "http://127.0.0.1:$HTTP_PORT" --groups "$NGROUPS" --group-users "$GROUP_USERS" --population "$POPULATION2"
 run "${BENCH[@]}" fanout --ws "127.0.0.1:$HTTP_PORT,127.0.0.1:$HTTP_PORT2" --population "$POPULATION2" \

@@ -40,12 +40,16 @@ public enum Setting {
   STORE_PORT("storePort", "--store-port", Integer.class, null,
       "also serve the embedded store on port N (of --store-host) to other processes", true),
   STORE_HOST("storeHost", "--store-host", String.class, "127.0.0.1",
-      "interface the served embedded store listens on (0.0.0.0 in a store container; without --store-tls it has no authentication)", true),
-  STORE_TLS("storeTls", "--store-tls", Boolean.class, false,
-      "the embedded store speaks TLS only and requires the client certificate kept in <data-dir>/store-tls", true),
+      "interface the served embedded store listens on (0.0.0.0 in a store container)", true),
+  STORE_TLS("storeTls", "--store-tls", Boolean.class, true,
+      "the embedded store speaks TLS only and requires the client certificate kept in <data-dir>/store-tls"
+          + " (always, also when served with --store-port, unless --store-insecure)", true),
+  STORE_INSECURE("storeInsecure", "--store-insecure", Boolean.class, false,
+      "serve the embedded store on --store-port without TLS or authentication: any process that reaches the port"
+          + " reads and writes everything (only on a network nobody else is on)", true),
   STORE_TLS_DIR("storeTlsDir", "--store-tls-dir", String.class, null,
-      "directory with store.crt and store.key of an embedded store started with --store-tls (its <data-dir>/store-tls)",
-      false),
+      "directory with store.crt and store.key of a served embedded store (its <data-dir>/store-tls): how the other"
+          + " processes connect to it", false),
   STORE_CACHE_MB("storeCacheMb", "--store-cache-mb", Integer.class, 16,
       "heap the embedded store may use as its page cache, in MiB", true),
   ALLOWED_ORIGINS("allowedOrigins", "--allowed-origins", String.class, "",
@@ -103,7 +107,10 @@ public enum Setting {
   REGISTRATION("registration", "--registration", String.class, "open",
       "who may sign up: open (anyone), invite (with an admin's single-use invite code) or closed", false),
   JWT_SECRET("jwtSecret", null, String.class, null,
-      "JWT signing key, a text of >= 32 bytes (e.g. openssl rand -base64 32); generated and kept in the store when absent", false),
+      "JWT signing key, a text of >= 32 bytes (e.g. openssl rand -base64 32); when absent, from jwtSecretFile, else generated and kept in the store", false),
+  JWT_SECRET_FILE("jwtSecretFile", "--jwt-secret-file", String.class, null,
+      "file holding the JWT signing key (created 0600 with a new key when absent, never copied into the store);"
+          + " the standalone jar's default is <data-dir>/jwt.secret. Ignored when jwtSecret is given", false),
   APPS("apps", null, io.vertx.core.json.JsonArray.class, null,
       "push-platform apps, a JSON array of {id, key, secret, ...} with Soketi's field names (see docs/push.md);"
           + " checked at start", false),
