@@ -21,8 +21,10 @@ import palaver.runtime.Setting;
  * connection is watched here by one periodic sweep:
  *
  * <ul>
- *   <li>a connection must complete each request head within {@code httpHeaderTimeoutMs} of connecting (or of
- *       its previous answer), however it dribbles the bytes: else it is closed without an answer;</li>
+ *   <li>a connection must complete its first request head within {@code httpHeaderTimeoutMs} of connecting,
+ *       and each later one within {@code httpKeepAliveTimeoutMs} of its previous answer (longer: HTTP clients
+ *       keep idle connections pooled, Vert.x's for 60 s, and closing one a client is about to reuse fails its
+ *       request), however it dribbles the bytes: else it is closed without an answer;</li>
  *   <li>a request body that brings no byte for {@code httpBodyTimeoutMs} is answered 408 {@code timeout} and
  *       the connection closed (uploads included: the relay pauses the body only while a chunk is in flight);</li>
  *   <li>one TCP peer address may hold at most {@code maxConnectionsPerIp} connections; one more is closed at
@@ -41,6 +43,8 @@ final class ConnectionGuard {
   private static final class Watched {
     final HttpConnection connection;
     HttpServerRequest request;
+    /** Whether a request was answered on it already (then the keep-alive deadline applies). */
+    boolean answered;
     long since;
     long bytes;
 
@@ -53,6 +57,7 @@ final class ConnectionGuard {
   private final Vertx vertx;
   private final ClientAddress proxies;
   private final long headerTimeoutMs;
+  private final long keepAliveTimeoutMs;
   private final long bodyTimeoutMs;
   private final int maxPerIp;
   private final Map<String, Watched> watched = new HashMap<>();
@@ -63,6 +68,7 @@ final class ConnectionGuard {
     this.vertx = vertx;
     this.proxies = proxies;
     this.headerTimeoutMs = number(config, Setting.HTTP_HEADER_TIMEOUT_MS);
+    this.keepAliveTimeoutMs = number(config, Setting.HTTP_KEEP_ALIVE_TIMEOUT_MS);
     this.bodyTimeoutMs = number(config, Setting.HTTP_BODY_TIMEOUT_MS);
     this.maxPerIp = (int) number(config, Setting.MAX_CONNECTIONS_PER_IP);
   }
@@ -147,8 +153,9 @@ final class ConnectionGuard {
   private void check(Watched w, long now) {
     HttpServerRequest request = w.request;
     if (request == null) {
-      if (now - w.since > headerTimeoutMs) {
-        LOG.debug("closing {}: no complete request head within {} ms", w.connection.remoteAddress(), headerTimeoutMs);
+      long deadline = w.answered ? keepAliveTimeoutMs : headerTimeoutMs;
+      if (now - w.since > deadline) {
+        LOG.debug("closing {}: no complete request head within {} ms", w.connection.remoteAddress(), deadline);
         forget(w);
         w.connection.close();
       }
@@ -164,6 +171,7 @@ final class ConnectionGuard {
     } else if (request.response().ended()) {
       // Answered: a kept-alive connection has the head deadline again for its next request.
       w.request = null;
+      w.answered = true;
       w.since = now;
     }
   }

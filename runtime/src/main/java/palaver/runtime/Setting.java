@@ -73,8 +73,11 @@ public enum Setting {
       "an HTTP connection that neither sends nor receives anything this long is closed (slowloris); never less than"
           + " wsIdleTimeoutMs + 2 x wsPingIntervalMs, so sockets the server pings when silent stay open", false),
   HTTP_HEADER_TIMEOUT_MS("httpHeaderTimeoutMs", "--http-header-timeout-ms", Integer.class, 10_000,
-      "a connection that has not sent a complete request head this long after connecting (or after its previous"
-          + " answer) is closed, however slowly it dribbles bytes (slowloris)", false),
+      "a connection that has not sent a complete request head this long after connecting is closed, however"
+          + " slowly it dribbles bytes (slowloris); later requests on it: httpKeepAliveTimeoutMs", false),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS("httpKeepAliveTimeoutMs", "--http-keep-alive-timeout-ms", Integer.class, 65_000,
+      "a kept-alive connection must complete its next request head this long after its previous answer, else it is"
+          + " closed (above the 60 s HTTP clients such as Vert.x keep idle connections pooled)", false),
   HTTP_BODY_TIMEOUT_MS("httpBodyTimeoutMs", "--http-body-timeout-ms", Integer.class, 30_000,
       "a request body (an upload too) that brings no byte this long is answered 408 timeout and its connection closed",
       false),
