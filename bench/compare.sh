@@ -22,7 +22,7 @@ trap cleanup EXIT
 one() { # label checkout
   local label=$1 dir=$2 data
   data=$(mktemp -d "$OUT/data.XXXXXX")
-  java -Xmx1g -XX:+UseG1GC -jar "$dir/standalone/target/palaver.jar" --data-dir "$data" --http-port "$PORT" \
+  PALAVER_MAX_CONNECTIONS_PER_IP=0 java -Xmx1g -XX:+UseG1GC -jar "$dir/standalone/target/palaver.jar" --data-dir "$data" --http-port "$PORT" \
     >"$OUT/$label.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 1; done

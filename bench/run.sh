@@ -119,7 +119,7 @@ SERVER_JAVA=(java $PALAVER_JAVA_OPTS -Xmx$SERVER_HEAP -XX:+UseG1GC)
 log "starting the baseline on :$BASE_PORT and Palaver (standalone, data $DATA) on :$HTTP_PORT"
 start BASE "$RAW/baseline.log" "${BASELINE_JAVA[@]}" baseline --port "$BASE_PORT"
 start SERVER "$RAW/server.log" env PALAVER_APPS="$(cat "$APPS_FILE")" "${SERVER_JAVA[@]}" -jar standalone/target/palaver.jar \
-  --data-dir "$DATA" --http-port "$HTTP_PORT"
+  --data-dir "$DATA" --http-port "$HTTP_PORT" --max-connections-per-ip 0
 wait_http "$HTTP_PORT"; wait_tcp "$BASE_PORT"
 
 if [ "${ONLY:-}" != push ]; then
@@ -173,12 +173,14 @@ export PALAVER_CLUSTER_SECRET=${PALAVER_CLUSTER_SECRET:-$(head -c 32 /dev/urando
 COMMON=(--cluster --cluster-name "$CLUSTER_NAME" --cluster-host 127.0.0.1
         --seeds "127.0.0.1:$CLUSTER_PORT,127.0.0.1:$((CLUSTER_PORT + 1)),127.0.0.1:$((CLUSTER_PORT + 2))")
 start NODE1 "$RAW/node1.log" "${SERVER_JAVA[@]}" -jar standalone/target/palaver.jar "${COMMON[@]}" \
-  --cluster-port "$CLUSTER_PORT" --store-port "$STORE_PORT" --data-dir "$DATA2" --http-port "$HTTP_PORT"
+  --cluster-port "$CLUSTER_PORT" --store-port "$STORE_PORT" --data-dir "$DATA2" --http-port "$HTTP_PORT" \
+  --max-connections-per-ip 0
 wait_http "$HTTP_PORT"
 start NODE2 "$RAW/node2.log" "${SERVER_JAVA[@]}" -jar gateway/target/palaver-gateway.jar "${COMMON[@]}" \
-  --cluster-port "$((CLUSTER_PORT + 1))" --http-port "$HTTP_PORT2"
+  --cluster-port "$((CLUSTER_PORT + 1))" --http-port "$HTTP_PORT2" --max-connections-per-ip 0
 start NODE3 "$RAW/node3.log" "${SERVER_JAVA[@]}" -Xmx512m -jar message-service/target/palaver-message-service.jar \
-  "${COMMON[@]}" --cluster-port "$((CLUSTER_PORT + 2))" --mongo-uri "mongodb://127.0.0.1:$STORE_PORT"
+  "${COMMON[@]}" --cluster-port "$((CLUSTER_PORT + 2))" --mongo-uri "mongodb://127.0.0.1:$STORE_PORT" \
+  --store-tls-dir "$DATA2/store-tls"
 wait_http "$HTTP_PORT2"
 run "${BENCH[@]}" setup --http "http://127.0.0.1:$HTTP_PORT" --groups "$NGROUPS" --group-users "$GROUP_USERS" --population "$POPULATION2"
 run "${BENCH[@]}" fanout --ws "127.0.0.1:$HTTP_PORT,127.0.0.1:$HTTP_PORT2" --population "$POPULATION2" \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A local multi-process Palaver cluster on 127.0.0.1 with nothing installed:
-#   node 1: the standalone jar (all services + the embedded store on 127.0.0.1:$STORE_PORT), web on :8080
+#   node 1: the standalone jar (all services + the embedded store on 127.0.0.1:$STORE_PORT, TLS with the
+#           client certificate in deploy/local/data/store-tls, which node 3 is given), web on :8080
 #   node 2: a second gateway jar, web on :8081
 #   node 3: a second message-service jar
 # All join one Hazelcast cluster over TCP-IP. Logs and pids under deploy/local/.
@@ -44,7 +45,7 @@ case "${1:-start}" in
     wait_healthy 8080
     launch node2 gateway/target/palaver-gateway.jar "${COMMON[@]}" --cluster-port 5702 --http-port 8081
     launch node3 message-service/target/palaver-message-service.jar "${COMMON[@]}" --cluster-port 5703 \
-      --mongo-uri "mongodb://127.0.0.1:$STORE_PORT"
+      --mongo-uri "mongodb://127.0.0.1:$STORE_PORT" --store-tls-dir "$RUN/data/store-tls"
     wait_healthy 8081
     echo "cluster up: http://localhost:8080 and http://localhost:8081 (same users, same sessions)"
     ;;

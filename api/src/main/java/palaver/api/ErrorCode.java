@@ -16,6 +16,8 @@ public enum ErrorCode {
   UNAUTHENTICATED(401, "unauthenticated"),
   FORBIDDEN(403, "forbidden"),
   NOT_FOUND(404, "not_found"),
+  /** The request head or body did not arrive in time (slowloris, a stalled upload). */
+  TIMEOUT(408, "timeout"),
   CONFLICT(409, "conflict"),
   TOO_LARGE(413, "too_large"),
   RATE_LIMITED(429, "rate_limited"),

@@ -91,7 +91,8 @@ final class ClientAddress {
     return hops.isEmpty() ? peer : hops.get(0);
   }
 
-  private boolean isTrusted(String address) {
+  /** Whether the address (a literal) is one of the trusted proxies. */
+  boolean isTrusted(String address) {
     byte[] bytes = parse(address);
     return bytes != null && trusted.stream().anyMatch(c -> c.contains(bytes));
   }

@@ -60,6 +60,7 @@ public class GatewayVerticle extends VerticleBase {
   private Apps apps;
   private TlsCertificate tls;
   private PushInbox inbox;
+  private ConnectionGuard guard;
   /** The push platform's WebSocket protocols, beside the chat's own {@code /ws}. */
   private List<SocketProtocol> protocols = List.of();
 
@@ -103,6 +104,9 @@ public class GatewayVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(MAX_FRAME)
         .setMaxWebSocketMessageSize(MAX_MESSAGE)
         .setDecompressionSupported(false)
+        // HTTP/1.1 only (no h2c): with h2c Vert.x makes the connection only once its first bytes arrived, so
+        // a silent connection would never reach the ConnectionGuard (and no client of ours speaks h2c).
+        .setHttp2ClearTextEnabled(false)
         // Netty's own field limit closes the connection without an answer; UploadRelay counts the parts instead.
         .setMaxFormFields(Integer.MAX_VALUE)
         // Closes connections that send and receive nothing (silent slowloris sockets). WebSockets stay
@@ -112,8 +116,15 @@ public class GatewayVerticle extends VerticleBase {
     if (tls != null) {
       tls.apply(options);
     }
+    guard = new ConnectionGuard(vertx, config(),
+        ClientAddress.trusting(config().getString(Setting.TRUSTED_PROXIES.key(), "")));
+    guard.start();
     server = vertx.createHttpServer(options)
-        .requestHandler(router)
+        .connectionHandler(guard::connected)
+        .requestHandler(request -> {
+          guard.request(request);
+          router.handle(request);
+        })
         .webSocketHandshakeHandler(this::handshake)
         .webSocketHandler(this::connect);
     return server.listen(config().getInteger(Setting.HTTP_PORT.key(), 8080),
@@ -141,6 +152,9 @@ public class GatewayVerticle extends VerticleBase {
       tls.stop();
     }
     presence.stop();
+    if (guard != null) {
+      guard.stop();
+    }
     closing.add(server == null ? Future.succeededFuture() : server.close());
     return Future.all(closing);
   }
@@ -318,6 +332,7 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   private void handshake(ServerWebSocketHandshake handshake) {
+    guard.upgrading(handshake.remoteAddress(), handshake.localAddress());
     SocketProtocol push = protocolFor(handshake.path());
     if (push != null) {
       push.handshake(handshake);

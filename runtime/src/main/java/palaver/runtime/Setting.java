@@ -47,12 +47,16 @@ public enum Setting {
   STORE_PORT("storePort", "--store-port", Integer.class, null,
       "also serve the embedded store on port N (of --store-host) to other processes", true),
   STORE_HOST("storeHost", "--store-host", String.class, "127.0.0.1",
-      "interface the served embedded store listens on (0.0.0.0 in a store container; without --store-tls it has no authentication)", true),
-  STORE_TLS("storeTls", "--store-tls", Boolean.class, false,
-      "the embedded store speaks TLS only and requires the client certificate kept in <data-dir>/store-tls", true),
+      "interface the served embedded store listens on (0.0.0.0 in a store container)", true),
+  STORE_TLS("storeTls", "--store-tls", Boolean.class, true,
+      "the embedded store speaks TLS only and requires the client certificate kept in <data-dir>/store-tls"
+          + " (always, also when served with --store-port, unless --store-insecure)", true),
+  STORE_INSECURE("storeInsecure", "--store-insecure", Boolean.class, false,
+      "serve the embedded store on --store-port without TLS or authentication: any process that reaches the port"
+          + " reads and writes everything (only on a network nobody else is on)", true),
   STORE_TLS_DIR("storeTlsDir", "--store-tls-dir", String.class, null,
-      "directory with store.crt and store.key of an embedded store started with --store-tls (its <data-dir>/store-tls)",
-      false),
+      "directory with store.crt and store.key of a served embedded store (its <data-dir>/store-tls): how the other"
+          + " processes connect to it", false),
   STORE_CACHE_MB("storeCacheMb", "--store-cache-mb", Integer.class, 16,
       "heap the embedded store may use as its page cache, in MiB", true),
   ALLOWED_ORIGINS("allowedOrigins", "--allowed-origins", String.class, "",
@@ -75,6 +79,18 @@ public enum Setting {
   HTTP_IDLE_TIMEOUT_MS("httpIdleTimeoutMs", "--http-idle-timeout-ms", Integer.class, 120_000,
       "an HTTP connection that neither sends nor receives anything this long is closed (slowloris); never less than"
           + " wsIdleTimeoutMs + 2 x wsPingIntervalMs, so sockets the server pings when silent stay open", false),
+  HTTP_HEADER_TIMEOUT_MS("httpHeaderTimeoutMs", "--http-header-timeout-ms", Integer.class, 10_000,
+      "a connection that has not sent a complete request head this long after connecting is closed, however"
+          + " slowly it dribbles bytes (slowloris); later requests on it: httpKeepAliveTimeoutMs", false),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS("httpKeepAliveTimeoutMs", "--http-keep-alive-timeout-ms", Integer.class, 65_000,
+      "a kept-alive connection must complete its next request head this long after its previous answer, else it is"
+          + " closed (above the 60 s HTTP clients such as Vert.x keep idle connections pooled)", false),
+  HTTP_BODY_TIMEOUT_MS("httpBodyTimeoutMs", "--http-body-timeout-ms", Integer.class, 30_000,
+      "a request body (an upload too) that brings no byte this long is answered 408 timeout and its connection closed",
+      false),
+  MAX_CONNECTIONS_PER_IP("maxConnectionsPerIp", "--max-connections-per-ip", Integer.class, 200,
+      "HTTP and WebSocket connections one TCP peer address may hold on a gateway; one more is closed at once."
+          + " Trusted proxies are not capped; 0 = no cap", false),
   WS_FRAMES_PER_SECOND("wsFramesPerSecond", "--ws-frames-per-second", Integer.class, 50,
       "frames a WebSocket may send per second (token bucket); over it: error rate_limited", false),
   WS_FRAME_BURST("wsFrameBurst", "--ws-frame-burst", Integer.class, 100, "burst size of that bucket", false),
@@ -101,7 +117,10 @@ public enum Setting {
   REGISTRATION("registration", "--registration", String.class, "open",
       "who may sign up: open (anyone), invite (with an admin's single-use invite code) or closed", false),
   JWT_SECRET("jwtSecret", null, String.class, null,
-      "JWT signing key, a text of >= 32 bytes (e.g. openssl rand -base64 32); generated and kept in the store when absent", false),
+      "JWT signing key, a text of >= 32 bytes (e.g. openssl rand -base64 32); when absent, from jwtSecretFile, else generated and kept in the store", false),
+  JWT_SECRET_FILE("jwtSecretFile", "--jwt-secret-file", String.class, null,
+      "file holding the JWT signing key (created 0600 with a new key when absent, never copied into the store);"
+          + " the standalone jar's default is <data-dir>/jwt.secret. Ignored when jwtSecret is given", false),
   APPS("apps", null, io.vertx.core.json.JsonArray.class, null,
       "push-platform apps, a JSON array of {id, key, secret, ...} with Soketi's field names (see docs/push.md);"
           + " checked at start", false),

@@ -16,6 +16,7 @@ import palaver.user.UserVerticle;
 
 /** {@code java -jar palaver.jar}: every service, and the embedded store unless {@code --mongo-uri} is given. */
 public final class StandaloneMain {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StandaloneMain.class);
   private StandaloneMain() {
   }
 
@@ -37,6 +38,8 @@ public final class StandaloneMain {
 
   /** Starts the embedded store when no MongoDB is configured (or when asked to serve it). */
   static final class StorePreparation implements Launcher.Preparation {
+    /** The signing key's file in the data dir, when neither jwtSecret nor jwtSecretFile is given. */
+    static final String JWT_SECRET_FILE = "jwt.secret";
     private EmbeddedStore store;
 
     @Override
@@ -48,14 +51,23 @@ public final class StandaloneMain {
         }
         return config;
       }
-      // A store only this process uses always requires our credential; one served to other processes
-      // (--store-port) does when --store-tls says so, and they get it through --store-tls-dir.
-      boolean tls = storePort == null || Boolean.TRUE.equals(config.getBoolean(Setting.STORE_TLS.key()));
+      // The store always requires our credential; the other processes a served one (--store-port) is for
+      // get it through --store-tls-dir. Only an explicit --store-insecure serves it open.
+      boolean tls = storePort == null || !Boolean.TRUE.equals(config.getBoolean(Setting.STORE_INSECURE.key()));
+      if (!tls) {
+        LOG.warn("the embedded store on port {} is served WITHOUT authentication (--store-insecure): any process"
+            + " that reaches it can read password hashes and write anything", storePort);
+      }
       store = EmbeddedStore.start(Path.of(config.getString(Setting.DATA_DIR.key())),
           config.getString(Setting.STORE_HOST.key()), storePort,
           config.getInteger(Setting.STORE_CACHE_MB.key()), tls);
       if (store.tls() != null) {
         config.put(Setting.STORE_TLS_DIR.key(), store.tls().dir().toString());
+      }
+      // The signing key stays beside the store, not in it: a holder of the store credential can't mint tokens.
+      if (config.getString(Setting.JWT_SECRET.key()) == null && config.getString(Setting.JWT_SECRET_FILE.key()) == null) {
+        config.put(Setting.JWT_SECRET_FILE.key(),
+            Path.of(config.getString(Setting.DATA_DIR.key())).resolve(JWT_SECRET_FILE).toString());
       }
       return config.put(Setting.MONGO_URI.key(), store.connectionString());
     }

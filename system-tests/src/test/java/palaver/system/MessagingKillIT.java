@@ -68,7 +68,7 @@ class MessagingKillIT {
   void killNodeWithSocketsAndMessageService() throws Exception {
     int http2 = Ports.free();
     try (JarProcess node2 = JarProcess.start("kill-node-2", JarProcess.STANDALONE_JAR, clusterArgs(1,
-        "--mongo-uri", mongoUri(), "--http-port", "" + http2)).awaitHealthy(http2, 90_000)) {
+        "--mongo-uri", mongoUri(), "--store-tls-dir", dir.resolve("data").resolve("store-tls").toString(), "--jwt-secret-file", dir.resolve("data").resolve("jwt.secret").toString(), "--http-port", "" + http2)).awaitHealthy(http2, 90_000)) {
       Http api = new Http(vertx, http1);
       User alice = api.newUser("Alice");
       User bob = api.newUser("Bob");
@@ -94,9 +94,9 @@ class MessagingKillIT {
   void killMessageServiceProcess() throws Exception {
     int gatewayPort = Ports.free();
     try (JarProcess messages = JarProcess.start("kill-message-service", MESSAGE_JAR, clusterArgs(2,
-            "--mongo-uri", mongoUri()));
+            "--mongo-uri", mongoUri(), "--store-tls-dir", dir.resolve("data").resolve("store-tls").toString(), "--jwt-secret-file", dir.resolve("data").resolve("jwt.secret").toString()));
         JarProcess gateway = JarProcess.start("kill-gateway", GATEWAY_JAR, clusterArgs(3,
-            "--mongo-uri", mongoUri(), "--http-port", "" + gatewayPort))) {
+            "--mongo-uri", mongoUri(), "--store-tls-dir", dir.resolve("data").resolve("store-tls").toString(), "--jwt-secret-file", dir.resolve("data").resolve("jwt.secret").toString(), "--http-port", "" + gatewayPort))) {
       Await.until("message-service process up", 90_000, () -> messages.output().contains("palaver-message-service started")
           || !messages.isAlive());
       assertTrue(messages.isAlive(), messages.output());

@@ -46,7 +46,7 @@ class MultiProcessIT {
         JarProcess second = JarProcess.start("cluster-2", JarProcess.STANDALONE_JAR,
             "--cluster", "--cluster-name", cluster.name(), "--cluster-host", "127.0.0.1",
             "--cluster-port", "" + cluster.port(1), "--seeds", cluster.seeds(),
-            "--mongo-uri", "mongodb://127.0.0.1:" + storePort, "--http-port", "" + http2)
+            "--mongo-uri", "mongodb://127.0.0.1:" + storePort, "--store-tls-dir", dir.resolve("data").resolve("store-tls").toString(), "--jwt-secret-file", dir.resolve("data").resolve("jwt.secret").toString(), "--http-port", "" + http2)
             .awaitHealthy(http2, 90_000)) {
       Http one = new Http(vertx, http1);
       Http two = new Http(vertx, http2);

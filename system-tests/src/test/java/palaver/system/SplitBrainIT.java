@@ -49,7 +49,7 @@ class SplitBrainIT {
         "--store-port", "" + storePort, "--data-dir", dir.resolve("data").toString(), "--http-port", "" + httpA))
         .awaitHealthy(httpA, 90_000);
     nodeB = JarProcess.start("split-node-b", JarProcess.STANDALONE_JAR, clusterArgs(1,
-        "--mongo-uri", "mongodb://127.0.0.1:" + storePort, "--http-port", "" + httpB))
+        "--mongo-uri", "mongodb://127.0.0.1:" + storePort, "--store-tls-dir", dir.resolve("data").resolve("store-tls").toString(), "--jwt-secret-file", dir.resolve("data").resolve("jwt.secret").toString(), "--http-port", "" + httpB))
         .awaitHealthy(httpB, 90_000);
   }
 

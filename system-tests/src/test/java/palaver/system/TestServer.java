@@ -94,7 +94,9 @@ public final class TestServer implements AutoCloseable {
         .put(Setting.MONGO_URI.key(), mongoUri)
         .put(Setting.MONGO_DB.key(), "palaver")
         // Every test user signs up from 127.0.0.1; SignUpFloodTest puts the default back to test the limit.
-        .put(Setting.SIGN_UPS_PER_IP_PER_MINUTE.key(), 1_000_000);
+        .put(Setting.SIGN_UPS_PER_IP_PER_MINUTE.key(), 1_000_000)
+        // Every test client connects from 127.0.0.1 too.
+        .put(Setting.MAX_CONNECTIONS_PER_IP.key(), 0);
   }
 
   public static TestServer start(JsonObject config, List<PalaverNode.Service> services, EmbeddedStore ownStore) {

@@ -84,7 +84,7 @@ public class UserVerticle extends VerticleBase {
     return Store.ping(mongo, config())
         .compose(v -> users.createIndexes())
         .compose(v -> invites.createIndexes())
-        .compose(v -> SigningKey.load(mongo, config()))
+        .compose(v -> SigningKey.load(vertx, mongo, config()))
         .compose(secret -> {
           tokens = new Tokens(vertx, secret);
           // The common-password list is read here, on a worker, not by the first sign-up on the event loop.

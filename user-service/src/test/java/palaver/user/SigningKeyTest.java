@@ -63,8 +63,8 @@ class SigningKeyTest {
   @DisplayName("Loading the key twice at once answers the same key both times")
   void concurrentLoadsAgree() {
     MongoClient mongo = Store.client(vertx, config);
-    var first = SigningKey.load(mongo, config);
-    var second = SigningKey.load(mongo, config);
+    var first = SigningKey.load(vertx, mongo, config);
+    var second = SigningKey.load(vertx, mongo, config);
     assertEquals(Await.result(first), Await.result(second));
   }
 
@@ -73,15 +73,65 @@ class SigningKeyTest {
   void configuredKeyUsed() {
     String secret = "a-configured-secret-of-32-bytes-or-more";
     MongoClient mongo = Store.client(vertx, config);
-    assertEquals(secret, Await.result(SigningKey.load(mongo, config.copy().put(Setting.JWT_SECRET.key(), secret))));
+    assertEquals(secret, Await.result(SigningKey.load(vertx, mongo, config.copy().put(Setting.JWT_SECRET.key(), secret))));
     assertEquals(0L, Await.result(mongo.count(SigningKey.COLLECTION, new JsonObject())));
   }
 
   @Test
   @DisplayName("A configured key shorter than 32 bytes is refused")
   void shortConfiguredKeyRefused() {
-    Throwable t = Await.failure(SigningKey.load(Store.client(vertx, config),
+    Throwable t = Await.failure(SigningKey.load(vertx, Store.client(vertx, config),
         config.copy().put(Setting.JWT_SECRET.key(), "too-short")));
     assertTrue(t.getMessage().contains("32 bytes"));
+  }
+
+  @Test
+  @DisplayName("With a key file the key is written there, owner-only, and not into the store")
+  void keyFileKeepsKeyOutOfStore() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempDirectory("palaver-key-").resolve("jwt.secret");
+    MongoClient mongo = Store.client(vertx, config);
+    String secret = Await.result(SigningKey.load(vertx, mongo, config.copy().put(Setting.JWT_SECRET_FILE.key(), file.toString())));
+    assertEquals(secret, java.nio.file.Files.readString(file).strip());
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(file)));
+    assertNoSecretStored(mongo, secret);
+  }
+
+  @Test
+  @DisplayName("A key an older version kept in the store moves into a new key file and leaves the store")
+  void storedKeyMovesToFile() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempDirectory("palaver-key-").resolve("jwt.secret");
+    MongoClient mongo = Store.client(vertx, config);
+    String old = Await.result(SigningKey.load(vertx, mongo, config));
+    assertEquals(1L, Await.result(mongo.count(SigningKey.COLLECTION, new JsonObject())));
+    assertEquals(old, Await.result(SigningKey.load(vertx, mongo, config.copy().put(Setting.JWT_SECRET_FILE.key(), file.toString()))));
+    assertEquals(old, java.nio.file.Files.readString(file).strip());
+    assertNoSecretStored(mongo, old);
+  }
+
+  @Test
+  @DisplayName("A process without the key file, on a store whose key moved to a file, refuses to start with a clear message")
+  void processWithoutFileRefused() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempDirectory("palaver-key-").resolve("jwt.secret");
+    MongoClient mongo = Store.client(vertx, config);
+    Await.result(SigningKey.load(vertx, mongo, config.copy().put(Setting.JWT_SECRET_FILE.key(), file.toString())));
+    Throwable t = Await.failure(SigningKey.load(vertx, mongo, config));
+    assertTrue(t.getMessage().contains("--jwt-secret-file"), t.getMessage());
+  }
+
+  private static void assertNoSecretStored(MongoClient mongo, String secret) {
+    for (JsonObject doc : Await.result(mongo.find(SigningKey.COLLECTION, new JsonObject()))) {
+      assertTrue(!doc.containsKey("secret") && !doc.encode().contains(secret), "stored: " + doc);
+    }
+  }
+
+  @Test
+  @DisplayName("Two loads racing on a new key file agree on one key")
+  void concurrentFileLoadsAgree() throws Exception {
+    JsonObject withFile = config.copy().put(Setting.JWT_SECRET_FILE.key(),
+        java.nio.file.Files.createTempDirectory("palaver-key-").resolve("jwt.secret").toString());
+    MongoClient mongo = Store.client(vertx, config);
+    var first = SigningKey.load(vertx, mongo, withFile);
+    var second = SigningKey.load(vertx, mongo, withFile);
+    assertEquals(Await.result(first), Await.result(second));
   }
 }
