@@ -80,6 +80,11 @@ public final class Address {
   public static final String SESSION_SET_ROLE = "palaver.session.setRole";
   public static final String SESSION_UPDATE = "palaver.session.update";
   public static final String SESSION_DIRECTORY = "palaver.session.directory";
+  /**
+   * {@code {after?}} → {@code {sessions:[{sid, retentionDays}], more}}: the groups with a retention of their
+   * own, by sid after {@code after}, a page at a time (message-service's retention sweep).
+   */
+  public static final String SESSION_RETENTIONS = "palaver.session.retentions";
   /** {@code {uid}} → {@code {invitations:[{sid, name, by, at}]}}: invitations waiting for {@code uid}'s answer. */
   public static final String SESSION_INVITATIONS = "palaver.session.invitations";
   /** {@code {uid, sid}}: the invitee accepts a pending invitation and becomes a member. */

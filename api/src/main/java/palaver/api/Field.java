@@ -39,6 +39,12 @@ public final class Field {
   public static final String POSITIONS = "positions";
   /** In {@code synced}: the asked-for sessions the user is not a member of. */
   public static final String FORBIDDEN = "forbidden";
+  /** In {@code history} and a head: the oldest seq still kept; older ones were removed by retention. */
+  public static final String FIRST_SEQ = "firstSeq";
+  /** In {@code synced}: {sid: firstSeq} of the sessions whose position was older than what retention kept. */
+  public static final String FIRST_SEQS = "firstSeqs";
+  /** A group's own message retention in days (0 or absent: the deployment's). */
+  public static final String RETENTION_DAYS = "retentionDays";
   public static final String SIDS = "sids";
   public static final String HEADS = "heads";
   public static final String OWN_SEQ = "ownSeq";

@@ -140,4 +140,16 @@ public final class Frames {
   public static JsonObject synced(Object rid, JsonArray more, JsonArray forbidden) {
     return of(SYNCED, rid).put(Field.MORE, more).put(Field.FORBIDDEN, forbidden);
   }
+
+  /**
+   * As {@link #synced(Object, JsonArray, JsonArray)}, plus {@code firstSeqs} ({sid: firstSeq}) when
+   * retention removed messages after some of the client's positions: what remains starts there.
+   */
+  public static JsonObject synced(Object rid, JsonArray more, JsonArray forbidden, JsonObject firstSeqs) {
+    JsonObject frame = synced(rid, more, forbidden);
+    if (firstSeqs != null && !firstSeqs.isEmpty()) {
+      frame.put(Field.FIRST_SEQS, firstSeqs);
+    }
+    return frame;
+  }
 }

@@ -422,7 +422,8 @@ final class ClientConnection implements FanoutHub.Listener {
       for (String sid : bySession.fieldNames()) {
         bySession.getJsonArray(sid).forEach(m -> write((JsonObject) m));
       }
-      write(Frames.synced(rid, ar.result().getJsonArray(Field.MORE), ar.result().getJsonArray(Field.FORBIDDEN)));
+      write(Frames.synced(rid, ar.result().getJsonArray(Field.MORE), ar.result().getJsonArray(Field.FORBIDDEN),
+          ar.result().getJsonObject(Field.FIRST_SEQS)));
     });
   }
 

@@ -64,11 +64,11 @@ final class SessionApi {
     Rest.respond(ctx, Bus.request(vertx, Address.SESSION_GET, scoped(ctx)), 200);
   }
 
-  /** {@code {name?, icon?, visibility?}}. */
+  /** {@code {name?, icon?, visibility?, retentionDays?}}. */
   private void update(RoutingContext ctx) {
     JsonObject body = Rest.body(ctx);
     JsonObject request = scoped(ctx);
-    for (String field : new String[] {Field.NAME, Field.ICON, Field.VISIBILITY}) {
+    for (String field : new String[] {Field.NAME, Field.ICON, Field.VISIBILITY, Field.RETENTION_DAYS}) {
       if (body.containsKey(field)) {
         request.put(field, body.getValue(field));
       }

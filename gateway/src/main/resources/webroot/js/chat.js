@@ -164,6 +164,7 @@ export function historyState(sid, phase, message) {
   const el = $('history-status');
   if (phase === 'loading') fill(el, h('span', { class: 'spinner', 'aria-hidden': 'true' }), ' Loading messages…');
   else if (phase === 'error') fill(el, `Could not load messages: ${message}`);
+  else if (!c.olderMore && c.firstSeq > 1) fill(el, 'Older messages were removed by the retention policy.');
   else if (!c.olderMore) fill(el, c.bySeq.size ? 'This is the beginning of the conversation.' : 'No messages yet. Say hello!');
   else fill(el);
 }

@@ -182,8 +182,10 @@ async function doSync(positions) {
   syncing = conn.request({ type: 'sync', positions }, 30000);
   try {
     const done = await syncing;
-    // Sessions with more than one sync page start again from their newest page.
-    for (const sid of done.more || []) {
+    // Sessions with more than one sync page start again from their newest page, and so do those
+    // whose position was older than what retention kept (firstSeqs): the new page says where it starts.
+    const restart = new Set([...(done.more || []), ...Object.keys(done.firstSeqs || {})]);
+    for (const sid of restart) {
       chat(sid).reset();
       if (sid === state.current) await loadPage(sid);
     }
@@ -206,6 +208,7 @@ export async function loadPage(sid, before) {
     const page = await api('GET', `/sessions/${encodeURIComponent(sid)}/messages${query}`);
     for (const m of page.messages || []) c.add(m);
     c.olderMore = Boolean(page.more);
+    c.firstSeq = page.firstSeq || 1;
     const firstLoad = !c.loaded;
     c.loaded = true;
     // Live messages that came while the first page was on its way were not kept: fetch them.

@@ -21,6 +21,7 @@ export class Chat {
     this.minSeq = Infinity;
     this.maxSeq = 0;
     this.olderMore = true;   // history before minSeq may exist
+    this.firstSeq = 1;       // the oldest seq the server keeps (retention removed the ones before)
     this.loaded = false;     // first page fetched
     this.loading = false;
     this.readers = new Map(); // uid → readSeq of other members (read receipts)
@@ -52,6 +53,7 @@ export class Chat {
   }
 
   reset() {
+    this.firstSeq = 1;
     this.bySeq.clear();
     this.minSeq = Infinity;
     this.maxSeq = 0;

@@ -155,6 +155,29 @@ final class FileStore {
         });
   }
 
+  /**
+   * Deletes an original file that no message carries any more (retention removed the last one), with its
+   * thumbnail, chunks by primary key; avatars and icons (shared) stay. True when it went.
+   */
+  Future<Boolean> deletePosted(String fileId) {
+    return file(fileId).compose(doc -> {
+      if (doc == null || doc.getJsonObject(META, new JsonObject()).getBoolean(SHARED, false)) {
+        return Future.succeededFuture(false);
+      }
+      String thumbId = doc.getJsonObject(META, new JsonObject()).getString(Field.THUMB_ID);
+      Future<JsonObject> thumb = thumbId == null ? Future.succeededFuture(null) : file(thumbId);
+      return thumb.compose(t -> Future.all(deleteWhole(doc), t == null ? Future.succeededFuture() : deleteWhole(t)))
+          .map(true);
+    });
+  }
+
+  private Future<Void> deleteWhole(JsonObject doc) {
+    String id = doc.getString("_id");
+    long length = doc.getLong("length", 0L);
+    int chunks = (int) ((length + CHUNK_SIZE - 1) / CHUNK_SIZE);
+    return deleteChunks(id, chunks).compose(v -> mongo.removeDocument(FILES, new JsonObject().put("_id", id))).mapEmpty();
+  }
+
   /** The client-facing description of a stored file. */
   static JsonObject meta(JsonObject doc) {
     JsonObject m = doc.getJsonObject(META);

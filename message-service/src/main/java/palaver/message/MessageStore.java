@@ -150,6 +150,10 @@ class MessageStore {
                 new IndexOptions().unique(true).name("uid_cid")),
             mongo.createIndexWithOptions(MESSAGES, new JsonObject().put(Field.FILE + "." + Field.FILE_ID, 1),
                 new IndexOptions().name("file_id")),
+            // The retention sweep: a session's newest message older than the cutoff, and which sessions have any.
+            mongo.createIndexWithOptions(MESSAGES, new JsonObject().put(Field.SID, 1).put(Field.AT, 1),
+                new IndexOptions().name("sid_at")),
+            mongo.createIndexWithOptions(MESSAGES, new JsonObject().put(Field.AT, 1), new IndexOptions().name("at")),
             // Sparse: only pushes have expiresAt, so the sweep's range query never scans the chat's messages.
             mongo.createIndexWithOptions(MESSAGES, new JsonObject().put(EXPIRES_AT, 1),
                 new IndexOptions().sparse(true).name("expires_at")))
@@ -461,6 +465,84 @@ class MessageStore {
         .put(Field.SID, new JsonObject().put("$in", sids));
     return mongo.findWithOptions(MESSAGES, query, new FindOptions().setLimit(1).setFields(new JsonObject().put(ID, 1)))
         .map(found -> !found.isEmpty());
+  }
+
+  // ---- retention (see Retention) ----
+
+  /** Up to {@code limit} sessions with chat messages (not pushes: they expire) older than {@code cutoff}. */
+  Future<List<String>> sessionsBefore(long cutoff, int limit) {
+    JsonObject query = new JsonObject().put(Field.AT, new JsonObject().put("$lt", cutoff))
+        .put(Field.MSG_TYPE, new JsonObject().put("$ne", PushInboxes.MSG_TYPE));
+    FindOptions options = new FindOptions().setLimit(limit).setFields(new JsonObject().put(Field.SID, 1));
+    return mongo.findWithOptions(MESSAGES, query, options)
+        .map(found -> found.stream().map(m -> m.getString(Field.SID)).distinct().toList());
+  }
+
+  /**
+   * The seq of a session's newest message older than {@code cutoff} (by its time, over the (sid, at)
+   * index), or 0 when it has none.
+   */
+  Future<Long> newestSeqBefore(String sid, long cutoff) {
+    JsonObject query = new JsonObject().put(Field.SID, sid).put(Field.AT, new JsonObject().put("$lt", cutoff));
+    FindOptions options = new FindOptions().setSort(new JsonObject().put(Field.AT, -1)).setLimit(1)
+        .setFields(new JsonObject().put(Field.SEQ, 1));
+    return mongo.findWithOptions(MESSAGES, query, options)
+        .map(found -> found.isEmpty() ? 0L : found.get(0).getLong(Field.SEQ, 0L));
+  }
+
+  /**
+   * Raises a session's {@code firstSeq} (never lowers it) before anything below it is deleted, so a
+   * reader that misses a deleted message also sees why; a last message below it loses its content.
+   */
+  Future<Void> raiseFirstSeq(String sid, long firstSeq) {
+    return mongo.updateCollection(HEADS, new JsonObject().put(ID, sid),
+            new JsonObject().put("$max", new JsonObject().put(Field.FIRST_SEQ, firstSeq)))
+        .compose(r -> mongo.updateCollection(HEADS, new JsonObject().put(ID, sid)
+                .put(Field.LAST_MESSAGE + "." + Field.SEQ, new JsonObject().put("$lt", firstSeq)),
+            new JsonObject().put("$set", tombstoneSet(Field.LAST_MESSAGE + "."))))
+        .mapEmpty();
+  }
+
+  /** Up to {@code limit} messages of a session below {@code firstSeq} (over (sid, seq)): ids, seqs and files. */
+  Future<List<JsonObject>> below(String sid, long firstSeq, int limit) {
+    JsonObject query = new JsonObject().put(Field.SID, sid).put(Field.SEQ, new JsonObject().put("$lt", firstSeq));
+    FindOptions options = new FindOptions().setSort(new JsonObject().put(Field.SEQ, 1)).setLimit(limit)
+        .setFields(new JsonObject().put(ID, 1).put(Field.SEQ, 1).put(Field.FILE, 1));
+    return mongo.findWithOptions(MESSAGES, query, options);
+  }
+
+  /** Deletes messages by {@code _id}; answers how many went. */
+  Future<Long> removeMessages(List<String> ids) {
+    return ids.isEmpty() ? Future.succeededFuture(0L)
+        : mongo.removeDocuments(MESSAGES, new JsonObject().put(ID, new JsonObject().put("$in", new JsonArray(new ArrayList<>(ids)))))
+            .map(r -> r == null ? 0L : r.getRemovedCount());
+  }
+
+  /** Whether any stored message still carries the file (in any session). */
+  Future<Boolean> fileReferenced(String fileId) {
+    return mongo.findWithOptions(MESSAGES, new JsonObject().put(Field.FILE + "." + Field.FILE_ID, fileId),
+        new FindOptions().setLimit(1).setFields(new JsonObject().put(ID, 1))).map(found -> !found.isEmpty());
+  }
+
+  /** The first kept seq of a session (1 when retention removed nothing). */
+  Future<Long> firstSeq(String sid) {
+    return mongo.findOne(HEADS, new JsonObject().put(ID, sid), new JsonObject().put(Field.FIRST_SEQ, 1))
+        .map(head -> head == null ? 1L : head.getLong(Field.FIRST_SEQ, 1L));
+  }
+
+  /** {sid: firstSeq} of those of {@code sids} where retention removed messages, in one query. */
+  Future<Map<String, Long>> firstSeqs(List<String> sids) {
+    if (sids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    JsonObject query = new JsonObject().put(ID, new JsonObject().put("$in", new JsonArray(new ArrayList<>(sids))))
+        .put(Field.FIRST_SEQ, new JsonObject().put("$gt", 1));
+    return mongo.findWithOptions(HEADS, query, new FindOptions().setFields(new JsonObject().put(Field.FIRST_SEQ, 1)))
+        .map(found -> {
+          Map<String, Long> firsts = new HashMap<>();
+          found.forEach(h -> firsts.put(h.getString(ID), h.getLong(Field.FIRST_SEQ)));
+          return firsts;
+        });
   }
 
   // ---- push inboxes ----

@@ -17,6 +17,7 @@ import palaver.api.Field;
 import palaver.api.Frames;
 import palaver.api.Ids;
 import palaver.api.PushNames;
+import palaver.runtime.Setting;
 import palaver.runtime.Store;
 
 /**
@@ -66,6 +67,7 @@ public class MessageVerticle extends VerticleBase {
   private Profiles profiles;
   private PushInboxes inboxes;
   private Tails tails;
+  private Retention retention;
 
   @Override
   public Future<?> start() {
@@ -76,6 +78,8 @@ public class MessageVerticle extends VerticleBase {
     syncs = new SyncReader(store, tails, this::soleWriter);
     profiles = new Profiles(vertx);
     inboxes = new PushInboxes(vertx, store, commits);
+    retention = new Retention(vertx, store, new FileStore(mongo), setting(Setting.RETENTION_DAYS),
+        setting(Setting.RETENTION_SWEEP_SECONDS) * 1000L, this::changed);
     return Store.ping(mongo, config())
         .compose(v -> store.createIndexes())
         .compose(v -> Future.all(List.of(
@@ -96,6 +100,7 @@ public class MessageVerticle extends VerticleBase {
         .onSuccess(v -> {
           countInstance(1);
           inboxes.startSweeping();
+          retention.start();
         });
   }
 
@@ -105,7 +110,20 @@ public class MessageVerticle extends VerticleBase {
     if (inboxes != null) {
       inboxes.stopSweeping();
     }
+    if (retention != null) {
+      retention.stop();
+    }
     return Future.succeededFuture();
+  }
+
+  /** A whole-number setting of at least 0 (1 for the sweep interval); a bad one stops the start. */
+  private int setting(Setting setting) {
+    Object value = config().getValue(setting.key(), setting.defaultValue());
+    int min = setting == Setting.RETENTION_SWEEP_SECONDS ? 1 : 0;
+    if (!(value instanceof Number n) || n.intValue() < min) {
+      throw new IllegalArgumentException(setting.key() + " must be a whole number of at least " + min);
+    }
+    return n.intValue();
   }
 
   private Future<JsonObject> health(JsonObject body) {
@@ -250,8 +268,11 @@ public class MessageVerticle extends VerticleBase {
     HistoryQuery q = validHistory(body);
     return checkMember(q.uid(), q.sid())
         .compose(member -> store.page(q.sid(), q.before(), q.after(), q.limit()))
-        .map(page -> new JsonObject().put(Field.SID, q.sid()).put(Field.MESSAGES, SyncReader.frames(page.messages()))
-            .put(Field.MORE, page.more()));
+        // firstSeq read after the page: retention raises it before it deletes, so a page missing a
+        // removed message comes with the firstSeq that says why.
+        .compose(page -> store.firstSeq(q.sid()).map(first -> new JsonObject().put(Field.SID, q.sid())
+            .put(Field.MESSAGES, SyncReader.frames(page.messages())).put(Field.MORE, page.more())
+            .put(Field.FIRST_SEQ, first)));
   }
 
   static HistoryQuery validHistory(JsonObject body) {

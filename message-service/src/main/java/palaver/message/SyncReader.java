@@ -78,7 +78,24 @@ final class SyncReader {
         collect(sessions, more, sid, page);
       }));
     }
-    return Future.all(reads).map(v -> new JsonObject().put(Field.SESSIONS, sessions).put(Field.MORE, more));
+    // After the reads: retention raises firstSeq before it deletes, so what a read missed is covered.
+    return Future.all(reads).compose(v -> store.firstSeqs(fromStore))
+        .map(firsts -> new JsonObject().put(Field.SESSIONS, sessions).put(Field.MORE, more)
+            .put(Field.FIRST_SEQS, removedAfter(firsts, positions)));
+  }
+
+  /**
+   * {sid: firstSeq} where the client's position is older than the first kept seq: the messages
+   * between were removed by retention (the client shows so instead of a gap).
+   */
+  private static JsonObject removedAfter(Map<String, Long> firsts, JsonObject positions) {
+    JsonObject out = new JsonObject();
+    firsts.forEach((sid, first) -> {
+      if (positions.getLong(sid) + 1 < first) {
+        out.put(sid, first);
+      }
+    });
+    return out;
   }
 
   private static void collect(JsonObject sessions, JsonArray more, String sid, MessageStore.Page page) {

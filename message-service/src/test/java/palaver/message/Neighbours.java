@@ -25,9 +25,12 @@ import palaver.testing.ServiceUnderTest;
 final class Neighbours {
   private final Set<String> members = ConcurrentHashMap.newKeySet();
   private final java.util.Map<String, String> roles = new ConcurrentHashMap<>();
+  /** Groups with a retention of their own: sid → days ({@code palaver.session.retentions}). */
+  final java.util.Map<String, Integer> retentions = new java.util.concurrent.ConcurrentSkipListMap<>();
   final FakeNeighbour sessions = new FakeNeighbour("session-service")
       .answer(Address.SESSION_CHECK_MEMBER, this::checkMember)
-      .answer(Address.SESSION_MEMBERSHIPS, this::memberships);
+      .answer(Address.SESSION_MEMBERSHIPS, this::memberships)
+      .answer(Address.SESSION_RETENTIONS, body -> Future.succeededFuture(retentions(body)));
   final FakeNeighbour users = new FakeNeighbour("user-service")
       .answer(Address.USER_GET, body -> Future.succeededFuture(profile(body.getString(Field.UID))));
 
@@ -74,6 +77,15 @@ final class Neighbours {
     members.stream().filter(k -> k.startsWith(prefix))
         .forEach(k -> mine.add(new JsonObject().put(Field.SID, k.substring(prefix.length()))));
     return Future.succeededFuture(new JsonObject().put(Field.SESSIONS, mine));
+  }
+
+  /** All in one page (a test has few groups). */
+  private JsonObject retentions(JsonObject body) {
+    JsonArray out = new JsonArray();
+    if (body.getString(Field.AFTER) == null) {
+      retentions.forEach((sid, days) -> out.add(new JsonObject().put(Field.SID, sid).put(Field.RETENTION_DAYS, days)));
+    }
+    return new JsonObject().put(Field.SESSIONS, out).put(Field.MORE, false);
   }
 
   private static String key(String uid, String sid) {

@@ -21,6 +21,11 @@ public final class Launcher {
   public interface Preparation {
     JsonObject prepare(JsonObject config) throws Exception;
 
+    /** What the management port's {@code POST /backup} copies, or null (no embedded store). */
+    default StoreBackup backup() {
+      return null;
+    }
+
     default void close() {
     }
   }
@@ -38,6 +43,7 @@ public final class Launcher {
       JsonObject config = loadConfig(parsed.flags());
       config = preparation.prepare(config);
       node = await(PalaverNode.start(config, services), 120);
+      node.serveBackup(preparation.backup());
     } catch (Exception e) {
       err.println(program + ": cannot start: " + message(e));
       preparation.close();

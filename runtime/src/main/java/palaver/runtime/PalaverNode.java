@@ -43,6 +43,7 @@ public final class PalaverNode {
   private final List<String> deployments = new ArrayList<>();
   private HttpServer management;
   private volatile boolean stopping;
+  private volatile StoreBackup backup;
 
   private PalaverNode(Vertx vertx, JsonObject config) {
     this.vertx = vertx;
@@ -185,6 +186,7 @@ public final class PalaverNode {
         req.response().setStatusCode(ready ? 200 : 503).putHeader("content-type", "text/plain")
             .end(ready ? "READY\n" : "NOT READY\n");
       }
+      case "/backup" -> backup(req);
       case "/metrics" -> {
         if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry prometheus) {
           req.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(prometheus.scrape());
@@ -194,6 +196,56 @@ public final class PalaverNode {
       }
       default -> req.response().setStatusCode(404).end();
     }
+  }
+
+  /** Lets {@code POST /backup} on the management port copy this node's embedded store (null: none). */
+  public void serveBackup(StoreBackup backup) {
+    this.backup = backup;
+  }
+
+  /**
+   * {@code POST /backup} with the data dir's token in {@link StoreBackup#TOKEN_HEADER}: the running
+   * store's consistent copy (a zip), written on a worker to a file in the data dir and then sent; 404
+   * on a node without an embedded store, 403 without the right token.
+   */
+  private void backup(HttpServerRequest req) {
+    StoreBackup source = backup;
+    if (source == null) {
+      req.response().setStatusCode(404).end("this node runs no embedded store: back up its MongoDB (mongodump)\n");
+      return;
+    }
+    if (req.method() != io.vertx.core.http.HttpMethod.POST) {
+      req.response().setStatusCode(405).putHeader("allow", "POST").end();
+      return;
+    }
+    vertx.executeBlocking(() -> {
+      String given = req.getHeader(StoreBackup.TOKEN_HEADER);
+      if (given == null || !java.security.MessageDigest.isEqual(given.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          source.token().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+        return null;
+      }
+      java.nio.file.Path copy = source.workDir().resolve("backup-" + System.nanoTime() + ".zip.part");
+      try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(copy,
+          java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+        source.writeTo(out);
+      } catch (java.io.IOException | RuntimeException e) {
+        java.nio.file.Files.deleteIfExists(copy);
+        throw e;
+      }
+      return copy;
+    }, false).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("backup failed: {}", ar.cause().toString());
+        req.response().setStatusCode(500).end("backup failed: " + ar.cause().getMessage() + "\n");
+      } else if (ar.result() == null) {
+        SecurityLog.event("backup_refused", "ip", req.remoteAddress() == null ? null : req.remoteAddress().hostAddress());
+        req.response().setStatusCode(403).end("a backup needs the data dir's backup token\n");
+      } else {
+        java.nio.file.Path copy = ar.result();
+        req.response().putHeader("content-type", "application/zip").sendFile(copy.toString())
+            .onComplete(sent -> vertx.fileSystem().delete(copy.toString()));
+      }
+    });
   }
 
   /** The management port's actual port (tests start nodes on port 0), or -1 when off. */

@@ -73,6 +73,11 @@ public enum Setting {
   STORAGE_QUOTA_MB("storageQuotaMb", "--storage-quota-mb", Integer.class, 1024,
       "bytes of original files each user may keep, in MiB (an upload past it is refused with 413 too_large); 0 = no quota",
       false),
+  RETENTION_DAYS("retentionDays", "--retention-days", Integer.class, 0,
+      "chat messages older than this many days are removed (with their files); 0 = kept forever; a group's owner or"
+          + " admin may set a shorter retention of its own", false),
+  RETENTION_SWEEP_SECONDS("retentionSweepSeconds", "--retention-sweep-seconds", Integer.class, 600,
+      "how often message-service removes the messages past their retention", false),
   SIGN_UPS_PER_IP_PER_MINUTE("signUpsPerIpPerMinute", "--sign-ups-per-ip-per-minute", Integer.class, 10,
       "sign-ups one client address may make per minute (that many at once, then refilled evenly); 429 with Retry-After beyond",
       false),

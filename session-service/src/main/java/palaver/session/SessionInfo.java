@@ -19,7 +19,25 @@ final class SessionInfo {
         .put(Field.NAME, session.getString(Field.NAME)).put(Field.ICON, session.getString(Field.ICON))
         .put(Field.VISIBILITY, session.getString(Field.VISIBILITY)).put(Field.OWNER, session.getString(Field.OWNER))
         .put(SessionStore.CREATED_AT, session.getLong(SessionStore.CREATED_AT))
-        .put(Field.PINS, Pins.newestFirst(session.getJsonArray(Field.PINS)));
+        .put(Field.PINS, Pins.newestFirst(session.getJsonArray(Field.PINS)))
+        .put(Field.RETENTION_DAYS, session.getInteger(Field.RETENTION_DAYS, 0));
+  }
+
+  /** The longest retention a group may set, in days (100 years). */
+  static final int MAX_RETENTION_DAYS = 36_500;
+
+  /**
+   * A group's own retention in days: 0 (the deployment's) up to the deployment's {@code retentionDays}
+   * when that is set (a group may keep less, never more), else up to {@value #MAX_RETENTION_DAYS}.
+   */
+  static int retentionDays(JsonObject body, int deploymentDays) {
+    int max = deploymentDays > 0 ? deploymentDays : MAX_RETENTION_DAYS;
+    if (!(body.getValue(Field.RETENTION_DAYS) instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue())
+        || n.longValue() < 0 || n.longValue() > max) {
+      throw ErrorCode.INVALID.exception("retentionDays must be a whole number from 0 (the deployment's) to " + max
+          + (deploymentDays > 0 ? " (this deployment keeps messages " + deploymentDays + " days)" : ""));
+    }
+    return n.intValue();
   }
 
   /** As {@link #of}, plus the other user's uid ({@code peer}) of a private session. */

@@ -62,8 +62,22 @@ final class SessionStore {
     return Future.all(
             Store.index(mongo, MEMBERS, new JsonObject().put(Field.UID, 1), false),
             Store.index(mongo, MEMBERS, new JsonObject().put(Field.SID, 1).put(Field.ROLE, 1).put(JOINED_AT, 1), false),
-            Store.index(mongo, SESSIONS, new JsonObject().put(Field.VISIBILITY, 1).put(CREATED_AT, -1), false))
+            Store.index(mongo, SESSIONS, new JsonObject().put(Field.VISIBILITY, 1).put(CREATED_AT, -1), false),
+            // Sparse: only groups that set a retention of their own have it (the retention sweep's list).
+            mongo.createIndexWithOptions(SESSIONS, new JsonObject().put(Field.RETENTION_DAYS, 1),
+                new io.vertx.ext.mongo.IndexOptions().sparse(true).name("retention_days")))
         .mapEmpty();
+  }
+
+  /** Up to {@code limit} groups with a retention of their own, by sid after {@code after}: {_id, retentionDays}. */
+  Future<List<JsonObject>> retentions(String after, int limit) {
+    JsonObject query = new JsonObject().put(Field.RETENTION_DAYS, new JsonObject().put("$gt", 0));
+    if (after != null) {
+      query.put("_id", new JsonObject().put("$gt", after));
+    }
+    return mongo.findWithOptions(SESSIONS, query, new io.vertx.ext.mongo.FindOptions()
+        .setSort(new JsonObject().put("_id", 1)).setLimit(limit)
+        .setFields(new JsonObject().put(Field.RETENTION_DAYS, 1)));
   }
 
   // --- sessions

@@ -2,6 +2,7 @@ package palaver.session;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.List;
@@ -10,6 +11,7 @@ import palaver.api.Bus;
 import palaver.api.Check;
 import palaver.api.ErrorCode;
 import palaver.api.Field;
+import palaver.runtime.Setting;
 import palaver.runtime.Store;
 
 /**
@@ -23,6 +25,7 @@ public class SessionVerticle extends VerticleBase {
   static final int DIRECTORY_LIMIT = 100;
   static final int DIRECTORY_DEFAULT_LIMIT = 20;
   static final int MAX_OFFSET = 10_000;
+  static final int RETENTIONS_PAGE = 500;
   private static final int MAX_ID = 64;
 
   private MongoClient mongo;
@@ -94,7 +97,8 @@ public class SessionVerticle extends VerticleBase {
         Bus.serve(vertx, Address.SESSION_SET_ROLE, this::setRole),
         Bus.serve(vertx, Address.SESSION_READ, this::read),
         Bus.serve(vertx, Address.SESSION_PREFERENCES, this::preferences),
-        Bus.serve(vertx, Address.SESSION_PIN, this::pin)));
+        Bus.serve(vertx, Address.SESSION_PIN, this::pin),
+        Bus.serve(vertx, Address.SESSION_RETENTIONS, this::retentions)));
   }
 
   private Future<JsonObject> health(JsonObject body) {
@@ -218,10 +222,29 @@ public class SessionVerticle extends VerticleBase {
     if (body.getValue(Field.VISIBILITY) != null) {
       changes.put(Field.VISIBILITY, Check.oneOf(body, Field.VISIBILITY, null, SessionStore.PUBLIC, SessionStore.PRIVATE));
     }
+    if (body.containsKey(Field.RETENTION_DAYS)) {
+      changes.put(Field.RETENTION_DAYS, SessionInfo.retentionDays(body, deploymentRetentionDays()));
+    }
     if (changes.isEmpty()) {
-      throw ErrorCode.INVALID.exception("nothing to change: give name, icon or visibility");
+      throw ErrorCode.INVALID.exception("nothing to change: give name, icon, visibility or retentionDays");
     }
     return sessions.update(uid, sid, changes);
+  }
+
+  private int deploymentRetentionDays() {
+    Object days = config().getValue(Setting.RETENTION_DAYS.key(), Setting.RETENTION_DAYS.defaultValue());
+    return days instanceof Number n ? Math.max(0, n.intValue()) : 0;
+  }
+
+  /** {@code {after?}} → a page of the groups with a retention of their own (message-service's sweep). */
+  private Future<JsonObject> retentions(JsonObject body) {
+    String after = Check.optionalString(body, Field.AFTER, 64);
+    return store.retentions(after, RETENTIONS_PAGE + 1).map(found -> {
+      JsonArray page = new JsonArray();
+      found.stream().limit(RETENTIONS_PAGE).forEach(s -> page.add(new JsonObject().put(Field.SID, s.getString("_id"))
+          .put(Field.RETENTION_DAYS, s.getInteger(Field.RETENTION_DAYS))));
+      return new JsonObject().put(Field.SESSIONS, page).put(Field.MORE, found.size() > RETENTIONS_PAGE);
+    });
   }
 
   /** {@code {uid, sid}}. */

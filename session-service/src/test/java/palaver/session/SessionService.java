@@ -22,17 +22,26 @@ final class SessionService implements AutoCloseable {
   final ServiceUnderTest service;
 
   private SessionService(int instances) {
+    this(instances, new JsonObject());
+  }
+
+  private SessionService(int instances, JsonObject settings) {
     @SuppressWarnings("unchecked")
     Supplier<SessionVerticle>[] verticles = new Supplier[instances];
     for (int i = 0; i < instances; i++) {
       verticles[i] = SessionVerticle::new;
     }
-    service = ServiceUnderTest.start(new JsonObject(), List.of(users.neighbour(), messages.neighbour()), verticles);
+    service = ServiceUnderTest.start(settings, List.of(users.neighbour(), messages.neighbour()), verticles);
   }
 
   /** One instance of the service. */
   static SessionService start() {
     return new SessionService(1);
+  }
+
+  /** One instance with these settings. */
+  static SessionService start(JsonObject settings) {
+    return new SessionService(1, settings);
   }
 
   /** Several instances of the service on one bus and store, each with its own cache. */

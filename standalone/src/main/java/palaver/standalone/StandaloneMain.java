@@ -10,6 +10,7 @@ import palaver.push.PushVerticle;
 import palaver.runtime.Launcher;
 import palaver.runtime.PalaverNode;
 import palaver.runtime.Setting;
+import palaver.runtime.StoreBackup;
 import palaver.session.SessionVerticle;
 import palaver.store.EmbeddedStore;
 import palaver.user.UserVerticle;
@@ -32,8 +33,31 @@ public final class StandaloneMain {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && StoreCommands.NAMES.contains(args[0])) {
+      System.exit(StoreCommands.run(args));
+    }
     Launcher.main("palaver", "Palaver: chat server and push platform, every service in one JVM.",
         true, args, new StorePreparation(), services());
+  }
+
+  /** What {@code POST /backup} of the management port copies: the running embedded store. */
+  public static StoreBackup backupOf(EmbeddedStore store) {
+    return new StoreBackup() {
+      @Override
+      public String token() throws java.io.IOException {
+        return store.backupToken();
+      }
+
+      @Override
+      public Path workDir() {
+        return store.dataDir();
+      }
+
+      @Override
+      public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+        store.backup(out);
+      }
+    };
   }
 
   /** Starts the embedded store when no MongoDB is configured (or when asked to serve it). */
@@ -70,6 +94,11 @@ public final class StandaloneMain {
             Path.of(config.getString(Setting.DATA_DIR.key())).resolve(JWT_SECRET_FILE).toString());
       }
       return config.put(Setting.MONGO_URI.key(), store.connectionString());
+    }
+
+    @Override
+    public StoreBackup backup() {
+      return store == null ? null : backupOf(store);
     }
 
     @Override
