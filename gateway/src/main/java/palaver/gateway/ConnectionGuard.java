@@ -1,5 +1,6 @@
 package palaver.gateway;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -7,6 +8,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -103,7 +105,23 @@ final class ConnectionGuard {
     }
     String key = key(connection.remoteAddress(), connection.localAddress());
     watched.put(key, new Watched(connection, System.currentTimeMillis()));
-    connection.closeHandler(v -> closed(key, counted ? ip : null));
+    String countedIp = counted ? ip : null;
+    whenClosed(connection, () -> closed(key, countedIp));
+  }
+
+  /**
+   * Runs {@code action} on this context once the connection's channel is closed. Not the connection's own
+   * close handler: once a connection is upgraded to a WebSocket, Vert.x hands the channel to the WebSocket
+   * and never calls that handler, so every WebSocket ever opened from an address stayed counted and the
+   * address was soon refused for good (AbuseLimitsTest found it).
+   */
+  private void whenClosed(HttpConnection connection, Runnable action) {
+    if (connection instanceof ConnectionBase base) {
+      Context context = vertx.getOrCreateContext();
+      base.channel().closeFuture().addListener(f -> context.runOnContext(v -> action.run()));
+    } else {
+      connection.closeHandler(v -> action.run());
+    }
   }
 
   private void closed(String key, String countedIp) {
