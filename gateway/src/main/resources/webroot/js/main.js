@@ -11,6 +11,7 @@ import { renderSidebar } from './sidebar.js';
 import * as panels from './panels.js';
 import * as composer from './composer.js';
 import * as admin from './admin.js';
+import * as calls from './call.js';
 
 // ---- auth view ---------------------------------------------------------------
 
@@ -135,6 +136,7 @@ let loggingOut = false;
 async function logout(callServer, message) {
   if (loggingOut) return;
   loggingOut = true;
+  calls.hangUp();
   conn.stop(); // first: the server closes our socket with 4401 when it revokes the token
   cancelPendingReads();
   if (callServer) await api('POST', '/auth/logout').catch(() => {});
@@ -343,6 +345,8 @@ function wire() {
   $('friends').addEventListener('click', panels.friends);
   $('chat-invite').addEventListener('click', panels.invite);
   $('chat-leave').addEventListener('click', panels.leave);
+  $('chat-call-voice').addEventListener('click', () => calls.start(state.current, false));
+  $('chat-call-video').addEventListener('click', () => calls.start(state.current, true));
   $('chat-title').addEventListener('click', panels.groupSettings);
   $('back').addEventListener('click', () => { chatView.closeChat(); renderSidebar(); });
   $('session-filter').addEventListener('input', renderSidebar);
@@ -384,6 +388,8 @@ function wire() {
   const on = (name, handler) => conn.addEventListener(name, (e) => handler(e.detail));
   on('state', onState);
   on('ready', onReady);
+  on('ready', ({ iceServers }) => calls.setIceServers(iceServers));
+  on('call', calls.onSignal);
   on('message', received);
   on('message-deleted', tombstoned);
   on('typing', ({ sid, uid }) => chatView.showTyping(sid, uid));
@@ -409,4 +415,5 @@ window.palaver = Object.freeze({
   get state() { return conn.state; },
   get outbox() { return state.outbox.length; },
   get closeCode() { return conn.closeCode; },
+  call: calls.inspect,
 });
