@@ -3,6 +3,7 @@ package palaver.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -141,5 +142,27 @@ class CallBrowserTest {
     assertTrue(System.currentTimeMillis() - rang >= RING_MS - 1000, "stopped ringing before the timeout");
     waitForNoCall(bob);
     bob.until(Duration.ofSeconds(5), d -> d.findElement(By.id("toasts")).getText().contains("Missed call.") ? true : null);
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("A ring from someone else while Bob is in a call is answered busy by Bob's page, which keeps its call")
+  void busyWhileInACall() {
+    alice.driver().findElement(By.id("chat-call-voice")).click();
+    bob.waitFor(By.id("call-accept")).click();
+    bob.until(d -> "active".equals(phase(bob)) ? true : null);
+    User carol = a.http().newUser("Carol");
+    Http.Response chat = a.http().createPrivate(carol, bob.uid());
+    assertTrue(chat.status() == 200 || chat.status() == 201, chat.text());
+    String sid = chat.json().getString("sid");
+    try (WsClient carolSocket = a.ws(carol)) {
+      carolSocket.send(new JsonObject().put("type", "call").put("sid", sid).put("callId", "carol-1").put("signal", "ring"));
+      JsonObject busy = carolSocket.next(f -> "call".equals(f.getString("type")) && "carol-1".equals(f.getString("callId")));
+      assertEquals("busy", busy.getString("signal"));
+      assertEquals(bob.uid(), busy.getString("from"));
+    }
+    assertEquals("active", phase(bob));
+    alice.driver().findElement(By.id("call-hangup")).click();
+    waitForNoCall(bob);
   }
 }
