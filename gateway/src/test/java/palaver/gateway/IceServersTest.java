@@ -61,6 +61,15 @@ class IceServersTest {
   }
 
   @Test
+  @DisplayName("A gateway configured with a bad entry does not start, and says which entry")
+  void badEntryStopsTheGateway() {
+    RuntimeException e = assertThrows(RuntimeException.class,
+        () -> new GatewayUnderTest(config(new JsonArray().add(new JsonObject().put("urls", "turn:t.example.org")))).close());
+    assertTrue(String.valueOf(e.getMessage()).contains("iceServers[0]")
+        || (e.getCause() != null && String.valueOf(e.getCause().getMessage()).contains("iceServers[0]")), String.valueOf(e));
+  }
+
+  @Test
   @DisplayName("The configured servers reach every client in its ready frame")
   void inReady() {
     JsonArray servers = new JsonArray().add(new JsonObject().put("urls", new JsonArray().add("stun:stun.example.org")));
