@@ -9,9 +9,9 @@ import { conn, received, tombstoned, resume, markRead, cancelPendingReads } from
 import * as chatView from './chat.js';
 import { renderSidebar } from './sidebar.js';
 import * as panels from './panels.js';
+import * as calls from './call.js';
 import * as composer from './composer.js';
 import * as admin from './admin.js';
-import * as calls from './call.js';
 
 // ---- auth view ---------------------------------------------------------------
 
@@ -343,10 +343,10 @@ function wire() {
   $('new-chat').addEventListener('click', panels.newChat);
   $('directory').addEventListener('click', panels.directory);
   $('friends').addEventListener('click', panels.friends);
-  $('chat-invite').addEventListener('click', panels.invite);
-  $('chat-leave').addEventListener('click', panels.leave);
   $('chat-call-voice').addEventListener('click', () => calls.start(state.current, false));
   $('chat-call-video').addEventListener('click', () => calls.start(state.current, true));
+  $('chat-invite').addEventListener('click', panels.invite);
+  $('chat-leave').addEventListener('click', panels.leave);
   $('chat-title').addEventListener('click', panels.groupSettings);
   $('back').addEventListener('click', () => { chatView.closeChat(); renderSidebar(); });
   $('session-filter').addEventListener('input', renderSidebar);
