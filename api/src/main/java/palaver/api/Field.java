@@ -129,5 +129,4 @@ public final class Field {
   public static final String CREATED_BY = "createdBy";
   public static final String NODES = "nodes";
   public static final String FILES = "files";
-
 }
