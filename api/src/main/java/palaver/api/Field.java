@@ -95,6 +95,23 @@ public final class Field {
   public static final String STATUS = "status";
   public static final String NODE = "node";
 
+  // calls (docs/protocol.md "Calls"): relayed between the two members of a private session, never stored
+  /** The client-chosen id of one call; every signal of the call carries it. */
+  public static final String CALL_ID = "callId";
+  /** What a {@code call} frame says: ring, accept, decline, busy, timeout, hangup, offer, answer, ice. */
+  public static final String SIGNAL = "signal";
+  /** In a relayed {@code call} frame: the uid of the user whose client sent it. */
+  public static final String FROM = "from";
+  public static final String SDP = "sdp";
+  public static final String CANDIDATE = "candidate";
+  public static final String SDP_MID = "sdpMid";
+  public static final String SDP_M_LINE_INDEX = "sdpMLineIndex";
+  public static final String USERNAME_FRAGMENT = "usernameFragment";
+  /** On {@code ring}: true for a video call, false (or absent) for voice only. */
+  public static final String VIDEO = "video";
+  /** In {@code ready}: the STUN/TURN servers for calls, RTCIceServer objects (the {@code iceServers} setting). */
+  public static final String ICE_SERVERS = "iceServers";
+
   // files
   public static final String MIME = "mime";
   public static final String SIZE = "size";

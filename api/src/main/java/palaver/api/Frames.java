@@ -19,6 +19,8 @@ public final class Frames {
   public static final String PONG = "pong";
   public static final String OK = "ok";
   public static final String MESSAGE_DELETED = "messageDeleted";
+  /** A call signal, relayed between the two members of a private session (docs/protocol.md "Calls"). */
+  public static final String CALL = "call";
 
   private Frames() {
   }

@@ -52,6 +52,10 @@ final class ClientConnection implements FanoutHub.Listener {
   private long rejectWindowStart = System.currentTimeMillis();
   private int rejectedInWindow;
   private final Map<String, Long> lastTyping = new HashMap<>();
+  /** Of the sessions known so far: the other member's uid for a private session, "" for any other kind (calls). */
+  private final Map<String, String> peers = new HashMap<>();
+  /** Call frames are relayed in the order they came, even when one waits for a look-up. */
+  private Future<Void> callOrder = Future.succeededFuture();
   /** The token version this socket authenticated at; a re-check closes it once the user's has moved on. */
   private long tokenVersion;
   private boolean rechecking;
@@ -286,6 +290,8 @@ final class ClientConnection implements FanoutHub.Listener {
       answer(rid, request, request.body(uid, frame));
     } else if (type.equals("typing")) {
       typing(frame);
+    } else if (type.equals(Frames.CALL)) {
+      call(frame, rid);
     } else if (type.equals("ping")) {
       write(Frames.of(Frames.PONG, rid));
     } else {
@@ -306,6 +312,7 @@ final class ClientConnection implements FanoutHub.Listener {
               .compose(list -> subscribeAll(list.getJsonArray(Field.SESSIONS)).map(list))
               .map(list -> {
                 uid = user;
+                notePeers(list.getJsonArray(Field.SESSIONS));
                 return list;
               });
         })
@@ -330,7 +337,7 @@ final class ClientConnection implements FanoutHub.Listener {
             positions.add(new JsonObject().put(Field.SID, s.getString(Field.SID))
                 .put(Field.LAST_SEQ, s.getLong(Field.LAST_SEQ, 0L)).put(Field.READ_SEQ, s.getLong(Field.READ_SEQ, 0L)));
           });
-          write(Frames.ready(rid, uid, positions));
+          write(Frames.ready(rid, uid, positions).put(Field.ICE_SERVERS, gateway.iceServers()));
         });
   }
 
@@ -380,6 +387,7 @@ final class ClientConnection implements FanoutHub.Listener {
 
   /** Makes the subscriptions exactly the listed sessions. */
   private void resubscribe(JsonArray list) {
+    notePeers(list);
     Set<String> current = new HashSet<>();
     list.forEach(o -> current.add(((JsonObject) o).getString(Field.SID)));
     for (String sid : new HashSet<>(sessions)) {
@@ -406,9 +414,25 @@ final class ClientConnection implements FanoutHub.Listener {
   }
 
   private void unsubscribe(String sid) {
+    peers.remove(sid);
     if (sessions.remove(sid)) {
       gateway.hub().leave(Address.fanoutSession(sid), this);
     }
+  }
+
+  /** Remembers each listed session's peer (private) or that it has none (any other kind), for calls. */
+  private void notePeers(JsonArray list) {
+    list.forEach(o -> {
+      JsonObject s = (JsonObject) o;
+      if (s.getString(Field.TYPE) != null) {
+        peers.put(s.getString(Field.SID), peerOf(s));
+      }
+    });
+  }
+
+  private static String peerOf(JsonObject session) {
+    JsonObject peer = session.getJsonObject(Field.PEER);
+    return "private".equals(session.getString(Field.TYPE)) && peer != null ? peer.getString(Field.UID, "") : "";
   }
 
   /** Missed messages as {@code message} frames in seq order, then {@code synced}. */
@@ -440,6 +464,65 @@ final class ClientConnection implements FanoutHub.Listener {
     }
     lastTyping.put(sid, now);
     gateway.vertx().eventBus().publish(Address.fanoutSession(sid), Frames.sessionEvent("typing", sid).put(Field.UID, uid));
+  }
+
+  /**
+   * A call signal: not stored, published to the other member's user address (so it reaches their sockets
+   * on any gateway), answered with {@code ok} when it has a rid. Refused, with nothing relayed, outside a
+   * private session the caller is a member of, and a ring when either user blocks the other.
+   */
+  private void call(JsonObject frame, Object rid) {
+    CallSignal signal = CallSignal.parse(frame);
+    if (!sessions.contains(signal.sid())) {
+      throw ErrorCode.FORBIDDEN.exception("not a member of this session");
+    }
+    callOrder = callOrder.compose(v -> relayCall(signal))
+        .andThen(ar -> {
+          if (ar.failed()) {
+            error(rid, ErrorCode.of(ar.cause()), ErrorCode.publicMessage(ar.cause()));
+          } else if (rid != null) {
+            write(Frames.of(Frames.OK, rid));
+          }
+        })
+        .otherwiseEmpty();
+  }
+
+  private Future<Void> relayCall(CallSignal signal) {
+    return callPeer(signal.sid())
+        .compose(peer -> signal.isRing() ? notBlocked(signal.sid()).map(peer) : Future.succeededFuture(peer))
+        .map(peer -> {
+          JsonObject relayed = signal.relayed(uid);
+          gateway.vertx().eventBus().publish(Address.fanoutUser(peer), relayed);
+          if (signal.toOwnDevices()) {
+            gateway.vertx().eventBus().publish(Address.fanoutUser(uid), relayed);
+          }
+          return null;
+        });
+  }
+
+  /** The other member of private session {@code sid}; forbidden for any other kind. Asked once per session. */
+  private Future<String> callPeer(String sid) {
+    String known = peers.get(sid);
+    Future<String> peer = known != null ? Future.succeededFuture(known)
+        : Bus.request(gateway.vertx(), Address.SESSION_GET, new JsonObject().put(Field.UID, uid).put(Field.SID, sid))
+            .map(info -> {
+              String found = peerOf(info);
+              if (sessions.contains(sid)) {
+                peers.put(sid, found);
+              }
+              return found;
+            });
+    return peer.compose(p -> p.isEmpty()
+        ? Future.failedFuture(ErrorCode.FORBIDDEN.exception("calls are only between the two members of a private session"))
+        : Future.succeededFuture(p));
+  }
+
+  /** Session-service's word (cached there) on whether the pair blocks each other: no ringing then. */
+  private Future<Void> notBlocked(String sid) {
+    return Bus.request(gateway.vertx(), Address.SESSION_CHECK_MEMBER, new JsonObject().put(Field.UID, uid).put(Field.SID, sid))
+        .compose(role -> role.getBoolean(Field.BLOCKED, false)
+            ? Future.failedFuture(ErrorCode.FORBIDDEN.exception("you can't call this user"))
+            : Future.<Void>succeededFuture());
   }
 
   /** Writes the bus answer as the operation's answer frame, or an {@code error} frame, echoing {@code rid}. */

@@ -58,6 +58,8 @@ public class GatewayVerticle extends VerticleBase {
   private ConnectionLimits limits;
   private ConnectionLimits.UserBuckets userBuckets;
   private Apps apps;
+  /** The {@code iceServers} setting, checked: handed to every client in {@code ready} for calls. */
+  private io.vertx.core.json.JsonArray iceServers;
   private TlsCertificate tls;
   private PushInbox inbox;
   private ConnectionGuard guard;
@@ -76,6 +78,7 @@ public class GatewayVerticle extends VerticleBase {
     presence.start();
     origins = new OriginPolicy(config().getString(Setting.ALLOWED_ORIGINS.key(), ""));
     apps = Apps.from(config());
+    iceServers = IceServers.from(config());
     inbox = new PushInbox(this);
     protocols = List.of(new PusherEndpoint(this, apps), new XlveinEndpoint(this, apps));
     tls = TlsCertificate.from(vertx, config());
@@ -165,6 +168,11 @@ public class GatewayVerticle extends VerticleBase {
 
   FanoutHub hub() {
     return hub;
+  }
+
+  /** A copy of the configured STUN/TURN servers (RTCIceServer objects) for a {@code ready} frame. */
+  io.vertx.core.json.JsonArray iceServers() {
+    return iceServers.copy();
   }
 
   ConnectionLimits limits() {

@@ -58,6 +58,8 @@ export async function renderHeader() {
   const group = s.type !== 'private';
   $('chat-invite').hidden = !group;
   $('chat-leave').hidden = !group;
+  $('chat-call-voice').hidden = group;
+  $('chat-call-video').hidden = group;
   $('chat-title').disabled = !group; // a group's title opens its members and settings
   $('chat-title').title = group ? 'Members and group settings' : '';
   if (group) {

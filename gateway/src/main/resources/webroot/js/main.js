@@ -9,6 +9,7 @@ import { conn, received, tombstoned, resume, markRead, cancelPendingReads } from
 import * as chatView from './chat.js';
 import { renderSidebar } from './sidebar.js';
 import * as panels from './panels.js';
+import * as calls from './call.js';
 import * as composer from './composer.js';
 import * as admin from './admin.js';
 import * as pins from './pins.js';
@@ -136,6 +137,7 @@ let loggingOut = false;
 async function logout(callServer, message) {
   if (loggingOut) return;
   loggingOut = true;
+  calls.hangUp();
   conn.stop(); // first: the server closes our socket with 4401 when it revokes the token
   cancelPendingReads();
   if (callServer) await api('POST', '/auth/logout').catch(() => {});
@@ -342,6 +344,8 @@ function wire() {
   $('new-chat').addEventListener('click', panels.newChat);
   $('directory').addEventListener('click', panels.directory);
   $('friends').addEventListener('click', panels.friends);
+  $('chat-call-voice').addEventListener('click', () => calls.start(state.current, false));
+  $('chat-call-video').addEventListener('click', () => calls.start(state.current, true));
   $('chat-invite').addEventListener('click', panels.invite);
   $('chat-leave').addEventListener('click', panels.leave);
   $('chat-mute').addEventListener('click', () => pins.setFlag('muted'));
@@ -388,6 +392,8 @@ function wire() {
   const on = (name, handler) => conn.addEventListener(name, (e) => handler(e.detail));
   on('state', onState);
   on('ready', onReady);
+  on('ready', ({ iceServers }) => calls.setIceServers(iceServers));
+  on('call', calls.onSignal);
   on('message', received);
   on('message-deleted', tombstoned);
   on('typing', ({ sid, uid }) => chatView.showTyping(sid, uid));
@@ -415,4 +421,5 @@ window.palaver = Object.freeze({
   get state() { return conn.state; },
   get outbox() { return state.outbox.length; },
   get closeCode() { return conn.closeCode; },
+  call: calls.inspect,
 });

@@ -21,6 +21,7 @@
 //   friends-changed  {uid, action}: a friendship or request changed
 //   profile          {uid}: a profile changed
 //   server-error     {code, message}: an error frame that answers no request
+//   call             the `call` frame: a call signal from the peer of a private chat (call.js)
 import { humanError } from './errors.js';
 
 // A ping every 25 s, a pong due within 10 s: a dead connection is given up within 35 s.
@@ -57,7 +58,8 @@ const EVENTS = {
 
 /** Frames that answer no request, by `type`: the name to emit and its detail (null: nothing to tell). */
 export const FRAME_EVENTS = {
-  ready: (f) => ['ready', { uid: f.uid }],
+  ready: (f) => ['ready', { uid: f.uid, iceServers: f.iceServers }],
+  call: (f) => ['call', f],
   message: (f) => ['message', f],
   messageDeleted: (f) => ['message-deleted', { sid: f.sid, seq: f.seq }],
   event: (f) => (Object.hasOwn(EVENTS, f.event) ? EVENTS[f.event](f) : null),

@@ -43,8 +43,8 @@ class ClientSocketTest {
     try (TestSocket socket = TestSocket.open(gateway.sut.vertx(), gateway.port())) {
       JsonObject ready = socket.auth(GatewayUnderTest.token("alice"));
       assertEquals(new JsonObject().put(Field.TYPE, "ready").put(Field.UID, "alice").put(Field.SESSIONS, new JsonArray()
-          .add(new JsonObject().put(Field.SID, GatewayUnderTest.SID).put(Field.LAST_SEQ, 3L).put(Field.READ_SEQ, 1L))),
-          ready);
+          .add(new JsonObject().put(Field.SID, GatewayUnderTest.SID).put(Field.LAST_SEQ, 3L).put(Field.READ_SEQ, 1L)))
+          .put(Field.ICE_SERVERS, new JsonArray()), ready);
     }
   }
 

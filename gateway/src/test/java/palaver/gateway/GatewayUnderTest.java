@@ -18,6 +18,10 @@ import palaver.testing.ServiceUnderTest;
  * every user is a member of {@link #SID}; a send to {@link #CLOSED_SID} is
  * refused as forbidden; a sync misses {@link #MISSED}. A user in {@link #revoked} has had every token revoked
  * (as by a password change); a user in {@link #removed} is no longer a member of {@link #SID}.
+ * For calls: {@link #ROMEO} and {@link #JULIET} share the private session {@link #PRIVATE_SID} and, with
+ * {@link #MERCUTIO}, the group {@link #GROUP_SID}; {@link #TYBALT} and Romeo share {@link #BLOCKED_SID},
+ * a private session whose users block each other; {@link #LATER_SID} is a private session of Romeo's and
+ * Mercutio's that no list names (as one made after the socket connected), known to {@code session.get} only.
  */
 final class GatewayUnderTest implements AutoCloseable {
   static final String SID = "s1";
@@ -25,6 +29,14 @@ final class GatewayUnderTest implements AutoCloseable {
   /** Where the fake message-service takes an upload's chunks (any upload: it stores nothing). */
   static final String UPLOAD_ADDRESS = "test.upload.stream";
   private static final String TOKEN_PREFIX = "token-";
+  static final String ROMEO = "romeo";
+  static final String JULIET = "juliet";
+  static final String MERCUTIO = "mercutio";
+  static final String TYBALT = "tybalt";
+  static final String PRIVATE_SID = "p-romeo-juliet";
+  static final String GROUP_SID = "g-verona";
+  static final String BLOCKED_SID = "p-romeo-tybalt";
+  static final String LATER_SID = "p-romeo-mercutio";
   /** The message every sync answers with, in {@link #SID}. */
   static final JsonObject MISSED = new JsonObject().put(Field.TYPE, "message").put(Field.SID, SID).put(Field.SEQ, 3);
 
@@ -39,8 +51,11 @@ final class GatewayUnderTest implements AutoCloseable {
       .answer(Address.USER_PRESENCE, body -> Future.succeededFuture(new JsonObject().put(Field.STATE, body.getString(Field.STATE))));
   final FakeNeighbour sessions = new FakeNeighbour("session-service")
       .answer(Address.SESSION_LIST, body -> Future.succeededFuture(new JsonObject().put(Field.SESSIONS,
-          removed.contains(body.getString(Field.UID)) ? new JsonArray() : new JsonArray()
-              .add(new JsonObject().put(Field.SID, SID).put(Field.LAST_SEQ, 3L).put(Field.READ_SEQ, 1L)))))
+          removed.contains(body.getString(Field.UID)) ? new JsonArray() : callSessions(body.getString(Field.UID), new JsonArray()
+              .add(new JsonObject().put(Field.SID, SID).put(Field.LAST_SEQ, 3L).put(Field.READ_SEQ, 1L))))))
+      .answer(Address.SESSION_GET, GatewayUnderTest::sessionInfo)
+      .answer(Address.SESSION_CHECK_MEMBER, body -> Future.succeededFuture(BLOCKED_SID.equals(body.getString(Field.SID))
+          ? new JsonObject().put(Field.ROLE, "member").put(Field.BLOCKED, true) : new JsonObject().put(Field.ROLE, "member")))
       .answer(Address.SESSION_READ, body -> Future.succeededFuture(
           new JsonObject().put(Field.SID, body.getString(Field.SID)).put(Field.READ_SEQ, body.getLong(Field.SEQ))));
   final FakeNeighbour messages = new FakeNeighbour("message-service")
@@ -89,6 +104,33 @@ final class GatewayUnderTest implements AutoCloseable {
       throw new AssertionError("expected one send of cid " + cid + ", got " + found);
     }
     return found.get(0);
+  }
+
+  /** The call test's sessions a user is in, after {@code list}'s. */
+  private static JsonArray callSessions(String uid, JsonArray list) {
+    if (ROMEO.equals(uid) || JULIET.equals(uid)) {
+      list.add(privateSession(PRIVATE_SID, ROMEO.equals(uid) ? JULIET : ROMEO));
+    }
+    if (ROMEO.equals(uid) || TYBALT.equals(uid)) {
+      list.add(privateSession(BLOCKED_SID, ROMEO.equals(uid) ? TYBALT : ROMEO));
+    }
+    if (ROMEO.equals(uid) || JULIET.equals(uid) || MERCUTIO.equals(uid)) {
+      list.add(new JsonObject().put(Field.SID, GROUP_SID).put(Field.TYPE, "group").put(Field.LAST_SEQ, 0L).put(Field.READ_SEQ, 0L));
+    }
+    return list;
+  }
+
+  private static JsonObject privateSession(String sid, String peer) {
+    return new JsonObject().put(Field.SID, sid).put(Field.TYPE, "private").put(Field.PEER, new JsonObject().put(Field.UID, peer))
+        .put(Field.LAST_SEQ, 0L).put(Field.READ_SEQ, 0L);
+  }
+
+  private static Future<JsonObject> sessionInfo(JsonObject body) {
+    String uid = body.getString(Field.UID);
+    if (LATER_SID.equals(body.getString(Field.SID)) && (ROMEO.equals(uid) || MERCUTIO.equals(uid))) {
+      return Future.succeededFuture(privateSession(LATER_SID, ROMEO.equals(uid) ? MERCUTIO : ROMEO));
+    }
+    return Future.failedFuture(ErrorCode.FORBIDDEN.exception("not a member of this session"));
   }
 
   private static Future<JsonObject> authenticate(JsonObject body) {

@@ -66,6 +66,11 @@ final class TestSocket implements AutoCloseable {
     return received.next();
   }
 
+  /** The next frame the server sends within {@code millis}, or null when none comes. */
+  JsonObject poll(long millis) {
+    return received.poll(millis);
+  }
+
   /** Sends an auth frame with {@code token}; the frame that answers it. */
   JsonObject auth(String token) {
     send(new JsonObject().put(Field.TYPE, "auth").put(Field.TOKEN, token));

@@ -129,6 +129,10 @@ public enum Setting {
   APPS("apps", null, io.vertx.core.json.JsonArray.class, null,
       "push-platform apps, a JSON array of {id, key, secret, ...} with Soketi's field names (see docs/push.md);"
           + " checked at start", false),
+  ICE_SERVERS("iceServers", "--ice-servers", String.class, null,
+      "STUN/TURN servers for the web client's calls, a JSON array of RTCIceServer objects {urls, username?, credential?}"
+          + " handed to every signed-in client (a JSON array in a config file, its text as flag or env); none: calls only where the two browsers reach each other directly (a LAN)",
+      false),
   CONFIG("config", "--config", String.class, null, "JSON configuration file", false);
 
   private final String key;
