@@ -17,8 +17,8 @@ import java.nio.charset.StandardCharsets;
 final class Utf8Check {
   private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-  /** Decoded characters are thrown away: only whether decoding works matters. */
-  private final CharBuffer sink = CharBuffer.allocate(4096);
+  /** Decoded characters are thrown away: only whether decoding works matters (small: one per socket). */
+  private final CharBuffer sink = CharBuffer.allocate(256);
   /** The start of a character the previous fragment ended in. */
   private ByteBuffer carry;
 

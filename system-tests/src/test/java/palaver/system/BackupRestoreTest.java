@@ -140,7 +140,7 @@ class BackupRestoreTest {
     StoreCommands.restore(backupDir, restored);
     try (TestServer again = nodeOn(restored)) {
       assertEquals(200, again.http().post("/auth/login", null, new JsonObject().put("login", carol.login())
-          .put("password", "password-123")).status());
+          .put("password", "plover-kettle-41")).status());
     }
   }
 }

@@ -24,7 +24,7 @@ import palaver.store.EmbeddedStore;
  * and the inboxes are shared by two instances each.
  */
 @DisplayName("pusher-js and the pusher SDK across two clustered nodes")
-class PusherClusterSdkTest {
+class PusherClusterSdkIT {
   private static final String APP = "cluster-app";
   private static final String KEY = "cluster-key";
   private static final String SECRET = "cluster-secret-0123456789abcdef0123456789";
