@@ -27,8 +27,10 @@ class PusherFrameFuzzTest {
 
   private static synchronized PusherSocket socket() {
     if (pusher == null) {
-      // No frame-rate limit in the way: the fuzzer sends thousands of frames a second.
-      pusher = new PusherUnderTest(new JsonObject().put(Setting.WS_FRAMES_PER_SECOND.key(), 1_000_000)
+      // No frame-rate limit in the way: the fuzzer sends thousands of frames a second. Nor the per-address
+      // connection cap: it reconnects from 127.0.0.1 after every input that closed the socket.
+      pusher = new PusherUnderTest(new JsonObject().put(Setting.MAX_CONNECTIONS_PER_IP.key(), 0)
+          .put(Setting.WS_FRAMES_PER_SECOND.key(), 1_000_000)
           .put(Setting.WS_FRAME_BURST.key(), 1_000_000).put(Setting.WS_USER_FRAMES_PER_SECOND.key(), 1_000_000)
           .put(Setting.WS_USER_FRAME_BURST.key(), 1_000_000));
       pusher.sut.vertx().exceptionHandler(thrown::add);
