@@ -53,7 +53,9 @@ if [ "${1:-}" = down ]; then down; exit 0; fi
 
 # ---- 1. podman ----
 need=()
-command -v podman >/dev/null || need+=(podman runc)
+command -v podman >/dev/null || need+=(podman)
+# runc also when podman came without it (Debian's podman brings crun, which these hosts refuse: below).
+command -v runc >/dev/null || need+=(runc)
 command -v podman-compose >/dev/null || need+=(podman-compose)
 [ -e /usr/lib/cni/dnsname ] || need+=(golang-github-containernetworking-plugin-dnsname)
 command -v debootstrap >/dev/null || need+=(debootstrap)
