@@ -9,7 +9,6 @@ import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -40,8 +39,8 @@ final class ClientConnection implements FanoutHub.Listener {
   private boolean authenticating;
   private boolean closed;
   private final Utf8Check utf8 = new Utf8Check();
-  /** The text message being put together from its fragments; null between messages. */
-  private Buffer textSoFar;
+  /** Frames coming in belong to a text message (being decoded by {@link #utf8}). */
+  private boolean inText;
   /** Continuation frames coming in belong to a binary message. */
   private boolean inBinary;
   private long authTimer;
@@ -176,12 +175,12 @@ final class ClientConnection implements FanoutHub.Listener {
       }
       case TEXT -> {
         utf8.start();
-        textSoFar = frame.isFinal() ? null : Buffer.buffer();
+        inText = true;
         inBinary = false;
         textPart(frame);
       }
       case CONTINUATION -> {
-        if (textSoFar != null) {
+        if (inText) {
           textPart(frame);
         } else if (inBinary && frame.isFinal()) {
           inBinary = false;
@@ -203,23 +202,18 @@ final class ClientConnection implements FanoutHub.Listener {
   /** One frame of a text message: bounded, UTF-8, and when it is the last, the message is handled. */
   private void textPart(WebSocketFrame frame) {
     Buffer data = frame.binaryData();
-    int soFar = textSoFar == null ? 0 : textSoFar.length();
-    if (soFar + data.length() > GatewayVerticle.MAX_MESSAGE) {
-      textSoFar = null;
+    if (utf8.bytes() + data.length() > GatewayVerticle.MAX_MESSAGE) {
+      inText = false;
       close(CloseCode.TOO_LARGE, "message too large");
     } else if (!utf8.feed(data, frame.isFinal())) {
-      textSoFar = null;
+      inText = false;
       close(CloseCode.INVALID_TEXT, "text frame is not UTF-8");
-    } else if (!frame.isFinal()) {
-      textSoFar.appendBuffer(data);
-    } else if (textSoFar == null) {
-      onText(frame.textData());
-    } else {
-      String text = textSoFar.appendBuffer(data).toString(StandardCharsets.UTF_8);
-      textSoFar = null;
-      onText(text);
+    } else if (frame.isFinal()) {
+      inText = false;
+      onText(utf8.text());
     }
   }
+
 
   /** A ping over the socket's rate counts as a refused frame (it gets no error frame); false once too many were. */
   private boolean admitPing() {
