@@ -43,10 +43,10 @@ class PusherClusterSdkIT {
         .put("id", APP).put("key", KEY).put("secret", SECRET).put("enableClientMessages", true)));
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(2);
-    a = TestServer.start(cluster.config(0, store.connectionString()).mergeIn(apps),
-        palaver.standalone.StandaloneMain.services(), null);
-    b = TestServer.start(cluster.config(1, store.connectionString()).mergeIn(apps),
-        TestServer.services("message-service", "push-service", "gateway"), null);
+    a = cluster.start(cluster.config(0, store.connectionString()).mergeIn(apps),
+        palaver.standalone.StandaloneMain.services());
+    b = cluster.start(cluster.config(1, store.connectionString()).mergeIn(apps),
+        TestServer.services("message-service", "push-service", "gateway"));
   }
 
   @AfterAll

@@ -32,9 +32,8 @@ class XlveinClusterTest {
     JsonArray apps = new JsonArray().add(new JsonObject().put("id", "xl-cluster").put("key", KEY).put("secret", SECRET));
     store = TestServer.newStore();
     TestCluster cluster = new TestCluster(2);
-    a = TestServer.start(cluster.config(0, store.connectionString()).put("apps", apps), StandaloneMain.services(), null);
-    b = TestServer.start(cluster.config(1, store.connectionString()).put("apps", apps), TestServer.services("gateway"),
-        null);
+    a = cluster.start(cluster.config(0, store.connectionString()).put("apps", apps), StandaloneMain.services());
+    b = cluster.start(cluster.config(1, store.connectionString()).put("apps", apps), TestServer.services("gateway"));
   }
 
   @AfterAll
