@@ -38,11 +38,7 @@ final class ClientConnection implements FanoutHub.Listener {
   private String userAddress;
   private boolean authenticating;
   private boolean closed;
-  private final Utf8Check utf8 = new Utf8Check();
-  /** Frames coming in belong to a text message (being decoded by {@link #utf8}). */
-  private boolean inText;
-  /** Continuation frames coming in belong to a binary message. */
-  private boolean inBinary;
+  private final MessageAssembler assembler = new MessageAssembler(GatewayVerticle.MAX_MESSAGE, new Assembled());
   private long authTimer;
   private final ConnectionLimits limits;
   private final TokenBucket frames;
@@ -158,62 +154,44 @@ final class ClientConnection implements FanoutHub.Listener {
   }
 
   /**
-   * Every frame comes here; text and binary messages are put together here, not by Vert.x's aggregator, so
-   * a text message is checked to be UTF-8 before anything acts on it (Vert.x would decode invalid bytes to
-   * U+FFFD) and its size is bounded as it grows. Vert.x answers a ping itself; the ping still costs a
-   * token of this socket's bucket, so pings can't flood.
+   * Every frame comes here ({@link MessageAssembler}), so a text message is checked to be UTF-8 before
+   * anything acts on it and its size is bounded as it grows.
    */
   private void onFrame(WebSocketFrame frame) {
-    if (closed) {
-      return;
-    }
-    switch (frame.type()) {
-      case PING -> {
-        if (!admitPing()) {
-          close(CloseCode.RATE_LIMITED, "too many pings");
-        }
-      }
-      case TEXT -> {
-        utf8.start();
-        inText = true;
-        inBinary = false;
-        textPart(frame);
-      }
-      case CONTINUATION -> {
-        if (inText) {
-          textPart(frame);
-        } else if (inBinary && frame.isFinal()) {
-          inBinary = false;
-          onBinary();
-        }
-      }
-      case BINARY -> {
-        inBinary = !frame.isFinal();
-        if (frame.isFinal()) {
-          onBinary();
-        }
-      }
-      default -> {
-        // pongs are seen by the pong handler, closes by the close handler
-      }
+    if (!closed) {
+      assembler.onFrame(frame);
     }
   }
 
-  /** One frame of a text message: bounded, UTF-8, and when it is the last, the message is handled. */
-  private void textPart(WebSocketFrame frame) {
-    Buffer data = frame.binaryData();
-    if (utf8.bytes() + data.length() > GatewayVerticle.MAX_MESSAGE) {
-      inText = false;
+  /** What the assembler hands on. Vert.x answers a ping itself; the ping still costs a token of this socket's bucket. */
+  private final class Assembled implements MessageAssembler.Receiver {
+    @Override
+    public void onText(String text) {
+      ClientConnection.this.onText(text);
+    }
+
+    @Override
+    public void onBinary() {
+      ClientConnection.this.onBinary();
+    }
+
+    @Override
+    public void onPing() {
+      if (!admitPing()) {
+        close(CloseCode.RATE_LIMITED, "too many pings");
+      }
+    }
+
+    @Override
+    public void onTooLarge() {
       close(CloseCode.TOO_LARGE, "message too large");
-    } else if (!utf8.feed(data, frame.isFinal())) {
-      inText = false;
+    }
+
+    @Override
+    public void onInvalidText() {
       close(CloseCode.INVALID_TEXT, "text frame is not UTF-8");
-    } else if (frame.isFinal()) {
-      inText = false;
-      onText(utf8.text());
     }
   }
-
 
   /** A ping over the socket's rate counts as a refused frame (it gets no error frame); false once too many were. */
   private boolean admitPing() {

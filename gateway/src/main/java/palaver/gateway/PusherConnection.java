@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import palaver.api.Address;
 import palaver.api.Bus;
+import palaver.api.CloseCode;
 import palaver.gateway.ChannelReport.Member;
 import palaver.gateway.PusherChannels.Kind;
 import palaver.gateway.PusherMetrics.Refusal;
@@ -102,8 +103,12 @@ final class PusherConnection implements FanoutHub.Listener {
 
   void start() {
     ws.setWriteQueueMaxSize(gateway.limits().outboundQueueBytes());
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> onBinary());
+    MessageAssembler assembler = new MessageAssembler(GatewayVerticle.MAX_MESSAGE, new Assembled());
+    ws.frameHandler(frame -> {
+      if (!closed) {
+        assembler.onFrame(frame);
+      }
+    });
     ws.pongHandler(b -> heard());
     ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onClosed());
@@ -111,6 +116,40 @@ final class PusherConnection implements FanoutHub.Listener {
   }
 
   // ---- inbound frames
+
+  /**
+   * Messages as {@link MessageAssembler} puts them together: invalid UTF-8 closes with 1007 before anything
+   * reads it, as on the chat socket. A WebSocket ping costs a token of the socket's bucket like any frame.
+   */
+  private final class Assembled implements MessageAssembler.Receiver {
+    @Override
+    public void onText(String text) {
+      PusherConnection.this.onText(text);
+    }
+
+    @Override
+    public void onBinary() {
+      PusherConnection.this.onBinary();
+    }
+
+    @Override
+    public void onPing() {
+      heard();
+      admit();
+    }
+
+    @Override
+    public void onTooLarge() {
+      endpoint.metrics().refused(app.id(), Refusal.TOO_LARGE);
+      closeSocket(CloseCode.TOO_LARGE.code(), "Message too large");
+    }
+
+    @Override
+    public void onInvalidText() {
+      endpoint.metrics().refused(app.id(), Refusal.MALFORMED);
+      closeSocket(CloseCode.INVALID_TEXT.code(), "Text frame is not UTF-8");
+    }
+  }
 
   private void onText(String text) {
     heard();

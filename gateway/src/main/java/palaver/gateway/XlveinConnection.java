@@ -69,8 +69,12 @@ final class XlveinConnection {
   }
 
   void start() {
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(this::onBinary);
+    MessageAssembler assembler = new MessageAssembler(GatewayVerticle.MAX_MESSAGE, new Assembled());
+    ws.frameHandler(frame -> {
+      if (!closed) {
+        assembler.onFrame(frame);
+      }
+    });
     ws.pongHandler(b -> lastHeard = System.currentTimeMillis());
     ws.exceptionHandler(t -> LOG.debug("xlvein socket error: {}", t.toString()));
     ws.closeHandler(v -> onClosed());
@@ -133,7 +137,44 @@ final class XlveinConnection {
 
   // ---- client frames ----
 
-  private void onBinary(Buffer b) {
+  /**
+   * Messages as {@link MessageAssembler} puts them together: invalid UTF-8 closes with 1007 before anything
+   * reads it, as on the chat socket. WebSocket pings draw on the send rate; a ping flood closes with 4429.
+   */
+  private final class Assembled implements MessageAssembler.Receiver {
+    @Override
+    public void onText(String text) {
+      XlveinConnection.this.onText(text);
+    }
+
+    @Override
+    public void onBinary() {
+      XlveinConnection.this.onBinary();
+    }
+
+    @Override
+    public void onPing() {
+      lastHeard = System.currentTimeMillis();
+      if (!sends.take(System.nanoTime())) {
+        XlveinMetrics.refused(app.id(), "rate");
+        close(CloseCode.RATE_LIMITED, "too many pings");
+      }
+    }
+
+    @Override
+    public void onTooLarge() {
+      XlveinMetrics.refused(app.id(), "bad_frame");
+      close(CloseCode.TOO_LARGE, "message too large");
+    }
+
+    @Override
+    public void onInvalidText() {
+      XlveinMetrics.refused(app.id(), "bad_frame");
+      close(CloseCode.INVALID_TEXT, "text frame is not UTF-8");
+    }
+  }
+
+  private void onBinary() {
     lastHeard = System.currentTimeMillis();
     XlveinMetrics.refused(app.id(), "bad_frame");
     send(XlveinFrames.error(BAD_MESSAGE, "frames are JSON text"));

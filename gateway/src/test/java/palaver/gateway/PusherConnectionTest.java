@@ -240,4 +240,54 @@ class PusherConnectionTest {
       errorAndStillOpen(socket);
     }
   }
+
+  @Test
+  @DisplayName("A text message that is not UTF-8 closes the socket with 1007 before it is read")
+  void invalidUtf8() {
+    try (PusherSocket socket = pusher.connect("key1")) {
+      socket.sendTextFragments(new byte[] {'{', '"', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+      assertEquals(1007, socket.closeCode());
+    }
+  }
+
+  @Test
+  @DisplayName("A message in fragments, a character split between two of them, is read as one message")
+  void fragmentedMessage() {
+    try (PusherSocket socket = pusher.connect("key1")) {
+      byte[] ping = "{\"event\":\"pusher:ping\",\"data\":{\"note\":\"caf\u00e9\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      int insideE = new String(ping, java.nio.charset.StandardCharsets.UTF_8).indexOf('\u00e9') + 1;
+      socket.sendTextFragments(ping, 5, insideE);
+      assertEquals("pusher:pong", socket.next().getString("event"));
+    }
+  }
+
+  @Test
+  @DisplayName("A flood of WebSocket pings is charged to the socket's rate and closes it with 4301")
+  void pingFlood() {
+    try (PusherSocket socket = pusher.connect("key1")) {
+      for (int i = 0; i < 2_000 && !socket.isClosed(); i++) {
+        socket.sendPing();
+      }
+      assertEquals(4301, socket.closeCode());
+    }
+  }
+
+  @Test
+  @DisplayName("A message over 256 KiB in small fragments closes the socket with 1009 as it grows")
+  void fragmentedTooLarge() {
+    try (PusherSocket socket = pusher.connect("key1")) {
+      byte[] big = new byte[300 * 1024];
+      java.util.Arrays.fill(big, (byte) 'a');
+      int[] cuts = new int[299];
+      for (int i = 0; i < cuts.length; i++) {
+        cuts[i] = (i + 1) * 1024;
+      }
+      try {
+        socket.sendTextFragments(big, cuts);
+      } catch (RuntimeException closedWhileSending) {
+        // the server may close before the last fragment is written
+      }
+      assertEquals(1009, socket.closeCode());
+    }
+  }
 }

@@ -338,6 +338,37 @@ class XlveinGatewayTest {
     }
   }
 
+  @Test
+  @DisplayName("A text message that is not UTF-8 closes the socket with 1007 before it is read")
+  void invalidUtf8() {
+    try (XlveinSocket s = connect(user())) {
+      s.sendTextFragments(new byte[] {'{', '"', 't', 'o', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+      assertEquals(1007, s.closeCode());
+    }
+  }
+
+  @Test
+  @DisplayName("A message in fragments, a character split between two of them, is read as one message (here: not JSON, error 1003)")
+  void fragmentedMessage() {
+    try (XlveinSocket s = connect(user())) {
+      byte[] text = "caf\u00e9 is not JSON".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      s.sendTextFragments(text, 2, 4);
+      assertEquals(1003, error(s.next()));
+      assertFalse(s.isClosed());
+    }
+  }
+
+  @Test
+  @DisplayName("A flood of WebSocket pings is charged to the send rate and closes the socket with 4429")
+  void pingFlood() {
+    try (XlveinSocket s = connect(user())) {
+      for (int i = 0; i < 2_000 && !s.isClosed(); i++) {
+        s.sendPing();
+      }
+      assertEquals(4429, s.closeCode());
+    }
+  }
+
   // ---- HTTP push ----
 
   @Test

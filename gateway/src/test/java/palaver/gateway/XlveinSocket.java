@@ -58,6 +58,29 @@ final class XlveinSocket implements AutoCloseable {
     Await.result(ws.writeTextMessage(text));
   }
 
+  /**
+   * One text message of raw bytes, cut into fragments at the given offsets: bytes that need not be UTF-8, and a
+   * character that may be split between two frames.
+   */
+  void sendTextFragments(byte[] bytes, int... cuts) {
+    int from = 0;
+    for (int i = 0; i <= cuts.length; i++) {
+      int to = i < cuts.length ? cuts[i] : bytes.length;
+      byte[] part = java.util.Arrays.copyOfRange(bytes, from, to);
+      boolean last = i == cuts.length;
+      // Vert.x's textFrame takes a String, always UTF-8: the implementation class takes bytes.
+      io.vertx.core.http.WebSocketFrame frame = new io.vertx.core.http.impl.ws.WebSocketFrameImpl(
+          i == 0 ? io.vertx.core.http.WebSocketFrameType.TEXT : io.vertx.core.http.WebSocketFrameType.CONTINUATION, part, last);
+      Await.result(ws.writeFrame(frame));
+      from = to;
+    }
+  }
+
+  /** A WebSocket ping control frame (not the protocol's own ping event). */
+  void sendPing() {
+    Await.result(ws.writePing(io.vertx.core.buffer.Buffer.buffer()));
+  }
+
   void sendBinary(byte[] bytes) {
     Await.result(ws.writeBinaryMessage(Buffer.buffer(bytes)));
   }
