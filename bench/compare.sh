@@ -22,17 +22,17 @@ trap cleanup EXIT
 one() { # label checkout
   local label=$1 dir=$2 data
   data=$(mktemp -d "$OUT/data.XXXXXX")
-  PALAVER_MAX_CONNECTIONS_PER_IP=0 java -Xmx1g -XX:+UseG1GC -jar "$dir/standalone/target/palaver.jar" --data-dir "$data" --http-port "$PORT" \
+  PALAVER_MAX_CONNECTIONS_PER_IP=0 PALAVER_SIGN_UPS_PER_IP_PER_MINUTE=1000000 java -Xmx1g -XX:+UseG1GC -jar "$dir/standalone/target/palaver.jar" --data-dir "$data" --http-port "$PORT" \
     >"$OUT/$label.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 1; done
   "${BENCH[@]}" setup --http "http://127.0.0.1:$PORT" --groups 20 --group-users 10 --population "$data/pop.json" >/dev/null 2>&1
   "${BENCH[@]}" fanout --ws "127.0.0.1:$PORT" --population "$data/pop.json" --conns-per-user 10 --rates 100,1000 \
-    --seconds 20 --warmup 5 --drain 15 --label "$label" --addr-base 127.0.50 --out "$data/fanout.json" 2>&1 \
+    --seconds 20 --warmup 10 --warmup-max 60 --drain 15 --server-pid "$SERVER_PID" --label "$label" --addr-base 127.0.50 --out "$data/fanout.json" 2>&1 \
     | { grep "acked" || true; } | sed "s/^/$label /"
   sleep 10
   "${BENCH[@]}" persist --ws "127.0.0.1:$PORT" --population "$data/pop.json" --rates 300,1000 \
-    --seconds 20 --warmup 5 --drain 15 --label "$label" --addr-base 127.0.60 --out "$data/persist.json" 2>&1 \
+    --seconds 20 --warmup 10 --warmup-max 60 --drain 15 --server-pid "$SERVER_PID" --label "$label" --addr-base 127.0.60 --out "$data/persist.json" 2>&1 \
     | { grep "acked" || true; } | sed "s/^/$label /"
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
   rm -rf "$data"

@@ -30,13 +30,13 @@ SERVER_HEAP=1g
 case "$MODE" in
   quick)
     NGROUPS=10 GROUP_USERS=10 CONNS_PER_USER=10
-    IDLE=1000 FANOUT_RATES=20,100 BASELINE_RATES=20,100,1000 STEP_SECONDS=4 WARMUP=1 DRAIN=6 CLUSTER_RATES=20
+    IDLE=1000 FANOUT_RATES=20,100 BASELINE_RATES=20,100,1000 STEP_SECONDS=4 WARMUP=4 WARMUP_MAX=10 DRAIN=6 CLUSTER_RATES=20
     PERSIST_RATES=100,400 STORM_CONNS_PER_USER=5 STORM_RATE=20 STORM_SECONDS=10
     PUSH_APPS=2 PUSH_CHANNELS=5 PUSH_SUBSCRIBERS=20 PUSH_RATES=50,200
     ;;
   full)
     NGROUPS=100 GROUP_USERS=10 CONNS_PER_USER=10
-    IDLE=19000 FANOUT_RATES=100,1000 BASELINE_RATES=100,1000,3000 STEP_SECONDS=20 WARMUP=5 DRAIN=15 CLUSTER_RATES=100
+    IDLE=19000 FANOUT_RATES=100,1000 BASELINE_RATES=100,1000,3000 STEP_SECONDS=20 WARMUP=10 WARMUP_MAX=60 DRAIN=15 CLUSTER_RATES=100
     PERSIST_RATES=300,1000 STORM_CONNS_PER_USER=5 STORM_RATE=100 STORM_SECONDS=15
     PUSH_APPS=4 PUSH_CHANNELS=25 PUSH_SUBSCRIBERS=40 PUSH_RATES=200,500,1000
     ;;
@@ -119,7 +119,7 @@ SERVER_JAVA=(java $PALAVER_JAVA_OPTS -Xmx$SERVER_HEAP -XX:+UseG1GC)
 log "starting the baseline on :$BASE_PORT and Palaver (standalone, data $DATA) on :$HTTP_PORT"
 start BASE "$RAW/baseline.log" "${BASELINE_JAVA[@]}" baseline --port "$BASE_PORT"
 start SERVER "$RAW/server.log" env PALAVER_APPS="$(cat "$APPS_FILE")" "${SERVER_JAVA[@]}" -jar standalone/target/palaver.jar \
-  --data-dir "$DATA" --http-port "$HTTP_PORT" --max-connections-per-ip 0
+  --data-dir "$DATA" --http-port "$HTTP_PORT" --max-connections-per-ip 0 --sign-ups-per-ip-per-minute 1000000
 wait_http "$HTTP_PORT"; wait_tcp "$BASE_PORT"
 
 if [ "${ONLY:-}" != push ]; then
@@ -137,21 +137,23 @@ run "${BENCH[@]}" idle --ws "127.0.0.1:$BASE_PORT" --population "$POPULATION" --
 log "2. fan-out on Palaver (JFR recording of the server)"
 jcmd "$SERVER_PID" JFR.start name=bench settings=profile filename="$ROOT/$RAW/fanout.jfr" >/dev/null
 run "${BENCH[@]}" fanout --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" --conns-per-user "$CONNS_PER_USER" \
-  --rates "$FANOUT_RATES" --seconds "$STEP_SECONDS" --warmup "$WARMUP" --drain "$DRAIN" --label palaver --addr-base 127.0.20 --out "$RAW/fanout-palaver.json"
+  --rates "$FANOUT_RATES" --seconds "$STEP_SECONDS" --warmup "$WARMUP" --warmup-max "$WARMUP_MAX" --drain "$DRAIN" --label palaver --addr-base 127.0.20 \
+  --server-pid "$SERVER_PID" --out "$RAW/fanout-palaver.json"
 jcmd "$SERVER_PID" JFR.stop name=bench >/dev/null
 run "${BENCH[@]}" profile --recording "$RAW/fanout.jfr" --out "$RAW/profile.txt" || log "profile summary failed"
 
 wait_idle "$SERVER_PID"
 log "4. the same fan-out on the raw baseline"
 run "${BENCH[@]}" fanout --ws "127.0.0.1:$BASE_PORT" --baseline --groups "$NGROUPS" --group-users "$GROUP_USERS" \
-  --conns-per-user "$CONNS_PER_USER" --rates "$BASELINE_RATES" --seconds "$STEP_SECONDS" --warmup "$WARMUP" --drain "$DRAIN" --label baseline \
-  --addr-base 127.0.30 --out "$RAW/fanout-baseline.json"
+  --conns-per-user "$CONNS_PER_USER" --rates "$BASELINE_RATES" --seconds "$STEP_SECONDS" --warmup "$WARMUP" --warmup-max "$WARMUP_MAX" --drain "$DRAIN" --label baseline \
+  --addr-base 127.0.30 --server-pid "$BASE_PID" --out "$RAW/fanout-baseline.json"
 stop_pid "$BASE_PID"
 
 wait_idle "$SERVER_PID"
 log "3. persisted throughput over distinct sessions"
 run "${BENCH[@]}" persist --ws "127.0.0.1:$HTTP_PORT" --population "$POPULATION" --rates "$PERSIST_RATES" \
-  --seconds "$STEP_SECONDS" --warmup "$WARMUP" --drain "$DRAIN" --label palaver --addr-base 127.0.40 --out "$RAW/persist.json"
+  --seconds "$STEP_SECONDS" --warmup "$WARMUP" --warmup-max "$WARMUP_MAX" --drain "$DRAIN" --label palaver --addr-base 127.0.40 \
+  --server-pid "$SERVER_PID" --out "$RAW/persist.json"
 
 wait_idle "$SERVER_PID"
 log "6. reconnect storm"
@@ -174,7 +176,7 @@ COMMON=(--cluster --cluster-name "$CLUSTER_NAME" --cluster-host 127.0.0.1
         --seeds "127.0.0.1:$CLUSTER_PORT,127.0.0.1:$((CLUSTER_PORT + 1)),127.0.0.1:$((CLUSTER_PORT + 2))")
 start NODE1 "$RAW/node1.log" "${SERVER_JAVA[@]}" -jar standalone/target/palaver.jar "${COMMON[@]}" \
   --cluster-port "$CLUSTER_PORT" --store-port "$STORE_PORT" --data-dir "$DATA2" --http-port "$HTTP_PORT" \
-  --max-connections-per-ip 0
+  --max-connections-per-ip 0 --sign-ups-per-ip-per-minute 1000000
 wait_http "$HTTP_PORT"
 start NODE2 "$RAW/node2.log" "${SERVER_JAVA[@]}" -jar gateway/target/palaver-gateway.jar "${COMMON[@]}" \
   --cluster-port "$((CLUSTER_PORT + 1))" --http-port "$HTTP_PORT2" --max-connections-per-ip 0
@@ -184,8 +186,8 @@ start NODE3 "$RAW/node3.log" "${SERVER_JAVA[@]}" -Xmx512m -jar message-service/t
 wait_http "$HTTP_PORT2"
 run "${BENCH[@]}" setup --http "http://127.0.0.1:$HTTP_PORT" --groups "$NGROUPS" --group-users "$GROUP_USERS" --population "$POPULATION2"
 run "${BENCH[@]}" fanout --ws "127.0.0.1:$HTTP_PORT,127.0.0.1:$HTTP_PORT2" --population "$POPULATION2" \
-  --conns-per-user "$CONNS_PER_USER" --rates "$CLUSTER_RATES" --seconds "$STEP_SECONDS" --warmup "$WARMUP" --drain "$DRAIN" --label cluster \
-  --addr-base 127.0.60 --out "$RAW/fanout-cluster.json"
+  --conns-per-user "$CONNS_PER_USER" --rates "$CLUSTER_RATES" --seconds "$STEP_SECONDS" --warmup "$WARMUP" --warmup-max "$WARMUP_MAX" --drain "$DRAIN" --label cluster \
+  --addr-base 127.0.60 --server-pid "$NODE1_PID,$NODE2_PID,$NODE3_PID" --out "$RAW/fanout-cluster.json"
 stop_pid "$NODE3_PID"; stop_pid "$NODE2_PID"; stop_pid "$NODE1_PID"
 fi
 

@@ -135,9 +135,9 @@ record Population(int groups, int groupUsers, List<User> users, List<String> gro
 
     User registerOrLogin(String login, String nickname) throws Exception {
       JsonObject body = new JsonObject().put("login", login).put("password", PASSWORD).put("nickname", nickname);
-      HttpResponse<String> r = call("POST", "/users", null, body);
+      HttpResponse<String> r = patiently("POST", "/users", body);
       if (r.statusCode() == 409) {
-        r = call("POST", "/auth/login", null, new JsonObject().put("login", login).put("password", PASSWORD));
+        r = patiently("POST", "/auth/login", new JsonObject().put("login", login).put("password", PASSWORD));
       }
       JsonObject j = ok(r);
       return new User(j.getString("uid"), j.getString("token"), j.getLong("expiresAt"));
@@ -150,6 +150,28 @@ record Population(int groups, int groupUsers, List<User> users, List<String> gro
 
     void join(String token, String sid) throws Exception {
       ok(call("POST", "/sessions/" + sid + "/members", token, null));
+    }
+
+    /**
+     * A sign-up or login, again after each 429: the server hashes a few passwords at a time and refuses
+     * more waiting than it can hash in 2 s, and setup asks for many at once (Retry-After, or 1 s).
+     */
+    private HttpResponse<String> patiently(String method, String path, JsonObject body) throws Exception {
+      long giveUp = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      while (true) {
+        HttpResponse<String> r = call(method, path, null, body);
+        if (r.statusCode() != 429 || System.nanoTime() > giveUp) {
+          return r;
+        }
+        long seconds = r.headers().firstValue("Retry-After").map(v -> {
+          try {
+            return Long.parseLong(v.trim());
+          } catch (NumberFormatException e) {
+            return 1L;
+          }
+        }).orElse(1L);
+        Thread.sleep(Math.max(200, Math.min(10, seconds) * 1000 - (long) (Math.random() * 500)));
+      }
     }
 
     private HttpResponse<String> call(String method, String path, String token, JsonObject body) throws Exception {

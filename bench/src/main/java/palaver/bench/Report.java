@@ -83,8 +83,8 @@ final class Report {
         .append("Open fixed-rate schedule; latency from the intended send time. *ack*: send → ack at the sender; ")
         .append("*delivery*: send → `message` at each member socket. Correctness: every acked message must reach ")
         .append("every member socket once (dedupe by sid+seq), in seq order.\n\n")
-        .append("| scenario | server | sockets | sessions | offered sends/s | acked/s | deliveries/s | ack p99 | delivery p50 | p99 | p99.9 | max | losses | dups | reorders | failed+unacked | load avg |\n")
-        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        .append("| scenario | server | sockets | sessions | offered sends/s | acked/s | deliveries/s | ack p99 | delivery p50 | p99 | p99.9 | max | server CPU per send (JIT, GC) | losses | dups | reorders | failed+unacked | load avg |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (String name : List.of("fanout-palaver", "fanout-baseline", "fanout-cluster", "persist")) {
       JsonObject r = load(name + ".json");
       if (r == null) {
@@ -96,10 +96,10 @@ final class Report {
         JsonObject a = s.getJsonObject("ack");
         JsonObject d = s.getJsonObject("delivery");
         md.append(String.format(Locale.ROOT,
-            "| %s | %s | %d | %d | %.0f | %.0f | %.0f | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.0f ms | %d | %d | %d | %d | %.1f |%n",
+            "| %s | %s | %d | %d | %.0f | %.0f | %.0f | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.0f ms | %s | %d | %d | %d | %d | %.1f |%n",
             r.getString("scenario"), r.getString("label"), s.getLong("connections"), r.getLong("sessions"),
             s.getDouble("rate"), s.getDouble("ackedPerSec"), s.getDouble("deliveriesPerSec"), a.getDouble("p99"),
-            d.getDouble("p50"), d.getDouble("p99"), d.getDouble("p999"), d.getDouble("max"), s.getLong("losses"),
+            d.getDouble("p50"), d.getDouble("p99"), d.getDouble("p999"), d.getDouble("max"), cpu(s), s.getLong("losses"),
             s.getLong("duplicates"), s.getLong("reorders"), s.getLong("failed") + s.getLong("unacked"),
             s.getDouble("loadAverage", -1.0)));
         boolean persist = name.equals("persist");
@@ -126,6 +126,13 @@ final class Report {
           cs.getDouble("p50"), ps.getDouble("p99"), cs.getDouble("p99")));
     }
     md.append('\n');
+  }
+
+  /** "2.10 ms (JIT 3 %, GC 4 %)", or "—" when the step ran without the server's pid. */
+  static String cpu(JsonObject step) {
+    JsonObject c = step.getJsonObject("serverCpu");
+    return c == null ? "—" : String.format(Locale.ROOT, "**%.2f ms** (JIT %.0f %%, GC %.0f %%)", c.getDouble("perSendMs"),
+        c.getDouble("jitShare") * 100, c.getDouble("gcShare") * 100);
   }
 
   static double best(JsonObject result) {

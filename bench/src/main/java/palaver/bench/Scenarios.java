@@ -109,21 +109,22 @@ final class Scenarios {
       int failedConnects = gen.connectAll(conns, CONNECT_PARALLEL);
       double connectSeconds = (System.nanoTime() - t0) / 1e9;
       Bench.log("%s: %d connections (%d failed) in %.1f s", name, conns.size(), failedConnects, connectSeconds);
-      double warmup = args.dbl("warmup", 3);
-      if (warmup > 0) {
-        // JIT and pools warm up on an unmeasured run at the first rate, drained before measuring.
-        gen.reset("warmup-" + System.nanoTime(), conns);
-        gen.send(lanes, Double.parseDouble(args.get("rates").split(",")[0]), warmup);
-        gen.drain(args.dbl("drain", 15));
-      }
+      ServerCpu cpu = ServerCpu.of(args.get("server-pid", null));
+      warmUp(gen, conns, lanes, cpu);
       int step = 0;
       for (String r : args.get("rates").split(",")) {
         double rate = Double.parseDouble(r);
         gen.reset(name + "-" + (step++) + "-" + System.nanoTime(), conns);
         Bench.log("%s: %.0f sends/s for %.0f s over %d sessions", name, rate, seconds, lanes.size());
+        ServerCpu.Sample before = cpu == null ? null : cpu.sample();
         gen.send(lanes, rate, seconds);
         gen.drain(args.dbl("drain", 15));
         JsonObject result = gen.snapshot(rate, seconds, conns.size() - failedConnects);
+        if (cpu != null) {
+          // Over the sends the server acked (the baseline acks every send too): CPU per send handled.
+          long handled = result.getLong("acked") > 0 ? result.getLong("acked") : result.getLong("sent");
+          result.put("serverCpu", ServerCpu.perSend(cpu.sample().minus(before), handled));
+        }
         Bench.log("%s: %s", name, brief(result));
         results.add(result);
         Thread.sleep(1_000);
@@ -131,17 +132,70 @@ final class Scenarios {
       gen.closeAll(conns);
       return new JsonObject().put("scenario", name).put("label", args.get("label", name))
           .put("connections", conns.size()).put("connectFailures", failedConnects)
-          .put("connectSeconds", connectSeconds).put("sessions", lanes.size()).put("steps", results);
+          .put("connectSeconds", connectSeconds).put("sessions", lanes.size()).put("warmUpSeconds", lastWarmUpSeconds)
+          .put("steps", results);
     }
   }
 
+  /**
+   * Unmeasured sends at the top rate step until the server is warm: at least {@code --warmup} seconds,
+   * then, when the server's pid is known, until the JIT compiler takes under 5 % of the server's CPU and
+   * the CPU per send of two 2-second windows in a row differs by under 10 %, at most
+   * {@code --warmup-max} seconds. A warm-up at the first (lowest) rate left the compiler busy in the
+   * measured steps: it took ~60 % of the server's CPU during the quick mode's 4 s steps.
+   */
+  private void warmUp(LoadGenerator gen, List<LoadGenerator.Conn> conns, List<LoadGenerator.Lane> lanes, ServerCpu cpu)
+      throws InterruptedException {
+    double least = args.dbl("warmup", 3);
+    if (least <= 0) {
+      return;
+    }
+    double most = Math.max(least, args.dbl("warmup-max", least * 4));
+    double top = 0;
+    for (String r : args.get("rates").split(",")) {
+      top = Math.max(top, Double.parseDouble(r));
+    }
+    gen.reset("warmup-" + System.nanoTime(), conns);
+    double window = 2;
+    double elapsed = 0;
+    double previous = -1;
+    while (elapsed < most) {
+      ServerCpu.Sample before = cpu == null ? null : cpu.sample();
+      gen.send(lanes, top, window);
+      elapsed += window;
+      if (cpu == null) {
+        if (elapsed >= least) {
+          break;
+        }
+        continue;
+      }
+      ServerCpu.Sample used = cpu.sample().minus(before);
+      double perSend = used.totalMs() / (top * window);
+      double jit = used.totalMs() == 0 ? 0 : used.jitMs() / used.totalMs();
+      boolean steady = previous > 0 && Math.abs(perSend - previous) / previous < 0.10 && jit < 0.05;
+      Bench.log("warm-up at %.0f/s, %.0f s: %.2f ms CPU per send, JIT %.0f %%", top, elapsed, perSend, jit * 100);
+      previous = perSend;
+      if (elapsed >= least && steady) {
+        break;
+      }
+    }
+    gen.drain(args.dbl("drain", 15));
+    lastWarmUpSeconds = elapsed;
+  }
+
+  /** How long the last warm-up ran, for the results. */
+  private double lastWarmUpSeconds;
+
   static String brief(JsonObject r) {
+    JsonObject cpu = r.getJsonObject("serverCpu");
     return String.format("acked %d/%d (%.0f/s), deliveries %.0f/s, ack p99 %.1f ms, delivery p50 %.1f p99 %.1f "
-            + "p99.9 %.1f ms, losses %d dups %d reorders %d",
+            + "p99.9 %.1f ms, losses %d dups %d reorders %d%s",
         r.getLong("acked"), r.getLong("sent"), r.getDouble("ackedPerSec"), r.getDouble("deliveriesPerSec"),
         r.getJsonObject("ack").getDouble("p99"), r.getJsonObject("delivery").getDouble("p50"),
         r.getJsonObject("delivery").getDouble("p99"), r.getJsonObject("delivery").getDouble("p999"),
-        r.getLong("losses"), r.getLong("duplicates"), r.getLong("reorders"));
+        r.getLong("losses"), r.getLong("duplicates"), r.getLong("reorders"),
+        cpu == null ? "" : String.format(", server CPU %.2f ms per send (JIT %.0f %%, GC %.0f %%)",
+            cpu.getDouble("perSendMs"), cpu.getDouble("jitShare") * 100, cpu.getDouble("gcShare") * 100));
   }
 
   /**
