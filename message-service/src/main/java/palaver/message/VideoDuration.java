@@ -27,15 +27,20 @@ final class VideoDuration {
 
   static OptionalLong of(String mime, byte[] head, int headLength, byte[] tail, long size) {
     try {
-      return switch (mime) {
-        case "video/mp4" -> mp4(new Kept(head, Math.min(headLength, head.length), tail, size));
-        case "video/webm" -> webm(new Ebml(head, headLength));
-        default -> OptionalLong.empty();
-      };
+      return measure(mime, head, headLength, tail, size);
     } catch (RuntimeException e) {
-      // A guard only: every read is bounds-checked, so this is not expected.
+      // A guard only: every read is bounds-checked, so this is not expected (MediaFuzzTest calls measure).
       return OptionalLong.empty();
     }
+  }
+
+  /** {@link #of} without its guard, so a fuzzer sees any exception. */
+  static OptionalLong measure(String mime, byte[] head, int headLength, byte[] tail, long size) {
+    return switch (mime) {
+      case "video/mp4" -> mp4(new Kept(head, Math.min(headLength, head.length), tail, size));
+      case "video/webm" -> webm(new Ebml(head, headLength));
+      default -> OptionalLong.empty();
+    };
   }
 
   /** The bytes of a file that were kept: [0, headLength) and [size - tail.length, size). */

@@ -121,6 +121,7 @@ class VideoMessageBrowserTest {
 
     String webm = (String) alice.jsAsync(Duration.ofSeconds(30), RECORD_WEBM, 1500);
     assertTrue(!webm.startsWith("error"), webm);
+    keep("recorded.webm", webm);
     alice.js(PICK_FILE, webm);
 
     WebElement video = bob.waitFor(By.cssSelector("#message-list .video video"));
@@ -140,6 +141,16 @@ class VideoMessageBrowserTest {
     assertEquals(200, poster.status());
     assertEquals("image/jpeg", poster.headers().get("Content-Type"));
     assertTrue(alice.texts().isEmpty(), "no text message was made");
+  }
+
+  /** The recording, kept next to the screenshots (what this Chromium's MediaRecorder writes, for seeds and bug reports). */
+  private static void keep(String name, String base64) {
+    try {
+      java.nio.file.Files.createDirectories(Browser.SCREENSHOTS);
+      java.nio.file.Files.write(Browser.SCREENSHOTS.resolve(name), Base64.getDecoder().decode(base64));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
