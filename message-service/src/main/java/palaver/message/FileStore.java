@@ -125,12 +125,13 @@ final class FileStore {
   }
 
   /**
-   * Bytes of the original files {@code owner} keeps (thumbnails are not
-   * counted). Reads each file's length through the owner index; uploads are
+   * Bytes of the original files and video posters {@code owner} keeps (thumbnails are not
+   * counted: they are small and made by the server; posters are uploads like any other). Reads each file's length through the owner index; uploads are
    * rate limited, so a user's file count stays in the thousands.
    */
   Future<Long> bytesOwnedBy(String owner) {
-    JsonObject query = new JsonObject().put(META + "." + Field.OWNER, owner).put(META + "." + Field.KIND, ORIGINAL);
+    JsonObject query = new JsonObject().put(META + "." + Field.OWNER, owner)
+        .put(META + "." + Field.KIND, new JsonObject().put("$in", new JsonArray().add(ORIGINAL).add(POSTER)));
     return mongo.findWithOptions(FILES, query, new FindOptions().setFields(new JsonObject().put("length", 1)))
         .map(found -> found.stream().mapToLong(f -> f.getLong("length", 0L)).sum());
   }

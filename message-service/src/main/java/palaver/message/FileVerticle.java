@@ -125,7 +125,7 @@ public class FileVerticle extends VerticleBase {
     });
   }
 
-  /** Fails with 413 when {@code uid}'s originals and {@code adding} more bytes would pass the storage quota. */
+  /** Fails with 413 when {@code uid}'s originals and posters and {@code adding} more bytes would pass the storage quota. */
   private Future<Void> checkQuota(String uid, long adding) {
     if (quota <= 0) {
       return Future.succeededFuture();
@@ -215,7 +215,8 @@ public class FileVerticle extends VerticleBase {
         .put(Field.SHA256, upload.sha256Hex()).put(Field.KIND, FileStore.POSTER).put("of", upload.posterOf)
         .put(FileStore.SHARED, false);
     return posterTarget(upload.owner, upload.posterOf)
-        .compose(video -> storeFinished(upload, mime, metadata))
+        .compose(video -> checkQuota(upload.owner, upload.size))
+        .compose(v -> storeFinished(upload, mime, metadata))
         .compose(poster -> store.linkPoster(upload.posterOf, poster.getString(Field.FILE_ID), poster.getString(Field.THUMB_ID))
             .compose(linked -> linked ? Future.succeededFuture(poster.put(Field.POSTER, upload.posterOf))
                 : store.deletePoster(poster.getString(Field.FILE_ID)).transform(ignored -> Future.failedFuture(
