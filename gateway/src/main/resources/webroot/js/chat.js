@@ -308,9 +308,12 @@ function videoPlayer(file) {
   const length = h('small', { class: 'video-duration' }, file.durationMs ? fmt.duration(file.durationMs) : '');
   const video = h('video', { controls: true, preload: 'metadata', playsinline: true, src: fileUrl(file.fileId),
     poster: file.posterId ? posterUrl(file.fileId) : GENERIC_POSTER, 'aria-label': `Video ${file.name || ''}` });
-  video.addEventListener('loadedmetadata', () => {
+  // A live recording (MediaRecorder WebM) states no duration: the player learns it later, by durationchange.
+  const learn = () => {
     if (!file.durationMs && Number.isFinite(video.duration)) length.textContent = fmt.duration(video.duration * 1000);
-  });
+  };
+  video.addEventListener('loadedmetadata', learn);
+  video.addEventListener('durationchange', learn);
   return h('div', { class: 'video' }, video,
     h('div', { class: 'video-meta' }, length, h('a', { href: fileUrl(file.fileId), download: file.name || 'video' }, 'Download')));
 }

@@ -130,6 +130,9 @@ class VideoMessageBrowserTest {
     bob.until(Duration.ofSeconds(30), d -> ((Number) bob.js("return arguments[0].readyState", video)).intValue() >= 2
         && ((Number) bob.js("return arguments[0].currentTime", video)).doubleValue() > 0 ? true : null);
     assertEquals(160L, ((Number) bob.js("return arguments[0].videoWidth", video)).longValue());
+    // The recording states no duration; the player learns it (by the end at the latest) and the bubble shows it.
+    WebElement length = bob.driver().findElement(By.cssSelector("#message-list .video .video-duration"));
+    bob.until(Duration.ofSeconds(30), d -> length.getText().matches("\\d+:\\d\\d") ? true : null);
     bob.screenshot("video-bob");
 
     List<JsonObject> history = server.http().history(bobUser, sid);
@@ -140,7 +143,31 @@ class VideoMessageBrowserTest {
     Http.Download poster = server.http().download("/files/" + file.getString("fileId") + "/poster", bob.token(), Map.of());
     assertEquals(200, poster.status());
     assertEquals("image/jpeg", poster.headers().get("Content-Type"));
+    assertFirstFrame(poster.bytes());
     assertTrue(alice.texts().isEmpty(), "no text message was made");
+  }
+
+  /** The poster is the recording's first frame: the blue field with the yellow square at the left. */
+  private static void assertFirstFrame(byte[] jpeg) {
+    try {
+      java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+      assertEquals(160, image.getWidth());
+      assertEquals(120, image.getHeight());
+      assertNear(0x1d6fd6, image.getRGB(120, 100), "background");
+      assertNear(0xffcc00, image.getRGB(10, 50), "the square, where the first frame draws it");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Within JPEG and VP8 rounding of {@code rgb}, channel by channel. */
+  private static void assertNear(int rgb, int actual, String what) {
+    for (int shift = 0; shift <= 16; shift += 8) {
+      int want = (rgb >> shift) & 0xFF;
+      int got = (actual >> shift) & 0xFF;
+      assertTrue(Math.abs(want - got) < 40, what + ": expected about #" + Integer.toHexString(rgb) + ", got #"
+          + Integer.toHexString(actual & 0xFFFFFF));
+    }
   }
 
   /** The recording, kept next to the screenshots (what this Chromium's MediaRecorder writes, for seeds and bug reports). */
