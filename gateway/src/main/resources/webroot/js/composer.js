@@ -218,8 +218,17 @@ function firstFrame(url) {
     video.muted = true;
     video.playsInline = true;
     video.preload = 'auto';
-    const timer = setTimeout(() => resolve(null), POSTER_WAIT_MS);
-    const done = (value) => { clearTimeout(timer); video.removeAttribute('src'); video.load(); resolve(value); };
+    const timer = setTimeout(() => done(null), POSTER_WAIT_MS);
+    let settled = false;
+    // Once only: emptying the element afterwards must not land here again.
+    const done = (value) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      video.removeAttribute('src');
+      video.load();
+      resolve(value);
+    };
     video.addEventListener('error', () => done(null));
     video.addEventListener('loadeddata', () => {
       const w = video.videoWidth;
