@@ -120,6 +120,13 @@ public final class Field {
   /** true in an upload's answer when an image got no thumbnail because the node was busy decoding others. */
   public static final String THUMB_SKIPPED = "thumbSkipped";
   public static final String DURATION_MS = "durationMs";
+  /**
+   * {@code POST /files?poster=<fileId>} and {@code file.begin}: the upload is the poster frame of that video
+   * (its uploader's, mp4 or webm); the video's file info then carries {@code posterId}.
+   */
+  public static final String POSTER = "poster";
+  /** In a video's file info: the image shown before it plays ({@code GET /files/{fileId}/poster}). */
+  public static final String POSTER_ID = "posterId";
   public static final String UPLOAD_ID = "uploadId";
   public static final String N = "n";
   public static final String CHUNK_SIZE = "chunkSize";

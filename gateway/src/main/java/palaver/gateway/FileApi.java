@@ -15,7 +15,7 @@ import palaver.runtime.Setting;
 import palaver.runtime.UserRateLimit;
 
 /**
- * {@code /files}: streamed uploads, downloads and thumbnails for owners and
+ * {@code /files}: streamed uploads, downloads, thumbnails and video posters for owners and
  * members of sessions the file was posted in, and the download cookie for
  * browsers. The upload route is mounted before the API's body handler so the
  * body is relayed as it arrives, never buffered.
@@ -58,8 +58,11 @@ final class FileApi {
     api.post("/files/cookie").handler(auth).handler(this::cookie);
     // Before /files/:fileId: clients state the limit (and refuse early) instead of a bare 413.
     api.get("/files/limits").handler(auth).handler(ctx -> Rest.respond(ctx, Future.succeededFuture(new JsonObject().put(MAX_SIZE, maxSize)), 200));
-    api.get("/files/:fileId").handler(fileAuth).handler(ctx -> new FileDownload(vertx, ctx).serve(false));
-    api.get("/files/:fileId/thumb").handler(fileAuth).handler(ctx -> new FileDownload(vertx, ctx).serve(true));
+    api.get("/files/:fileId").handler(fileAuth).handler(ctx -> new FileDownload(vertx, ctx).serve(FileDownload.Part.FILE));
+    api.get("/files/:fileId/thumb").handler(fileAuth)
+        .handler(ctx -> new FileDownload(vertx, ctx).serve(FileDownload.Part.THUMB));
+    api.get("/files/:fileId/poster").handler(fileAuth)
+        .handler(ctx -> new FileDownload(vertx, ctx).serve(FileDownload.Part.POSTER));
   }
 
   /** How much of a refused upload's body is read and dropped so the refusal reaches the client intact. */

@@ -15,16 +15,23 @@ import palaver.api.ErrorCode;
 import palaver.api.Field;
 
 /**
- * One {@code GET /files/{fileId}[/thumb]}: asks message-service whether the
+ * One {@code GET /files/{fileId}[/thumb|/poster]}: asks message-service whether the
  * caller may read the file, then streams it chunk by chunk from the store to
  * the response, each chunk read after the previous one is written, so a
  * download holds one chunk however large the file. Single byte ranges (206),
- * ETag (the sha256) with If-None-Match (304); images and audio inline,
+ * ETag (the sha256) with If-None-Match (304); images, audio and mp4/webm video inline,
  * everything else as an attachment; the type is the sniffed one, and never
  * SVG or HTML.
  */
 final class FileDownload {
   private static final Set<String> INLINE_IMAGES = Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
+  /** Videos played in the page ({@code <video>} needs them inline, and ranges for seeking). */
+  private static final Set<String> INLINE_VIDEOS = Set.of("video/mp4", "video/webm");
+
+  /** What of a file is served: the file, its thumbnail, or a video's poster frame. */
+  enum Part {
+    FILE, THUMB, POSTER
+  }
 
   /** An inclusive byte range of the file. */
   record Range(long first, long last) {
@@ -41,9 +48,9 @@ final class FileDownload {
     this.ctx = ctx;
   }
 
-  void serve(boolean thumb) {
+  void serve(Part part) {
     JsonObject open = new JsonObject().put(Field.UID, Rest.uid(ctx)).put(Field.FILE_ID, ctx.pathParam("fileId"))
-        .put("thumb", thumb);
+        .put("thumb", part == Part.THUMB).put(Field.POSTER, part == Part.POSTER);
     Bus.request(vertx, Address.FILE_OPEN, open).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -170,9 +177,9 @@ final class FileDownload {
     return false;
   }
 
-  /** Inline only for images a browser shows and audio; the name is reduced to a safe header value. */
+  /** Inline only for images a browser shows, audio and mp4/webm video; the name is reduced to a safe header value. */
   static String disposition(String mime, String name) {
-    boolean inline = INLINE_IMAGES.contains(mime) || mime.startsWith("audio/");
+    boolean inline = INLINE_IMAGES.contains(mime) || mime.startsWith("audio/") || INLINE_VIDEOS.contains(mime);
     String base = name == null ? "file" : name.replaceAll(".*[/\\\\]", "");
     String ascii = base.replaceAll("[^A-Za-z0-9._ -]", "_").replaceAll("^[. ]+", "");
     if (ascii.isBlank()) {

@@ -205,6 +205,11 @@ final class UploadRelay {
     if (purpose != null) {
       begin.put(PURPOSE, purpose);
     }
+    // ?poster=<fileId>: this image is the poster frame of the caller's video; message-service checks it.
+    String poster = ctx.queryParams().get(Field.POSTER);
+    if (poster != null) {
+      begin.put(Field.POSTER, poster);
+    }
     enqueue(() -> Bus.request(vertx, Address.FILE_BEGIN, begin).map(r -> {
       uploadId = r.getString(Field.UPLOAD_ID);
       address = r.getString("address");

@@ -88,7 +88,8 @@ const tooLarge = (name) => `“${name}” is too large. ${fileLimit(maxFileSize)
 
 /**
  * Uploads one file (multipart field `file`) with progress callbacks.
- * Resolves to {fileId, name, mime, size, thumbId?, durationMs?}.
+ * Resolves to {fileId, name, mime, size, thumbId?, durationMs?, posterId?}.
+ * `purpose` is avatar|icon, or {poster: videoFileId} for a video's poster frame.
  */
 export function upload(file, onProgress, name, purpose) {
   return new Promise((resolve, reject) => {
@@ -97,8 +98,11 @@ export function upload(file, onProgress, name, purpose) {
       return;
     }
     const xhr = new XMLHttpRequest();
-    // purpose=avatar|icon makes the file readable by every signed-in user, as profiles are.
-    xhr.open('POST', `${BASE}/files${purpose ? `?purpose=${encodeURIComponent(purpose)}` : ''}`);
+    // purpose=avatar|icon makes the file readable by every signed-in user, as profiles are;
+    // poster=<fileId> links the image to the caller's video as its poster frame.
+    const query = !purpose ? '' : purpose.poster ? `?poster=${encodeURIComponent(purpose.poster)}`
+      : `?purpose=${encodeURIComponent(purpose)}`;
+    xhr.open('POST', `${BASE}/files${query}`);
     if (auth) xhr.setRequestHeader('Authorization', `Bearer ${auth.token}`);
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
     xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload failed: network error.'));
@@ -123,3 +127,4 @@ export function upload(file, onProgress, name, purpose) {
 
 export const fileUrl = (fileId) => `${BASE}/files/${encodeURIComponent(fileId)}`;
 export const thumbUrl = (fileId) => `${BASE}/files/${encodeURIComponent(fileId)}/thumb`;
+export const posterUrl = (fileId) => `${BASE}/files/${encodeURIComponent(fileId)}/poster`;

@@ -1,7 +1,7 @@
 // The open conversation: header, message list (day separators, bubbles,
 // system notices, receipts), upward infinite scroll, typing indicator.
 import { $, h, fill, avatar, paintAvatar, icon, toast } from './dom.js';
-import { api, fileUrl, thumbUrl } from './api.js';
+import { api, fileUrl, thumbUrl, posterUrl } from './api.js';
 import { state, chat, displayName, user, peerOf, cachedUser, rememberUser, isChange } from './state.js';
 import { loadPage, markRead, retry, discard, deleteMessage, react } from './messaging.js';
 import { startEdit, startReply, cancelContext } from './composer.js';
@@ -288,13 +288,34 @@ function content(m) {
       h('audio', { controls: true, preload: 'metadata', src: fileUrl(file.fileId), 'aria-label': 'Voice message' }),
       file.durationMs ? h('small', {}, fmt.duration(file.durationMs)) : null);
   }
-  if ((m.msgType === 'file' || m.msgType === 'image' || m.msgType === 'voice') && file) {
+  if (m.msgType === 'video' && file) return videoPlayer(file);
+  if ((m.msgType === 'file' || m.msgType === 'image' || m.msgType === 'voice' || m.msgType === 'video') && file) {
     return fileCard(file);
   }
   if (m.msgType !== 'text' && !file) {
     return h('div', { class: 'text muted' }, m.content || `[${m.msgType}]`);
   }
   return h('div', { class: 'text' }, richText(typeof m.content === 'string' ? m.content : ''));
+}
+
+/** Shown before a video plays when it has no poster frame of its own: a play sign on a dark field. */
+const GENERIC_POSTER = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" '
+  + 'viewBox="0 0 320 180"><rect width="320" height="180" fill="#2b2f36"/><circle cx="160" cy="90" r="34" '
+  + 'fill="#ffffff" fill-opacity=".85"/><path d="M148 72v36l30-18z" fill="#2b2f36"/></svg>')}`;
+
+/** An inline player: the poster (or the generic one), the file's duration or, failing that, the player's. */
+function videoPlayer(file) {
+  const length = h('small', { class: 'video-duration' }, file.durationMs ? fmt.duration(file.durationMs) : '');
+  const video = h('video', { controls: true, preload: 'metadata', playsinline: true, src: fileUrl(file.fileId),
+    poster: file.posterId ? posterUrl(file.fileId) : GENERIC_POSTER, 'aria-label': `Video ${file.name || ''}` });
+  // A live recording (MediaRecorder WebM) states no duration: the player learns it later, by durationchange.
+  const learn = () => {
+    if (!file.durationMs && Number.isFinite(video.duration)) length.textContent = fmt.duration(video.duration * 1000);
+  };
+  video.addEventListener('loadedmetadata', learn);
+  video.addEventListener('durationchange', learn);
+  return h('div', { class: 'video' }, video,
+    h('div', { class: 'video-meta' }, length, h('a', { href: fileUrl(file.fileId), download: file.name || 'video' }, 'Download')));
 }
 
 function fileCard(file) {
@@ -342,7 +363,7 @@ export function renderPending() {
         : h('span', { class: 'clock', title: 'Not sent yet' }, '🕓 sending…');
     const preview = item.msgType === 'text'
       ? h('div', { class: 'text' }, item.content)
-      : h('div', { class: 'text' }, `${item.msgType === 'voice' ? '🎤' : '📎'} ${item.file ? item.file.name : ''}`);
+      : h('div', { class: 'text' }, `${item.msgType === 'voice' ? '🎤' : item.msgType === 'video' ? '🎬' : '📎'} ${item.file ? item.file.name : ''}`);
     return h('div', { class: 'msg mine pending', 'data-cid': item.cid },
       h('div', { class: 'bubble' }, preview, h('div', { class: 'meta' }, status)));
   }));

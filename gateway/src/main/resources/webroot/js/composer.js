@@ -139,6 +139,7 @@ export function cancelContext() {
 function kindOf(file) {
   if (file.type.startsWith('image/')) return 'image';
   if (file.type.startsWith('audio/')) return 'voice';
+  if (file.type === 'video/mp4' || file.type === 'video/webm') return 'video';
   return 'file';
 }
 
@@ -170,10 +171,16 @@ export async function sendFile(file, msgType, name) {
     item.uploading = false;
     item.fileId = stored.fileId;
     item.file = { fileId: stored.fileId, name: stored.name, mime: stored.mime, size: stored.size,
-      thumbId: stored.thumbId, durationMs: stored.durationMs };
+      thumbId: stored.thumbId, durationMs: stored.durationMs, posterId: stored.posterId };
     // The server types files by their bytes: what isn't an image or audio after all goes as a file.
     if (item.msgType === 'image' && !/^image\/(jpeg|png|gif|webp)/.test(stored.mime || '')) item.msgType = 'file';
     if (item.msgType === 'voice' && !String(stored.mime || '').startsWith('audio/')) item.msgType = 'file';
+    if (item.msgType === 'video' && !VIDEO_TYPES.includes(stored.mime)) item.msgType = 'file';
+    // A video without a poster (a deduplicated one may have it already) gets its first frame, made here.
+    if (item.msgType === 'video' && !stored.posterId) {
+      const poster = await makePoster(file, stored.fileId);
+      if (poster) Object.assign(item.file, { posterId: poster.fileId, thumbId: poster.thumbId });
+    }
     saveOutbox();
     hooks.outboxChanged(item.sid);
     transmit(item);
@@ -182,6 +189,60 @@ export async function sendFile(file, msgType, name) {
     hooks.outboxChanged(item.sid);
     toast(e.message, 'error');
   }
+}
+
+const VIDEO_TYPES = ['video/mp4', 'video/webm'];
+const POSTER_SIDE = 640; // px on the long side: enough for the inline player, a small upload
+const POSTER_WAIT_MS = 8000;
+
+/**
+ * The video's first frame, drawn once the local copy has `loadeddata`, uploaded as a JPEG poster of the
+ * stored video (`POST /files?poster=`). Null when the browser can't decode it or anything fails: the
+ * message is sent all the same and shown with the generic poster.
+ */
+async function makePoster(file, videoId) {
+  const url = URL.createObjectURL(file);
+  try {
+    const blob = await firstFrame(url);
+    return blob ? await upload(blob, () => {}, 'poster.jpg', { poster: videoId }) : null;
+  } catch {
+    return null;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+function firstFrame(url) {
+  return new Promise((resolve) => {
+    const video = document.createElement('video');
+    video.muted = true;
+    video.playsInline = true;
+    video.preload = 'auto';
+    const timer = setTimeout(() => done(null), POSTER_WAIT_MS);
+    let settled = false;
+    // Once only: emptying the element afterwards must not land here again.
+    const done = (value) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      video.removeAttribute('src');
+      video.load();
+      resolve(value);
+    };
+    video.addEventListener('error', () => done(null));
+    video.addEventListener('loadeddata', () => {
+      const w = video.videoWidth;
+      const hgt = video.videoHeight;
+      if (!w || !hgt) { done(null); return; }
+      const scale = Math.min(1, POSTER_SIDE / Math.max(w, hgt));
+      const canvas = document.createElement('canvas');
+      canvas.width = Math.max(1, Math.round(w * scale));
+      canvas.height = Math.max(1, Math.round(hgt * scale));
+      canvas.getContext('2d').drawImage(video, 0, 0, canvas.width, canvas.height);
+      canvas.toBlob((blob) => done(blob), 'image/jpeg', 0.85);
+    }, { once: true });
+    video.src = url;
+  });
 }
 
 function setUpDrop() {

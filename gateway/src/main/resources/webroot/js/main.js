@@ -283,7 +283,7 @@ function incoming(m) {
   if (document.hidden && !(s && s.muted)) {
     const where = s && s.type === 'group' ? ` in ${s.name}` : '';
     const body = m.msgType === 'text' ? String(m.content).slice(0, 140) : m.msgType === 'image' ? '🖼 Photo'
-      : m.msgType === 'voice' ? '🎤 Voice message' : '📎 File';
+      : m.msgType === 'voice' ? '🎤 Voice message' : m.msgType === 'video' ? '🎬 Video' : '📎 File';
     desktopNotify(`${m.nickname || displayName(m.uid)}${where}`, body, m.sid);
   }
 }

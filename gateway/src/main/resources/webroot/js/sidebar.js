@@ -75,6 +75,7 @@ function preview(s) {
     case 'system': return systemPreview(m);
     case 'image': return `${who}🖼 Photo`;
     case 'voice': return `${who}🎤 Voice message`;
+    case 'video': return `${who}🎬 Video`;
     case 'file': return `${who}📎 ${m.file && m.file.name ? m.file.name : 'File'}`;
     default: return who + String(m.content || '').replace(/\s+/g, ' ').slice(0, 120);
   }

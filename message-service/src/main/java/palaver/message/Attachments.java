@@ -8,7 +8,7 @@ import palaver.api.Bus;
 import palaver.api.Check;
 import palaver.api.Field;
 
-/** The file of an image, file or voice message: its id checked as input, then claimed from {@link FileVerticle}. */
+/** The file of an image, file, voice or video message: its id checked as input, then claimed from {@link FileVerticle}. */
 final class Attachments {
   private Attachments() {
   }
@@ -18,7 +18,7 @@ final class Attachments {
     return msgType.equals("text") ? null : Check.string(body, Field.FILE_ID, 1, 64);
   }
 
-  /** {@code file: {fileId, name, mime, size, thumbId?, durationMs?}} for the message; 403 unless the sender owns it. */
+  /** {@code file: {fileId, name, mime, size, thumbId?, durationMs?, posterId?}} for the message; 403 unless the sender owns it. */
   static Future<JsonObject> claim(Vertx vertx, String uid, String fileId, String msgType) {
     if (fileId == null) {
       return Future.succeededFuture(null);

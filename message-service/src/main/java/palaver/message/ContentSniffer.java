@@ -20,6 +20,8 @@ final class ContentSniffer {
 
   /** Images a browser may show inline. */
   static final Set<String> IMAGES = Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
+  /** Videos a browser plays inline (a {@code video} message needs one of these). */
+  static final Set<String> VIDEOS = Set.of("video/mp4", "video/webm");
   /** Images javax.imageio decodes (webp through the TwelveMonkeys plugin), so they get a thumbnail. */
   static final Set<String> THUMBNAILED = IMAGES;
 
@@ -47,7 +49,11 @@ final class ContentSniffer {
       return "audio/ogg";
     }
     if (starts(head, length, 0, 0x1A, 0x45, 0xDF, 0xA3)) {
-      return contains(head, length, "webm") ? "audio/webm" : OCTET_STREAM;
+      if (!contains(head, length, "webm")) {
+        return OCTET_STREAM;
+      }
+      // A recording with a video track (as far as the head shows its Tracks) is a video; a voice recording is audio.
+      return new Ebml(head, length).hasVideoTrack() ? "video/webm" : "audio/webm";
     }
     if (ascii(head, length, 4, "ftyp")) {
       return ascii(head, length, 8, "M4A ") || ascii(head, length, 8, "M4B ") ? "audio/mp4" : "video/mp4";

@@ -34,6 +34,11 @@ final class FileStore {
   static final String META = "metadata";
   static final String ORIGINAL = "original";
   static final String THUMB = "thumb";
+  /**
+   * A video's poster frame: an image reachable only through its video (access, download, deletion), never
+   * posted as a file of its own, so deleting the video may take it along.
+   */
+  static final String POSTER = "poster";
   /** Metadata flag of avatars and icons: readable by every signed-in user. */
   static final String SHARED = "shared";
 
@@ -120,12 +125,13 @@ final class FileStore {
   }
 
   /**
-   * Bytes of the original files {@code owner} keeps (thumbnails are not
-   * counted). Reads each file's length through the owner index; uploads are
+   * Bytes of the original files and video posters {@code owner} keeps (thumbnails are not
+   * counted: they are small and made by the server; posters are uploads like any other). Reads each file's length through the owner index; uploads are
    * rate limited, so a user's file count stays in the thousands.
    */
   Future<Long> bytesOwnedBy(String owner) {
-    JsonObject query = new JsonObject().put(META + "." + Field.OWNER, owner).put(META + "." + Field.KIND, ORIGINAL);
+    JsonObject query = new JsonObject().put(META + "." + Field.OWNER, owner)
+        .put(META + "." + Field.KIND, new JsonObject().put("$in", new JsonArray().add(ORIGINAL).add(POSTER)));
     return mongo.findWithOptions(FILES, query, new FindOptions().setFields(new JsonObject().put("length", 1)))
         .map(found -> found.stream().mapToLong(f -> f.getLong("length", 0L)).sum());
   }
@@ -156,19 +162,56 @@ final class FileStore {
   }
 
   /**
+   * Links a stored image to a video of the same owner as its poster: the video's {@code posterId}, and its
+   * {@code thumbId} becomes the poster's thumbnail. Only while the video has none (two racing posters: one
+   * wins); false when it already had one or is gone.
+   */
+  Future<Boolean> linkPoster(String videoId, String posterId, String thumbId) {
+    JsonObject set = new JsonObject().put(META + "." + Field.POSTER_ID, posterId);
+    if (thumbId != null) {
+      set.put(META + "." + Field.THUMB_ID, thumbId);
+    }
+    JsonObject query = new JsonObject().put("_id", videoId)
+        .put(META + "." + Field.POSTER_ID, new JsonObject().put("$exists", false));
+    return mongo.updateCollection(FILES, query, new JsonObject().put("$set", set))
+        .map(r -> r != null && r.getDocModified() == 1);
+  }
+
+  /**
    * Deletes an original file that no message carries any more (retention removed the last one), with its
-   * thumbnail, chunks by primary key; avatars and icons (shared) stay. True when it went.
+   * thumbnail and a video's poster, chunks by primary key; avatars and icons (shared) stay. True when it went.
    */
   Future<Boolean> deletePosted(String fileId) {
     return file(fileId).compose(doc -> {
       if (doc == null || doc.getJsonObject(META, new JsonObject()).getBoolean(SHARED, false)) {
         return Future.succeededFuture(false);
       }
-      String thumbId = doc.getJsonObject(META, new JsonObject()).getString(Field.THUMB_ID);
-      Future<JsonObject> thumb = thumbId == null ? Future.succeededFuture(null) : file(thumbId);
-      return thumb.compose(t -> Future.all(deleteWhole(doc), t == null ? Future.succeededFuture() : deleteWhole(t)))
+      JsonObject m = doc.getJsonObject(META, new JsonObject());
+      Future<JsonObject> thumb = optionalFile(m.getString(Field.THUMB_ID));
+      Future<JsonObject> poster = optionalFile(m.getString(Field.POSTER_ID));
+      return Future.all(thumb, poster)
+          .compose(found -> Future.all(deleteWhole(doc), deleteIfAny(thumb.result()), deleteIfAny(poster.result())))
           .map(true);
     });
+  }
+
+  /** Deletes a poster that lost the race to be linked, with its thumbnail. */
+  Future<Void> deletePoster(String posterId) {
+    return file(posterId).compose(doc -> {
+      if (doc == null) {
+        return Future.succeededFuture();
+      }
+      return optionalFile(doc.getJsonObject(META, new JsonObject()).getString(Field.THUMB_ID))
+          .compose(thumb -> Future.all(deleteWhole(doc), deleteIfAny(thumb)).mapEmpty());
+    });
+  }
+
+  private Future<JsonObject> optionalFile(String fileId) {
+    return fileId == null ? Future.succeededFuture(null) : file(fileId);
+  }
+
+  private Future<Void> deleteIfAny(JsonObject doc) {
+    return doc == null ? Future.succeededFuture() : deleteWhole(doc);
   }
 
   private Future<Void> deleteWhole(JsonObject doc) {
@@ -189,6 +232,9 @@ final class FileStore {
     }
     if (m.getLong(Field.DURATION_MS) != null) {
       meta.put(Field.DURATION_MS, m.getLong(Field.DURATION_MS));
+    }
+    if (m.getString(Field.POSTER_ID) != null) {
+      meta.put(Field.POSTER_ID, m.getString(Field.POSTER_ID));
     }
     return meta;
   }

@@ -84,22 +84,48 @@ public class FileVerticle extends VerticleBase {
   }
 
   /**
-   * {@code {uid, name, purpose?}} → {@code {uploadId, address}}; the name is
+   * {@code {uid, name, purpose?, poster?}} → {@code {uploadId, address}}; the name is
    * only ever a display name. Purpose {@code avatar} or {@code icon} makes the
-   * file readable by every signed-in user, as profiles and groups are.
+   * file readable by every signed-in user, as profiles and groups are;
+   * {@code poster} names the caller's video this upload is the poster of.
    */
   private Future<JsonObject> begin(JsonObject body) {
     String uid = Check.string(body, Field.UID, 1, 64);
     String name = displayName(Check.string(body, Field.NAME, 0, 1024));
     String purpose = Check.oneOf(body, PURPOSE, "message", "message", "avatar", "icon");
-    Upload upload = new Upload(Ids.random(), uid, name, !purpose.equals("message"));
-    return checkQuota(uid, 1).compose(v -> store.markUploading(upload.fileId, uid)).map(v -> {
+    String posterOf = Check.optionalString(body, Field.POSTER, 64);
+    if (posterOf != null && !purpose.equals("message")) {
+      throw ErrorCode.INVALID.exception("a poster can't also be an avatar or icon");
+    }
+    Upload upload = new Upload(Ids.random(), uid, name, !purpose.equals("message"), posterOf);
+    Future<Void> target = posterOf == null ? Future.succeededFuture() : posterTarget(uid, posterOf).mapEmpty();
+    return target.compose(v -> checkQuota(uid, 1)).compose(v -> store.markUploading(upload.fileId, uid)).map(v -> {
       uploads.put(upload.fileId, upload);
       return new JsonObject().put(Field.UPLOAD_ID, upload.fileId).put("address", uploadAddress);
     });
   }
 
-  /** Fails with 413 when {@code uid}'s originals and {@code adding} more bytes would pass the storage quota. */
+  /**
+   * The video a poster is for, checked before any byte is taken and again when it is linked: 404 if there
+   * is no such file, 403 unless {@code uid} uploaded it, 400 unless it is a video, 409 if it has a poster.
+   */
+  private Future<JsonObject> posterTarget(String uid, String videoId) {
+    return original(videoId).map(doc -> {
+      JsonObject metadata = doc.getJsonObject(FileStore.META);
+      if (!uid.equals(metadata.getString(Field.OWNER))) {
+        throw ErrorCode.FORBIDDEN.exception("only the video's uploader may set its poster");
+      }
+      if (!ContentSniffer.VIDEOS.contains(metadata.getString(Field.MIME))) {
+        throw ErrorCode.INVALID.exception("only an mp4 or webm video has a poster, not " + metadata.getString(Field.MIME));
+      }
+      if (metadata.getString(Field.POSTER_ID) != null) {
+        throw ErrorCode.CONFLICT.exception("this video has a poster already");
+      }
+      return doc;
+    });
+  }
+
+  /** Fails with 413 when {@code uid}'s originals and posters and {@code adding} more bytes would pass the storage quota. */
   private Future<Void> checkQuota(String uid, long adding) {
     if (quota <= 0) {
       return Future.succeededFuture();
@@ -149,9 +175,12 @@ public class FileVerticle extends VerticleBase {
     if (upload.size == 0) {
       return abort(upload).transform(ignored -> Future.failedFuture(ErrorCode.INVALID.exception("file is empty")));
     }
+    String mime = ContentSniffer.sniff(upload.head, upload.headLength, upload.size > upload.headLength);
+    if (upload.posterOf != null) {
+      return finishPoster(upload, mime);
+    }
     upload.busy = true;
     String sha256 = upload.sha256Hex();
-    String mime = ContentSniffer.sniff(upload.head, upload.headLength, upload.size > upload.headLength);
     return store.duplicate(upload.owner, sha256).compose(existing -> {
       if (existing != null) {
         Future<Void> share = upload.shared ? store.share(existing.getString("_id")) : Future.succeededFuture();
@@ -159,32 +188,66 @@ public class FileVerticle extends VerticleBase {
       }
       JsonObject metadata = new JsonObject().put(Field.OWNER, upload.owner).put(Field.MIME, mime)
           .put(Field.SHA256, sha256).put(Field.KIND, FileStore.ORIGINAL).put(FileStore.SHARED, upload.shared);
-      Future<Void> withinQuota = checkQuota(upload.owner, upload.size);
-      OptionalLong duration = AudioDuration.of(mime, upload.head, upload.headLength, upload.tail, upload.size);
-      duration.ifPresent(ms -> metadata.put(Field.DURATION_MS, ms));
-      boolean[] skipped = {false};
-      return withinQuota.compose(v -> thumbnail(upload, mime))
-          .recover(t -> {
-            if (!(t instanceof ThumbnailQueue.Busy)) {
-              return Future.failedFuture(t);
-            }
-            skipped[0] = true;
-            return Future.succeededFuture(null);
-          })
-          .compose(thumbId -> {
-            if (thumbId != null) {
-              metadata.put(Field.THUMB_ID, thumbId);
-            }
-            return store.insertFile(upload.fileId, upload.size, upload.name, metadata);
-          })
-          .compose(v -> store.unmark(upload.fileId))
-          .compose(v -> store.file(upload.fileId))
-          .map(doc -> {
-            uploads.remove(upload.fileId);
-            JsonObject meta = FileStore.meta(doc);
-            return skipped[0] ? meta.put(Field.THUMB_SKIPPED, true) : meta;
-          });
+      duration(upload, mime).ifPresent(ms -> metadata.put(Field.DURATION_MS, ms));
+      return checkQuota(upload.owner, upload.size).compose(v -> storeFinished(upload, mime, metadata));
     }).recover(t -> abort(upload).transform(ignored -> Future.failedFuture(t)));
+  }
+
+  /** A voice or video upload's length, when the bytes it keeps show it. */
+  private static OptionalLong duration(Upload upload, String mime) {
+    return mime.startsWith("video/")
+        ? VideoDuration.of(mime, upload.head, upload.headLength, upload.tail, upload.size)
+        : AudioDuration.of(mime, upload.head, upload.headLength, upload.tail, upload.size);
+  }
+
+  /**
+   * A poster must sniff as an image (400 and nothing kept otherwise); it is stored as a file of kind
+   * {@code poster} (not deduplicated: it belongs to its video alone), thumbnailed like any image, and linked
+   * to the video, which must still be the caller's and without a poster.
+   */
+  private Future<JsonObject> finishPoster(Upload upload, String mime) {
+    if (!ContentSniffer.IMAGES.contains(mime)) {
+      return abort(upload).transform(ignored -> Future.failedFuture(
+          ErrorCode.INVALID.exception("a poster must be a jpeg, png, gif or webp image, not " + mime)));
+    }
+    upload.busy = true;
+    JsonObject metadata = new JsonObject().put(Field.OWNER, upload.owner).put(Field.MIME, mime)
+        .put(Field.SHA256, upload.sha256Hex()).put(Field.KIND, FileStore.POSTER).put("of", upload.posterOf)
+        .put(FileStore.SHARED, false);
+    return posterTarget(upload.owner, upload.posterOf)
+        .compose(video -> checkQuota(upload.owner, upload.size))
+        .compose(v -> storeFinished(upload, mime, metadata))
+        .compose(poster -> store.linkPoster(upload.posterOf, poster.getString(Field.FILE_ID), poster.getString(Field.THUMB_ID))
+            .compose(linked -> linked ? Future.succeededFuture(poster.put(Field.POSTER, upload.posterOf))
+                : store.deletePoster(poster.getString(Field.FILE_ID)).transform(ignored -> Future.failedFuture(
+                    ErrorCode.CONFLICT.exception("this video got a poster meanwhile")))))
+        .recover(t -> abort(upload).transform(ignored -> Future.failedFuture(t)));
+  }
+
+  /** Thumbnails an image (or skips that when the node is busy), then writes the file document: the upload is done. */
+  private Future<JsonObject> storeFinished(Upload upload, String mime, JsonObject metadata) {
+    boolean[] skipped = {false};
+    return thumbnail(upload, mime)
+        .recover(t -> {
+          if (!(t instanceof ThumbnailQueue.Busy)) {
+            return Future.failedFuture(t);
+          }
+          skipped[0] = true;
+          return Future.succeededFuture(null);
+        })
+        .compose(thumbId -> {
+          if (thumbId != null) {
+            metadata.put(Field.THUMB_ID, thumbId);
+          }
+          return store.insertFile(upload.fileId, upload.size, upload.name, metadata);
+        })
+        .compose(v -> store.unmark(upload.fileId))
+        .compose(v -> store.file(upload.fileId))
+        .map(doc -> {
+          uploads.remove(upload.fileId);
+          JsonObject meta = FileStore.meta(doc);
+          return skipped[0] ? meta.put(Field.THUMB_SKIPPED, true) : meta;
+        });
   }
 
   /**
@@ -227,11 +290,11 @@ public class FileVerticle extends VerticleBase {
         .compose(v -> store.unmark(upload.fileId));
   }
 
-  /** {@code send} of an image, file or voice message: only the owner may post a file, of a type that fits. */
+  /** {@code send} of an image, file, voice or video message: only the owner may post a file, of a type that fits. */
   private Future<JsonObject> claim(JsonObject body) {
     String uid = Check.string(body, Field.UID, 1, 64);
     String fileId = Check.string(body, Field.FILE_ID, 1, 64);
-    String msgType = Check.oneOf(body, Field.MSG_TYPE, "file", "image", "file", "voice");
+    String msgType = Check.oneOf(body, Field.MSG_TYPE, "file", "image", "file", "voice", "video");
     return original(fileId).map(doc -> {
       if (!uid.equals(doc.getJsonObject(FileStore.META).getString(Field.OWNER))) {
         throw ErrorCode.FORBIDDEN.exception("not your file");
@@ -243,35 +306,47 @@ public class FileVerticle extends VerticleBase {
       if (msgType.equals("voice") && !mime.startsWith("audio/")) {
         throw ErrorCode.INVALID.exception("a voice message needs an audio file, not " + mime);
       }
+      if (msgType.equals("video") && !ContentSniffer.VIDEOS.contains(mime)) {
+        throw ErrorCode.INVALID.exception("a video message needs an mp4 or webm video, not " + mime);
+      }
       JsonObject meta = FileStore.meta(doc);
       meta.remove(Field.SHA256);
       return meta;
     });
   }
 
-  /** {@code {uid, fileId, thumb?}} → the file (or its thumbnail) to stream, if the caller may see it. */
+  /**
+   * {@code {uid, fileId, thumb?, poster?}} → the file (or its thumbnail, or a video's poster) to stream, if
+   * the caller may see the file.
+   */
   private Future<JsonObject> open(JsonObject body) {
     String uid = Check.string(body, Field.UID, 1, 64);
     String fileId = Check.string(body, Field.FILE_ID, 1, 64);
     boolean thumb = Boolean.TRUE.equals(body.getValue("thumb"));
+    boolean poster = Boolean.TRUE.equals(body.getValue(Field.POSTER));
     return original(fileId)
         .compose(doc -> mayRead(uid, doc).map(doc))
         .compose(doc -> {
-          if (!thumb) {
-            return Future.succeededFuture(doc);
+          if (thumb) {
+            return companion(doc, Field.THUMB_ID, "thumbnail");
           }
-          String thumbId = doc.getJsonObject(FileStore.META).getString(Field.THUMB_ID);
-          if (thumbId == null) {
-            return Future.failedFuture(ErrorCode.NOT_FOUND.exception("this file has no thumbnail"));
-          }
-          return store.file(thumbId).map(t -> {
-            if (t == null) {
-              throw ErrorCode.NOT_FOUND.exception("thumbnail missing");
-            }
-            return t;
-          });
+          return poster ? companion(doc, Field.POSTER_ID, "poster") : Future.succeededFuture(doc);
         })
         .map(doc -> FileStore.meta(doc).put(Field.CHUNK_SIZE, doc.getInteger(Field.CHUNK_SIZE, FileStore.CHUNK_SIZE)));
+  }
+
+  /** The file a stored file names in {@code field} (its thumbnail or poster); 404 when it has none. */
+  private Future<JsonObject> companion(JsonObject doc, String field, String what) {
+    String id = doc.getJsonObject(FileStore.META).getString(field);
+    if (id == null) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.exception("this file has no " + what));
+    }
+    return store.file(id).map(found -> {
+      if (found == null) {
+        throw ErrorCode.NOT_FOUND.exception(what + " missing");
+      }
+      return found;
+    });
   }
 
   private Future<Void> mayRead(String uid, JsonObject doc) {

@@ -168,7 +168,7 @@ public class MessageVerticle extends VerticleBase {
     if (SYSTEM.equals(body.getValue(Field.MSG_TYPE))) {
       throw ErrorCode.INVALID.exception("msgType system is made by the server only");
     }
-    String msgType = Check.oneOf(body, Field.MSG_TYPE, "text", "text", "image", "file", "voice");
+    String msgType = Check.oneOf(body, Field.MSG_TYPE, "text", "text", "image", "file", "voice", "video");
     if (body.getValue(Field.CONTENT) instanceof String s && s.length() > MAX_CONTENT) {
       throw ErrorCode.TOO_LARGE.exception("content must have at most " + MAX_CONTENT + " characters");
     }

@@ -16,6 +16,8 @@ final class Upload {
   final String name;
   /** Uploaded as an avatar or group icon: readable by every signed-in user. */
   final boolean shared;
+  /** The video this upload is to be the poster of, or null. */
+  final String posterOf;
   final long startedAt;
   long lastActive;
   long size;
@@ -27,8 +29,9 @@ final class Upload {
   int headLength;
   byte[] tail = new byte[0];
 
-  Upload(String fileId, String owner, String name, boolean shared) {
+  Upload(String fileId, String owner, String name, boolean shared, String posterOf) {
     this.fileId = fileId;
+    this.posterOf = posterOf;
     this.owner = owner;
     this.name = name;
     this.shared = shared;

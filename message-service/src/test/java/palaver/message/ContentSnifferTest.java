@@ -69,6 +69,22 @@ class ContentSnifferTest {
   }
 
   @Test
+  @DisplayName("A WebM whose Tracks hold a video track is video/webm, one with audio tracks only stays audio/webm")
+  void videoWebm() {
+    byte[] video = VideoBytes.webm(VideoBytes.info(), VideoBytes.tracks(VideoBytes.track(2), VideoBytes.track(1)));
+    assertEquals("video/webm", sniff(video));
+    byte[] voice = VideoBytes.webm(VideoBytes.info(), VideoBytes.tracks(VideoBytes.track(2)));
+    assertEquals("audio/webm", sniff(voice));
+  }
+
+  @Test
+  @DisplayName("A WebM track with a Video element but no TrackType is video/webm")
+  void videoElementWebm() {
+    byte[] entry = VideoBytes.element(Ebml.TRACK_ENTRY, VideoBytes.element(Ebml.VIDEO, VideoBytes.unsigned(0xB0, 64)));
+    assertEquals("video/webm", sniff(VideoBytes.webm(VideoBytes.tracks(entry))));
+  }
+
+  @Test
   @DisplayName("An MP4 ftyp box is audio/mp4 for M4A brands and video/mp4 otherwise")
   void mp4() {
     assertEquals("audio/mp4", sniff(ascii("\0\0\0\u0020ftypM4A \0\0")));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -263,6 +264,118 @@ class FileVerticleTest {
     assertEquals(400, service.failureCode(Address.MESSAGE_SEND, fileMessage(alice, sid, fileId, "image")));
   }
 
+  // ---- video messages and posters ----
+
+  @Test
+  @DisplayName("A video message carries the video's type and the duration its movie header states")
+  void videoMessageCarriesDuration() {
+    String alice = Neighbours.fresh("alice");
+    String sid = Neighbours.fresh("sid");
+    NEIGHBOURS.join(alice, sid);
+    JsonObject meta = upload(alice, "clip.mp4", mp4(4_200));
+    assertEquals("video/mp4", meta.getString(Field.MIME));
+    assertEquals(4_200, meta.getLong(Field.DURATION_MS));
+    service.request(Address.MESSAGE_SEND, fileMessage(alice, sid, meta.getString(Field.FILE_ID), "video"));
+    JsonObject message = history(alice, sid).getJsonObject(0);
+    assertEquals("video", message.getString(Field.MSG_TYPE));
+    assertEquals(4_200, message.getJsonObject(Field.FILE).getLong(Field.DURATION_MS));
+  }
+
+  @Test
+  @DisplayName("A video message with a file that is not a video is refused with 400 and nothing is stored")
+  void videoMessageNeedsVideo() {
+    String alice = Neighbours.fresh("alice");
+    String sid = Neighbours.fresh("sid");
+    NEIGHBOURS.join(alice, sid);
+    String fileId = upload(alice, "dot.png", png()).getString(Field.FILE_ID);
+    assertEquals(400, service.failureCode(Address.MESSAGE_SEND, fileMessage(alice, sid, fileId, "video")));
+    assertEquals(0, history(alice, sid).size());
+  }
+
+  @Test
+  @DisplayName("A video message with someone else's video is refused with 403 and nothing is stored")
+  void othersVideoRefused() {
+    String alice = Neighbours.fresh("alice");
+    String bob = Neighbours.fresh("bob");
+    String sid = Neighbours.fresh("sid");
+    NEIGHBOURS.join(bob, sid);
+    String fileId = upload(alice, "clip.mp4", mp4(1_000)).getString(Field.FILE_ID);
+    assertEquals(403, service.failureCode(Address.MESSAGE_SEND, fileMessage(bob, sid, fileId, "video")));
+    assertEquals(0, history(bob, sid).size());
+  }
+
+  @Test
+  @DisplayName("An image uploaded as a video's poster is thumbnailed, linked to the video and served through it")
+  void posterLinked() {
+    String alice = Neighbours.fresh("alice");
+    String videoId = upload(alice, "clip.mp4", mp4(2_000)).getString(Field.FILE_ID);
+    JsonObject poster = uploadPoster(alice, videoId, png());
+    assertEquals("image/png", poster.getString(Field.MIME));
+    assertEquals(videoId, poster.getString(Field.POSTER));
+    assertNotNull(poster.getString(Field.THUMB_ID));
+    JsonObject video = open(alice, videoId, false);
+    assertEquals(poster.getString(Field.FILE_ID), video.getString(Field.POSTER_ID));
+    assertEquals(poster.getString(Field.THUMB_ID), video.getString(Field.THUMB_ID));
+    assertEquals(poster.getString(Field.FILE_ID), service.request(Address.FILE_OPEN, openBody(alice, videoId, false)
+        .put(Field.POSTER, true)).getString(Field.FILE_ID));
+  }
+
+  @Test
+  @DisplayName("A member who may see a posted video may see its poster; the poster can't be opened or posted on its own")
+  void posterReachableOnlyThroughVideo() {
+    String alice = Neighbours.fresh("alice");
+    String bob = Neighbours.fresh("bob");
+    String sid = Neighbours.fresh("sid");
+    NEIGHBOURS.join(alice, sid);
+    NEIGHBOURS.join(bob, sid);
+    String videoId = upload(alice, "clip.mp4", mp4(2_500)).getString(Field.FILE_ID);
+    String posterId = uploadPoster(alice, videoId, png()).getString(Field.FILE_ID);
+    service.request(Address.MESSAGE_SEND, fileMessage(alice, sid, videoId, "video"));
+    assertEquals(posterId, history(bob, sid).getJsonObject(0).getJsonObject(Field.FILE).getString(Field.POSTER_ID));
+    assertEquals(posterId, service.request(Address.FILE_OPEN, openBody(bob, videoId, false).put(Field.POSTER, true))
+        .getString(Field.FILE_ID));
+    assertEquals(404, service.failureCode(Address.FILE_OPEN, openBody(alice, posterId, false)));
+    assertEquals(404, service.failureCode(Address.MESSAGE_SEND, fileMessage(alice, sid, posterId, "image")));
+  }
+
+  @Test
+  @DisplayName("Only the video's uploader may set its poster: 403 before any byte is taken")
+  void posterOfOthersVideoRefused() {
+    String alice = Neighbours.fresh("alice");
+    String videoId = upload(alice, "clip.mp4", mp4(1_000)).getString(Field.FILE_ID);
+    assertEquals(403, service.failureCode(Address.FILE_BEGIN, posterBegin(Neighbours.fresh("mallory"), videoId)));
+    assertNull(open(alice, videoId, false).getString(Field.POSTER_ID));
+  }
+
+  @Test
+  @DisplayName("A poster for a file that does not exist is refused with 404, for a file that is no video with 400")
+  void posterTargetMustBeVideo() {
+    String alice = Neighbours.fresh("alice");
+    assertEquals(404, service.failureCode(Address.FILE_BEGIN, posterBegin(alice, "no-such-file")));
+    String pdfId = upload(alice, "r.pdf", pdf(300)).getString(Field.FILE_ID);
+    assertEquals(400, service.failureCode(Address.FILE_BEGIN, posterBegin(alice, pdfId)));
+  }
+
+  @Test
+  @DisplayName("A poster that is not an image is refused with 400, and the video keeps no poster")
+  void posterMustBeImage() {
+    String alice = Neighbours.fresh("alice");
+    String videoId = upload(alice, "clip.mp4", mp4(3_000)).getString(Field.FILE_ID);
+    Upload u = posterUpload(alice, videoId);
+    append(u, text("<svg xmlns=\"http://www.w3.org/2000/svg\"/>"));
+    assertEquals(400, service.failureCode(u.address(), step(u, "finish")));
+    assertNull(open(alice, videoId, false).getString(Field.POSTER_ID));
+  }
+
+  @Test
+  @DisplayName("A second poster for the same video is refused with 409")
+  void secondPosterRefused() {
+    String alice = Neighbours.fresh("alice");
+    String videoId = upload(alice, "clip.mp4", mp4(3_500)).getString(Field.FILE_ID);
+    uploadPoster(alice, videoId, png());
+    assertEquals(409, service.failureCode(Address.FILE_BEGIN, posterBegin(alice, videoId)));
+  }
+
   // ---- helpers ----
 
   private static Upload begin(String uid, String purpose) {
@@ -287,6 +400,31 @@ class FileVerticleTest {
       append(u, Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + FileStore.CHUNK_SIZE)));
     }
     return service.request(u.address(), step(u, "finish"));
+  }
+
+  private static JsonObject posterBegin(String uid, String videoId) {
+    return new JsonObject().put(Field.UID, uid).put(Field.NAME, "poster.png").put(Field.POSTER, videoId);
+  }
+
+  private static Upload posterUpload(String uid, String videoId) {
+    JsonObject started = service.request(Address.FILE_BEGIN, posterBegin(uid, videoId));
+    return new Upload(started.getString(Field.UPLOAD_ID), started.getString("address"));
+  }
+
+  private static JsonObject uploadPoster(String uid, String videoId, byte[] image) {
+    Upload u = posterUpload(uid, videoId);
+    append(u, image);
+    return service.request(u.address(), step(u, "finish"));
+  }
+
+  private static JsonArray history(String uid, String sid) {
+    return service.request(Address.MESSAGE_HISTORY, new JsonObject().put(Field.UID, uid).put(Field.SID, sid))
+        .getJsonArray(Field.MESSAGES);
+  }
+
+  /** A fast-start MP4 of {@code durationMs} (at a 1000 timescale), padded so no two durations give the same file. */
+  private static byte[] mp4(long durationMs) {
+    return VideoBytes.mp4(VideoBytes.mvhd0(1000, durationMs), 100 + (int) (durationMs % 997));
   }
 
   private static JsonObject openBody(String uid, String fileId, boolean thumb) {

@@ -139,7 +139,40 @@ class RetentionTest {
     assertTrue(Await.result(service.mongo().find(FileStore.CHUNKS, new JsonObject().put("files_id", fileId))).isEmpty());
   }
 
+  @Test
+  @DisplayName("A removed video message's video goes with its poster and the poster's thumbnail")
+  void videoGoesWithItsPoster() throws Exception {
+    Member m = member();
+    String videoId = upload(m.uid(), "old.mp4", VideoBytes.mp4(VideoBytes.mvhd0(1000, 1234), 321)).getString(Field.FILE_ID);
+    JsonObject poster = uploadPoster(m.uid(), videoId, png());
+    service.request(Address.MESSAGE_SEND, new JsonObject().put(Field.UID, m.uid()).put(Field.SID, m.sid())
+        .put(Field.CID, "v1").put(Field.MSG_TYPE, "video").put(Field.FILE_ID, videoId));
+    send(m, "t2", "newer");
+    age(m.sid(), 1, DEPLOYMENT_DAYS + 1);
+    awaitStored(m.sid(), 1);
+    for (String fileId : List.of(videoId, poster.getString(Field.FILE_ID), poster.getString(Field.THUMB_ID))) {
+      awaitTrue(() -> Await.result(service.mongo().findOne(FileStore.FILES, new JsonObject().put("_id", fileId), null)) == null);
+      assertTrue(Await.result(service.mongo().find(FileStore.CHUNKS, new JsonObject().put("files_id", fileId))).isEmpty());
+    }
+  }
+
   // ---- helpers ----
+
+  private static JsonObject uploadPoster(String uid, String videoId, byte[] image) {
+    JsonObject started = service.request(Address.FILE_BEGIN, new JsonObject().put(Field.UID, uid).put(Field.NAME, "p.png")
+        .put(Field.POSTER, videoId));
+    String uploadId = started.getString(Field.UPLOAD_ID);
+    String address = started.getString("address");
+    service.request(address, new JsonObject().put(Field.UPLOAD_ID, uploadId).put("op", "append").put(Field.DATA, image));
+    return service.request(address, new JsonObject().put(Field.UPLOAD_ID, uploadId).put("op", "finish"));
+  }
+
+  private static byte[] png() throws java.io.IOException {
+    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(16, 9, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(image, "png", out);
+    return out.toByteArray();
+  }
 
   private static Member member() {
     Member m = new Member(Neighbours.fresh("uid"), Neighbours.fresh("sid"));

@@ -62,6 +62,34 @@ class StorageQuotaTest {
     assertNotNull(finish(Neighbours.fresh("other"), FILE).getString(Field.FILE_ID));
   }
 
+  @Test
+  @DisplayName("A video's poster counts against its uploader's quota like any upload")
+  void posterCounts() throws Exception {
+    String uid = Neighbours.fresh("poster");
+    Upload video = sent(uid, VideoBytes.mp4(VideoBytes.mvhd0(1000, 900), 50));
+    String videoId = service.request(video.address(), video.finishStep()).getString(Field.FILE_ID);
+    JsonObject started = service.request(Address.FILE_BEGIN, new JsonObject().put(Field.UID, uid).put(Field.NAME, "p.png")
+        .put(Field.POSTER, videoId));
+    Upload poster = new Upload(started.getString(Field.UPLOAD_ID), started.getString("address"));
+    send(poster, noisePng(500, 500));
+    assertNotNull(service.request(poster.address(), poster.finishStep()).getString(Field.POSTER));
+    Upload more = sent(uid, FILE);
+    assertEquals(413, service.failureCode(more.address(), more.finishStep()));
+  }
+
+  /** A PNG of random pixels: it hardly compresses, so its size is about 3 bytes a pixel. */
+  private static byte[] noisePng(int w, int h) throws java.io.IOException {
+    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        image.setRGB(x, y, RANDOM.nextInt(0x1000000));
+      }
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(image, "png", out);
+    return out.toByteArray();
+  }
+
   /** An upload in progress: its id and the address of the instance holding it. */
   private record Upload(String uploadId, String address) {
     JsonObject finishStep() {
@@ -76,15 +104,24 @@ class StorageQuotaTest {
 
   /** Begins an upload of {@code size} random bytes and sends them all, unfinished. */
   private static Upload sent(String uid, int size) {
-    JsonObject started = service.request(Address.FILE_BEGIN, new JsonObject().put(Field.UID, uid).put(Field.NAME, "f"));
-    Upload u = new Upload(started.getString(Field.UPLOAD_ID), started.getString("address"));
     byte[] bytes = new byte[size];
     RANDOM.nextBytes(bytes);
-    for (int at = 0; at < size; at += FileStore.CHUNK_SIZE) {
-      byte[] chunk = Arrays.copyOfRange(bytes, at, Math.min(size, at + FileStore.CHUNK_SIZE));
+    return sent(uid, bytes);
+  }
+
+  /** Begins an upload of {@code bytes} and sends them all, unfinished. */
+  private static Upload sent(String uid, byte[] bytes) {
+    JsonObject started = service.request(Address.FILE_BEGIN, new JsonObject().put(Field.UID, uid).put(Field.NAME, "f"));
+    Upload u = new Upload(started.getString(Field.UPLOAD_ID), started.getString("address"));
+    send(u, bytes);
+    return u;
+  }
+
+  private static void send(Upload u, byte[] bytes) {
+    for (int at = 0; at < bytes.length; at += FileStore.CHUNK_SIZE) {
+      byte[] chunk = Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + FileStore.CHUNK_SIZE));
       service.request(u.address(), step(u.uploadId(), "append").put(Field.DATA, chunk));
     }
-    return u;
   }
 
   private static JsonObject step(String uploadId, String op) {

@@ -262,6 +262,12 @@ final class Browser implements AutoCloseable {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
+  /** Runs an async script: it finishes by calling {@code arguments[arguments.length - 1]} with its result. */
+  Object jsAsync(Duration timeout, String script, Object... args) {
+    driver.manage().timeouts().scriptTimeout(timeout);
+    return ((JavascriptExecutor) driver).executeAsyncScript(script, args);
+  }
+
   /** Saves a PNG under target/screenshots/. */
   Path screenshot(String name) {
     try {

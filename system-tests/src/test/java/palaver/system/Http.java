@@ -114,6 +114,12 @@ public final class Http {
         MultipartForm.create().binaryFileUpload("file", filename, Buffer.buffer(bytes), mediaType));
   }
 
+  /** {@code POST /files?poster=<videoId>}: an image as the poster frame of the caller's video. */
+  public Response uploadPoster(String token, String videoId, byte[] bytes, String mediaType) {
+    return uploadForm(token, "/api/v1/files?poster=" + java.net.URLEncoder.encode(videoId, java.nio.charset.StandardCharsets.UTF_8),
+        MultipartForm.create().binaryFileUpload("file", "poster", Buffer.buffer(bytes), mediaType));
+  }
+
   /** {@code POST /files} with a multipart form as given (e.g. without a {@code file} field). */
   public Response uploadForm(String token, MultipartForm form) {
     return uploadForm(token, "/api/v1/files", form);
