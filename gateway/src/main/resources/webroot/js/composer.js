@@ -168,7 +168,7 @@ function renderSuggestions() {
     'aria-selected': String(i === activeIndex), 'data-uid': o.all ? '@all' : o.uid,
     onmousedown: (e) => { e.preventDefault(); pickSuggestion(i); }, // mousedown: before the input's blur
   }, o.all ? h('span', { class: 'avatar small' }, '@') : avatar(o.nickname, o.avatar, 'small'),
-  h('span', {}, `@${o.nickname}`), o.all ? h('small', { class: 'muted' }, ' everyone in the group') : null)));
+  h('span', { class: 'mention-name' }, `@${o.nickname}`), o.all ? h('small', { class: 'muted' }, ' everyone in the group') : null)));
   list.hidden = false;
   $('message-input').setAttribute('aria-expanded', 'true');
   $('message-input').setAttribute('aria-activedescendant', `mention-option-${activeIndex}`);

@@ -63,7 +63,7 @@ function splitMentions(text, labels) {
       ? labels.find((l) => text.startsWith(l.text, at)) : null;
     if (label) {
       if (at > plain) out.push(text.slice(plain, at));
-      out.push(h('span', { class: `mention${label.me ? ' me' : ''}` }, label.text));
+      out.push(h('span', { class: `mention${label.me ? ' mention-me' : ''}` }, label.text));
       at += label.text.length;
       plain = at;
     } else {

@@ -64,7 +64,7 @@ class MentionsBrowserTest {
 
   /** The options of the composer's @ list, as shown ("@Bob"). */
   private static List<String> options(Browser who) {
-    return who.driver().findElements(By.cssSelector("#mention-list .mention-option")).stream()
+    return who.driver().findElements(By.cssSelector("#mention-list .mention-option .mention-name")).stream()
         .map(WebElement::getText).toList();
   }
 
@@ -110,14 +110,14 @@ class MentionsBrowserTest {
 
     bob.open("Mention room");
     bob.waitForText("lunch? @Bob at noon");
-    WebElement mine = bob.waitFor(By.cssSelector("#message-list .msg.mentions-me .mention.me"));
+    WebElement mine = bob.waitFor(By.cssSelector("#message-list .msg.mentions-me .mention.mention-me"));
     assertEquals("@Bob", mine.getText());
     bob.screenshot("mentions-highlight");
     bob.open("Bobs desk");
     bob.until(d -> "".equals(mentionBadge(bob, "Mention room"))); // read past it
     WebElement theirs = alice.waitFor(By.cssSelector("#message-list .msg.mine .mention"));
     assertEquals("@Bob", theirs.getText());
-    assertTrue(alice.driver().findElements(By.cssSelector("#message-list .mention.me")).isEmpty(),
+    assertTrue(alice.driver().findElements(By.cssSelector("#message-list .mention.mention-me")).isEmpty(),
         "Alice's own page does not show the mention as hers");
   }
 
@@ -134,7 +134,7 @@ class MentionsBrowserTest {
     bob.until(d -> "@1".equals(mentionBadge(bob, "All hands")));
 
     bob.open("All hands");
-    bob.waitFor(By.cssSelector("#message-list .msg.mentions-me .mention.me"));
+    bob.waitFor(By.cssSelector("#message-list .msg.mentions-me .mention.mention-me"));
     bob.type("@");
     bob.until(d -> options(bob).contains("@Alice") ? true : null);
     assertTrue(options(bob).stream().noneMatch(o -> o.startsWith("@all")), options(bob).toString());
