@@ -216,7 +216,7 @@ async function onReady() {
 function onRead({ sid, uid, seq }) {
   if (uid === state.me.uid) {
     const s = state.sessions.get(sid);
-    if (s && seq >= (s.lastSeq || 0)) { s.unread = 0; s.readSeq = seq; renderSidebar(); }
+    if (s && seq >= (s.lastSeq || 0)) { s.unread = 0; s.mentions = 0; s.readSeq = seq; renderSidebar(); }
   } else {
     const c = chat(sid);
     c.readers.set(uid, Math.max(c.readers.get(uid) || 0, seq || 0));

@@ -19,6 +19,8 @@ import palaver.api.Ids;
 import palaver.api.PushNames;
 import palaver.runtime.Setting;
 import palaver.runtime.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * message-service's messages: which address is served by which handler, and
@@ -29,6 +31,7 @@ import palaver.runtime.Store;
  * sender's nickname and avatar ({@link Profiles}).
  */
 public class MessageVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(MessageVerticle.class);
   static final int MAX_CONTENT = 16 * 1024;
   /** The longest wait a sender may announce ({@code waitMs}); more would keep an abandoned send alive for minutes. */
   static final long MAX_WAIT_MS = 60_000;
@@ -360,7 +363,8 @@ public class MessageVerticle extends VerticleBase {
         .put(Field.QUOTE, quote(message));
     for (Object uid : uids) {
       Bus.request(vertx, Address.USER_NOTIFY, new JsonObject().put(Field.UID, uid).put(Field.KIND, MENTION_KIND)
-          .put(Field.DATA, data));
+          .put(Field.DATA, data))
+          .onFailure(t -> LOG.warn("mention notification for {} in {} failed: {}", uid, data.getString(Field.SID), t.getMessage()));
     }
   }
 
