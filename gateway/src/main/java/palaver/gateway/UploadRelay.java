@@ -35,6 +35,10 @@ final class UploadRelay {
   private static final long FINISH_TIMEOUT_MS = 60_000;
   /** How long a paused part may take to deliver what it buffered after the request ended. */
   private static final long TRUNCATION_GRACE_MS = 200;
+  /** How often an upload looks for a decoder that stopped (see {@link #checkDecoderStopped}). */
+  private static final long DECODER_CHECK_MS = 250;
+  /** How long the whole declared body may sit read but not ended before the decoder is taken to have stopped. */
+  private static final long DECODER_STOPPED_MS = 1_000;
 
   /** Most parts (fields and files) a form may have; Vert.x's default limit, counted here instead (GatewayVerticle). */
   static final int MAX_FORM_FIELDS = 256;
@@ -54,6 +58,11 @@ final class UploadRelay {
   private int delimiters;
   private boolean fileEnded;
   private boolean requestEnded;
+  /** The body's Content-Length, or -1 when chunked or not a number. */
+  private long declaredLength = -1;
+  private long decoderCheck = -1;
+  private long lastBytesRead = -1;
+  private long lastProgress;
 
   UploadRelay(Vertx vertx, RoutingContext ctx, long maxSize) {
     this.vertx = vertx;
@@ -74,6 +83,7 @@ final class UploadRelay {
       refuse(ErrorCode.TOO_LARGE.exception("file larger than " + maxSize + " bytes"));
       return;
     }
+    declaredLength = declaredLength(length);
     delimiter = delimiter(type);
     if (delimiter == null) {
       refuse(ErrorCode.INVALID.exception("multipart/form-data without a boundary"));
@@ -84,7 +94,47 @@ final class UploadRelay {
     request.uploadHandler(this::upload);
     request.exceptionHandler(this::brokenBody);
     request.endHandler(v -> requestEnded());
+    if (declaredLength >= 0) {
+      lastProgress = System.currentTimeMillis();
+      decoderCheck = vertx.setPeriodic(DECODER_CHECK_MS, id -> checkDecoderStopped());
+      ctx.addEndHandler(ar -> vertx.cancelTimer(decoderCheck));
+    }
     request.resume();
+  }
+
+  /**
+   * Netty's multipart decoder throws some unchecked exceptions (an
+   * ArrayIndexOutOfBoundsException for a Content-Disposition parameter without
+   * {@code =}, found by UploadFuzzTest) that Vert.x neither catches nor reports:
+   * the request then never ends and no handler hears of it, and the client
+   * would wait for the body timeout's 408. Vert.x ends a request as soon as its
+   * last byte is decoded, so a body read to its declared length that has not
+   * ended a second later, while the relay is not holding it paused, was not
+   * decodable: answered 400 like the decoder's own refusals.
+   */
+  private void checkDecoderStopped() {
+    if (failed || requestEnded || fileEnded || ctx.response().ended()) {
+      // Done, or the file is complete and being finished: its answer comes from the finish step.
+      vertx.cancelTimer(decoderCheck);
+      return;
+    }
+    long now = System.currentTimeMillis();
+    long read = ctx.request().bytesRead();
+    if (read != lastBytesRead || !tail.isComplete()) {
+      lastBytesRead = read;
+      lastProgress = now;
+    } else if (read >= declaredLength && now - lastProgress >= DECODER_STOPPED_MS) {
+      vertx.cancelTimer(decoderCheck);
+      fail(ErrorCode.INVALID.exception("broken multipart body: it could not be decoded"));
+    }
+  }
+
+  private static long declaredLength(String length) {
+    try {
+      return length == null ? -1 : Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** {@code --boundary}, which starts every part and the closing line; null when the type names none. */
@@ -262,15 +312,20 @@ final class UploadRelay {
   }
 
   /**
-   * The multipart decoder refused the body (a malformed part header). Vert.x closes the connection as
-   * soon as this handler returns, so the 400 is answered now, before
-   * message-service has removed what it stored (it does so right after).
+   * The multipart decoder refused the body (a malformed part header). The 400 is answered now, before
+   * message-service has removed what it stored (it does so right after), and the rest of the body is
+   * drained: closing with unread bytes resets the connection, and the client lost the 400 (UploadFuzzTest).
    */
   private void brokenBody(Throwable cause) {
     if (failed) {
       return;
     }
     refuse(ErrorCode.INVALID.exception(brokenBodyMessage(cause)));
+    // The rest of the body is read and dropped before the connection closes, as FileApi does after any
+    // answer: its end handlers have already run (failed) for this exception, so they won't drain it.
+    if (!ctx.request().isEnded()) {
+      FileApi.drainThenClose(vertx, ctx.request());
+    }
     tail.transform(ignored -> uploadId == null ? Future.succeededFuture()
         : Bus.request(vertx, address, request("abort")).transform(ar -> Future.succeededFuture()));
   }

@@ -13,6 +13,7 @@ import * as calls from './call.js';
 import * as composer from './composer.js';
 import * as admin from './admin.js';
 import * as pins from './pins.js';
+import * as switcher from './switcher.js';
 
 // ---- auth view ---------------------------------------------------------------
 
@@ -158,6 +159,7 @@ async function logout(callServer, message) {
   chatView.closeChat();
   chatView.forget();
   panels.closeDialog();
+  switcher.close();
   showBanner(null);
   selectTab(false);
   showAuth(message);
@@ -369,6 +371,7 @@ function wire() {
     if (!document.hidden && state.current) markRead(state.current);
   });
   composer.setUp();
+  switcher.setUp();
   panels.setLogout((callServer, message) => logout(callServer,
     message || (callServer ? 'You are logged out.' : 'Log in with your new password.')));
 

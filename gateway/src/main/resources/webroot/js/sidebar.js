@@ -7,7 +7,7 @@ import * as fmt from './format.js';
 
 export function renderSidebar() {
   const filter = $('session-filter').value.trim().toLowerCase();
-  const all = sortedSessions().filter((s) => !filter || titleOf(s).toLowerCase().includes(filter));
+  const all = sortedSessions().filter((s) => !filter || chatTitle(s).toLowerCase().includes(filter));
   const archived = all.filter((s) => s.archived);
   const list = state.showArchived ? archived : all.filter((s) => !s.archived);
   $('no-sessions').hidden = state.sessions.size > 0;
@@ -22,7 +22,8 @@ export function renderSidebar() {
   document.title = total ? `(${total}) Palaver` : 'Palaver';
 }
 
-function titleOf(s) {
+/** A conversation's name as the list shows it: the peer's nickname for a private chat. */
+export function chatTitle(s) {
   if (s.type === 'private') {
     const peer = typeof s.peer === 'object' && s.peer ? s.peer : cachedUser(s.peer);
     return peer ? peer.nickname : (s.name || '…');
@@ -30,9 +31,17 @@ function titleOf(s) {
   return s.name || 'Group';
 }
 
+/** The file id of a conversation's picture: the peer's avatar, or the group's icon (null: initials). */
+export function chatPicture(s) {
+  if (s.type !== 'private') return s.icon || null;
+  const peerUid = typeof s.peer === 'object' && s.peer ? s.peer.uid : s.peer;
+  const peer = (peerUid && cachedUser(peerUid)) || (typeof s.peer === 'object' ? s.peer : null);
+  return peer ? peer.avatar || null : null;
+}
+
 function item(s) {
   const active = s.sid === state.current;
-  const title = titleOf(s);
+  const title = chatTitle(s);
   const peerUid = s.type === 'private' ? (typeof s.peer === 'object' && s.peer ? s.peer.uid : s.peer) : null;
   const peer = peerUid ? cachedUser(peerUid) || (typeof s.peer === 'object' ? s.peer : null) : null;
   if (s.type === 'private' && !peer) peerOf(s).then((p) => { if (p) renderSidebar(); });

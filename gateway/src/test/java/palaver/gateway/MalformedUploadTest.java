@@ -45,6 +45,20 @@ class MalformedUploadTest {
     }
   }
 
+  @Test
+  @DisplayName("A part header parameter without '=' (Netty's decoder then stops without a word) is answered 400 invalid")
+  void parameterWithoutEqualsSign() throws Exception {
+    String part = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name-broken\r\n\r\nx\r\n";
+    assertInvalid(post(part + RawMultipart.oneFile("a.txt", "hello")));
+  }
+
+  @Test
+  @DisplayName("A part without a name, after which more body follows, gets its 400 intact rather than a reset")
+  void partWithoutName() throws Exception {
+    String part = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; nme=\"a.txt\"\r\n\r\nhello\r\n";
+    assertInvalid(post(part + RawMultipart.oneFile("b.txt", "x".repeat(64 * 1024))));
+  }
+
   private static void assertInvalid(String answer) {
     assertTrue(answer.startsWith("HTTP/1.1 400"), "expected 400, got: " + answer);
     assertTrue(answer.contains("\"invalid\""), "expected the invalid code, got: " + answer);

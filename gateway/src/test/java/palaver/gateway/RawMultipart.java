@@ -23,7 +23,11 @@ final class RawMultipart {
 
   /** Sends the request and returns what came back before the server closed or went quiet (maybe nothing). */
   static String post(int port, String token, String body) throws Exception {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return post(port, token, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** As {@link #post(int, String, String)}, with the body's bytes exactly as given. */
+  static String post(int port, String token, byte[] bytes) throws Exception {
     String head = "POST /api/v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
         + "\r\nContent-Type: multipart/form-data; boundary=" + BOUNDARY
         + "\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n";

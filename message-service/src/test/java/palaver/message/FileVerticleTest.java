@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -77,6 +78,21 @@ class FileVerticleTest {
     assertNotNull(meta.getString(Field.THUMB_ID));
     JsonObject thumb = open(alice, meta.getString(Field.FILE_ID), true);
     assertEquals("image/png", thumb.getString(Field.MIME));
+  }
+
+  @Test
+  @DisplayName("A phone photo stored turned a quarter (EXIF orientation 6) gets an upright thumbnail")
+  void rotatedJpegThumbnailUpright() {
+    String alice = Neighbours.fresh("alice");
+    byte[] photo = ExifJpegs.withOrientation(ExifJpegs.jpeg(ExifJpegs.markedCorners(640, 480)), 6, ByteOrder.BIG_ENDIAN);
+    JsonObject meta = upload(alice, "photo.jpg", photo);
+    assertEquals("image/jpeg", meta.getString(Field.MIME));
+    JsonObject thumb = open(alice, meta.getString(Field.FILE_ID), true);
+    BufferedImage image = ThumbnailsTest.decode(read(thumb.getString(Field.FILE_ID), 0));
+    assertEquals(240, image.getWidth());
+    assertEquals(320, image.getHeight());
+    ThumbnailsTest.assertCorner(image, "top-right", ExifJpegs.RED);
+    ThumbnailsTest.assertCorner(image, "bottom-right", ExifJpegs.BLUE);
   }
 
   @Test
