@@ -165,4 +165,15 @@ public final class Field {
   public static final String QUOTE = "quote";
   /** In a head: the seqs of the newest change events (not counted as unread). */
   public static final String CHANGE_SEQS = "changeSeqs";
+
+  // mentions (docs/protocol.md "Mentions")
+  /**
+   * In a send and a message: the uids it mentions. In a session list entry and a head asked with
+   * {@link #READ_SEQS}: how many unread messages mention the user (or everyone).
+   */
+  public static final String MENTIONS = "mentions";
+  /** In a send and a message: true when it mentions everyone in the group ({@code @all}). */
+  public static final String MENTION_ALL = "mentionAll";
+  /** In a heads request: {sid: the user's read position}, so each head counts that user's unread mentions. */
+  public static final String READ_SEQS = "readSeqs";
 }

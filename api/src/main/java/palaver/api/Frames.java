@@ -62,7 +62,7 @@ public final class Frames {
    * A stored message's client fields. Change events ({@code msgType} edit, delete or reaction) also carry
    * {@code target} (and {@code emoji}, {@code on} for reactions); messages carry {@code editedAt}/{@code
    * editSeq} once edited, {@code reactions} {emoji: [uid]} and {@code reactSeq} once reacted to, and
-   * {@code replyTo} when they reply.
+   * {@code replyTo} when they reply, {@code mentions} [uid] and {@code mentionAll} when they mention.
    */
   private static JsonObject messageFields(JsonObject into, JsonObject stored) {
     if (stored.getBoolean(Field.DELETED, false)) {
@@ -75,7 +75,7 @@ public final class Frames {
         .put(Field.CONTENT, stored.getValue(Field.CONTENT)).put(Field.FILE, stored.getJsonObject(Field.FILE))
         .put(Field.AT, stored.getLong(Field.AT));
     copyPresent(into, stored, Field.EDITED_AT, Field.EDIT_SEQ, Field.REACT_SEQ, Field.REPLY_TO, Field.TARGET,
-        Field.EMOJI, Field.ON);
+        Field.EMOJI, Field.ON, Field.MENTIONS, Field.MENTION_ALL);
     if (stored.getValue(Field.REACTIONS) instanceof JsonObject reactions) {
       JsonObject shown = new JsonObject();
       reactions.forEach(e -> {

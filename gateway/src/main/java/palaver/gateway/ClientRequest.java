@@ -2,6 +2,7 @@ package palaver.gateway;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +24,8 @@ import palaver.api.Frames;
 enum ClientRequest {
   SEND("send", Address.MESSAGE_SEND, true, Frames.ACK,
       fields(Field.SID, Kind.STRING, Field.CID, Kind.STRING, Field.MSG_TYPE, Kind.STRING, Field.CONTENT, Kind.STRING,
-          Field.FILE_ID, Kind.STRING, Field.REPLY_TO, Kind.INTEGER)),
+          Field.FILE_ID, Kind.STRING, Field.REPLY_TO, Kind.INTEGER, Field.MENTIONS, Kind.STRINGS,
+          Field.MENTION_ALL, Kind.BOOLEAN)),
   /** The author's new text for message {@code seq}; answered by {@code ok} with the edit event's seq. */
   EDIT("edit", Address.MESSAGE_EDIT, false, Frames.OK,
       fields(Field.SID, Kind.STRING, Field.SEQ, Kind.INTEGER, Field.CONTENT, Kind.STRING, Field.CID, Kind.STRING)),
@@ -62,7 +64,9 @@ enum ClientRequest {
     INTEGER,
     BOOLEAN,
     /** An object of sid to seq (integers), copied key by key. */
-    POSITIONS
+    POSITIONS,
+    /** An array of strings (uids), copied item by item. */
+    STRINGS
   }
 
   private final String frameType;
@@ -140,6 +144,7 @@ enum ClientRequest {
         yield value;
       }
       case POSITIONS -> positions(value);
+      case STRINGS -> strings(name, value);
     };
   }
 
@@ -161,6 +166,14 @@ enum ClientRequest {
       copy.put(sid, seq == null ? null : integer(sid, seq));
     }
     return copy;
+  }
+
+  /** A copy of an array that holds only strings, so nothing else of the client's JSON nests into the request. */
+  private static JsonArray strings(String name, Object value) {
+    if (!(value instanceof JsonArray client) || !client.stream().allMatch(String.class::isInstance)) {
+      throw ErrorCode.INVALID.exception(name + " must be an array of strings");
+    }
+    return client.copy();
   }
 
   private static Map<String, Kind> strings(String... names) {

@@ -2,11 +2,11 @@
 // system notices, receipts), upward infinite scroll, typing indicator.
 import { $, h, fill, avatar, paintAvatar, icon, toast } from './dom.js';
 import { api, fileUrl, thumbUrl, posterUrl } from './api.js';
-import { state, chat, displayName, user, peerOf, cachedUser, rememberUser, isChange } from './state.js';
+import { state, chat, displayName, user, peerOf, cachedUser, rememberUser, isChange, mentionsMe } from './state.js';
 import { loadPage, markRead, retry, discard, deleteMessage, react } from './messaging.js';
 import { startEdit, startReply, cancelContext } from './composer.js';
 import * as fmt from './format.js';
-import { richText } from './richtext.js';
+import { richText, mentionLabels } from './richtext.js';
 import { hooks } from './hooks.js';
 import { pinToggle, renderChatFlags } from './pins.js';
 
@@ -82,13 +82,19 @@ async function refreshMembers(sid) {
   try {
     const info = await api('GET', `/sessions/${encodeURIComponent(sid)}`);
     const c = chat(sid);
+    c.members = (info.members || []).map((m) => ({ uid: m.uid, nickname: m.nickname, avatar: m.avatar, role: m.role }));
     for (const m of info.members || []) {
       if (m.state) state.presence.set(m.uid, m.state);
       if (m.nickname) rememberUser({ uid: m.uid, nickname: m.nickname, avatar: m.avatar });
       if (typeof m.readSeq === 'number') c.readers.set(m.uid, Math.max(c.readers.get(m.uid) || 0, m.readSeq));
       if (m.uid === state.me.uid) c.myRole = m.role;
     }
-    if (sid === state.current) { renderHeader(); updateReceipts(); }
+    if (sid === state.current) {
+      renderHeader();
+      // Mentions are shown by nickname: once the members are known, messages that carry some are redrawn.
+      if (c.ordered().some((m) => m.mentions)) renderMessages();
+      else updateReceipts();
+    }
   } catch {
     // the header keeps what it knows
   }
@@ -221,7 +227,7 @@ function bubble(m) {
     mine ? h('span', { class: 'receipt', 'aria-label': 'sent' }, '✓') : null, pinToggle(m)));
   const chips = reactionChips(m);
   if (chips) body.append(chips);
-  return h('div', { class: `msg ${mine ? 'mine' : 'theirs'}`, 'data-uid': m.uid },
+  return h('div', { class: `msg ${mine ? 'mine' : 'theirs'}${mentionsMe(m) ? ' mentions-me' : ''}`, 'data-uid': m.uid },
     mine ? null : avatar(m.nickname, m.avatar, 'small'), body, m.deleted ? null : actions(m, mine));
 }
 
@@ -273,6 +279,13 @@ function actions(m, mine) {
   return h('div', { class: 'msg-actions', role: 'toolbar', 'aria-label': 'Message actions' }, buttons);
 }
 
+/** A nickname the client knows (its own, the cached profiles, which include the open chat's members), or null. */
+function knownNickname(uid) {
+  if (state.me && uid === state.me.uid) return state.me.nickname;
+  const u = cachedUser(uid);
+  return u ? u.nickname : null;
+}
+
 function content(m) {
   if (m.deleted) return h('div', { class: 'text muted deleted' }, 'Message deleted');
   const file = m.file || null;
@@ -295,7 +308,7 @@ function content(m) {
   if (m.msgType !== 'text' && !file) {
     return h('div', { class: 'text muted' }, m.content || `[${m.msgType}]`);
   }
-  return h('div', { class: 'text' }, richText(typeof m.content === 'string' ? m.content : ''));
+  return h('div', { class: 'text' }, richText(typeof m.content === 'string' ? m.content : '', mentionLabels(m, state.me && state.me.uid, knownNickname)));
 }
 
 /** Shown before a video plays when it has no poster frame of its own: a play sign on a dark field. */

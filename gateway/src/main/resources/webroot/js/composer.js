@@ -1,8 +1,8 @@
 // Writing: multi-line input (Enter sends, Shift+Enter new line), emoji picker,
-// uploads by picker / drag-and-drop / paste with progress, voice recording.
-import { $, h, toast, icon } from './dom.js';
-import { upload } from './api.js';
-import { state, saveOutbox } from './state.js';
+// uploads by picker / drag-and-drop / paste with progress, voice recording, @ mentions.
+import { $, h, toast, icon, avatar } from './dom.js';
+import { upload, api } from './api.js';
+import { state, saveOutbox, rememberUser } from './state.js';
 import { enqueue, transmit, sendTyping, editMessage } from './messaging.js';
 import { chat, isChange } from './state.js';
 import { hooks } from './hooks.js';
@@ -19,6 +19,7 @@ const EMOJI = {
 
 export function setUp() {
   const input = $('message-input');
+  setUpMentions(input); // first: while the @ list is open its keys (Enter, Tab, arrows, Escape) are its own
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
@@ -76,14 +77,153 @@ function sendText() {
     const { sid, seq } = composing;
     editMessage(sid, seq, text).catch((e) => toast(`Not edited: ${e.message || e.code}`, 'error'));
   } else {
-    const draft = { sid: state.current, msgType: 'text', content: text };
+    const draft = { sid: state.current, msgType: 'text', content: text, ...chosenMentions(state.current, text) };
     if (composing && composing.sid === state.current && composing.mode === 'reply') draft.replyTo = composing.replyTo;
     enqueue(draft);
   }
+  picked = picked.filter((p) => p.sid !== state.current);
+  hideSuggestions();
   cancelContext();
   input.value = '';
   autosize();
   input.focus();
+}
+
+// ---- mentions: '@' offers the session's members -----------------------------------
+//
+// Nicknames are not unique, so the text only shows '@nickname' and the send carries the uids of the
+// members picked from the list (docs/protocol.md "Mentions"). A pick whose '@nickname' was deleted
+// from the text before sending is not sent.
+
+const MAX_SUGGESTIONS = 8;
+let picked = [];      // [{sid, uid, all, label}] chosen while writing, per session
+let suggestions = []; // the open list: [{uid, nickname, avatar, all}]
+let activeIndex = 0;
+let queryAt = null;   // {start, end}: where the '@query' being completed is in the input
+
+function setUpMentions(input) {
+  input.setAttribute('aria-autocomplete', 'list');
+  input.setAttribute('aria-controls', 'mention-list');
+  input.addEventListener('keydown', onMentionKey);
+  input.addEventListener('input', () => { updateSuggestions(); });
+  input.addEventListener('click', () => { updateSuggestions(); });
+  input.addEventListener('blur', () => setTimeout(hideSuggestions, 150));
+}
+
+/** The '@query' the caret is at the end of (after a start or a non-word character), or null. */
+function mentionQuery(input) {
+  const caret = input.selectionStart;
+  if (caret !== input.selectionEnd) return null;
+  const before = input.value.slice(0, caret);
+  const m = /(?:^|[^\p{L}\p{N}_])@([^\s@]{0,32})$/u.exec(before);
+  return m ? { start: caret - m[1].length - 1, end: caret, query: m[1] } : null;
+}
+
+/** The open session's members, from its info (asked once per chat when the chat view has not yet). */
+async function membersOf(sid) {
+  const c = chat(sid);
+  if (!c.members) {
+    try {
+      const info = await api('GET', `/sessions/${encodeURIComponent(sid)}`);
+      c.members = (info.members || []).map((m) => ({ uid: m.uid, nickname: m.nickname, avatar: m.avatar, role: m.role }));
+      c.members.forEach((m) => { if (m.nickname) rememberUser(m); });
+    } catch {
+      return [];
+    }
+  }
+  return c.members;
+}
+
+async function updateSuggestions() {
+  const input = $('message-input');
+  const sid = state.current;
+  const q = sid && !(composing && composing.mode === 'edit') ? mentionQuery(input) : null;
+  if (!q) { hideSuggestions(); return; }
+  const members = await membersOf(sid);
+  const now = mentionQuery(input);
+  if (sid !== state.current || !now || now.start !== q.start) return; // the input moved on meanwhile
+  const needle = now.query.toLocaleLowerCase();
+  const me = members.find((m) => m.uid === state.me.uid);
+  const options = members.filter((m) => m.uid !== state.me.uid && m.nickname && m.nickname.toLocaleLowerCase().includes(needle))
+    .sort((a, b) => Number(!a.nickname.toLocaleLowerCase().startsWith(needle)) - Number(!b.nickname.toLocaleLowerCase().startsWith(needle))
+      || a.nickname.localeCompare(b.nickname))
+    .slice(0, MAX_SUGGESTIONS);
+  const s = state.sessions.get(sid);
+  const role = chat(sid).myRole || (me && me.role);
+  // @all: groups only, owner and admins only (the server refuses anyone else).
+  if (s && s.type === 'group' && (role === 'owner' || role === 'admin') && 'all'.startsWith(needle)) {
+    options.push({ all: true, nickname: 'all' });
+  }
+  if (!options.length) { hideSuggestions(); return; }
+  suggestions = options;
+  activeIndex = 0;
+  queryAt = now;
+  renderSuggestions();
+}
+
+function renderSuggestions() {
+  const list = $('mention-list');
+  list.replaceChildren(...suggestions.map((o, i) => h('li', {
+    role: 'option', id: `mention-option-${i}`, class: `mention-option${i === activeIndex ? ' active' : ''}`,
+    'aria-selected': String(i === activeIndex), 'data-uid': o.all ? '@all' : o.uid,
+    onmousedown: (e) => { e.preventDefault(); pickSuggestion(i); }, // mousedown: before the input's blur
+  }, o.all ? h('span', { class: 'avatar small' }, '@') : avatar(o.nickname, o.avatar, 'small'),
+  h('span', { class: 'mention-name' }, `@${o.nickname}`), o.all ? h('small', { class: 'muted' }, ' everyone in the group') : null)));
+  list.hidden = false;
+  $('message-input').setAttribute('aria-expanded', 'true');
+  $('message-input').setAttribute('aria-activedescendant', `mention-option-${activeIndex}`);
+}
+
+function hideSuggestions() {
+  suggestions = [];
+  queryAt = null;
+  const list = $('mention-list');
+  if (!list) return;
+  list.hidden = true;
+  list.replaceChildren();
+  $('message-input').setAttribute('aria-expanded', 'false');
+  $('message-input').removeAttribute('aria-activedescendant');
+}
+
+function onMentionKey(e) {
+  if (!suggestions.length || e.isComposing) return;
+  if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    activeIndex = (activeIndex + (e.key === 'ArrowDown' ? 1 : suggestions.length - 1)) % suggestions.length;
+    renderSuggestions();
+  } else if (e.key === 'Enter' || e.key === 'Tab') {
+    pickSuggestion(activeIndex);
+  } else if (e.key === 'Escape') {
+    hideSuggestions();
+  } else {
+    return;
+  }
+  e.preventDefault();
+  e.stopImmediatePropagation();
+}
+
+/** Replaces the '@query' with '@nickname ' and remembers whom it means. */
+function pickSuggestion(i) {
+  const o = suggestions[i];
+  const input = $('message-input');
+  if (!o || !queryAt || !state.current) return;
+  const label = `@${o.nickname}`;
+  input.value = `${input.value.slice(0, queryAt.start)}${label} ${input.value.slice(queryAt.end)}`;
+  const caret = queryAt.start + label.length + 1;
+  input.setSelectionRange(caret, caret);
+  picked.push({ sid: state.current, uid: o.all ? null : o.uid, all: Boolean(o.all), label });
+  hideSuggestions();
+  autosize();
+  input.focus();
+}
+
+/** The send's {mentions, mentionAll}: the picks of this session whose '@nickname' the text still shows. */
+function chosenMentions(sid, text) {
+  const still = picked.filter((p) => p.sid === sid && text.includes(p.label));
+  const mentions = [...new Set(still.filter((p) => !p.all).map((p) => p.uid))];
+  const out = {};
+  if (mentions.length) out.mentions = mentions;
+  if (still.some((p) => p.all)) out.mentionAll = true;
+  return out;
 }
 
 // ---- editing and replying: the composer's context line -------------------------

@@ -3,7 +3,7 @@
 import { $, h, fill, toast, paintAvatar } from './dom.js';
 import { api, session, ApiError, loadLimits } from './api.js';
 import { humanError } from './errors.js';
-import { state, chat, loadOutbox, rememberUser, displayName, forgetStored } from './state.js';
+import { state, chat, loadOutbox, rememberUser, displayName, forgetStored, mentionsMe } from './state.js';
 import { hooks } from './hooks.js';
 import { conn, received, tombstoned, resume, markRead, cancelPendingReads } from './messaging.js';
 import * as chatView from './chat.js';
@@ -218,7 +218,7 @@ async function onReady() {
 function onRead({ sid, uid, seq }) {
   if (uid === state.me.uid) {
     const s = state.sessions.get(sid);
-    if (s && seq >= (s.lastSeq || 0)) { s.unread = 0; s.readSeq = seq; renderSidebar(); }
+    if (s && seq >= (s.lastSeq || 0)) { s.unread = 0; s.mentions = 0; s.readSeq = seq; renderSidebar(); }
   } else {
     const c = chat(sid);
     c.readers.set(uid, Math.max(c.readers.get(uid) || 0, seq || 0));
@@ -247,7 +247,8 @@ function onNotification({ notification }) {
   state.notificationsUnread++;
   renderNotificationBadge();
   refreshOpenFriends();
-  desktopNotify('Palaver', notificationText(notification));
+  // A mention's desktop notification comes from its message (incoming), with the text; not twice.
+  if (notification.kind !== 'mention') desktopNotify('Palaver', notificationText(notification));
 }
 
 function onProfile({ uid }) {
@@ -264,7 +265,8 @@ function notificationText(n) {
   return n.kind === 'joinFriend' ? (data.status === 'accepted' ? `${who} accepted your friend request` : `${who} sent you a friend request`)
     : n.kind === 'inviteSession' && data.pending ? `You were invited to “${data.name || 'a group'}”`
     : n.kind === 'inviteSession' ? `You were added to “${data.name || 'a group'}”`
-      : n.kind === 'removeFriend' ? `${who} is no longer your friend` : 'You have a new notification';
+      : n.kind === 'removeFriend' ? `${who} is no longer your friend`
+        : n.kind === 'mention' ? `${who} mentioned you` : 'You have a new notification';
 }
 
 function renderNotificationBadge() {
@@ -274,14 +276,15 @@ function renderNotificationBadge() {
   $('friends').setAttribute('aria-label', `Friends and notifications${state.notificationsUnread ? `, ${state.notificationsUnread} new` : ''}`);
 }
 
-/** A message from someone else: desktop notification when the tab is hidden. */
+/** A message from someone else: desktop notification when the tab is hidden (muted: only when it mentions me). */
 function incoming(m) {
   if (m.msgType === 'system') return;
   chatView.stoppedTyping(m.uid);
   if (!document.hidden && m.sid === state.current) return;
   const s = state.sessions.get(m.sid);
-  if (document.hidden && !(s && s.muted)) {
-    const where = s && s.type === 'group' ? ` in ${s.name}` : '';
+  const mention = mentionsMe(m);
+  if (document.hidden && (!(s && s.muted) || mention)) {
+    const where = (mention ? ' mentioned you' : '') + (s && s.type === 'group' ? ` in ${s.name}` : '');
     const body = m.msgType === 'text' ? String(m.content).slice(0, 140) : m.msgType === 'image' ? '🖼 Photo'
       : m.msgType === 'voice' ? '🎤 Voice message' : m.msgType === 'video' ? '🎬 Video' : '📎 File';
     desktopNotify(`${m.nickname || displayName(m.uid)}${where}`, body, m.sid);
@@ -402,6 +405,7 @@ function wire() {
   on('typing', ({ sid, uid }) => chatView.showTyping(sid, uid));
   on('read', onRead);
   on('membership', () => reloadSessions());
+  on('members', ({ sid }) => { if (sid) chat(sid).members = null; }); // asked again at the next '@' 
   on('session-updated', onSessionUpdated);
   on('preferences', pins.applyPreferences);
   on('pins', pins.applyPreferences);

@@ -2,7 +2,7 @@
 // resume with `sync` after every (re)connect, history paging, reads, typing.
 import { api, session } from './api.js';
 import { Connection } from './socket.js';
-import { state, chat, newCid, saveOutbox, activity, isChange, applyChange } from './state.js';
+import { state, chat, newCid, saveOutbox, activity, isChange, applyChange, mentionsMe } from './state.js';
 import { hooks } from './hooks.js';
 
 export const conn = new Connection(() => session.token);
@@ -24,6 +24,8 @@ export function transmit(item) {
   const frame = { type: 'send', sid: item.sid, cid: item.cid, msgType: item.msgType, content: item.content };
   if (item.fileId) frame.fileId = item.fileId;
   if (item.replyTo) frame.replyTo = item.replyTo.seq;
+  if (item.mentions && item.mentions.length) frame.mentions = item.mentions;
+  if (item.mentionAll) frame.mentionAll = true;
   item.inFlight = true;
   conn.request(frame).then((ack) => {
     item.inFlight = false;
@@ -144,6 +146,7 @@ function noteActivity(m, isNew) {
     // The server's rule (docs/protocol.md, session list `unread`): everything others wrote after the
     // read position, system notices included, so the badge does not jump on reload.
     if (isNew && m.uid !== state.me.uid) s.unread = (s.unread || 0) + 1;
+    if (isNew && mentionsMe(m)) s.mentions = (s.mentions || 0) + 1;
   }
   hooks.sessionsChanged(false);
   // Writing is reading: the server learns it too, or its unread count would include our own message.
@@ -233,8 +236,9 @@ export function markRead(sid) {
   const s = state.sessions.get(sid);
   if (!s) return;
   const seq = Math.max(chat(sid).maxSeq, s.lastSeq || 0);
-  const changed = seq > (s.readSeq || 0) || s.unread;
+  const changed = seq > (s.readSeq || 0) || s.unread || s.mentions;
   s.unread = 0;
+  s.mentions = 0; // reading past them clears them (the server counts above readSeq)
   if (!changed) return;
   s.readSeq = Math.max(s.readSeq || 0, seq);
   hooks.sessionsChanged(false);

@@ -502,6 +502,11 @@ function noteItem(n, refresh) {
         openChat(data.sid);
       } }, 'Open'));
     }
+  } else if (n.kind === 'mention') {
+    text = `${who} mentioned you${data.quote ? `: “${data.quote}”` : ''}`;
+    if (data.sid) {
+      actions.push(h('button', { type: 'button', onclick: () => { closeDialog(); openChat(data.sid); } }, 'Open'));
+    }
   } else {
     text = `${who}: ${n.kind || 'notification'}`;
   }

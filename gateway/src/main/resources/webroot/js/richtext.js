@@ -16,17 +16,62 @@ const INLINE = new RegExp([
   '\\bhttps?://[^\\s<>"]+',
 ].join('|'), 'giu');
 
-/** The nodes that show `text`: blocks split out first, then inline marks within each part. */
-export function richText(text) {
+/**
+ * The nodes that show `text`: blocks split out first, then inline marks within each part. `labels`
+ * ([{text: '@Bob', me}], from mentionLabels) are the mentions the message carries: where the plain
+ * text shows one, it becomes a highlighted span (more strongly when it is the reader).
+ */
+export function richText(text, labels = []) {
   const nodes = [];
   let at = 0;
   for (const m of String(text).matchAll(BLOCK)) {
-    if (m.index > at) nodes.push(...inline(text.slice(at, m.index)));
+    if (m.index > at) nodes.push(...marked(inline(text.slice(at, m.index)), labels));
     nodes.push(h('pre', { class: 'code-block' }, h('code', {}, m[1].replace(/\n$/, ''))));
     at = m.index + m[0].length;
   }
-  if (at < text.length) nodes.push(...inline(text.slice(at)));
+  if (at < text.length) nodes.push(...marked(inline(text.slice(at)), labels));
   return nodes;
+}
+
+/**
+ * What a message's mentions look like in its text: '@' + the nickname of each mentioned uid (as the
+ * composer wrote it) and '@all' for mentionAll; `me` when it is the reader (or everyone, to others).
+ * Only what the message's mentions say is highlighted, never any '@word' of the text.
+ */
+export function mentionLabels(m, myUid, nicknameOf) {
+  const labels = [];
+  if (m.mentionAll === true) labels.push({ text: '@all', me: m.uid !== myUid });
+  for (const uid of Array.isArray(m.mentions) ? m.mentions : []) {
+    const name = nicknameOf(uid);
+    if (name) labels.push({ text: `@${name}`, me: uid === myUid });
+  }
+  return labels.sort((a, b) => b.text.length - a.text.length); // '@Ann Lee' before '@Ann'
+}
+
+/** The text nodes among `nodes` with the labels' occurrences as mention spans (elements are left as they are). */
+function marked(nodes, labels) {
+  if (!labels.length) return nodes;
+  return nodes.flatMap((node) => (typeof node === 'string' ? splitMentions(node, labels) : [node]));
+}
+
+function splitMentions(text, labels) {
+  const out = [];
+  let at = 0;
+  let plain = 0;
+  while (at < text.length) {
+    const label = text[at] === '@' && (at === 0 || !/[\p{L}\p{N}_]/u.test(text[at - 1]))
+      ? labels.find((l) => text.startsWith(l.text, at)) : null;
+    if (label) {
+      if (at > plain) out.push(text.slice(plain, at));
+      out.push(h('span', { class: `mention${label.me ? ' mention-me' : ''}` }, label.text));
+      at += label.text.length;
+      plain = at;
+    } else {
+      at++;
+    }
+  }
+  if (plain < text.length) out.push(text.slice(plain));
+  return out;
 }
 
 function inline(text) {

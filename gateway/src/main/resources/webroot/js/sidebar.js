@@ -17,8 +17,8 @@ export function renderSidebar() {
   toggle.hidden = archivedTotal === 0 && !state.showArchived;
   toggle.textContent = state.showArchived ? '← All conversations' : `Archived (${archivedTotal})`;
   toggle.setAttribute('aria-pressed', String(Boolean(state.showArchived)));
-  // Muted conversations still show their badge, but don't count in the tab's title.
-  const total = [...state.sessions.values()].filter((s) => !s.muted).reduce((n, s) => n + (s.unread || 0), 0);
+  // Muted conversations still show their badge, but don't count in the tab's title, except their mentions.
+  const total = [...state.sessions.values()].reduce((n, s) => n + (s.muted ? s.mentions || 0 : s.unread || 0), 0);
   document.title = total ? `(${total}) Palaver` : 'Palaver';
 }
 
@@ -48,10 +48,11 @@ function item(s) {
   const pic = avatar(title, s.type === 'private' ? peer && peer.avatar : s.icon);
   const presence = peerUid ? state.presence.get(peerUid) || 'offline' : null;
   const unread = s.unread || 0;
+  const mentions = Math.min(s.mentions || 0, unread || Infinity);
   return h('li', {
     class: `session${active ? ' active' : ''}${unread ? ' has-unread' : ''}${s.muted ? ' muted' : ''}`, role: 'option',
     'aria-selected': String(active), tabindex: '0', 'data-sid': s.sid,
-    'aria-label': `${title}${s.muted ? ', muted' : ''}${unread ? `, ${unread} unread` : ''}`,
+    'aria-label': `${title}${s.muted ? ', muted' : ''}${unread ? `, ${unread} unread` : ''}${mentions ? `, ${mentions} mentioning you` : ''}`,
     onclick: () => openChat(s.sid),
     onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); openChat(s.sid); } },
   },
@@ -64,6 +65,8 @@ function item(s) {
       h('time', {}, fmt.when(s.lastMessage ? s.lastMessage.at : s.lastAt))),
     h('span', { class: 'session-bottom' },
       h('span', { class: 'preview' }, preview(s)),
+      mentions ? h('span', { class: 'badge mention-badge', title: `${mentions} mentioning you`, 'aria-hidden': 'true' },
+        `@${mentions > 99 ? '99+' : mentions}`) : null,
       unread ? h('span', { class: 'badge', 'aria-hidden': 'true' }, unread > 99 ? '99+' : String(unread)) : null)));
 }
 

@@ -16,6 +16,7 @@
 //   session-updated  {sid, name?, icon?, visibility?}: a session's info changed
 //   preferences      {sid, muted, archived}: the user muted/archived a session (in any tab)
 //   pins             {sid, pins}: a session's pinned seqs changed (newest pin first)
+//   members          {sid, uid, action}: someone joined, was invited, left, was removed or changed role
 //   presence         {uid, state: 'online' | 'away' | 'busy' | 'offline'} (invisible shows as offline)
 //   notification     {notification: {id, kind, data, read, at}}
 //   friends-changed  {uid, action}: a friendship or request changed
@@ -40,6 +41,9 @@ export function afterClose(code) {
   return code === 4401 ? 'login' : 'reconnect';
 }
 
+/** Session events that change who is in a session (and so whom the composer's @ list offers). */
+const MEMBER_ACTIONS = new Set(['join', 'invite', 'leave', 'remove', 'role']);
+
 /** `event` frames by their `event` field: the name to emit and its detail. */
 const EVENTS = {
   typing: (e) => ['typing', { sid: e.sid, uid: e.uid }],
@@ -47,7 +51,8 @@ const EVENTS = {
   session: (e) => (e.action === 'added' || e.action === 'removed' ? ['membership', { sid: e.sid, action: e.action }]
     : e.action === 'updated' ? ['session-updated', pick(e, 'sid', 'name', 'icon', 'visibility')]
       : e.action === 'preferences' ? ['preferences', pick(e, 'sid', 'muted', 'archived')]
-        : e.action === 'pins' ? ['pins', pick(e, 'sid', 'pins')] : null),
+        : e.action === 'pins' ? ['pins', pick(e, 'sid', 'pins')]
+          : MEMBER_ACTIONS.has(e.action) ? ['members', pick(e, 'sid', 'uid', 'action')] : null),
   presence: (e) => ['presence', { uid: e.uid, state: shown(e.state) }],
   online: (e) => ['presence', { uid: e.uid, state: 'online' }],
   offline: (e) => ['presence', { uid: e.uid, state: 'offline' }],

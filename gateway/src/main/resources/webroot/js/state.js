@@ -25,6 +25,7 @@ export class Chat {
     this.loaded = false;     // first page fetched
     this.loading = false;
     this.readers = new Map(); // uid → readSeq of other members (read receipts)
+    this.members = null;      // [{uid, nickname, avatar, role}] from the session info: the composer's @ list
   }
 
   /**
@@ -63,6 +64,12 @@ export class Chat {
 }
 
 /** Edits, deletions and reactions: messages of the stream that change an earlier one (`target`). */
+/** Whether message `m` mentions the signed-in user (by uid, or everyone), and is someone else's. */
+export function mentionsMe(m) {
+  if (!m || !state.me || m.uid === state.me.uid || m.deleted || m.msgType === 'system') return false;
+  return m.mentionAll === true || (Array.isArray(m.mentions) && m.mentions.includes(state.me.uid));
+}
+
 export function isChange(m) {
   return m && (m.msgType === 'edit' || m.msgType === 'delete' || m.msgType === 'reaction');
 }

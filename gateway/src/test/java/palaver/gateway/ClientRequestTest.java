@@ -63,6 +63,18 @@ class ClientRequestTest {
   }
 
   @Test
+  @DisplayName("A send's mentions pass as an array of strings and mentionAll as a boolean; other shapes are invalid")
+  void sendMentionTypes() {
+    JsonObject body = ClientRequest.SEND.body("alice", sendFrame().put(Field.MENTIONS, new JsonArray().add("bob"))
+        .put(Field.MENTION_ALL, true));
+    assertEquals(new JsonArray().add("bob"), body.getJsonArray(Field.MENTIONS));
+    assertEquals(true, body.getBoolean(Field.MENTION_ALL));
+    assertInvalid(ClientRequest.SEND, sendFrame().put(Field.MENTIONS, "bob"));
+    assertInvalid(ClientRequest.SEND, sendFrame().put(Field.MENTIONS, new JsonArray().add(new JsonObject().put("$gt", ""))));
+    assertInvalid(ClientRequest.SEND, sendFrame().put(Field.MENTION_ALL, "yes"));
+  }
+
+  @Test
   @DisplayName("Fields the client left out are absent from the request")
   void absentFieldsAreLeftOut() {
     JsonObject body = ClientRequest.SEND.body("alice", new JsonObject().put(Field.SID, "s1"));

@@ -304,7 +304,8 @@ class MessageStore {
   /** What a tombstone keeps: its seq, id, sender and time; the content and file go. */
   private static JsonObject tombstoneSet(String prefix) {
     return new JsonObject().put(prefix + Field.DELETED, true).putNull(prefix + Field.CONTENT).putNull(prefix + Field.FILE)
-        .putNull(prefix + Field.REACTIONS).putNull(prefix + Field.REPLY_TO);
+        .putNull(prefix + Field.REACTIONS).putNull(prefix + Field.REPLY_TO).putNull(prefix + Field.MENTIONS)
+        .putNull(prefix + Field.MENTION_ALL);
   }
 
   /**

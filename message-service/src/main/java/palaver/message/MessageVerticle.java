@@ -19,6 +19,8 @@ import palaver.api.Ids;
 import palaver.api.PushNames;
 import palaver.runtime.Setting;
 import palaver.runtime.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * message-service's messages: which address is served by which handler, and
@@ -29,6 +31,7 @@ import palaver.runtime.Store;
  * sender's nickname and avatar ({@link Profiles}).
  */
 public class MessageVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(MessageVerticle.class);
   static final int MAX_CONTENT = 16 * 1024;
   /** The longest wait a sender may announce ({@code waitMs}); more would keep an abandoned send alive for minutes. */
   static final long MAX_WAIT_MS = 60_000;
@@ -42,7 +45,11 @@ public class MessageVerticle extends VerticleBase {
   static final int MAX_EMOJI = 32;
   /** Distinct reactions one message may carry. */
   static final int MAX_REACTIONS = 32;
-  /** Session roles that may delete anyone's message there. */
+  /** The most users one message may mention by uid (besides {@code mentionAll}). */
+  static final int MAX_MENTIONS = 20;
+  /** The notification kind a mentioned user gets (not for {@code mentionAll}). */
+  static final String MENTION_KIND = "mention";
+  /** Session roles that may delete anyone's message there, and mention everyone. */
   private static final Set<String> MODERATORS = Set.of("owner", "admin");
   /** Answer fields with no name in {@link Field}. */
   static final String SYSTEM = "system";
@@ -56,8 +63,11 @@ public class MessageVerticle extends VerticleBase {
   record SyncQuery(String uid, JsonObject positions) {
   }
 
-  /** A valid heads request; with a uid each head also carries that user's own newest seq. */
-  record HeadsQuery(JsonArray sids, String uid) {
+  /**
+   * A valid heads request; with a uid each head also carries that user's own newest seq, and with their read
+   * positions ({sid: readSeq}) their unread mentions.
+   */
+  record HeadsQuery(JsonArray sids, String uid, JsonObject readSeqs) {
   }
 
   private MongoClient mongo;
@@ -68,20 +78,23 @@ public class MessageVerticle extends VerticleBase {
   private PushInboxes inboxes;
   private Tails tails;
   private Retention retention;
+  private Mentions mentions;
 
   @Override
   public Future<?> start() {
     mongo = Store.client(vertx, config());
     store = new MessageStore(mongo);
+    mentions = new Mentions(mongo);
     tails = new Tails();
     commits = new GroupCommit(vertx, store, tails);
     syncs = new SyncReader(store, tails, this::soleWriter);
     profiles = new Profiles(vertx);
     inboxes = new PushInboxes(vertx, store, commits);
-    retention = new Retention(vertx, store, new FileStore(mongo), setting(Setting.RETENTION_DAYS),
+    retention = new Retention(vertx, store, mentions, new FileStore(mongo), setting(Setting.RETENTION_DAYS),
         setting(Setting.RETENTION_SWEEP_SECONDS) * 1000L, this::changed);
     return Store.ping(mongo, config())
         .compose(v -> store.createIndexes())
+        .compose(v -> mentions.createIndexes())
         .compose(v -> Future.all(List.of(
             Bus.serve(vertx, Address.HEALTH_MESSAGE, this::health),
             Bus.serve(vertx, Address.MESSAGE_SEND, this::send),
@@ -132,7 +145,10 @@ public class MessageVerticle extends VerticleBase {
 
   // ---- send ----
 
-  /** A user's message: validated, membership checked, file claimed, stored with its seq, then acked and fanned out. */
+  /**
+   * A user's message: validated, membership checked (the sender's, and the mentioned users'), file
+   * claimed, stored with its seq, then acked and fanned out.
+   */
   private Future<JsonObject> send(JsonObject body) {
     long startBy = startBy(body);
     JsonObject draft = validSend(body);
@@ -140,10 +156,11 @@ public class MessageVerticle extends VerticleBase {
     String msgType = draft.getString(Field.MSG_TYPE);
     String fileId = Attachments.fileId(body, msgType);
     Long replyTo = Check.optionalLong(body, Field.REPLY_TO, 1, Long.MAX_VALUE);
-    return checkMember(uid, draft.getString(Field.SID))
+    JsonArray mentioned = draft.getJsonArray(Field.MENTIONS);
+    return checkMember(uid, draft.getString(Field.SID), mentioned)
         .compose(member -> member.getBoolean(Field.BLOCKED, false)
             ? Future.failedFuture(ErrorCode.FORBIDDEN.exception("blocked: this private session takes no messages"))
-            : replyTarget(draft, replyTo))
+            : checkMentions(draft, member).compose(v -> replyTarget(draft, replyTo)))
         .compose(v -> Attachments.claim(vertx, uid, fileId, msgType))
         .compose(file -> profiles.of(uid).compose(profile -> store(withSender(draft.put(Field.FILE, file), profile),
             startBy)));
@@ -176,9 +193,75 @@ public class MessageVerticle extends VerticleBase {
     if (msgType.equals("text") && (content == null || content.isBlank())) {
       throw ErrorCode.INVALID.exception("content is required for text messages");
     }
-    return new JsonObject().put("_id", Ids.random()).put(Field.SID, sid).put(Field.UID, uid).put(Field.CID, cid)
-        .put(Field.MSG_TYPE, msgType).put(Field.CONTENT, content == null ? "" : content)
+    JsonObject draft = new JsonObject().put("_id", Ids.random()).put(Field.SID, sid).put(Field.UID, uid)
+        .put(Field.CID, cid).put(Field.MSG_TYPE, msgType).put(Field.CONTENT, content == null ? "" : content)
         .put(Field.AT, System.currentTimeMillis());
+    JsonArray mentions = validMentions(body, uid);
+    if (!mentions.isEmpty()) {
+      draft.put(Field.MENTIONS, mentions);
+    }
+    if (validMentionAll(body)) {
+      draft.put(Field.MENTION_ALL, true);
+    }
+    return draft;
+  }
+
+  /**
+   * A send's {@code mentions}: an array of at most {@value #MAX_MENTIONS} uids (each 1..64 characters),
+   * repeats dropped and the sender left out (mentioning oneself notifies nobody). Membership is checked later.
+   */
+  static JsonArray validMentions(JsonObject body, String sender) {
+    Object value = body.getValue(Field.MENTIONS);
+    if (value == null) {
+      return new JsonArray();
+    }
+    if (!(value instanceof JsonArray list) || list.size() > MAX_MENTIONS) {
+      throw ErrorCode.INVALID.exception("mentions must be an array of at most " + MAX_MENTIONS + " uids");
+    }
+    JsonArray uids = new JsonArray();
+    for (Object u : list) {
+      if (!(u instanceof String s) || s.isEmpty() || s.length() > 64) {
+        throw ErrorCode.INVALID.exception("mentions must hold uids (strings of 1..64 characters)");
+      }
+      if (!s.equals(sender) && !uids.contains(s)) {
+        uids.add(s);
+      }
+    }
+    return uids;
+  }
+
+  static boolean validMentionAll(JsonObject body) {
+    Object value = body.getValue(Field.MENTION_ALL);
+    if (value != null && !(value instanceof Boolean)) {
+      throw ErrorCode.INVALID.exception("mentionAll must be true or false");
+    }
+    return Boolean.TRUE.equals(value);
+  }
+
+  /**
+   * Refuses, before anything is stored, a mention of someone who is not a member of the session now
+   * ({@code invalid}, naming them), and {@code mentionAll} outside a group ({@code invalid}) or by a member
+   * who is not the group's owner or an admin ({@code forbidden}). {@code member} is session-service's
+   * answer about the sender, with {@code members} among the mentioned uids.
+   */
+  static Future<Void> checkMentions(JsonObject draft, JsonObject member) {
+    if (draft.getValue(Field.MENTIONS) instanceof JsonArray mentioned) {
+      JsonArray members = member.getValue(Field.MEMBERS) instanceof JsonArray m ? m : new JsonArray();
+      for (Object uid : mentioned) {
+        if (!members.contains(uid)) {
+          return Future.failedFuture(ErrorCode.INVALID.exception("mentions: " + uid + " is not a member of this session"));
+        }
+      }
+    }
+    if (Boolean.TRUE.equals(draft.getValue(Field.MENTION_ALL))) {
+      if (!"group".equals(member.getString(Field.TYPE))) {
+        return Future.failedFuture(ErrorCode.INVALID.exception("mentionAll is for groups only"));
+      }
+      if (!MODERATORS.contains(member.getString(Field.ROLE, ""))) {
+        return Future.failedFuture(ErrorCode.FORBIDDEN.exception("only the group's owner and admins may mention @all"));
+      }
+    }
+    return Future.succeededFuture();
   }
 
   /**
@@ -250,16 +333,39 @@ public class MessageVerticle extends VerticleBase {
         .put(Field.AT, System.currentTimeMillis());
   }
 
-  /** Acked only once stored (and the head moved); published only when new, so a retry is not delivered twice. */
+  /**
+   * Acked only once stored (and the head moved, and its mentions recorded: a retry records them again);
+   * published only when new, so a retry is not delivered twice, nor its mentions notified twice.
+   */
   private Future<JsonObject> store(JsonObject draft, long startBy) {
-    return commits.append(draft, startBy).map(appended -> {
+    return commits.append(draft, startBy).compose(appended -> mentions.record(appended.message()).map(v -> {
       JsonObject message = appended.message();
       if (appended.duplicate()) {
         return Frames.ackBody(message).put(Field.DUPLICATE, true);
       }
       vertx.eventBus().publish(Address.fanoutSession(message.getString(Field.SID)), Frames.message(message));
+      notifyMentioned(message);
       return Frames.ackBody(message);
-    });
+    }));
+  }
+
+  /**
+   * A {@code mention} notification to each user the message mentions by uid (stored by user-service and
+   * pushed to their connections, whether or not they muted the session); a failure loses only the
+   * notification. A mention of everyone notifies through the message itself, not one notification each.
+   */
+  private void notifyMentioned(JsonObject message) {
+    if (!(message.getValue(Field.MENTIONS) instanceof JsonArray uids) || Boolean.TRUE.equals(message.getValue(Field.MENTION_ALL))) {
+      return;
+    }
+    JsonObject data = new JsonObject().put(Field.SID, message.getString(Field.SID)).put(Field.SEQ, message.getLong(Field.SEQ))
+        .put(Field.BY, message.getString(Field.UID)).put(Field.NICKNAME, message.getString(Field.NICKNAME))
+        .put(Field.QUOTE, quote(message));
+    for (Object uid : uids) {
+      Bus.request(vertx, Address.USER_NOTIFY, new JsonObject().put(Field.UID, uid).put(Field.KIND, MENTION_KIND)
+          .put(Field.DATA, data))
+          .onFailure(t -> LOG.warn("mention notification for {} in {} failed: {}", uid, data.getString(Field.SID), t.getMessage()));
+    }
   }
 
   // ---- history ----
@@ -323,10 +429,35 @@ public class MessageVerticle extends VerticleBase {
 
   // ---- heads ----
 
-  /** {@code {sids:[...], uid?}} → {@code {heads:{sid:{lastSeq, lastMessage, ownSeq?}}}} in one query. */
+  /**
+   * {@code {sids:[...], uid?, readSeqs?}} → {@code {heads:{sid:{lastSeq, lastMessage, ownSeq?, mentions?}}}}
+   * in one query, and with {@code readSeqs} one aggregation of the user's unread mentions.
+   */
   private Future<JsonObject> heads(JsonObject body) {
     HeadsQuery q = validHeads(body);
-    return store.heads(q.sids(), q.uid()).map(heads -> new JsonObject().put(Field.HEADS, heads));
+    return store.heads(q.sids(), q.uid())
+        .compose(heads -> q.readSeqs() == null ? Future.succeededFuture(heads) : withMentions(heads, q))
+        .map(heads -> new JsonObject().put(Field.HEADS, heads));
+  }
+
+  /**
+   * Each head's {@code mentions}: the messages after the user's read position (or their own newest message,
+   * or the first kept one) that mention them or everyone, asked only of sessions with anything unread.
+   */
+  private Future<JsonObject> withMentions(JsonObject heads, HeadsQuery q) {
+    java.util.Map<String, Long> after = new java.util.HashMap<>();
+    for (String sid : heads.fieldNames()) {
+      JsonObject head = heads.getJsonObject(sid);
+      head.put(Field.MENTIONS, 0L);
+      long read = Math.max(q.readSeqs().getValue(sid) instanceof Number n ? n.longValue() : 0L, head.getLong(Field.OWN_SEQ, 0L));
+      if (head.getLong(Field.LAST_SEQ, 0L) > read) {
+        after.put(sid, read);
+      }
+    }
+    return mentions.unread(q.uid(), after).map(counts -> {
+      counts.forEach((sid, n) -> heads.getJsonObject(sid).put(Field.MENTIONS, n));
+      return heads;
+    });
   }
 
   static HeadsQuery validHeads(JsonObject body) {
@@ -336,7 +467,12 @@ public class MessageVerticle extends VerticleBase {
     }
     // An inbox's head (its newest push) is nobody's chat session: left out like a sid without a head.
     JsonArray chats = new JsonArray(sids.stream().filter(s -> !PushNames.isInbox((String) s)).toList());
-    return new HeadsQuery(chats, Check.optionalString(body, Field.UID, 64));
+    String uid = Check.optionalString(body, Field.UID, 64);
+    JsonObject readSeqs = Check.optionalObject(body, Field.READ_SEQS);
+    if (readSeqs != null && uid == null) {
+      throw ErrorCode.INVALID.exception("readSeqs needs the uid whose positions they are");
+    }
+    return new HeadsQuery(chats, uid, readSeqs);
   }
 
   // ---- change events: edit, delete, react ----
@@ -454,6 +590,7 @@ public class MessageVerticle extends VerticleBase {
       }
       JsonObject draft = changeDraft(q, MessageStore.DELETE);
       return commits.append(draft, startBy).compose(appended -> store.tombstone(q.sid(), q.target(), q.uid())
+          .compose(stored -> mentions.removeMessage(q.sid(), q.target()).map(stored))
           .map(stored -> {
             JsonObject event = appended.message();
             changed(List.of(q.sid()));
@@ -529,7 +666,7 @@ public class MessageVerticle extends VerticleBase {
   /** {@code {uid}}: a deleted account's messages become tombstones by "deleted user". */
   private Future<JsonObject> forgetUser(JsonObject body) {
     String uid = Check.string(body, Field.UID, 1, 64);
-    return store.forgetUser(uid).map(sids -> {
+    return store.forgetUser(uid).compose(sids -> mentions.forgetUser(uid).map(sids)).map(sids -> {
       changed(sids);
       return new JsonObject().put(Field.SIDS, new JsonArray(sids));
     });
@@ -551,7 +688,16 @@ public class MessageVerticle extends VerticleBase {
 
   /** Session-service's answer: a 403 failure unless {@code uid} is a member of {@code sid}. */
   private Future<JsonObject> checkMember(String uid, String sid) {
-    return Bus.request(vertx, Address.SESSION_CHECK_MEMBER, new JsonObject().put(Field.UID, uid).put(Field.SID, sid));
+    return checkMember(uid, sid, null);
+  }
+
+  /** As {@link #checkMember(String, String)}; with {@code uids} the answer's {@code members} lists those who are members. */
+  private Future<JsonObject> checkMember(String uid, String sid, JsonArray uids) {
+    JsonObject request = new JsonObject().put(Field.UID, uid).put(Field.SID, sid);
+    if (uids != null) {
+      request.put(Field.UIDS, uids);
+    }
+    return Bus.request(vertx, Address.SESSION_CHECK_MEMBER, request);
   }
 
   private boolean soleWriter() {

@@ -25,6 +25,8 @@ import palaver.testing.ServiceUnderTest;
 final class Neighbours {
   private final Set<String> members = ConcurrentHashMap.newKeySet();
   private final java.util.Map<String, String> roles = new ConcurrentHashMap<>();
+  /** Sessions that are private pairs ({@code type} in the member check); any other sid is a group. */
+  private final Set<String> pairs = ConcurrentHashMap.newKeySet();
   /** Groups with a retention of their own: sid → days ({@code palaver.session.retentions}). */
   final java.util.Map<String, Integer> retentions = new java.util.concurrent.ConcurrentSkipListMap<>();
   final FakeNeighbour sessions = new FakeNeighbour("session-service")
@@ -32,7 +34,8 @@ final class Neighbours {
       .answer(Address.SESSION_MEMBERSHIPS, this::memberships)
       .answer(Address.SESSION_RETENTIONS, body -> Future.succeededFuture(retentions(body)));
   final FakeNeighbour users = new FakeNeighbour("user-service")
-      .answer(Address.USER_GET, body -> Future.succeededFuture(profile(body.getString(Field.UID))));
+      .answer(Address.USER_GET, body -> Future.succeededFuture(profile(body.getString(Field.UID))))
+      .answer(Address.USER_NOTIFY, body -> Future.succeededFuture(new JsonObject()));
 
   /** message-service's verticles on a real Vert.x and store, with these fakes as neighbours. */
   static ServiceUnderTest start(Neighbours neighbours, JsonObject settings) {
@@ -63,12 +66,23 @@ final class Neighbours {
     roles.put(key(uid, sid), role);
   }
 
+  /** Marks {@code sid} a private pair. */
+  void pair(String sid) {
+    pairs.add(sid);
+  }
+
+  /** As session-service: {role, type, members?} ({@code members}: those of {@code uids} who are members). */
   private Future<JsonObject> checkMember(JsonObject body) {
-    if (!members.contains(key(body.getString(Field.UID), body.getString(Field.SID)))) {
+    String sid = body.getString(Field.SID);
+    if (!members.contains(key(body.getString(Field.UID), sid))) {
       return Future.failedFuture(ErrorCode.FORBIDDEN.exception("not a member of this session"));
     }
-    return Future.succeededFuture(new JsonObject().put(Field.ROLE,
-        roles.getOrDefault(key(body.getString(Field.UID), body.getString(Field.SID)), "member")));
+    JsonObject answer = new JsonObject().put(Field.ROLE, roles.getOrDefault(key(body.getString(Field.UID), sid), "member"))
+        .put(Field.TYPE, pairs.contains(sid) ? "private" : "group");
+    if (body.getValue(Field.UIDS) instanceof JsonArray uids) {
+      answer.put(Field.MEMBERS, new JsonArray(uids.stream().filter(u -> members.contains(key((String) u, sid))).toList()));
+    }
+    return Future.succeededFuture(answer);
   }
 
   private Future<JsonObject> memberships(JsonObject body) {

@@ -94,6 +94,26 @@ class RetentionTest {
   }
 
   @Test
+  @DisplayName("Mentions in messages removed by retention are removed too and no longer count as unread")
+  void mentionsGoWithTheirMessages() {
+    Member m = member();
+    String ann = Neighbours.fresh("ann");
+    NEIGHBOURS.join(ann, m.sid());
+    for (int i = 0; i < 4; i++) {
+      service.request(Address.MESSAGE_SEND, new JsonObject().put(Field.UID, m.uid()).put(Field.SID, m.sid())
+          .put(Field.CID, "m" + i).put(Field.MSG_TYPE, "text").put(Field.CONTENT, "@ann " + i)
+          .put(Field.MENTIONS, new JsonArray().add(ann)));
+    }
+    age(m.sid(), 2, DEPLOYMENT_DAYS + 1);
+    awaitStored(m.sid(), 2);
+    awaitTrue(() -> Await.result(service.mongo().count(Mentions.MENTIONS, new JsonObject().put(Field.SID, m.sid()))) == 2);
+    JsonObject head = service.request(Address.MESSAGE_HEADS, new JsonObject().put(Field.SIDS, new JsonArray().add(m.sid()))
+        .put(Field.UID, ann).put(Field.READ_SEQS, new JsonObject().put(m.sid(), 0))).getJsonObject(Field.HEADS)
+        .getJsonObject(m.sid());
+    assertEquals(2L, head.getLong(Field.MENTIONS));
+  }
+
+  @Test
   @DisplayName("Sends after retention go on from the head's seq, never reusing a removed one")
   void seqsGoOnAfterRetention() {
     Member m = withMessages(5);

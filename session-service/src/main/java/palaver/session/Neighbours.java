@@ -58,12 +58,16 @@ final class Neighbours {
         .otherwise(new JsonObject());
   }
 
-  /** {@code {sid:{lastSeq, lastMessage, ownSeq}}} of the sessions, {@code ownSeq} being what {@code uid} wrote. */
-  Future<JsonObject> heads(Collection<String> sids, String uid) {
+  /**
+   * {@code {sid:{lastSeq, lastMessage, ownSeq, mentions}}} of the sessions, {@code ownSeq} being what {@code
+   * uid} wrote, {@code mentions} how many messages after the read position ({@code readSeqs}) mention them.
+   */
+  Future<JsonObject> heads(Collection<String> sids, String uid, JsonObject readSeqs) {
     if (sids.isEmpty()) {
       return Future.succeededFuture(new JsonObject());
     }
-    return Bus.request(vertx, Address.MESSAGE_HEADS, new JsonObject().put(Field.SIDS, array(sids)).put(Field.UID, uid))
+    return Bus.request(vertx, Address.MESSAGE_HEADS, new JsonObject().put(Field.SIDS, array(sids)).put(Field.UID, uid)
+            .put(Field.READ_SEQS, readSeqs))
         .map(r -> r.getJsonObject(Field.HEADS));
   }
 

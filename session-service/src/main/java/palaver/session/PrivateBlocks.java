@@ -36,26 +36,35 @@ final class PrivateBlocks {
     this.neighbours = neighbours;
   }
 
+  /** What {@code checkMember} adds to a member's role: whether the session is a group, and whether it is blocked. */
+  record Kind(boolean group, boolean blocked) {
+  }
+
   /** True for a private session with a block between its two users. */
   Future<Boolean> blocked(String sid) {
+    return kind(sid).map(Kind::blocked);
+  }
+
+  /** Whether {@code sid} is a group (cached for good) or a private session, and then whether it is blocked. */
+  Future<Kind> kind(String sid) {
     Answer a = answers.get(sid);
     if (a != null && (a.group() || System.currentTimeMillis() - a.at() < TTL_MS)) {
-      return Future.succeededFuture(a.blocked());
+      return Future.succeededFuture(new Kind(a.group(), a.blocked()));
     }
     return store.session(sid).compose(session -> {
       JsonArray pair = session.getJsonArray(SessionStore.PAIR);
       if (SessionStore.isGroup(session) || pair == null || pair.size() != 2) {
         answers.put(sid, new Answer(false, true, 0));
-        return Future.succeededFuture(false);
+        return Future.succeededFuture(new Kind(true, false));
       }
       // user-service out of reach: the send goes on rather than making it a dependency of every private send.
       return neighbours.relation(pair.getString(0), pair.getString(1))
           .map(r -> {
             boolean blocked = r.getBoolean(Field.BLOCKED, false);
             answers.put(sid, new Answer(blocked, false, System.currentTimeMillis()));
-            return blocked;
+            return new Kind(false, blocked);
           })
-          .otherwise(false);
+          .otherwise(new Kind(false, false));
     });
   }
 

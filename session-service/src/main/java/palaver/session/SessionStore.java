@@ -176,6 +176,14 @@ final class SessionStore {
     return mongo.find(MEMBERS, byIds(sids.stream().map(sid -> memberId(sid, uid)).toList()));
   }
 
+  /** The memberships of {@code sid} held by any of {@code uids}, read by {@code _id}. */
+  Future<List<JsonObject>> membersAmong(String sid, Collection<String> uids) {
+    if (uids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return mongo.find(MEMBERS, byIds(uids.stream().map(uid -> memberId(sid, uid)).toList()));
+  }
+
   /** How many sessions the user is a member of (the uid index). */
   Future<Long> countMemberships(String uid) {
     return mongo.count(MEMBERS, new JsonObject().put(Field.UID, uid));

@@ -146,14 +146,38 @@ public class SessionVerticle extends VerticleBase {
   }
 
   /**
-   * {@code {uid, sid}} → {@code {role, blocked?}}; 403 for a non-member, 404
-   * for no such session. {@code blocked}: a private session whose users are
-   * blocked, which takes no new messages.
+   * {@code {uid, sid, uids?}} → {@code {role, type, blocked?, members?}}; 403 for a non-member, 404 for no
+   * such session. {@code type}: group or private. {@code blocked}: a private session whose users are
+   * blocked, which takes no new messages. {@code members}: those of {@code uids} (a message's mentions, at
+   * most {@value UserSessions#MAX_ASKED_MEMBERS}) who are members now, so a send checks them in the same call.
    */
   private Future<JsonObject> checkMember(JsonObject body) {
+    String uid = uid(body);
     String sid = sid(body);
-    return userSessions.checkMember(uid(body), sid)
-        .compose(role -> blocks.blocked(sid).map(blocked -> blocked ? role.copy().put(Field.BLOCKED, true) : role));
+    List<String> asked = askedMembers(body);
+    return userSessions.checkMember(uid, sid).compose(role -> blocks.kind(sid).compose(kind -> {
+      JsonObject answer = role.copy().put(Field.TYPE, kind.group() ? SessionStore.GROUP : SessionStore.PRIVATE);
+      if (kind.blocked()) {
+        answer.put(Field.BLOCKED, true);
+      }
+      if (asked == null) {
+        return Future.succeededFuture(answer);
+      }
+      return userSessions.membersAmong(sid, asked).map(members -> answer.put(Field.MEMBERS, new JsonArray(members)));
+    }));
+  }
+
+  /** The optional {@code uids} of a member check: strings, at most {@value UserSessions#MAX_ASKED_MEMBERS}. */
+  static List<String> askedMembers(JsonObject body) {
+    Object value = body.getValue(Field.UIDS);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonArray uids) || uids.size() > UserSessions.MAX_ASKED_MEMBERS
+        || !uids.stream().allMatch(u -> u instanceof String s && !s.isEmpty() && s.length() <= 64)) {
+      throw ErrorCode.INVALID.exception("uids must be an array of at most " + UserSessions.MAX_ASKED_MEMBERS + " uids");
+    }
+    return uids.stream().map(String.class::cast).distinct().toList();
   }
 
   /** {@code {uid, sid, seq}} → {@code {sid, readSeq}}. */

@@ -38,15 +38,17 @@ final class UserSessions {
       List<JsonObject> sessions = new ArrayList<>();
       mine.getJsonArray(Field.SESSIONS).forEach(s -> sessions.add((JsonObject) s));
       List<String> sids = new ArrayList<>();
+      JsonObject readSeqs = new JsonObject();
       Set<String> peers = new LinkedHashSet<>();
       for (JsonObject s : sessions) {
         sids.add(s.getString(Field.SID));
+        readSeqs.put(s.getString(Field.SID), s.getLong(Field.READ_SEQ, 0L));
         JsonObject peer = s.getJsonObject(Field.PEER);
         if (peer != null) {
           peers.add(peer.getString(Field.UID));
         }
       }
-      Future<JsonObject> heads = neighbours.heads(sids, uid);
+      Future<JsonObject> heads = neighbours.heads(sids, uid, readSeqs);
       Future<JsonObject> profiles = neighbours.profiles(peers);
       return Future.all(heads, profiles).map(v -> {
         for (JsonObject s : sessions) {
@@ -67,13 +69,15 @@ final class UserSessions {
   /**
    * A writer has read the session up to their own newest message ({@code ownSeq}
    * from the head): own messages never show as unread, without a read write per send.
+   * {@code mentions} is counted by message-service above the same position.
    */
   static void withHead(JsonObject session, JsonObject head) {
     long lastSeq = head.getLong(Field.LAST_SEQ, 0L);
     JsonObject last = head.getJsonObject(Field.LAST_MESSAGE);
     long readSeq = Math.max(session.getLong(Field.READ_SEQ, 0L), head.getLong(Field.OWN_SEQ, 0L));
     session.put(Field.LAST_SEQ, lastSeq).put(Field.READ_SEQ, readSeq)
-        .put(Field.UNREAD, Math.max(0, lastSeq - readSeq - changesAfter(head, readSeq))).put(Field.LAST_MESSAGE, last);
+        .put(Field.UNREAD, Math.max(0, lastSeq - readSeq - changesAfter(head, readSeq))).put(Field.LAST_MESSAGE, last)
+        .put(Field.MENTIONS, head.getLong(Field.MENTIONS, 0L));
   }
 
   /**
@@ -125,6 +129,14 @@ final class UserSessions {
       return store.membershipsOf(uid, sids);
     }
     return cache.sharedRead(uid, () -> store.membershipsOf(uid));
+  }
+
+  /** The most uids one member check asks about (a message's mentions are fewer). */
+  static final int MAX_ASKED_MEMBERS = 100;
+
+  /** Which of {@code uids} are members of {@code sid} now: one read by membership id. */
+  Future<List<String>> membersAmong(String sid, List<String> uids) {
+    return store.membersAmong(sid, uids).map(found -> found.stream().map(m -> m.getString(Field.UID)).toList());
   }
 
   /** {@code {role}}, answered from the cache when possible: the message path asks on every send. */

@@ -21,6 +21,9 @@ import palaver.testing.FakeNeighbour;
  */
 final class FakeMessageService {
   private final Map<String, JsonObject> heads = new ConcurrentHashMap<>();
+  /** Per "uid/sid": the unread mentions a head asked with readSeqs answers; and the readSeqs last asked. */
+  private final Map<String, Long> mentions = new ConcurrentHashMap<>();
+  private volatile JsonObject lastReadSeqs;
   private volatile boolean storing = true;
   private final FakeNeighbour neighbour = new FakeNeighbour("message-service")
       .answer(Address.MESSAGE_SYSTEM, this::system)
@@ -82,11 +85,25 @@ final class FakeMessageService {
     return message;
   }
 
+  /** What message-service would count as {@code uid}'s unread mentions in {@code sid}. */
+  void mentions(String uid, String sid, long count) {
+    mentions.put(uid + "/" + sid, count);
+  }
+
+  /** The {@code readSeqs} of the last heads request that had them. */
+  JsonObject lastReadSeqs() {
+    return lastReadSeqs;
+  }
+
   private synchronized Future<JsonObject> heads(JsonObject body) {
     if (!(body.getValue("sids") instanceof JsonArray sids) || !sids.stream().allMatch(s -> s instanceof String)) {
       throw ErrorCode.INVALID.exception("sids must be an array of strings");
     }
     String uid = Check.optionalString(body, Field.UID, 64);
+    JsonObject readSeqs = Check.optionalObject(body, Field.READ_SEQS);
+    if (readSeqs != null) {
+      lastReadSeqs = readSeqs.copy();
+    }
     JsonObject out = new JsonObject();
     sids.forEach(s -> {
       JsonObject head = heads.get((String) s);
@@ -95,6 +112,9 @@ final class FakeMessageService {
             .put(Field.LAST_MESSAGE, head.getJsonObject(Field.LAST_MESSAGE).copy());
         if (uid != null) {
           answer.put("ownSeq", head.getJsonObject("writers").getLong(uid, 0L));
+        }
+        if (readSeqs != null) {
+          answer.put(Field.MENTIONS, mentions.getOrDefault(uid + "/" + s, 0L));
         }
         out.put((String) s, answer);
       }

@@ -202,6 +202,64 @@ class SessionQueriesTest {
   }
 
   @Test
+  @DisplayName("Checking a member answers whether the session is a group or a private pair")
+  void checkMemberType() {
+    String ann = s.user("Ann");
+    String bob = s.user("Bob");
+    assertEquals("group", s.request(Address.SESSION_CHECK_MEMBER, SessionService.of(ann, s.group(ann, "public")))
+        .getString(Field.TYPE));
+    String pair = s.privateSession(ann, bob).getString(Field.SID);
+    assertEquals("private", s.request(Address.SESSION_CHECK_MEMBER, SessionService.of(ann, pair)).getString(Field.TYPE));
+  }
+
+  @Test
+  @DisplayName("Checking a member with uids (a send's mentions) answers which of them are members now")
+  void checkMemberWithUids() {
+    String ann = s.user("Ann");
+    String bob = s.user("Bob");
+    String eve = s.user("Eve");
+    String sid = s.group(ann, "public");
+    s.join(bob, sid);
+    JsonObject answer = s.request(Address.SESSION_CHECK_MEMBER, SessionService.of(ann, sid)
+        .put(Field.UIDS, new JsonArray().add(bob).add(eve).add(bob)));
+    assertEquals(new JsonArray().add(bob), answer.getJsonArray(Field.MEMBERS));
+    s.request(Address.SESSION_LEAVE, SessionService.of(bob, sid));
+    assertEquals(new JsonArray(), s.request(Address.SESSION_CHECK_MEMBER, SessionService.of(ann, sid)
+        .put(Field.UIDS, new JsonArray().add(bob))).getJsonArray(Field.MEMBERS));
+  }
+
+  @Test
+  @DisplayName("Checking a member with uids that are not an array of at most 100 strings is refused with 400")
+  void checkMemberBadUids() {
+    String ann = s.user("Ann");
+    String sid = s.group(ann, "public");
+    assertEquals(400, s.failureCode(Address.SESSION_CHECK_MEMBER, SessionService.of(ann, sid).put(Field.UIDS, "bob")));
+    assertEquals(400, s.failureCode(Address.SESSION_CHECK_MEMBER, SessionService.of(ann, sid)
+        .put(Field.UIDS, new JsonArray().add(1))));
+    JsonArray many = new JsonArray();
+    for (int i = 0; i <= UserSessions.MAX_ASKED_MEMBERS; i++) {
+      many.add("u" + i);
+    }
+    assertEquals(400, s.failureCode(Address.SESSION_CHECK_MEMBER, SessionService.of(ann, sid).put(Field.UIDS, many)));
+  }
+
+  @Test
+  @DisplayName("The session list asks message-service for unread mentions above each read position and shows them")
+  void listShowsMentions() {
+    String ann = s.user("Ann");
+    String bob = s.user("Bob");
+    String sid = s.group(ann, "public");
+    s.join(bob, sid);
+    s.messages.send(sid, ann);
+    long seq = s.messages.send(sid, ann);
+    s.request(Address.SESSION_READ, SessionService.of(bob, sid).put(Field.SEQ, seq - 1));
+    s.messages.mentions(bob, sid, 1);
+    assertEquals(1L, list(bob).get(sid).getLong(Field.MENTIONS));
+    assertEquals(seq - 1, s.messages.lastReadSeqs().getLong(sid));
+    assertEquals(0L, list(ann).get(sid).getLong(Field.MENTIONS));
+  }
+
+  @Test
   @DisplayName("Checking a non-member is refused with 403")
   void checkNonMember() {
     String sid = s.group(s.user("Ann"), "public");
