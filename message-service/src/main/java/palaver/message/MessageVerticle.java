@@ -79,6 +79,7 @@ public class MessageVerticle extends VerticleBase {
   private Tails tails;
   private Retention retention;
   private Mentions mentions;
+  private MemberChecks members;
 
   @Override
   public Future<?> start() {
@@ -86,6 +87,7 @@ public class MessageVerticle extends VerticleBase {
     store = new MessageStore(mongo);
     mentions = new Mentions(mongo);
     tails = new Tails();
+    members = new MemberChecks(vertx);
     commits = new GroupCommit(vertx, store, tails);
     syncs = new SyncReader(store, tails, this::soleWriter);
     profiles = new Profiles(vertx);
@@ -95,6 +97,7 @@ public class MessageVerticle extends VerticleBase {
     return Store.ping(mongo, config())
         .compose(v -> store.createIndexes())
         .compose(v -> mentions.createIndexes())
+        .compose(v -> members.listen())
         .compose(v -> Future.all(List.of(
             Bus.serve(vertx, Address.HEALTH_MESSAGE, this::health),
             Bus.serve(vertx, Address.MESSAGE_SEND, this::send),
@@ -686,18 +689,22 @@ public class MessageVerticle extends VerticleBase {
 
   // ---- neighbours and instances ----
 
-  /** Session-service's answer: a 403 failure unless {@code uid} is a member of {@code sid}. */
+  /** Session-service's answer, cached here (see {@link MemberChecks}): a 403 failure unless {@code uid} is a member of {@code sid}. */
   private Future<JsonObject> checkMember(String uid, String sid) {
     return checkMember(uid, sid, null);
   }
 
-  /** As {@link #checkMember(String, String)}; with {@code uids} the answer's {@code members} lists those who are members. */
+  /**
+   * As {@link #checkMember(String, String)}; with {@code uids} the answer's {@code members} lists those who
+   * are members. Without uids the answer comes from {@link MemberChecks} (usually no bus hop at all); a
+   * check naming mentioned users asks session-service, since it is about them too.
+   */
   private Future<JsonObject> checkMember(String uid, String sid, JsonArray uids) {
-    JsonObject request = new JsonObject().put(Field.UID, uid).put(Field.SID, sid);
-    if (uids != null) {
-      request.put(Field.UIDS, uids);
+    if (uids == null || uids.isEmpty()) {
+      return members.check(uid, sid);
     }
-    return Bus.request(vertx, Address.SESSION_CHECK_MEMBER, request);
+    return Bus.request(vertx, Address.SESSION_CHECK_MEMBER, new JsonObject().put(Field.UID, uid).put(Field.SID, sid)
+        .put(Field.UIDS, uids));
   }
 
   private boolean soleWriter() {
