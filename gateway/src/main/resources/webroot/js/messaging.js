@@ -149,8 +149,10 @@ function noteActivity(m, isNew) {
     if (isNew && mentionsMe(m)) s.mentions = (s.mentions || 0) + 1;
   }
   hooks.sessionsChanged(false);
-  // Writing is reading: the server learns it too, or its unread count would include our own message.
-  if (m.uid === state.me.uid && m.msgType !== 'system') markRead(m.sid);
+  // Writing is reading, and the server knows it without being told: it counts unread from the read
+  // position or the writer's own newest message, whichever is higher (docs/protocol.md, `unread`), so a
+  // send costs no `read` frame. Only the local position follows.
+  if (m.uid === state.me.uid && m.msgType !== 'system' && m.seq > (s.readSeq || 0)) s.readSeq = m.seq;
 }
 
 let syncing = null;
