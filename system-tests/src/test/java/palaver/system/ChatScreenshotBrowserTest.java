@@ -32,7 +32,7 @@ import org.openqa.selenium.WebElement;
 
 /**
  * The README's screenshot (docs/screenshot-chat.png): a group chat built through the real server by three
- * people, shown in Maya's Chromium at 1280×860 with a reply and its quote, reactions, an edited message, a
+ * people, shown in Maya's Chromium at 1280×960 with a reply and its quote, reactions, an edited message, a
  * deleted one, a pin, an image and a mention of her, and an "@1" badge on another group in the sidebar.
  * Jonas and Priya act over REST; Maya registers in the page and her own messages go over REST with her
  * token. The test checks every one of those is on the page before it saves {@code target/screenshots/chat.png}.
@@ -89,8 +89,8 @@ class ChatScreenshotBrowserTest {
     send(jonas, privateChat, "Thanks for the ride yesterday!", null, null);
 
     String trip = http.newGroup(jonas, "Cabin weekend", priya, me);
-    long booked = send(jonas, trip, "Booked the cabin at Lake Tahoma for Friday to Sunday 🎉\n"
-        + "Check-in is from 4 pm, the key code is 2719.", null, null);
+    long booked = send(jonas, trip, "The cabin at Lake Tahoma is booked, Friday to Sunday!\n"
+        + "Check-in from 4 pm, key code 2719.", null, null);
     pin(jonas, trip, booked);
     react(priya, trip, booked, "🎉");
     react(me, trip, booked, "🎉");
@@ -98,7 +98,7 @@ class ChatScreenshotBrowserTest {
     long view = sendImage(priya, trip, "lake-view.png", lakePicture());
     react(me, trip, view, "❤️");
     react(jonas, trip, view, "❤️");
-    react(jonas, trip, view, "😍");
+    react(jonas, trip, view, "🤩");
     long driving = send(jonas, trip, "Who's driving? I can take two people and the food", null, null);
     edit(jonas, trip, driving, "Who's driving? I can take three people and the food");
     long oops = send(priya, trip, "I can't make it on Friday", null, null);
@@ -114,14 +114,14 @@ class ChatScreenshotBrowserTest {
         new JsonArray().add(me.uid()));
 
     maya.reload();
-    viewport(1280, 860);
+    viewport(1280, 960);
     maya.open("Cabin weekend");
     maya.waitForText("@Maya perfect! Can you grab the groceries?");
 
     assertShows(".reply-quote", "Who's driving? I can take three people and the food");
     assertShows(".reaction", "🎉 2");
     assertShows(".reaction", "❤️ 2");
-    assertShows(".reaction", "😍 1");
+    assertShows(".reaction", "🤩 1");
     assertShows(".reaction", "👍 1");
     assertShows(".edited", "edited");
     assertShows(".text.deleted", "Message deleted");
@@ -133,7 +133,7 @@ class ChatScreenshotBrowserTest {
         ? true : null);
     maya.until(d -> mentionBadge("Design team").equals("@1"));
     assertEquals("", mentionBadge("Book club"));
-    assertEquals(List.of("Booked the cabin at Lake Tahoma for Friday to Sunday 🎉\nCheck-in is from 4 pm, the key code is 2719.",
+    assertEquals(List.of("The cabin at Lake Tahoma is booked, Friday to Sunday!\nCheck-in from 4 pm, key code 2719.",
         "Who's driving? I can take three people and the food",
         "Message deleted", "I can drive too, leaving around 5 from the office",
         "@Maya perfect! Can you grab the groceries?"), maya.texts());
