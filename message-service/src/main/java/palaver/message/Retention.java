@@ -48,16 +48,18 @@ final class Retention {
 
   private final Vertx vertx;
   private final MessageStore messages;
+  private final SearchIndex search;
   private final FileStore files;
   private final int deploymentDays;
   private final long intervalMs;
   private final Consumer<List<String>> changed;
   private long timer = -1;
 
-  Retention(Vertx vertx, MessageStore messages, FileStore files, int deploymentDays, long intervalMs,
+  Retention(Vertx vertx, MessageStore messages, SearchIndex search, FileStore files, int deploymentDays, long intervalMs,
       Consumer<List<String>> changed) {
     this.vertx = vertx;
     this.messages = messages;
+    this.search = search;
     this.files = files;
     this.deploymentDays = deploymentDays;
     this.intervalMs = intervalMs;
@@ -167,6 +169,8 @@ final class Retention {
       Set<String> fileIds = new LinkedHashSet<>();
       return messages.raiseFirstSeq(sid, firstSeq)
           .compose(v -> deleteBelow(sid, firstSeq, fileIds, 0L))
+          // The postings after the messages: a sweep cut short leaves postings search skips, never the reverse.
+          .compose(n -> search.removeBelow(sid, firstSeq).map(n))
           .compose(n -> {
             if (n > 0) {
               changed.accept(List.of(sid));
