@@ -22,7 +22,8 @@ export function renderSidebar() {
   document.title = total ? `(${total}) Palaver` : 'Palaver';
 }
 
-function titleOf(s) {
+/** A conversation's shown name: the peer's nickname for a private chat, else the group's name. */
+export function titleOf(s) {
   if (s.type === 'private') {
     const peer = typeof s.peer === 'object' && s.peer ? s.peer : cachedUser(s.peer);
     return peer ? peer.nickname : (s.name || '…');

@@ -30,7 +30,7 @@ import palaver.testing.TestStore;
 
 /**
  * A measurement, not part of the normal build: fills a fresh embedded store with
- * {@code -Dpalaver.searchScale=N} messages (200 per session, five words each from
+ * {@code -Dpalaver.searchScale=N} messages (200 per session, one session after another, five words each from
  * a Zipf-distributed vocabulary, plus "hello" in one message in ten and "needle"
  * in one in ten thousand), written through {@link SearchIndex} as the send path
  * writes them, then times {@link MessageSearch} for a user in 20 of the sessions.
@@ -44,6 +44,7 @@ class SearchScaleTest {
   private static final int VOCABULARY = 5_000;
   private static final int BATCH = 1_000;
   private static final int RUNS = 200;
+  private static final Set<Integer> CHECKPOINTS = Set.of(100_000, 300_000, 600_000);
 
   @Test
   @DisplayName("Search answers in milliseconds for common, rare and combined words, and finds exactly the user's hits")
@@ -68,22 +69,26 @@ class SearchScaleTest {
         Await.result(mongo.createIndexWithOptions(SearchIndex.POSTINGS, new JsonObject().put(SearchIndex.TERM, 1)
             .put(Field.SID, 1).put(Field.AT, 1).put(Field.SEQ, 1), new IndexOptions().unique(true).name("term_sid_at_seq")));
       }
-      // The user's sessions, spread over the store (every sessions/20-th).
+      // Sessions are filled one after another (200 messages each); the user's 20 are among the first
+      // 500, so from the first checkpoint on their messages stay the same while the store grows around them.
       List<String> mine = new ArrayList<>();
       for (int k = 0; k < USER_SESSIONS; k++) {
-        mine.add(sid(k * (sessions / USER_SESSIONS)));
+        mine.add(sid(k * 25));
       }
-      long[] userHits = fill(mongo, index, total, sessions, new HashSet<>(mine));
       MessageSearch search = new MessageSearch(index, store);
-      System.out.printf(Locale.ROOT, "%n%-34s %7s %8s %8s %8s%n", "query (user in 20 sessions)", "hits", "p50 ms", "p99 ms",
-          "max ms");
-      report(search, mine, "hello", "common word (10%)", userHits[0]);
-      report(search, mine, "w0", "most common word (~55%)", -1);
-      report(search, mine, "w3000", "rare Zipf word", -1);
-      report(search, mine, "needle", "rare word (0.01%)", userHits[1]);
-      report(search, mine, "hello needle", "common + rare, rare walked", -1);
-      report(search, mine, "hello w0", "two common words", -1);
-      report(search, mine, "hello w1x", "common walked, absent word", 0);
+      // Measured at each checkpoint on the way, so a fill cut short still reports its largest size.
+      fill(mongo, index, total, sessions, new HashSet<>(mine), userHits -> {
+        System.out.printf(Locale.ROOT, "%n%-40s %7s %8s %8s %8s%n", "query (user in 20 sessions)", "hits", "p50 ms",
+            "p99 ms", "max ms");
+        report(search, mine, "hello", "common word (10%)", userHits[0]);
+        report(search, mine, "w0", "most common word (~55%)", -1);
+        report(search, mine, "w3000", "rare Zipf word", -1);
+        report(search, mine, "needle", "rare word (0.01%)", userHits[1]);
+        report(search, mine, "hello needle", "common + rare (rare walked)", -1);
+        report(search, mine, "hello w0", "two common words", -1);
+        report(search, mine, "hello w1x", "common walked, other absent", 0);
+        System.out.println();
+      });
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().join();
       embedded.close();
@@ -95,7 +100,8 @@ class SearchScaleTest {
   }
 
   /** Writes the messages and their postings, a batch at a time; answers the user's hello and needle counts. */
-  private static long[] fill(MongoClient mongo, SearchIndex index, int total, int sessions, Set<String> mine) {
+  private static void fill(MongoClient mongo, SearchIndex index, int total, int sessions, Set<String> mine,
+      java.util.function.Consumer<long[]> checkpoint) {
     double[] cdf = zipf(VOCABULARY);
     Random random = new Random(17);
     long base = System.currentTimeMillis() - total;
@@ -109,7 +115,7 @@ class SearchScaleTest {
           int rank = Arrays.binarySearch(cdf, random.nextDouble());
           text.append('w').append(rank < 0 ? -rank - 1 : rank).append(' ');
         }
-        String sid = sid(i % sessions);
+        String sid = sid(i / PER_SESSION);
         boolean hello = random.nextInt(10) == 0;
         boolean needle = random.nextInt(10_000) == 0;
         if (hello) {
@@ -122,7 +128,7 @@ class SearchScaleTest {
           userHits[0] += hello ? 1 : 0;
           userHits[1] += needle ? 1 : 0;
         }
-        batch.add(new JsonObject().put("_id", "m" + i).put(Field.SID, sid).put(Field.SEQ, (long) (i / sessions + 1))
+        batch.add(new JsonObject().put("_id", "m" + i).put(Field.SID, sid).put(Field.SEQ, (long) (i % PER_SESSION + 1))
             .put(Field.UID, "u" + (i % 1000)).put(Field.CID, "c" + i).put(Field.MSG_TYPE, "text")
             .put(Field.CONTENT, text.toString().trim()).put(Field.NICKNAME, "user " + (i % 1000))
             .put(Field.AT, base + i));
@@ -136,15 +142,18 @@ class SearchScaleTest {
       if (from < 5 * BATCH) {
         System.out.printf(Locale.ROOT, "batch: messages %.0f ms, postings %.0f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6);
       }
-      if ((from + BATCH) % 50_000 == 0) {
+      int filled = Math.min(total, from + BATCH);
+      if (filled % 50_000 == 0) {
         double s = (System.nanoTime() - started) / 1e9;
-        System.out.printf(Locale.ROOT, "filled %,d messages in %.0f s (%.0f/s)%n", from + BATCH, s, (from + BATCH) / s);
+        System.out.printf(Locale.ROOT, "filled %,d messages in %.0f s (%.0f/s)%n", filled, s, filled / s);
+      }
+      if (filled == total || CHECKPOINTS.contains(filled)) {
+        long postings = await(mongo.count(SearchIndex.POSTINGS, new JsonObject()));
+        System.out.printf(Locale.ROOT, "%n== %,d messages in %,d sessions, %,d postings (filled in %.0f s)%n", filled,
+            (filled + PER_SESSION - 1) / PER_SESSION, postings, (System.nanoTime() - started) / 1e9);
+        checkpoint.accept(userHits);
       }
     }
-    long postings = Await.result(mongo.count(SearchIndex.POSTINGS, new JsonObject()));
-    System.out.printf(Locale.ROOT, "filled %,d messages, %,d postings, in %.0f s%n", total, postings,
-        (System.nanoTime() - started) / 1e9);
-    return userHits;
   }
 
   /** A fill step may take longer than a test's usual wait. */
