@@ -72,9 +72,12 @@ function hit(m, terms) {
   return h('li', { class: 'search-hit', 'data-sid': m.sid, 'data-seq': String(m.seq) },
     h('button', { type: 'button', onclick: () => showMessage(m.sid, m.seq) },
       h('span', { class: 'search-meta' }, h('strong', {}, s ? titleOf(s) : 'A conversation'),
-        h('small', {}, ` ${m.nickname || displayName(m.uid)} · ${fmt.when(m.at)} ${fmt.time(m.at)}`)),
+        h('small', {}, ` ${m.nickname || displayName(m.uid)} · ${stamp(m.at)}`)),
       h('span', { class: 'search-text' }, marked(snippet(text, terms), terms))));
 }
+
+/** The time today, else the date and the time. */
+const stamp = (at) => (fmt.dayKey(at) === fmt.dayKey(Date.now()) ? fmt.time(at) : `${fmt.when(at)} ${fmt.time(at)}`);
 
 /** Around the first matching word when the text is long. */
 function snippet(text, terms) {

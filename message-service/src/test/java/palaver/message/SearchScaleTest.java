@@ -199,7 +199,7 @@ class SearchScaleTest {
       assertEquals(Math.min(expected, MessageSearch.LIMIT_DEFAULT), hits.size(), q);
     }
     String shown = hits.size() + (last.getBoolean(Field.MORE) ? "+" : "");
-    System.out.printf(Locale.ROOT, "%-34s %7s %8.1f %8.1f %8.1f%n", label + " \"" + q + "\"", shown,
+    System.out.printf(Locale.ROOT, "%-40s %7s %8.1f %8.1f %8.1f%n", label + " \"" + q + "\"", shown,
         ms[RUNS / 2] / 1e6, ms[RUNS * 99 / 100] / 1e6, ms[RUNS - 1] / 1e6);
   }
 }
