@@ -44,7 +44,7 @@ class SearchScaleTest {
   private static final int VOCABULARY = 5_000;
   private static final int BATCH = 1_000;
   private static final int RUNS = 200;
-  private static final Set<Integer> CHECKPOINTS = Set.of(100_000, 300_000, 600_000);
+  private static final Set<Integer> CHECKPOINTS = Set.of(100_000, 300_000, 600_000, 800_000);
 
   @Test
   @DisplayName("Search answers in milliseconds for common, rare and combined words, and finds exactly the user's hits")
@@ -107,6 +107,7 @@ class SearchScaleTest {
     long base = System.currentTimeMillis() - total;
     long[] userHits = new long[2];
     long started = System.nanoTime();
+    long postings = 0;
     for (int from = 0; from < total; from += BATCH) {
       List<JsonObject> batch = new ArrayList<>(BATCH);
       for (int i = from; i < Math.min(total, from + BATCH); i++) {
@@ -138,6 +139,7 @@ class SearchScaleTest {
       await(mongo.bulkWriteWithOptions(MessageStore.MESSAGES, ops, new BulkWriteOptions().setOrdered(false)));
       long t1 = System.nanoTime();
       await(index.add(batch));
+      postings += batch.stream().mapToLong(m -> SearchTerms.ofMessage(m).size()).sum();
       long t2 = System.nanoTime();
       if (from < 5 * BATCH) {
         System.out.printf(Locale.ROOT, "batch: messages %.0f ms, postings %.0f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6);
@@ -148,7 +150,8 @@ class SearchScaleTest {
         System.out.printf(Locale.ROOT, "filled %,d messages in %.0f s (%.0f/s)%n", filled, s, filled / s);
       }
       if (filled == total || CHECKPOINTS.contains(filled)) {
-        long postings = await(mongo.count(SearchIndex.POSTINGS, new JsonObject()));
+        // Counted here, not by a count over the collection: on the embedded store a read that long
+        // (millions of entries) failed with MVStore's "Chunk ... not found" (see docs/performance.md).
         System.out.printf(Locale.ROOT, "%n== %,d messages in %,d sessions, %,d postings (filled in %.0f s)%n", filled,
             (filled + PER_SESSION - 1) / PER_SESSION, postings, (System.nanoTime() - started) / 1e9);
         checkpoint.accept(userHits);
