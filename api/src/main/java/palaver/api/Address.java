@@ -116,6 +116,12 @@ public final class Address {
   public static final String MESSAGE_SYNC = "palaver.message.sync";
   public static final String MESSAGE_HEADS = "palaver.message.heads";
   /**
+   * {@code {uid, q, sid?, before?, limit?}} → {@code {terms, hits:[message], more, next?}}: full-text search
+   * over the messages of the caller's sessions (or of one, {@code sid}), newest first; {@code next} is the
+   * {@code before} of the following page (docs/protocol.md "Search").
+   */
+  public static final String MESSAGE_SEARCH = "palaver.message.search";
+  /**
    * {@code {uid, sid, seq, cid?, admin?}} → {@code {sid, id, seq, deleted:true, event}}: the message becomes a
    * tombstone (seq kept, content removed), a {@code delete} event is appended to the session and
    * {@code messageDeleted} is published. Allowed to its author and to the session's owner and admins;

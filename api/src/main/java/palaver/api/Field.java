@@ -70,6 +70,10 @@ public final class Field {
   public static final String OWNER = "owner";
   public static final String BY = "by";
   public static final String QUERY = "q";
+  /** Search: the matching messages of a page, the words searched for, the cursor of the next page. */
+  public static final String HITS = "hits";
+  public static final String TERMS = "terms";
+  public static final String NEXT = "next";
   public static final String OFFSET = "offset";
   public static final String OLD_PASSWORD = "oldPassword";
   public static final String NEW_PASSWORD = "newPassword";

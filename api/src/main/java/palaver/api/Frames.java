@@ -16,6 +16,8 @@ public final class Frames {
   public static final String READY = "ready";
   public static final String SYNCED = "synced";
   public static final String HISTORY = "history";
+  /** Answers a {@code search} frame: {@code terms, hits, more, next}. */
+  public static final String SEARCH = "search";
   public static final String PONG = "pong";
   public static final String OK = "ok";
   public static final String MESSAGE_DELETED = "messageDeleted";

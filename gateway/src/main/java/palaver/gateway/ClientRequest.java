@@ -38,6 +38,9 @@ enum ClientRequest {
           Field.CID, Kind.STRING)),
   HISTORY("history", Address.MESSAGE_HISTORY, true, Frames.HISTORY,
       fields(Field.SID, Kind.STRING, Field.BEFORE, Kind.INTEGER, Field.AFTER, Kind.INTEGER, Field.LIMIT, Kind.INTEGER)),
+  /** Full-text search of the caller's sessions; {@code before} is an earlier page's {@code next}. */
+  SEARCH("search", Address.MESSAGE_SEARCH, true, Frames.SEARCH,
+      fields(Field.QUERY, Kind.STRING, Field.SID, Kind.STRING, Field.BEFORE, Kind.STRING, Field.LIMIT, Kind.INTEGER)),
   /** Answered by the missed {@code message} frames, then {@code synced}. */
   SYNC("sync", Address.MESSAGE_SYNC, true, Frames.SYNCED, fields(Field.POSITIONS, Kind.POSITIONS)),
   READ("read", Address.SESSION_READ, false, Frames.OK, fields(Field.SID, Kind.STRING, Field.SEQ, Kind.INTEGER)),

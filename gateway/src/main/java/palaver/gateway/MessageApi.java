@@ -20,6 +20,7 @@ final class MessageApi {
 
   void mount(Router api, BearerAuth auth) {
     api.get("/sessions/:sid/messages").handler(auth).handler(this::history);
+    api.get("/messages/search").handler(auth).handler(this::search);
     api.post("/sessions/:sid/messages").handler(auth).handler(this::send);
     api.patch("/sessions/:sid/messages/:seq").handler(auth).handler(ctx -> change(ctx, ClientRequest.EDIT, Rest.body(ctx)));
     api.delete("/sessions/:sid/messages/:seq").handler(auth).handler(ctx -> change(ctx, ClientRequest.DELETE, new JsonObject()));
@@ -58,6 +59,20 @@ final class MessageApi {
     putQuery(ctx, fields, Field.LIMIT);
     JsonObject request = ClientRequest.HISTORY.body(Rest.uid(ctx), fields);
     Rest.respond(ctx, ClientRequest.HISTORY.request(vertx, request), 200);
+  }
+
+  /** The {@code search} frame's request from the query string: {@code q, sid?, before?, limit?}. */
+  private void search(RoutingContext ctx) {
+    JsonObject fields = new JsonObject();
+    for (String name : new String[] {Field.QUERY, Field.SID, Field.BEFORE}) {
+      String value = ctx.queryParams().get(name);
+      if (value != null) {
+        fields.put(name, value);
+      }
+    }
+    putQuery(ctx, fields, Field.LIMIT);
+    JsonObject request = ClientRequest.SEARCH.body(Rest.uid(ctx), fields);
+    Rest.respond(ctx, ClientRequest.SEARCH.request(vertx, request), 200);
   }
 
   /** Same as the {@code send} frame (and under the same per-user rate limit); answers the ack. */

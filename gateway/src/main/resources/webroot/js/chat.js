@@ -9,6 +9,7 @@ import * as fmt from './format.js';
 import { richText, mentionLabels } from './richtext.js';
 import { hooks } from './hooks.js';
 import { pinToggle, renderChatFlags } from './pins.js';
+import { showMessage } from './search.js';
 
 const elements = new Map(); // `${sid}:${seq}` → rendered message element (reused across renders)
 const typingUntil = new Map(); // uid → time the indicator expires for the open chat
@@ -231,14 +232,11 @@ function bubble(m) {
     mine ? null : avatar(m.nickname, m.avatar, 'small'), body, m.deleted ? null : actions(m, mine));
 }
 
-/** The quoted message a reply answers; a click scrolls to it when it is loaded. */
+/** The quoted message a reply answers; a click shows it (loading older history when needed). */
 function replyQuote(m) {
   const r = m.replyTo;
   return h('button', { type: 'button', class: 'reply-quote', 'aria-label': `In reply to ${r.nickname || 'a message'}`,
-    onclick: () => {
-      const el = $('message-list').querySelector(`[data-seq="${r.seq}"]`);
-      if (el) el.scrollIntoView({ block: 'center' });
-    } },
+    onclick: () => showMessage(m.sid, r.seq) },
   h('strong', {}, r.nickname || displayName(r.uid)), h('span', {}, r.quote || `[${r.msgType}]`));
 }
 

@@ -14,6 +14,7 @@ import * as composer from './composer.js';
 import * as admin from './admin.js';
 import * as pins from './pins.js';
 import * as switcher from './switcher.js';
+import { openSearch } from './search.js';
 
 // ---- auth view ---------------------------------------------------------------
 
@@ -348,6 +349,7 @@ function wire() {
   $('new-group').addEventListener('click', panels.newGroup);
   $('new-chat').addEventListener('click', panels.newChat);
   $('directory').addEventListener('click', panels.directory);
+  $('search-messages').addEventListener('click', openSearch);
   $('friends').addEventListener('click', panels.friends);
   $('chat-call-voice').addEventListener('click', () => calls.start(state.current, false));
   $('chat-call-video').addEventListener('click', () => calls.start(state.current, true));

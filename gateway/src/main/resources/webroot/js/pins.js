@@ -5,8 +5,9 @@
 import { $, h, fill, toast, icon } from './dom.js';
 import { api } from './api.js';
 import { state, chat, displayName } from './state.js';
-import { showPanel, closeDialog } from './panels.js';
+import { showPanel } from './panels.js';
 import { hooks } from './hooks.js';
+import { showMessage } from './search.js';
 
 const sidPath = (sid) => `/sessions/${encodeURIComponent(sid)}`;
 
@@ -121,10 +122,5 @@ async function pinned(sid, seq) {
 }
 
 function jumpTo(seq) {
-  closeDialog();
-  const el = $('message-list').querySelector(`[data-seq="${seq}"]`);
-  if (!el) { toast('Scroll up to load that message'); return; }
-  el.scrollIntoView({ block: 'center' });
-  el.classList.add('flash');
-  setTimeout(() => el.classList.remove('flash'), 1500);
+  showMessage(state.current, seq);
 }

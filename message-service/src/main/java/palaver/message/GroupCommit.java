@@ -92,6 +92,7 @@ final class GroupCommit {
   private final Vertx vertx;
   private final MessageStore store;
   private final Tails tails;
+  private final SearchIndex search;
   private final Map<String, Long> lastSeq = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
@@ -108,10 +109,11 @@ final class GroupCommit {
   /** Messages written to the store ({@code palaver_messages_stored_total}). */
   private final Counter storedMetric;
 
-  GroupCommit(Vertx vertx, MessageStore store, Tails tails) {
+  GroupCommit(Vertx vertx, MessageStore store, Tails tails, SearchIndex search) {
     this.vertx = vertx;
     this.store = store;
     this.tails = tails;
+    this.search = search;
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     this.shedMetric = registry == null ? null : Counter.builder("palaver.message.shed")
         .description("client sends refused or dropped unwritten because message-service was overloaded")
@@ -223,6 +225,7 @@ final class GroupCommit {
     List<Entry> leaders = followRepeats(batch);
     return loadLastSeqs(leaders)
         .compose(v -> insert(leaders, 0))
+        .compose(v -> index(leaders))
         .compose(v -> updateHeads(leaders))
         .map(v -> {
           batch.forEach(GroupCommit::complete);
@@ -396,6 +399,27 @@ final class GroupCommit {
   private void forget(String sid) {
     lastSeq.remove(sid);
     tails.invalidate(sid);
+  }
+
+  /**
+   * The search postings of the batch's messages, stored now or found stored (a retry writes those a
+   * crash may have cut short; written twice they change nothing), before the acks: an acked message
+   * is findable. A failed write leaves the sends unacked ("retry with the same cid").
+   */
+  private Future<Void> index(List<Entry> entries) {
+    List<JsonObject> messages = new ArrayList<>();
+    for (Entry e : entries) {
+      JsonObject m = e.resolved();
+      if (m != null && inOwnSession(e, m) && e.failure == null) {
+        messages.add(m);
+      }
+    }
+    return search.add(messages).recover(t -> {
+      LOG.warn("search postings of a batch of {} not written: {}", messages.size(), t.toString());
+      entries.stream().filter(e -> e.failure == null)
+          .forEach(e -> e.failure = ErrorCode.INTERNAL.exception("message stored but not confirmed, retry with the same cid"));
+      return Future.succeededFuture();
+    });
   }
 
   /**

@@ -323,6 +323,16 @@ class MessageStore {
             new JsonObject().put("$set", tombstoneSet(Field.LAST_MESSAGE + "."))).map(r -> after));
   }
 
+  /** The messages of {@code sid} with these seqs (over (sid, seq), one walk per seq; at most 200 seqs). */
+  Future<List<JsonObject>> bySeqs(String sid, List<Long> seqs) {
+    if (seqs.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    JsonObject query = new JsonObject().put(Field.SID, sid)
+        .put(Field.SEQ, new JsonObject().put("$in", new JsonArray(new ArrayList<>(seqs))));
+    return mongo.find(MESSAGES, query);
+  }
+
   /** Message {@code seq} of {@code sid}, or null. */
   Future<JsonObject> one(String sid, long seq) {
     return mongo.findOne(MESSAGES, new JsonObject().put(Field.SID, sid).put(Field.SEQ, seq), null);

@@ -80,6 +80,8 @@ public class MessageVerticle extends VerticleBase {
   private Retention retention;
   private Mentions mentions;
   private MemberChecks members;
+  private SearchIndex searchIndex;
+  private MessageSearch search;
 
   @Override
   public Future<?> start() {
@@ -88,15 +90,18 @@ public class MessageVerticle extends VerticleBase {
     mentions = new Mentions(mongo);
     tails = new Tails();
     members = new MemberChecks(vertx);
-    commits = new GroupCommit(vertx, store, tails);
+    searchIndex = new SearchIndex(mongo);
+    search = new MessageSearch(searchIndex, store);
+    commits = new GroupCommit(vertx, store, tails, searchIndex);
     syncs = new SyncReader(store, tails, this::soleWriter);
     profiles = new Profiles(vertx);
     inboxes = new PushInboxes(vertx, store, commits);
-    retention = new Retention(vertx, store, mentions, new FileStore(mongo), setting(Setting.RETENTION_DAYS),
+    retention = new Retention(vertx, store, mentions, searchIndex, new FileStore(mongo), setting(Setting.RETENTION_DAYS),
         setting(Setting.RETENTION_SWEEP_SECONDS) * 1000L, this::changed);
     return Store.ping(mongo, config())
         .compose(v -> store.createIndexes())
         .compose(v -> mentions.createIndexes())
+        .compose(v -> searchIndex.createIndexes())
         .compose(v -> members.listen())
         .compose(v -> Future.all(List.of(
             Bus.serve(vertx, Address.HEALTH_MESSAGE, this::health),
@@ -105,6 +110,7 @@ public class MessageVerticle extends VerticleBase {
             Bus.serve(vertx, Address.MESSAGE_HISTORY, this::history),
             Bus.serve(vertx, Address.MESSAGE_SYNC, this::sync),
             Bus.serve(vertx, Address.MESSAGE_HEADS, this::heads),
+            Bus.serve(vertx, Address.MESSAGE_SEARCH, this::search),
             Bus.serve(vertx, Address.MESSAGE_DELETE, this::delete),
             Bus.serve(vertx, Address.MESSAGE_EDIT, this::edit),
             Bus.serve(vertx, Address.MESSAGE_REACT, this::react),
@@ -430,6 +436,22 @@ public class MessageVerticle extends VerticleBase {
     return new SyncQuery(uid, positions);
   }
 
+  // ---- search ----
+
+  /**
+   * {@code {uid, q, sid?, before?, limit?}} (docs/protocol.md "Search"): over one session the caller is a
+   * member of, or over all of theirs (session-service's list, read for this request); never others'.
+   */
+  private Future<JsonObject> search(JsonObject body) {
+    MessageSearch.Query q = MessageSearch.valid(body);
+    Future<List<String>> sids = q.sid() != null
+        ? checkMember(q.uid(), q.sid()).map(member -> List.of(q.sid()))
+        : Bus.request(vertx, Address.SESSION_MEMBERSHIPS, new JsonObject().put(Field.UID, q.uid()))
+            .map(mine -> mine.getJsonArray(Field.SESSIONS).stream().map(s -> ((JsonObject) s).getString(Field.SID))
+                .filter(sid -> sid != null && !PushNames.isInbox(sid)).distinct().toList());
+    return sids.compose(list -> search.search(q, list));
+  }
+
   // ---- heads ----
 
   /**
@@ -566,7 +588,7 @@ public class MessageVerticle extends VerticleBase {
       if (!"text".equals(target.getString(Field.MSG_TYPE))) {
         return Future.failedFuture(ErrorCode.INVALID.exception("only text messages can be edited"));
       }
-      return applied(changeDraft(q, MessageStore.EDIT).put(Field.CONTENT, content), startBy, store::applyEdit);
+      return applied(changeDraft(q, MessageStore.EDIT).put(Field.CONTENT, content), startBy, this::applyEdit);
     });
   }
 
@@ -594,6 +616,7 @@ public class MessageVerticle extends VerticleBase {
       JsonObject draft = changeDraft(q, MessageStore.DELETE);
       return commits.append(draft, startBy).compose(appended -> store.tombstone(q.sid(), q.target(), q.uid())
           .compose(stored -> mentions.removeMessage(q.sid(), q.target()).map(stored))
+          .compose(stored -> searchIndex.remove(q.sid(), q.target()).map(stored))
           .map(stored -> {
             JsonObject event = appended.message();
             changed(List.of(q.sid()));
@@ -604,6 +627,12 @@ public class MessageVerticle extends VerticleBase {
             return deletedAnswer(stored, event);
           }));
     });
+  }
+
+  /** The edit in place, then the target's postings from its text as it now is (the newest edit's). */
+  private Future<Void> applyEdit(JsonObject event) {
+    return store.applyEdit(event).compose(v -> store.one(event.getString(Field.SID), event.getLong(Field.TARGET)))
+        .compose(target -> target == null ? Future.succeededFuture() : searchIndex.reindex(target));
   }
 
   private static JsonObject deletedAnswer(JsonObject tombstone, JsonObject event) {

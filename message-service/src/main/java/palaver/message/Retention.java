@@ -49,17 +49,19 @@ final class Retention {
   private final Vertx vertx;
   private final MessageStore messages;
   private final Mentions mentions;
+  private final SearchIndex search;
   private final FileStore files;
   private final int deploymentDays;
   private final long intervalMs;
   private final Consumer<List<String>> changed;
   private long timer = -1;
 
-  Retention(Vertx vertx, MessageStore messages, Mentions mentions, FileStore files, int deploymentDays, long intervalMs,
-      Consumer<List<String>> changed) {
+  Retention(Vertx vertx, MessageStore messages, Mentions mentions, SearchIndex search, FileStore files, int deploymentDays,
+      long intervalMs, Consumer<List<String>> changed) {
     this.vertx = vertx;
     this.messages = messages;
     this.mentions = mentions;
+    this.search = search;
     this.files = files;
     this.deploymentDays = deploymentDays;
     this.intervalMs = intervalMs;
@@ -170,6 +172,8 @@ final class Retention {
       return messages.raiseFirstSeq(sid, firstSeq)
           .compose(v -> deleteBelow(sid, firstSeq, fileIds, 0L))
           .compose(n -> mentions.removeBelow(sid, firstSeq).map(n))
+          // The postings after the messages: a sweep cut short leaves postings search skips, never the reverse.
+          .compose(n -> search.removeBelow(sid, firstSeq).map(n))
           .compose(n -> {
             if (n > 0) {
               changed.accept(List.of(sid));

@@ -84,7 +84,7 @@ class GroupCommitTest {
     store = new CountingStore(mongo);
     Await.result(store.createIndexes());
     context = vertx.getOrCreateContext();
-    commits = new GroupCommit(vertx, store, new Tails());
+    commits = new GroupCommit(vertx, store, new Tails(), new SearchIndex(mongo));
   }
 
   @AfterEach
