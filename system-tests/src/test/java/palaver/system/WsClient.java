@@ -58,6 +58,31 @@ public final class WsClient implements AutoCloseable {
     return Await.result(client.connect(options).map(socket -> new WsClient(client, socket)));
   }
 
+  /**
+   * Opens {@code /ws} on {@code host:port} and authenticates, giving up after about {@code millis} (a connect
+   * that gets no answer, an auth that gets no {@code ready}): for clients that move on to another node when one
+   * is dead, frozen or cut off. Throws when it gave up.
+   */
+  public static WsClient connectWithin(Vertx vertx, String host, int port, String token, int millis) {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
+        .setMaxMessageSize(1 << 22).setConnectTimeout(millis));
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws")
+        .setTimeout(millis);
+    WsClient ws;
+    try {
+      ws = Await.result(client.connect(options).map(socket -> new WsClient(client, socket)));
+    } catch (RuntimeException | AssertionError e) {
+      client.close();
+      throw new IllegalStateException("no connection to " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    JsonObject ready = ws.requestWithin(new JsonObject().put("type", "auth").put("token", token), millis);
+    if (ready == null || !"ready".equals(ready.getString("type"))) {
+      ws.close();
+      throw new IllegalStateException("no ready from " + host + ":" + port + ": " + ready);
+    }
+    return ws;
+  }
+
   /** Opens {@code /ws}, authenticates with {@code token} and waits for {@code ready}. */
   public static WsClient connect(Vertx vertx, int port, String token) {
     WsClient ws = open(vertx, port, "/ws", null);

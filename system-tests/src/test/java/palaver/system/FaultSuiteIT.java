@@ -1,0 +1,553 @@
+package palaver.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import palaver.system.Http.User;
+import palaver.system.SteadySender.Node;
+import palaver.testing.Await;
+import palaver.testing.Ports;
+
+/**
+ * The fault suite (issue 19): separate JVMs — the standalone jar holding the embedded store (every service),
+ * a message-service-only process and two gateway-only processes — with four clients sending at a steady rate
+ * (two homed on each gateway) and recording every ack. Each test injects one fault while they send, then
+ * reads every session's history back ({@link HistoryChecker}) and asserts 0 lost, 0 duplicated, 0 gaps,
+ * 0 reorders, and recovery within a bound. A slow consumer (a socket that reads nothing) is a member of
+ * every session throughout, and the gateway kill comes with a reconnect storm. Each test prints one row of
+ * the table in docs/reliability.md and appends it to {@code target/fault-suite.md}.
+ *
+ * <p>Longer runs: {@code -Dfaults.trafficMs=60000} (traffic before and after each fault), {@code
+ * -Dfaults.rate=100} (sends per second over all senders), {@code -Dfaults.storm=1000}.
+ */
+@DisplayName("Fault suite: kill -9, SIGSTOP and a partition under steady traffic lose, duplicate and skip nothing")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultSuiteIT {
+  private static final Path GATEWAY_JAR = Path.of("..", "gateway", "target", "palaver-gateway.jar");
+  private static final Path MESSAGE_JAR = Path.of("..", "message-service", "target", "palaver-message-service.jar");
+  private static final long TRAFFIC_MS = Long.getLong("faults.trafficMs", 3_000);
+  private static final int RATE = Integer.getInteger("faults.rate", 20);
+  private static final int STORM = Integer.getInteger("faults.storm", 200);
+  private static final int SENDERS = 4;
+  /** Sends must flow again within this after a fault ends (the store node's restart included). */
+  private static final long SEND_RECOVERY_BOUND_MS = 60_000;
+  /** DESIGN.md §6: a user whose gateway died shows offline within 30 s. */
+  private static final long PRESENCE_BOUND_MS = 30_000;
+  /** Longer than Hazelcast's failure detection (8 s without a heartbeat). */
+  private static final long PAUSE_MS = 12_000;
+  private static final Path TABLE = Path.of("target", "fault-suite.md");
+
+  @TempDir
+  static Path dir;
+  private static Vertx vertx;
+  private static TestCluster cluster;
+  private static NetworkNamespace netns;
+  /** Where the nodes outside a namespace bind their cluster ports: the veth's host side, or 127.0.0.1. */
+  private static String host;
+  private static int storePort;
+  private static int httpStore;
+  private static int http1;
+  private static int http2;
+  private static JarProcess store;
+  private static JarProcess messages;
+  private static JarProcess gateway1;
+  private static JarProcess gateway2;
+  private static Http api;
+  private static User owner;
+  private static User bystander;
+  private static User slow;
+  private static final List<User> senders = new ArrayList<>();
+  private static final List<User> stormUsers = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    cluster = new TestCluster(5);
+    netns = NetworkNamespace.create();
+    host = netns == null ? "127.0.0.1" : netns.hostAddress();
+    storePort = Ports.free();
+    httpStore = Ports.free();
+    http1 = Ports.free();
+    http2 = Ports.free();
+    store = startStore("fault-store");
+    messages = startMessages("fault-messages");
+    gateway1 = startGateway("fault-gateway-1", 2, http1);
+    gateway2 = startGateway("fault-gateway-2", 3, http2);
+    awaitUp(messages);
+    gateway1.awaitHealthy(http1, 90_000);
+    gateway2.awaitHealthy(http2, 90_000);
+    api = new Http(vertx, httpStore);
+    owner = api.newUser("Owner");
+    bystander = api.newUser("Bystander");
+    slow = api.newUser("Slow");
+    for (int i = 0; i < SENDERS; i++) {
+      senders.add(api.newUser("Sender" + i));
+    }
+    for (int i = 0; i < (STORM + 49) / 50; i++) {
+      stormUsers.add(api.newUser("Storm" + i));
+    }
+    if (!Files.exists(TABLE)) {
+      Files.writeString(TABLE, "| fault | acked | stored | lost | duplicated | gaps | reorders | sends recovered | "
+          + "longest send | presence recovered | notes |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    for (JarProcess p : new JarProcess[] {gateway1, gateway2, messages, store}) {
+      if (p != null) {
+        if (p.isAlive()) {
+          p.resume();
+        }
+        p.close();
+      }
+    }
+    if (netns != null) {
+      netns.close();
+    }
+    vertx.close();
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("kill -9 of a gateway during a reconnect storm: its clients move to the other gateway, its users go offline")
+  void killGateway() throws Exception {
+    Run run = new Run("kill -9 gateway", List.of(node(http1), node(http2)), List.of(node(http2), node(http1)));
+    List<WsClient> storm = connectStorm(run.sids, http1);
+    try (WsClient onVictim = WsClient.connect(vertx, http1, bystander.token())) {
+      run.awaitOnline(bystander, true);
+      run.traffic();
+      long at = run.fault();
+      gateway1.kill9();
+      long stormMs = reconnectStorm(storm, run.sids, http2);
+      long offline = run.awaitOnline(bystander, false);
+      run.traffic();
+      gateway1 = startGateway("fault-gateway-1b", 2, http1);
+      run.finish(at, offline, storm.size() + " sockets' reconnect storm to the other gateway (connect, auth, sync) took "
+          + stormMs + " ms");
+    } finally {
+      storm.forEach(WsClient::close);
+    }
+    gateway1.awaitHealthy(http1, 90_000);
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("kill -9 of a message-service process: the gateways retry the sends on the other instance")
+  void killMessageService() throws Exception {
+    Run run = new Run("kill -9 message-service", List.of(node(http1), node(http2)), List.of(node(http2), node(http1)));
+    run.traffic();
+    long at = run.fault();
+    messages.kill9();
+    run.traffic();
+    long presence = run.awaitOnline(senders.get(0), true);
+    messages = startMessages("fault-messages-b");
+    run.finish(at, presence, "");
+    awaitUp(messages);
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("SIGSTOP of a message-service past failure detection, then SIGCONT: it writes no seq another instance took")
+  void pauseMessageService() throws Exception {
+    Run run = new Run("SIGSTOP 12 s message-service", List.of(node(http1), node(http2)),
+        List.of(node(http2), node(http1)));
+    run.traffic();
+    int removedBefore = count(store.output(), "memberRemoved");
+    long at = run.fault();
+    messages.pause();
+    Thread.sleep(PAUSE_MS);
+    messages.resume();
+    long resumed = System.currentTimeMillis();
+    run.traffic();
+    long presence = run.awaitOnline(senders.get(0), true);
+    run.finish(at, presence, "frozen " + (resumed - at) + " ms; the frozen instance "
+        + (count(store.output(), "memberRemoved") > removedBefore ? "was dropped from the cluster"
+            : "was not seen dropped"));
+    assertTrue(messages.isAlive(), "the paused message-service runs on after SIGCONT");
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("kill -9 of the node holding the store, restarted on the same data dir: every acked message is there")
+  void killStoreNode() throws Exception {
+    Run run = new Run("kill -9 store node, restart", List.of(node(http1), node(http2)),
+        List.of(node(http2), node(http1)));
+    run.traffic();
+    long at = run.fault();
+    store.kill9();
+    store = startStore("fault-store-b");
+    store.awaitHealthy(httpStore, 90_000);
+    long restarted = System.currentTimeMillis();
+    long presence = run.awaitOnline(senders.get(0), true);
+    run.traffic();
+    run.finish(at, presence, "restart took " + (restarted - at) + " ms after the kill");
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("A gateway cut off by a network partition and healed: its clients move, nothing is lost")
+  void partitionGateway() throws Exception {
+    Assumptions.assumeTrue(netns != null, "network namespaces need root (ip netns); CI runs as root");
+    int http3 = Ports.free();
+    Node inside = new Node(netns.innerAddress(), http3);
+    try (JarProcess gateway3 = JarProcess.start(netns.exec(), "fault-gateway-3", GATEWAY_JAR,
+        clusterArgs(4, netns.innerAddress(), "--http-port", "" + http3, "--jwt-secret-file", jwtFile(),
+            "--max-connections-per-ip", "0", "--ws-max-sockets-per-user", "100"))) {
+      awaitHealthy(inside, 90_000);
+      Run run = new Run("network partition of a gateway", List.of(inside, node(http2)),
+          List.of(node(http2), node(http1)));
+      try (WsClient onVictim = WsClient.connectWithin(vertx, inside.host(), inside.port(), bystander.token(), 5_000)) {
+        run.awaitOnline(bystander, true);
+        run.traffic();
+        long at = run.fault();
+        netns.cut();
+        long offline = run.awaitOnline(bystander, false);
+        run.traffic();
+        netns.heal();
+        long healed = System.currentTimeMillis();
+        long back = awaitSendThrough(inside, run.sids.get(0)) - healed;
+        run.traffic();
+        run.finish(at, offline, "healed after " + (healed - at) + " ms; a new client's send through the healed"
+            + " gateway acked " + back + " ms after healing");
+      }
+    }
+  }
+
+  /** One fault's run: its own sessions and senders, the checker, the result row. */
+  private static final class Run {
+    final String fault;
+    final List<String> sids = new ArrayList<>();
+    final HistoryChecker checker = new HistoryChecker();
+    final List<SteadySender> running = new ArrayList<>();
+    final RawWsClient slowConsumer;
+    final double loadBefore = load();
+    long faultAt;
+
+    /** Senders 0 and 1 start on {@code first}'s first node, 2 and 3 on {@code second}'s; each falls back along its list. */
+    Run(String fault, List<Node> first, List<Node> second) {
+      this.fault = fault;
+      Http rest = restNode();
+      List<User> members = new ArrayList<>(senders);
+      members.add(bystander);
+      members.add(slow);
+      members.addAll(stormUsers);
+      for (int i = 0; i < 2; i++) {
+        sids.add(rest.newGroup(owner, fault + " " + i, members.toArray(new User[0])));
+      }
+      slowConsumer = RawWsClient.connect(http2, 4096).auth(slow.token());
+      long interval = 1000L * SENDERS / RATE;
+      for (int i = 0; i < SENDERS; i++) {
+        running.add(new SteadySender(vertx, "s" + i + "-" + System.nanoTime(), senders.get(i).token(), sids,
+            i < 2 ? first : second, interval, checker));
+      }
+    }
+
+    void traffic() throws InterruptedException {
+      Thread.sleep(TRAFFIC_MS);
+    }
+
+    long fault() {
+      faultAt = System.currentTimeMillis();
+      return faultAt;
+    }
+
+    /**
+     * Waits until {@code user} shows {@code online} (or not) in the first session, asked through a node that
+     * is up; returns how long after the fault that was (-1 when it never did within the bound).
+     */
+    long awaitOnline(User user, boolean online) {
+      long start = faultAt == 0 ? System.currentTimeMillis() : faultAt;
+      long deadline = System.currentTimeMillis() + PRESENCE_BOUND_MS + 15_000;
+      while (System.currentTimeMillis() < deadline) {
+        String state = stateOf(user);
+        if (state != null && "online".equals(state) == online) {
+          return System.currentTimeMillis() - start;
+        }
+        sleep(250);
+      }
+      return -1;
+    }
+
+    private String stateOf(User user) {
+      for (int port : new int[] {http2, httpStore, http1}) {
+        try {
+          Http.Response r = rest(port).get("/sessions/" + sids.get(0), owner.token());
+          if (r.status() == 200) {
+            JsonArray members = r.json().getJsonArray("members");
+            for (int i = 0; i < members.size(); i++) {
+              if (user.uid().equals(members.getJsonObject(i).getString("uid"))) {
+                return members.getJsonObject(i).getString("state");
+              }
+            }
+          }
+        } catch (RuntimeException | AssertionError down) {
+          // that node is down: the next
+        }
+      }
+      return null;
+    }
+
+    /** Stops the senders (each finishes its message in flight), checks the history, prints and asserts the row. */
+    void finish(long at, long presenceMs, String notes) throws IOException {
+      running.forEach(SteadySender::stop);
+      long recovered = 0;
+      long longest = 0;
+      int reconnects = 0;
+      int retries = 0;
+      int unacked = 0;
+      for (SteadySender s : running) {
+        long r = s.recoveredAfter(at);
+        recovered = r < 0 || recovered < 0 ? -1 : Math.max(recovered, r);
+        longest = Math.max(longest, s.longestSendMs());
+        reconnects += s.reconnects();
+        retries += s.retries();
+        unacked += s.unacked();
+        assertNull(s.failure(), s.failure());
+      }
+      Http rest = restNode();
+      HistoryChecker.Result result = checker.check(sid -> rest.history(owner, sid));
+      boolean slowClosed = slowConsumerClosed();
+      running.forEach(SteadySender::close);
+      String row = String.format("| %s | %d | %d | %d | %d | %d | %d | %s | %d ms | %s | %s%s%d reconnects, %d retries;"
+              + " slow consumer %s; load %.1f → %.1f |",
+          fault, result.acked(), result.stored(), result.lost(), result.duplicated(), result.gaps(), result.reorders(),
+          recovered < 0 ? "never" : recovered + " ms", longest, presenceMs < 0 ? "not within bound" : presenceMs + " ms",
+          notes, notes.isEmpty() ? "" : "; ", reconnects, retries, slowClosed ? "closed by the server" : "still open",
+          loadBefore, load());
+      System.out.println(row);
+      Files.writeString(TABLE, row + "\n", StandardOpenOption.APPEND);
+      assertTrue(result.clean(), fault + ": " + result.problems());
+      assertEquals(0, unacked, "every message was acked in the end");
+      assertTrue(result.acked() > 0, "traffic flowed");
+      assertTrue(recovered >= 0 && recovered <= SEND_RECOVERY_BOUND_MS,
+          fault + ": sends recovered after " + recovered + " ms");
+      assertTrue(presenceMs >= 0 && presenceMs <= PRESENCE_BOUND_MS, fault + ": presence right after " + presenceMs + " ms");
+    }
+
+    /** Whether the server closed the socket that never read (it reads now, to find out). */
+    private boolean slowConsumerClosed() {
+      try {
+        int frames = 0;
+        while (frames++ < 100_000) {
+          RawWsClient.Frame f = slowConsumer.read();
+          if (f.isClose()) {
+            return true;
+          }
+        }
+        return false;
+      } catch (RuntimeException | AssertionError endOrQuiet) {
+        return false;
+      } finally {
+        slowConsumer.close();
+      }
+    }
+  }
+
+  /** {@code STORM} sockets of the storm users on the gateway at {@code port}, each ready. */
+  private static List<WsClient> connectStorm(List<String> sids, int port) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(20);
+    try {
+      List<Future<WsClient>> sockets = new ArrayList<>();
+      for (int i = 0; i < STORM; i++) {
+        String token = stormUsers.get(i / 50).token();
+        sockets.add(pool.submit(() -> WsClient.connectWithin(vertx, "127.0.0.1", port, token, 20_000)));
+      }
+      List<WsClient> open = new ArrayList<>();
+      for (Future<WsClient> f : sockets) {
+        open.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return open;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /**
+   * Each storm socket, once it sees its gateway gone, reconnects to {@code port} and syncs both sessions,
+   * all at once; replaces them in {@code storm}; returns how long until the last one had synced.
+   */
+  private static long reconnectStorm(List<WsClient> storm, List<String> sids, int port) throws Exception {
+    long start = System.currentTimeMillis();
+    ExecutorService pool = Executors.newFixedThreadPool(50);
+    try {
+      List<Future<WsClient>> again = new ArrayList<>();
+      for (int i = 0; i < storm.size(); i++) {
+        WsClient old = storm.get(i);
+        String token = stormUsers.get(i / 50).token();
+        again.add(pool.submit(() -> {
+          Await.until("storm socket closed", 30_000, old::isClosed);
+          old.close();
+          for (int attempt = 0; ; attempt++) {
+            try {
+              WsClient ws = WsClient.connectWithin(vertx, "127.0.0.1", port, token, 10_000);
+              JsonObject positions = new JsonObject();
+              sids.forEach(sid -> positions.put(sid, 0L));
+              JsonObject synced = ws.requestWithin(new JsonObject().put("type", "sync").put("positions", positions),
+                  20_000);
+              if (synced != null && "synced".equals(synced.getString("type"))) {
+                return ws;
+              }
+              ws.close();
+            } catch (RuntimeException busy) {
+              if (attempt > 20) {
+                throw busy;
+              }
+            }
+            Thread.sleep(200);
+          }
+        }));
+      }
+      for (int i = 0; i < storm.size(); i++) {
+        storm.set(i, again.get(i).get(90, TimeUnit.SECONDS));
+      }
+      return System.currentTimeMillis() - start;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /** Opens a new socket on {@code node} until a send through it is acked; returns when that was. */
+  private static long awaitSendThrough(Node node, String sid) {
+    User who = senders.get(0);
+    long deadline = System.currentTimeMillis() + 90_000;
+    for (int i = 0; System.currentTimeMillis() < deadline; i++) {
+      try (WsClient ws = WsClient.connectWithin(vertx, node.host(), node.port(), who.token(), 3_000)) {
+        String cid = "healed-" + System.nanoTime();
+        JsonObject ack = ws.requestWithin(WsClient.text(sid, cid, cid), SteadySender.ANSWER_MS);
+        if (ack != null && "ack".equals(ack.getString("type"))) {
+          return System.currentTimeMillis();
+        }
+      } catch (RuntimeException notYet) {
+        // still merging
+      }
+      sleep(500);
+    }
+    throw new AssertionError("no send through " + node + " acked within 90 s of healing");
+  }
+
+  private static JarProcess startStore(String name) {
+    return JarProcess.start(name, JarProcess.STANDALONE_JAR, clusterArgs(0, host, "--store-port", "" + storePort,
+        "--data-dir", dir.resolve("data").toString(), "--http-port", "" + httpStore, "--max-connections-per-ip", "0",
+        "--sign-ups-per-ip-per-minute", "1000", "--ws-max-sockets-per-user", "100"));
+  }
+
+  private static JarProcess startMessages(String name) {
+    return JarProcess.start(name, MESSAGE_JAR, clusterArgs(1, host, "--mongo-uri", "mongodb://127.0.0.1:" + storePort,
+        "--store-tls-dir", dir.resolve("data").resolve("store-tls").toString(), "--jwt-secret-file", jwtFile()));
+  }
+
+  private static JarProcess startGateway(String name, int index, int http) {
+    return JarProcess.start(name, GATEWAY_JAR, clusterArgs(index, host, "--http-port", "" + http,
+        "--jwt-secret-file", jwtFile(), "--max-connections-per-ip", "0", "--ws-max-sockets-per-user", "100"));
+  }
+
+  private static void awaitUp(JarProcess messageService) {
+    Await.until("message-service process up", 90_000,
+        () -> messageService.output().contains("palaver-message-service started") || !messageService.isAlive());
+    assertTrue(messageService.isAlive(), messageService.output());
+  }
+
+  private static void awaitHealthy(Node node, long millis) {
+    Await.until(node + " healthy", millis, () -> {
+      try {
+        WsClient.connectWithin(vertx, node.host(), node.port(), owner == null ? "x" : owner.token(), 2_000).close();
+        return true;
+      } catch (RuntimeException notYet) {
+        return false;
+      }
+    });
+  }
+
+  private static String jwtFile() {
+    return dir.resolve("data").resolve("jwt.secret").toString();
+  }
+
+  private static Node node(int port) {
+    return new Node("127.0.0.1", port);
+  }
+
+  /** A REST client on a node that is up (the second gateway never fails in this suite). */
+  private static Http restNode() {
+    return rest(http2);
+  }
+
+  private static final Map<Integer, Http> REST = new HashMap<>();
+
+  private static synchronized Http rest(int port) {
+    return REST.computeIfAbsent(port, p -> new Http(vertx, p));
+  }
+
+  private static String[] clusterArgs(int index, String bindHost, String... more) {
+    Map<Integer, String> hosts = new HashMap<>();
+    for (int i = 0; i < 5; i++) {
+      hosts.put(i, host);
+    }
+    if (netns != null) {
+      hosts.put(4, netns.innerAddress());
+    }
+    String seeds = hosts.entrySet().stream().map(e -> e.getValue() + ":" + cluster.port(e.getKey()))
+        .collect(Collectors.joining(","));
+    List<String> args = new ArrayList<>(List.of("--cluster", "--cluster-name", cluster.name(),
+        "--cluster-host", bindHost, "--cluster-port", "" + cluster.port(index), "--seeds", seeds));
+    args.addAll(List.of(more));
+    return args.toArray(new String[0]);
+  }
+
+  private static int count(String text, String word) {
+    int n = 0;
+    for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  private static double load() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static {
+    // The table's date line, once per JVM.
+    System.out.println("fault suite run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors()
+        + " cores");
+  }
+}
