@@ -19,7 +19,7 @@ final class SteadySender implements AutoCloseable {
   /** Longer than the gateway's own two attempts at message-service (3 s each and a pause): its answer comes first. */
   static final int ANSWER_MS = 7_500;
   private static final int PING_MS = 2_000;
-  private static final int CONNECT_MS = 2_000;
+  private static final int CONNECT_MS = 5_000;
   /** After stop, how long an unacked message is still retried, so a run ends with every send acked. */
   private static final long DRAIN_MS = 60_000;
 
@@ -36,6 +36,8 @@ final class SteadySender implements AutoCloseable {
   private volatile long drainUntil = Long.MAX_VALUE;
   private volatile String failure;
   private WsClient ws;
+  /** The node of the socket last opened: a reconnect tries the next one first (this one just failed us). */
+  private int current = -1;
   private int reconnects;
   private int retries;
   private int unacked;
@@ -121,11 +123,14 @@ final class SteadySender implements AutoCloseable {
     }
   }
 
-  /** The first node of the list that lets us in, home first. */
+  /** The first node that lets us in: the home node at first, after a failure the next one along the list. */
   private void connect() {
-    for (Node node : nodes) {
+    for (int i = 1; i <= nodes.size(); i++) {
+      int next = (current + i) % nodes.size();
+      Node node = nodes.get(next);
       try {
         ws = WsClient.connectWithin(vertx, node.host(), node.port(), token, CONNECT_MS);
+        current = next;
         reconnects++;
         return;
       } catch (RuntimeException notThere) {
@@ -153,16 +158,22 @@ final class SteadySender implements AutoCloseable {
     }
   }
 
-  /** How long after {@code t} this sender first had an ack for a message it started at or after {@code t}; -1: none. */
-  long recoveredAfter(long t) {
+  /**
+   * How long after {@code t} sends were disturbed: until the ack of the last send acked after {@code t} that
+   * took longer than {@code slowMs} (0 when none did); -1 when nothing started after {@code t} was acked.
+   */
+  long disturbedAfter(long t, long slowMs) {
+    long until = 0;
+    boolean flowed = false;
     synchronized (sends) {
       for (long[] send : sends) {
-        if (send[0] >= t) {
-          return send[1] - t;
+        if (send[1] >= t && send[1] - send[0] > slowMs) {
+          until = Math.max(until, send[1] - t);
         }
+        flowed |= send[0] >= t;
       }
     }
-    return -1;
+    return flowed ? until : -1;
   }
 
   /** The longest time from a send's start to its ack, retries included. */
