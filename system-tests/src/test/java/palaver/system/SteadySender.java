@@ -142,7 +142,7 @@ final class SteadySender implements AutoCloseable {
 
   private void drop() {
     if (ws != null) {
-      ws.close();
+      ws.abandon();
       ws = null;
     }
   }

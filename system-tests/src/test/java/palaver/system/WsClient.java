@@ -225,6 +225,12 @@ public final class WsClient implements AutoCloseable {
     return closeReason;
   }
 
+  /** Gives the socket up without waiting for a closing handshake a dead or cut-off peer will never answer. */
+  public void abandon() {
+    socket.close();
+    client.close();
+  }
+
   @Override
   public void close() {
     try {
