@@ -40,8 +40,11 @@ public final class WsClient implements AutoCloseable {
       }
     });
     socket.closeHandler(v -> {
-      closeStatus = socket.closeStatusCode() == null ? -1 : socket.closeStatusCode();
       closeReason = socket.closeReason();
+      closeStatus = socket.closeStatusCode() == null ? -1 : socket.closeStatusCode();
+      synchronized (frames) {
+        frames.notifyAll();
+      }
     });
   }
 
@@ -128,14 +131,36 @@ public final class WsClient implements AutoCloseable {
     return sync(new JsonObject().put(sid, lastSeq));
   }
 
-  /** Sends with a fresh rid; returns the answer, or null when none came within {@code millis}. */
+  /**
+   * Sends with a fresh rid; returns the answer, or null when none came within {@code millis} or the socket
+   * closed first (a client then knows at once that it must reconnect and resend).
+   */
   public JsonObject requestWithin(JsonObject frame, long millis) {
     String rid = "w" + RIDS.incrementAndGet();
     send(frame.copy().put("rid", rid));
-    try {
-      return next(f -> rid.equals(f.getValue("rid")) && !"message".equals(f.getString("type")), millis);
-    } catch (AssertionError none) {
-      return null;
+    return nextOrNull(f -> rid.equals(f.getValue("rid")) && !"message".equals(f.getString("type")), millis);
+  }
+
+  private JsonObject nextOrNull(Predicate<JsonObject> match, long millis) {
+    long deadline = System.currentTimeMillis() + millis;
+    synchronized (frames) {
+      while (true) {
+        for (int i = 0; i < frames.size(); i++) {
+          if (match.test(frames.get(i))) {
+            return frames.remove(i);
+          }
+        }
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0 || closeStatus != null) {
+          return null;
+        }
+        try {
+          frames.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+      }
     }
   }
 
