@@ -38,6 +38,7 @@ final class NetworkNamespace implements AutoCloseable {
       ns.inside("ip", "addr", "add", ns.innerAddress + "/30", "dev", "pf" + id + "n");
       ns.inside("ip", "link", "set", "pf" + id + "n", "up");
       ns.inside("ip", "link", "set", "lo", "up");
+      ns.inside("iptables", "-S");
       return ns;
     } catch (IllegalStateException e) {
       System.out.println("no network namespace here (" + e.getMessage() + ")");
