@@ -66,6 +66,8 @@ class FaultSuiteIT {
   private static final long PAUSE_MS = 12_000;
   /** A send slower than this counts as disturbed by the fault (its answer normally takes milliseconds). */
   private static final long SLOW_SEND_MS = 2_000;
+  /** How long a JVM may take to start: four start at once on 2 shared cores (one took 100 s at a load of 27). */
+  private static final long START_MS = 180_000;
   private static final ExecutorService PROBES = Executors.newCachedThreadPool();
   private static final Path TABLE = Path.of("target", "fault-suite.md");
 
@@ -106,9 +108,9 @@ class FaultSuiteIT {
     gateway1 = startGateway("fault-gateway-1", 2, http1);
     gateway2 = startGateway("fault-gateway-2", 3, http2);
     awaitUp(messages);
-    store.awaitHealthy(httpStore, 90_000);
-    awaitHealthy(gateway1(), 90_000);
-    awaitHealthy(gateway2(), 90_000);
+    store.awaitHealthy(httpStore, START_MS);
+    awaitHealthy(gateway1(), START_MS);
+    awaitHealthy(gateway2(), START_MS);
     api = new Http(vertx, httpStore);
     owner = api.newUser("Owner");
     bystander = api.newUser("Bystander");
@@ -188,7 +190,7 @@ class FaultSuiteIT {
     long at = run.fault(SEND_RECOVERY_BOUND_MS);
     store.kill9();
     store = startStore("fault-store-b");
-    store.awaitHealthy(httpStore, 90_000);
+    store.awaitHealthy(httpStore, START_MS);
     long restarted = System.currentTimeMillis();
     run.traffic();
     run.finish(at, "the node was back (healthy) " + (restarted - at) + " ms after the kill");
@@ -532,7 +534,7 @@ class FaultSuiteIT {
   }
 
   private static void awaitUp(JarProcess messageService) {
-    Await.until("message-service process up", 90_000,
+    Await.until("message-service process up", START_MS,
         () -> messageService.output().contains("palaver-message-service started") || !messageService.isAlive());
     assertTrue(messageService.isAlive(), messageService.output());
   }
