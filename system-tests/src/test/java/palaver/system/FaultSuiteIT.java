@@ -46,8 +46,8 @@ import palaver.testing.Ports;
  * network namespace of its own when one can be made (root), so that it can be cut off; without one the
  * partition test is skipped and the other four run.
  *
- * <p>Longer runs: {@code -Dfaults.trafficMs=60000} (traffic before and after each fault), {@code
- * -Dfaults.rate=100} (sends per second over all senders), {@code -Dfaults.storm=1000}.
+ * <p>Longer runs: e.g. {@code -Dfaults.trafficMs=15000} (traffic before and after each fault), {@code
+ * -Dfaults.rate=40} (sends per second over all senders), {@code -Dfaults.storm=400} (docs/reliability.md).
  */
 @DisplayName("Fault suite: kill -9, SIGSTOP and a partition under steady traffic lose, duplicate and skip nothing")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
