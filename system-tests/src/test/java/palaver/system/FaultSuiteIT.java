@@ -82,6 +82,8 @@ class FaultSuiteIT {
   private static int httpStore;
   private static int http1;
   private static int http2;
+  /** The message-service process's management port (/metrics). */
+  private static int messagesManagement;
   private static JarProcess store;
   private static JarProcess messages;
   private static JarProcess gateway1;
@@ -104,6 +106,7 @@ class FaultSuiteIT {
     http1 = Ports.free();
     http2 = Ports.free();
     store = startStore("fault-store");
+    messagesManagement = Ports.free();
     messages = startMessages("fault-messages");
     gateway1 = startGateway("fault-gateway-1", 2, http1);
     gateway2 = startGateway("fault-gateway-2", 3, http2);
@@ -154,15 +157,22 @@ class FaultSuiteIT {
         List.of(gateway2(), gateway1()));
     run.traffic();
     int removedBefore = count(store.output(), "memberRemoved");
+    double storedBefore = metric(messagesManagement, "palaver_messages_stored_total");
+    double shedBefore = metric(messagesManagement, "palaver_message_shed_total");
     long at = run.fault(PRESENCE_BOUND_MS);
     messages.pause();
     Thread.sleep(PAUSE_MS);
     messages.resume();
     long resumed = System.currentTimeMillis();
     run.traffic();
+    // What the frozen instance did once let go: sends that reached it before it froze, long given up by
+    // their gateways, are dropped unwritten past their deadline or stored by the indexes' rules.
+    double storedAfter = metric(messagesManagement, "palaver_messages_stored_total") - storedBefore;
+    double shedAfter = metric(messagesManagement, "palaver_message_shed_total") - shedBefore;
     run.finish(at, "frozen " + (resumed - at) + " ms; the frozen instance "
         + (count(store.output(), "memberRemoved") > removedBefore ? "was dropped from the cluster"
-            : "was not seen dropped"));
+            : "was not seen dropped") + ", and after SIGCONT stored " + (long) storedAfter + " messages and shed "
+        + (long) shedAfter + " stale sends unwritten");
     assertTrue(messages.isAlive(), "the paused message-service runs on after SIGCONT");
   }
 
@@ -490,7 +500,8 @@ class FaultSuiteIT {
 
   private static JarProcess startMessages(String name) {
     return JarProcess.start(name, MESSAGE_JAR, clusterArgs(1, host, "--mongo-uri", "mongodb://127.0.0.1:" + storePort,
-        "--store-tls-dir", dir.resolve("data").resolve("store-tls").toString(), "--jwt-secret-file", jwtFile()));
+        "--store-tls-dir", dir.resolve("data").resolve("store-tls").toString(), "--jwt-secret-file", jwtFile(),
+        "--management-port", "" + messagesManagement));
   }
 
   /** Gateway 1 (index 2) runs in the network namespace when there is one, so that it can be cut off. */
@@ -586,6 +597,27 @@ class FaultSuiteIT {
         "--cluster-host", bindHost, "--cluster-port", "" + cluster.port(index), "--seeds", seeds));
     args.addAll(List.of(more));
     return args.toArray(new String[0]);
+  }
+
+  /** The sum of a Prometheus counter's series on the management port {@code port}; -1 when unreadable. */
+  private static double metric(int port, String name) {
+    try {
+      String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(java.time.Duration.ofSeconds(10))
+          .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      double sum = 0;
+      for (String line : text.split("\n")) {
+        if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return sum;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 
   private static int count(String text, String word) {
