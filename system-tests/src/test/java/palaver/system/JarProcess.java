@@ -33,10 +33,15 @@ public final class JarProcess implements AutoCloseable {
   }
 
   public static JarProcess start(String name, Path jar, String... args) {
+    return start(List.of(), name, jar, args);
+  }
+
+  /** As {@link #start(String, Path, String...)}, the JVM run through {@code prefix} (e.g. {@code ip netns exec ns}), which must exec it. */
+  public static JarProcess start(List<String> prefix, String name, Path jar, String... args) {
     try {
       Path logs = Files.createDirectories(Path.of("target", "it-logs"));
       Path log = logs.resolve(name + ".log");
-      List<String> command = new ArrayList<>();
+      List<String> command = new ArrayList<>(prefix);
       command.add(ProcessHandle.current().info().command().orElse("java"));
       command.add("-Xmx384m");
       command.add("-XX:+UseSerialGC");

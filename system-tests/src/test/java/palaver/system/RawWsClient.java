@@ -210,6 +210,21 @@ public final class RawWsClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads what has arrived (a client that stopped reading catching up), for at most {@code millis} of
+   * silence: the server's close code, -1 when the stream ended without one, 0 while the socket is still open.
+   */
+  public int closeCodeWithin(int millis) {
+    try {
+      socket.setSoTimeout(millis);
+      return readUntilClosed();
+    } catch (AssertionError stillOpen) {
+      return 0;
+    } catch (IOException | IllegalStateException gone) {
+      return -1;
+    }
+  }
+
   @Override
   public void close() {
     try {

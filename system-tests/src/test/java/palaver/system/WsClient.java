@@ -40,8 +40,11 @@ public final class WsClient implements AutoCloseable {
       }
     });
     socket.closeHandler(v -> {
-      closeStatus = socket.closeStatusCode() == null ? -1 : socket.closeStatusCode();
       closeReason = socket.closeReason();
+      closeStatus = socket.closeStatusCode() == null ? -1 : socket.closeStatusCode();
+      synchronized (frames) {
+        frames.notifyAll();
+      }
     });
   }
 
@@ -56,6 +59,31 @@ public final class WsClient implements AutoCloseable {
     // Handlers are set as the connection completes, on its event loop: a frame the server sends
     // at once (the ready of ?token= auth) must not arrive before there is a handler for it.
     return Await.result(client.connect(options).map(socket -> new WsClient(client, socket)));
+  }
+
+  /**
+   * Opens {@code /ws} on {@code host:port} and authenticates, giving up after about {@code millis} (a connect
+   * that gets no answer, an auth that gets no {@code ready}): for clients that move on to another node when one
+   * is dead, frozen or cut off. Throws when it gave up.
+   */
+  public static WsClient connectWithin(Vertx vertx, String host, int port, String token, int millis) {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
+        .setMaxMessageSize(1 << 22).setConnectTimeout(millis));
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws")
+        .setTimeout(millis);
+    WsClient ws;
+    try {
+      ws = Await.result(client.connect(options).map(socket -> new WsClient(client, socket)));
+    } catch (RuntimeException | AssertionError e) {
+      client.close();
+      throw new IllegalStateException("no connection to " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    JsonObject ready = ws.requestWithin(new JsonObject().put("type", "auth").put("token", token), millis);
+    if (ready == null || !"ready".equals(ready.getString("type"))) {
+      ws.close();
+      throw new IllegalStateException("no ready from " + host + ":" + port + ": " + ready);
+    }
+    return ws;
   }
 
   /** Opens {@code /ws}, authenticates with {@code token} and waits for {@code ready}. */
@@ -103,14 +131,36 @@ public final class WsClient implements AutoCloseable {
     return sync(new JsonObject().put(sid, lastSeq));
   }
 
-  /** Sends with a fresh rid; returns the answer, or null when none came within {@code millis}. */
+  /**
+   * Sends with a fresh rid; returns the answer, or null when none came within {@code millis} or the socket
+   * closed first (a client then knows at once that it must reconnect and resend).
+   */
   public JsonObject requestWithin(JsonObject frame, long millis) {
     String rid = "w" + RIDS.incrementAndGet();
     send(frame.copy().put("rid", rid));
-    try {
-      return next(f -> rid.equals(f.getValue("rid")) && !"message".equals(f.getString("type")), millis);
-    } catch (AssertionError none) {
-      return null;
+    return nextOrNull(f -> rid.equals(f.getValue("rid")) && !"message".equals(f.getString("type")), millis);
+  }
+
+  private JsonObject nextOrNull(Predicate<JsonObject> match, long millis) {
+    long deadline = System.currentTimeMillis() + millis;
+    synchronized (frames) {
+      while (true) {
+        for (int i = 0; i < frames.size(); i++) {
+          if (match.test(frames.get(i))) {
+            return frames.remove(i);
+          }
+        }
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0 || closeStatus != null) {
+          return null;
+        }
+        try {
+          frames.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+      }
     }
   }
 
@@ -198,6 +248,12 @@ public final class WsClient implements AutoCloseable {
 
   public String closeReason() {
     return closeReason;
+  }
+
+  /** Gives the socket up without waiting for a closing handshake a dead or cut-off peer will never answer. */
+  public void abandon() {
+    socket.close();
+    client.close();
   }
 
   @Override
