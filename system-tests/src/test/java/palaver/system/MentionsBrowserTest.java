@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -22,46 +17,7 @@ import org.openqa.selenium.WebElement;
  * and the mention highlighted as theirs.
  */
 @DisplayName("The web client in Chromium: @ mentions")
-class MentionsBrowserTest {
-  private static TestServer server;
-  private static Browser alice;
-  private static Browser bob;
-
-  @RegisterExtension
-  final TestWatcher evidence = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (alice != null) {
-        alice.saveEvidence("FAILED-mentions-alice");
-      }
-      if (bob != null) {
-        bob.saveEvidence("FAILED-mentions-bob");
-      }
-    }
-  };
-
-  @BeforeAll
-  static void start() {
-    Browser.assumeInstalled();
-    server = TestServer.standalone();
-    String url = "http://127.0.0.1:" + server.httpPort() + "/";
-    alice = new Browser(url);
-    bob = new Browser(url);
-  }
-
-  @AfterAll
-  static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob, server}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception ignored) {
-        // keep closing the rest
-      }
-    }
-  }
-
+class MentionsBrowserTest extends TwoBrowserTest {
   /** The options of the composer's @ list, as shown ("@Bob"). */
   private static List<String> options(Browser who) {
     return who.driver().findElements(By.cssSelector("#mention-list .mention-option .mention-name")).stream()

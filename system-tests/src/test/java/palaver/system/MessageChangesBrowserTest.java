@@ -3,59 +3,15 @@ package palaver.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /** Editing, reacting to, replying to and deleting a message in the web client, two people in two Chromiums. */
 @DisplayName("The web client in Chromium: edit, react, reply, delete")
-class MessageChangesBrowserTest {
-  private static TestServer server;
-  private static Browser alice;
-  private static Browser bob;
-
-  @RegisterExtension
-  final TestWatcher evidence = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (alice != null) {
-        alice.saveEvidence("FAILED-changes-alice");
-      }
-      if (bob != null) {
-        bob.saveEvidence("FAILED-changes-bob");
-      }
-    }
-  };
-
-  @BeforeAll
-  static void start() {
-    Browser.assumeInstalled();
-    server = TestServer.standalone();
-    String url = "http://127.0.0.1:" + server.httpPort() + "/";
-    alice = new Browser(url);
-    bob = new Browser(url);
-  }
-
-  @AfterAll
-  static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob, server}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception ignored) {
-        // keep closing the rest
-      }
-    }
-  }
-
+class MessageChangesBrowserTest extends TwoBrowserTest {
   /** Clicks one of a message's action buttons (shown on hover) by its label, in the bubble holding {@code text}. */
   private static void action(Browser who, String text, String label) {
     who.until(d -> {

@@ -8,13 +8,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -24,7 +19,7 @@ import org.openqa.selenium.WebElement;
  * it in the composer's file input; the other page plays it inline, with the poster the sender's page made.
  */
 @DisplayName("The web client in Chromium: video messages")
-class VideoMessageBrowserTest {
+class VideoMessageBrowserTest extends TwoBrowserTest {
   /** Records {@code arguments[0]} ms of a moving square on a canvas; calls back with the WebM as base64, or "error: ...". */
   private static final String RECORD_WEBM = """
       const ms = arguments[0], done = arguments[arguments.length - 1];
@@ -68,45 +63,6 @@ class VideoMessageBrowserTest {
       input.files = transfer.files;
       input.dispatchEvent(new Event('change', { bubbles: true }));
       """;
-
-  private static TestServer server;
-  private static Browser alice;
-  private static Browser bob;
-
-  @RegisterExtension
-  final TestWatcher evidence = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (alice != null) {
-        alice.saveEvidence("FAILED-video-alice");
-      }
-      if (bob != null) {
-        bob.saveEvidence("FAILED-video-bob");
-      }
-    }
-  };
-
-  @BeforeAll
-  static void start() {
-    Browser.assumeInstalled();
-    server = TestServer.standalone();
-    String url = "http://127.0.0.1:" + server.httpPort() + "/";
-    alice = new Browser(url);
-    bob = new Browser(url);
-  }
-
-  @AfterAll
-  static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {alice, bob, server}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception ignored) {
-        // keep closing the rest
-      }
-    }
-  }
 
   @Test
   @DisplayName("A WebM recorded in Alice's page and picked in the composer plays inline in Bob's, with its first frame as poster")
