@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import palaver.store.EmbeddedStore;
 import palaver.system.Http.User;
 
 /**
@@ -20,27 +17,7 @@ import palaver.system.Http.User;
  * a reconnect, sync and the session list show the same.
  */
 @DisplayName("Mentions across two clustered nodes and a reconnect")
-class MentionsClusterTest {
-  private static EmbeddedStore store;
-  private static TestCluster cluster;
-  private static TestServer a;
-  private static TestServer b;
-
-  @BeforeAll
-  static void start() {
-    store = TestServer.newStore();
-    cluster = new TestCluster(2);
-    a = cluster.start(0, store, "user-service", "session-service", "message-service", "message-files", "gateway");
-    b = cluster.start(1, store, "gateway");
-  }
-
-  @AfterAll
-  static void stop() {
-    b.close();
-    a.close();
-    store.close();
-  }
-
+class MentionsClusterTest extends TwoNodeTest {
   private static JsonObject mention(String sid, String cid, String text, User... mentioned) {
     JsonArray uids = new JsonArray();
     for (User u : mentioned) {

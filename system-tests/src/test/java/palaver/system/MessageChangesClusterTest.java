@@ -10,11 +10,8 @@ import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import palaver.store.EmbeddedStore;
 import palaver.system.Http.Response;
 import palaver.system.Http.User;
 
@@ -24,27 +21,7 @@ import palaver.system.Http.User;
  * that was away learns of it by {@code sync} from its last seq.
  */
 @DisplayName("Editing, deleting, reacting and replying across two clustered nodes")
-class MessageChangesClusterTest {
-  private static EmbeddedStore store;
-  private static TestCluster cluster;
-  private static TestServer a;
-  private static TestServer b;
-
-  @BeforeAll
-  static void start() {
-    store = TestServer.newStore();
-    cluster = new TestCluster(2);
-    a = cluster.start(0, store, "user-service", "session-service", "message-service", "message-files", "gateway");
-    b = cluster.start(1, store, "gateway");
-  }
-
-  @AfterAll
-  static void stop() {
-    b.close();
-    a.close();
-    store.close();
-  }
-
+class MessageChangesClusterTest extends TwoNodeTest {
   private static JsonObject frame(String type, String sid, long seq) {
     return new JsonObject().put("type", type).put("sid", sid).put("seq", seq);
   }

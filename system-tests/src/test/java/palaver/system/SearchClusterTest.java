@@ -11,11 +11,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import palaver.store.EmbeddedStore;
 import palaver.system.Http.Response;
 import palaver.system.Http.User;
 
@@ -25,27 +22,7 @@ import palaver.system.Http.User;
  * there to session-service for the caller's sessions).
  */
 @DisplayName("Message search across two clustered nodes")
-class SearchClusterTest {
-  private static EmbeddedStore store;
-  private static TestCluster cluster;
-  private static TestServer a;
-  private static TestServer b;
-
-  @BeforeAll
-  static void start() {
-    store = TestServer.newStore();
-    cluster = new TestCluster(2);
-    a = cluster.start(0, store, "user-service", "session-service", "message-service", "message-files", "gateway");
-    b = cluster.start(1, store, "gateway");
-  }
-
-  @AfterAll
-  static void stop() {
-    b.close();
-    a.close();
-    store.close();
-  }
-
+class SearchClusterTest extends TwoNodeTest {
   private static Response search(TestServer node, User user, String query) {
     // The full path: Http takes a path holding a '.' (as q=.* does) for a static file otherwise.
     return node.http().get("/api/v1/messages/search?" + query, user.token());
