@@ -16,6 +16,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.api.Address;
 import palaver.api.Field;
+import palaver.message.Neighbours.Member;
 import palaver.testing.Await;
 import palaver.testing.ServiceUnderTest;
 
@@ -23,9 +24,6 @@ import palaver.testing.ServiceUnderTest;
 class MessageChangesTest {
   private static final Neighbours NEIGHBOURS = new Neighbours();
   private static ServiceUnderTest service;
-
-  private record Member(String uid, String sid) {
-  }
 
   @BeforeAll
   static void start() {
@@ -42,7 +40,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("An author's edit is appended as an edit event with its own seq, targeting the message")
   void editAppendsEvent() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "helo");
     JsonObject ack = edit(m, 1, "hello");
     assertEquals(2L, ack.getLong(Field.SEQ));
@@ -56,7 +54,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("After an edit history shows the message's new content with editedAt and editSeq, and the event at its seq")
   void historyShowsEditedMessage() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "helo");
     edit(m, 1, "hello");
     JsonArray page = history(m).getJsonArray(Field.MESSAGES);
@@ -71,7 +69,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("A client that synced before an edit learns of it by sync from its last seq")
   void syncReplaysEdit() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "helo");
     edit(m, 1, "hello");
     JsonArray missed = service.request(Address.MESSAGE_SYNC, new JsonObject().put(Field.UID, m.uid())
@@ -84,7 +82,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("Two edits leave the newest content, whatever order they are applied in")
   void newestEditWins() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "one");
     edit(m, 1, "two");
     edit(m, 1, "three");
@@ -98,7 +96,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("An edit event stored before a crash is applied by the retry with the same cid, and stored once")
   void retryCompletesEdit() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "helo");
     JsonObject first = edit(m, 1, "hello", "e1");
     // As if the node died after appending: the target is put back to its old content.
@@ -115,7 +113,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("An edit of someone else's message is refused with 403 and stores nothing")
   void editOfOthersRefused() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "mine");
     String bob = Neighbours.fresh("bob");
     NEIGHBOURS.join(bob, m.sid());
@@ -126,7 +124,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("An edit of a notice is refused with 400")
   void editOfNoticeRefused() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     service.request(Address.MESSAGE_SYSTEM, new JsonObject().put(Field.UID, m.uid()).put(Field.SID, m.sid())
         .put(Field.CONTENT, new JsonObject().put("event", "join")));
     assertEquals(400, service.failureCode(Address.MESSAGE_EDIT, editBody(m, 1, "x")));
@@ -136,7 +134,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("An edit of a change event is refused with 400")
   void editOfEventRefused() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "one");
     edit(m, 1, "two");
     assertEquals(400, service.failureCode(Address.MESSAGE_EDIT, editBody(m, 2, "x")));
@@ -145,7 +143,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("An edit of a deleted message is refused with 409")
   void editOfDeletedRefused() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "one");
     delete(m, 1);
     assertEquals(409, service.failureCode(Address.MESSAGE_EDIT, editBody(m, 1, "x")));
@@ -155,7 +153,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("An edit longer than a send may be is refused with 413, a blank one with 400")
   void editLimits() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "one");
     assertEquals(413, service.failureCode(Address.MESSAGE_EDIT, editBody(m, 1, "x".repeat(MessageVerticle.MAX_CONTENT + 1))));
     assertEquals(400, service.failureCode(Address.MESSAGE_EDIT, editBody(m, 1, "   ")));
@@ -166,7 +164,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("An edit of a seq with no message is refused with 404; a non-member's with 403")
   void editMissingOrForeign() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "one");
     assertEquals(404, service.failureCode(Address.MESSAGE_EDIT, editBody(m, 9, "x")));
     assertEquals(403, service.failureCode(Address.MESSAGE_EDIT, editBody(new Member(Neighbours.fresh("x"), m.sid()), 1, "x")));
@@ -175,7 +173,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("Change events move the head's lastSeq but not its lastMessage, and are listed in changeSeqs")
   void headsKeepLastMessage() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "helo");
     edit(m, 1, "hello");
     JsonObject head = service.request(Address.MESSAGE_HEADS, new JsonObject().put(Field.SIDS, new JsonArray().add(m.sid())))
@@ -191,7 +189,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("An author's delete leaves a tombstone at the seq and appends a delete event")
   void authorDeletes() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "oops");
     JsonObject answer = delete(m, 1);
     assertEquals(true, answer.getBoolean(Field.DELETED));
@@ -206,7 +204,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("A member's delete of another's message is refused with 403 and stores nothing")
   void memberCannotDeleteOthers() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "mine");
     String bob = Neighbours.fresh("bob");
     NEIGHBOURS.join(bob, m.sid());
@@ -218,7 +216,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("The session's owners and admins delete anyone's message")
   void moderatorsDelete() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "one");
     send(m, "c2", "two");
     String owner = Neighbours.fresh("owner");
@@ -234,7 +232,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("A server admin's delete (admin:true, the gateway's admin API) needs no membership")
   void serverAdminDeletes() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "one");
     service.request(Address.MESSAGE_DELETE, deleteBody(new Member(Neighbours.fresh("root"), m.sid()), 1).put(Field.ADMIN, true));
     assertTrue(stored(m.sid()).get(0).getBoolean(Field.DELETED));
@@ -243,7 +241,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("Deleting a tombstone again answers it and appends nothing")
   void deleteTwice() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "one");
     delete(m, 1);
     JsonObject again = delete(m, 1);
@@ -257,7 +255,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("Members' reactions are counted per emoji, one per user, and shown in history")
   void reactionsInHistory() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "nice");
     String bob = Neighbours.fresh("bob");
     NEIGHBOURS.join(bob, m.sid());
@@ -274,7 +272,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("Reacting twice with one emoji appends nothing the second time (unchanged)")
   void reactTwice() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "nice");
     react(m, 1, "👍", true);
     JsonObject again = react(m, 1, "👍", true);
@@ -285,7 +283,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("Removing a reaction appends an event with on:false and takes the user off the emoji")
   void removeReaction() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "nice");
     react(m, 1, "👍", true);
     react(m, 1, "👍", false);
@@ -298,7 +296,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("A reaction in a session one is not a member of is refused with 403 and stores nothing")
   void reactionOfStranger() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "nice");
     assertEquals(403, service.failureCode(Address.MESSAGE_REACT, reactBody(new Member(Neighbours.fresh("x"), m.sid()), 1, "👍")));
     assertEquals(1, stored(m.sid()).size());
@@ -307,7 +305,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("Reactions with '$', '.', spaces, too long, or of the wrong type are refused with 400")
   void badReactions() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "nice");
     for (String bad : List.of("$set", "a.b", "a b", "x".repeat(MessageVerticle.MAX_EMOJI + 1), "")) {
       assertEquals(400, service.failureCode(Address.MESSAGE_REACT, reactBody(m, 1, bad)), bad);
@@ -320,7 +318,7 @@ class MessageChangesTest {
   @Test
   @DisplayName("A deleted message takes no reactions (409)")
   void reactToDeleted() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "nice");
     delete(m, 1);
     assertEquals(409, service.failureCode(Address.MESSAGE_REACT, reactBody(m, 1, "👍")));
@@ -331,9 +329,9 @@ class MessageChangesTest {
   @Test
   @DisplayName("A reply carries its target's seq, sender and a short quote")
   void replyQuotes() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "x".repeat(500));
-    service.request(Address.MESSAGE_SEND, text(m, "c2", "answer").put(Field.REPLY_TO, 1));
+    service.request(Address.MESSAGE_SEND, Neighbours.text(m, "c2", "answer").put(Field.REPLY_TO, 1));
     JsonObject reply = history(m).getJsonArray(Field.MESSAGES).getJsonObject(1).getJsonObject(Field.REPLY_TO);
     assertEquals(1L, reply.getLong(Field.SEQ));
     assertEquals(m.uid(), reply.getString(Field.UID));
@@ -343,32 +341,22 @@ class MessageChangesTest {
   @Test
   @DisplayName("A reply to a seq this session does not have (another session's, or none) is refused with 404")
   void replyToForeignRefused() {
-    Member a = member();
+    Member a = NEIGHBOURS.member();
     Member b = new Member(a.uid(), Neighbours.fresh("sid"));
     NEIGHBOURS.join(b.uid(), b.sid());
     send(a, "a1", "in a");
     send(a, "a2", "in a again");
     send(b, "b1", "in b");
-    assertEquals(404, service.failureCode(Address.MESSAGE_SEND, text(b, "b2", "re").put(Field.REPLY_TO, 2)));
-    assertEquals(400, service.failureCode(Address.MESSAGE_SEND, text(b, "b3", "re").put(Field.REPLY_TO, "1")));
+    assertEquals(404, service.failureCode(Address.MESSAGE_SEND, Neighbours.text(b, "b2", "re").put(Field.REPLY_TO, 2)));
+    assertEquals(400, service.failureCode(Address.MESSAGE_SEND, Neighbours.text(b, "b3", "re").put(Field.REPLY_TO, "1")));
     assertEquals(1, stored(b.sid()).size());
   }
 
   // ---- helpers ----
 
-  private static Member member() {
-    Member m = new Member(Neighbours.fresh("uid"), Neighbours.fresh("sid"));
-    NEIGHBOURS.join(m.uid(), m.sid());
-    return m;
-  }
-
-  private static JsonObject text(Member m, String cid, String content) {
-    return new JsonObject().put(Field.UID, m.uid()).put(Field.SID, m.sid()).put(Field.CID, cid)
-        .put(Field.MSG_TYPE, "text").put(Field.CONTENT, content);
-  }
 
   private static JsonObject send(Member m, String cid, String content) {
-    return service.request(Address.MESSAGE_SEND, text(m, cid, content));
+    return service.request(Address.MESSAGE_SEND, Neighbours.text(m, cid, content));
   }
 
   private static JsonObject editBody(Member m, long seq, String content) {

@@ -21,6 +21,7 @@ import palaver.api.Address;
 import palaver.api.Bus;
 import palaver.api.Field;
 import palaver.api.Frames;
+import palaver.message.Neighbours.Member;
 import palaver.testing.Await;
 import palaver.testing.ServiceUnderTest;
 
@@ -30,9 +31,6 @@ class MessageVerticleTest {
   private static ServiceUnderTest service;
 
   /** A member of a session of their own. */
-  private record Member(String uid, String sid) {
-  }
-
   @BeforeAll
   static void start() {
     service = Neighbours.start(NEIGHBOURS, new JsonObject());
@@ -48,7 +46,7 @@ class MessageVerticleTest {
   @Test
   @DisplayName("A member's send is acked with the session, the cid, an id, seq 1 and a time")
   void sendIsAckedWithSeq() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     JsonObject ack = send(m, "c1", "hello");
     assertEquals(m.sid(), ack.getString(Field.SID));
     assertEquals("c1", ack.getString(Field.CID));
@@ -60,7 +58,7 @@ class MessageVerticleTest {
   @Test
   @DisplayName("Sends one after another get seqs 1, 2, 3, ... without gaps")
   void sequentialSeqsAreGapFree() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     List<Long> seqs = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       seqs.add(send(m, "c" + i, "text " + i).getLong(Field.SEQ));
@@ -71,7 +69,7 @@ class MessageVerticleTest {
   @Test
   @DisplayName("Concurrent sends to one session are given each of the seqs 1..n exactly once")
   void concurrentSeqsAreGapFree() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     List<Long> seqs = sendAll(m, 40).stream().map(ack -> ack.getLong(Field.SEQ)).sorted().toList();
     assertEquals(LongStream.rangeClosed(1, 40).boxed().toList(), seqs);
   }
@@ -79,7 +77,7 @@ class MessageVerticleTest {
   @Test
   @DisplayName("A send is stored with the sender's nickname and avatar from user-service")
   void sendCarriesProfile() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "hello");
     JsonObject stored = storedMessages(m.sid()).get(0);
     assertEquals(Neighbours.nickname(m.uid()), stored.getString(Field.NICKNAME));
@@ -89,7 +87,7 @@ class MessageVerticleTest {
   @Test
   @DisplayName("A retried send (same uid and cid) gets the same ack, marked duplicate")
   void retryGetsSameAck() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     JsonObject first = send(m, "same", "hello");
     JsonObject again = send(m, "same", "hello");
     assertEquals(first.getString(Field.ID), again.getString(Field.ID));
@@ -101,7 +99,7 @@ class MessageVerticleTest {
   @Test
   @DisplayName("A retried send is stored once and takes no seq of its own")
   void retryIsStoredOnce() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "same", "hello");
     send(m, "same", "hello");
     assertEquals(2L, send(m, "other", "next").getLong(Field.SEQ));
@@ -111,10 +109,10 @@ class MessageVerticleTest {
   @Test
   @DisplayName("Concurrent copies of one send (same uid and cid in one batch) are stored once and all get its seq")
   void concurrentRetriesAreStoredOnce() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     List<Future<JsonObject>> acks = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      acks.add(Bus.request(service.vertx(), Address.MESSAGE_SEND, text(m, "same", "hello")));
+      acks.add(Bus.request(service.vertx(), Address.MESSAGE_SEND, Neighbours.text(m, "same", "hello")));
     }
     Await.result(Future.all(acks));
     assertTrue(acks.stream().allMatch(a -> a.result().getLong(Field.SEQ) == 1L));
@@ -124,22 +122,22 @@ class MessageVerticleTest {
   @Test
   @DisplayName("A cid the sender already used in another session is refused with 409 conflict and not stored there")
   void cidOfAnotherSessionConflicts() {
-    Member a = member();
+    Member a = NEIGHBOURS.member();
     Member b = new Member(a.uid(), Neighbours.fresh("sid"));
     NEIGHBOURS.join(b.uid(), b.sid());
     send(a, "same", "in a");
-    assertEquals(409, service.failureCode(Address.MESSAGE_SEND, text(b, "same", "in b")));
+    assertEquals(409, service.failureCode(Address.MESSAGE_SEND, Neighbours.text(b, "same", "in b")));
     assertEquals(0, storedMessages(b.sid()).size());
   }
 
   @Test
   @DisplayName("After a cid was refused in another session, its retry in the first session still gets the original ack")
   void cidConflictKeepsOriginalRetry() {
-    Member a = member();
+    Member a = NEIGHBOURS.member();
     Member b = new Member(a.uid(), Neighbours.fresh("sid"));
     NEIGHBOURS.join(b.uid(), b.sid());
     JsonObject first = send(a, "same", "in a");
-    service.failureCode(Address.MESSAGE_SEND, text(b, "same", "in b"));
+    service.failureCode(Address.MESSAGE_SEND, Neighbours.text(b, "same", "in b"));
     JsonObject again = send(a, "same", "in a");
     assertEquals(first.getString(Field.ID), again.getString(Field.ID));
     assertEquals(true, again.getBoolean(Field.DUPLICATE));
@@ -148,36 +146,36 @@ class MessageVerticleTest {
   @Test
   @DisplayName("A send to a session the sender is not a member of is refused with 403 and not stored")
   void nonMemberIsRefused() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     String stranger = Neighbours.fresh("stranger");
-    assertEquals(403, service.failureCode(Address.MESSAGE_SEND, text(new Member(stranger, m.sid()), "c1", "hi")));
+    assertEquals(403, service.failureCode(Address.MESSAGE_SEND, Neighbours.text(new Member(stranger, m.sid()), "c1", "hi")));
     assertEquals(0, storedMessages(m.sid()).size());
   }
 
   @Test
   @DisplayName("A client can't send a system message: msgType system is refused with 400")
   void clientSystemMessageIsRefused() {
-    Member m = member();
-    assertEquals(400, service.failureCode(Address.MESSAGE_SEND, text(m, "c1", "hi").put(Field.MSG_TYPE, "system")));
+    Member m = NEIGHBOURS.member();
+    assertEquals(400, service.failureCode(Address.MESSAGE_SEND, Neighbours.text(m, "c1", "hi").put(Field.MSG_TYPE, "system")));
   }
 
   @Test
   @DisplayName("A text send without content is refused with 400")
   void blankTextIsRefused() {
-    assertEquals(400, service.failureCode(Address.MESSAGE_SEND, text(member(), "c1", "  ")));
+    assertEquals(400, service.failureCode(Address.MESSAGE_SEND, Neighbours.text(NEIGHBOURS.member(), "c1", "  ")));
   }
 
   @Test
   @DisplayName("A send with content over the limit is refused with 413")
   void oversizedContentIsRefused() {
     String big = "x".repeat(MessageVerticle.MAX_CONTENT + 1);
-    assertEquals(413, service.failureCode(Address.MESSAGE_SEND, text(member(), "c1", big)));
+    assertEquals(413, service.failureCode(Address.MESSAGE_SEND, Neighbours.text(NEIGHBOURS.member(), "c1", big)));
   }
 
   @Test
   @DisplayName("A system notice on palaver.message.system is stored with msgType system and the next seq")
   void systemMessageIsStored() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "hello");
     JsonObject ack = service.request(Address.MESSAGE_SYSTEM, new JsonObject().put(Field.SID, m.sid()).put(Field.UID, m.uid())
         .put(Field.CONTENT, new JsonObject().put(Field.ACTION, "join")));
@@ -192,7 +190,7 @@ class MessageVerticleTest {
   @Test
   @DisplayName("A new message's frame is published on palaver.fanout.session.<sid>")
   void newMessageIsPublished() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     List<JsonObject> frames = service.listen(Address.fanoutSession(m.sid()));
     JsonObject ack = send(m, "c1", "hello");
     Await.until("the message frame", 5_000, () -> !frames.isEmpty());
@@ -207,7 +205,7 @@ class MessageVerticleTest {
   @Test
   @DisplayName("The message frame is published only once the message is stored")
   void publishedAfterStored() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     List<Boolean> storedWhenPublished = new CopyOnWriteArrayList<>();
     Await.result(service.vertx().eventBus().<JsonObject>consumer(Address.fanoutSession(m.sid()), frame ->
         service.mongo().findOne(MessageStore.MESSAGES, new JsonObject().put("_id", frame.body().getString(Field.ID)), null)
@@ -220,7 +218,7 @@ class MessageVerticleTest {
   @Test
   @DisplayName("A retried send is not published a second time")
   void retryIsNotPublished() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     List<JsonObject> frames = service.listen(Address.fanoutSession(m.sid()));
     send(m, "same", "hello");
     send(m, "same", "hello");
@@ -234,27 +232,27 @@ class MessageVerticleTest {
   @Test
   @DisplayName("A send that says it waits a sensible time (waitMs) is stored")
   void validWaitIsAccepted() {
-    assertEquals(1L, service.request(Address.MESSAGE_SEND, text(member(), "c1", "hi").put(Field.WAIT_MS, 5_000))
+    assertEquals(1L, service.request(Address.MESSAGE_SEND, Neighbours.text(NEIGHBOURS.member(), "c1", "hi").put(Field.WAIT_MS, 5_000))
         .getLong(Field.SEQ));
   }
 
   @Test
   @DisplayName("waitMs of 0 is refused with 400")
   void zeroWaitIsRefused() {
-    assertEquals(400, service.failureCode(Address.MESSAGE_SEND, text(member(), "c1", "hi").put(Field.WAIT_MS, 0)));
+    assertEquals(400, service.failureCode(Address.MESSAGE_SEND, Neighbours.text(NEIGHBOURS.member(), "c1", "hi").put(Field.WAIT_MS, 0)));
   }
 
   @Test
   @DisplayName("waitMs beyond the longest allowed wait is refused with 400")
   void tooLongWaitIsRefused() {
     assertEquals(400, service.failureCode(Address.MESSAGE_SEND,
-        text(member(), "c1", "hi").put(Field.WAIT_MS, MessageVerticle.MAX_WAIT_MS + 1)));
+        Neighbours.text(NEIGHBOURS.member(), "c1", "hi").put(Field.WAIT_MS, MessageVerticle.MAX_WAIT_MS + 1)));
   }
 
   @Test
   @DisplayName("waitMs that is not an integer is refused with 400")
   void nonNumericWaitIsRefused() {
-    assertEquals(400, service.failureCode(Address.MESSAGE_SEND, text(member(), "c1", "hi").put(Field.WAIT_MS, "soon")));
+    assertEquals(400, service.failureCode(Address.MESSAGE_SEND, Neighbours.text(NEIGHBOURS.member(), "c1", "hi").put(Field.WAIT_MS, "soon")));
   }
 
   // ---- history ----
@@ -295,7 +293,7 @@ class MessageVerticleTest {
   @Test
   @DisplayName("History carries message frames' fields (id, seq, uid, nickname, msgType, content)")
   void historyMessageShape() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     JsonObject ack = send(m, "c1", "hello");
     JsonObject message = history(m, new JsonObject()).getJsonArray(Field.MESSAGES).getJsonObject(0);
     assertEquals(ack.getString(Field.ID), message.getString(Field.ID));
@@ -316,7 +314,7 @@ class MessageVerticleTest {
   @Test
   @DisplayName("A history limit over the largest page is refused with 400")
   void historyLimitTooLarge() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     assertEquals(400, service.failureCode(Address.MESSAGE_HISTORY, new JsonObject().put(Field.UID, m.uid())
         .put(Field.SID, m.sid()).put(Field.LIMIT, MessageVerticle.HISTORY_LIMIT + 1)));
   }
@@ -341,7 +339,7 @@ class MessageVerticleTest {
   @Test
   @DisplayName("Sync reads from the store a session whose messages this instance never kept (another instance wrote them)")
   void syncFromStore() {
-    Member a = member();
+    Member a = NEIGHBOURS.member();
     for (long seq = 1; seq <= 3; seq++) {
       Await.result(service.mongo().insert(MessageStore.MESSAGES, new JsonObject().put("_id", Neighbours.fresh("id"))
           .put(Field.SID, a.sid()).put(Field.SEQ, seq).put(Field.UID, "elsewhere").put(Field.CID, Neighbours.fresh("c"))
@@ -363,7 +361,7 @@ class MessageVerticleTest {
   @Test
   @DisplayName("Sync of a session with more missed messages than one answer holds lists it in more")
   void syncMore() {
-    Member a = member();
+    Member a = NEIGHBOURS.member();
     sendAll(a, SyncReader.PER_SESSION + 5);
     JsonObject result = sync(a.uid(), new JsonObject().put(a.sid(), 0));
     List<Long> seqs = seqs(result.getJsonObject(Field.SESSIONS).getJsonArray(a.sid()));
@@ -434,15 +432,10 @@ class MessageVerticleTest {
 
   // ---- helpers ----
 
-  private static Member member() {
-    Member m = new Member(Neighbours.fresh("uid"), Neighbours.fresh("sid"));
-    NEIGHBOURS.join(m.uid(), m.sid());
-    return m;
-  }
 
   /** A member of a session holding {@code n} of their texts, "text 0" .. "text n-1". */
   private static Member memberWithMessages(int n) {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     for (int i = 0; i < n; i++) {
       send(m, "c" + i, "text " + i);
     }
@@ -453,19 +446,14 @@ class MessageVerticleTest {
   private static List<JsonObject> sendAll(Member m, int n) {
     List<Future<JsonObject>> acks = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      acks.add(Bus.request(service.vertx(), Address.MESSAGE_SEND, text(m, "c" + i, "text " + i)));
+      acks.add(Bus.request(service.vertx(), Address.MESSAGE_SEND, Neighbours.text(m, "c" + i, "text " + i)));
     }
     Await.result(Future.all(acks));
     return acks.stream().map(Future::result).toList();
   }
 
-  private static JsonObject text(Member m, String cid, String content) {
-    return new JsonObject().put(Field.UID, m.uid()).put(Field.SID, m.sid()).put(Field.CID, cid)
-        .put(Field.MSG_TYPE, "text").put(Field.CONTENT, content);
-  }
-
   private static JsonObject send(Member m, String cid, String content) {
-    return service.request(Address.MESSAGE_SEND, text(m, cid, content));
+    return service.request(Address.MESSAGE_SEND, Neighbours.text(m, cid, content));
   }
 
   private static JsonObject history(Member m, JsonObject paging) {

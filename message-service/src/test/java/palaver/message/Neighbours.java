@@ -56,6 +56,23 @@ final class Neighbours {
     return prefix + "-" + Ids.randomBytes(6);
   }
 
+  /** A user and a session of theirs, as a test sees them. */
+  record Member(String uid, String sid) {
+  }
+
+  /** A fresh user, a member of a fresh session. */
+  Member member() {
+    Member m = new Member(fresh("uid"), fresh("sid"));
+    join(m.uid(), m.sid());
+    return m;
+  }
+
+  /** The {@code message.send} body of a text by {@code m} in their session. */
+  static JsonObject text(Member m, String cid, String content) {
+    return new JsonObject().put(Field.UID, m.uid()).put(Field.SID, m.sid()).put(Field.CID, cid)
+        .put(Field.MSG_TYPE, "text").put(Field.CONTENT, content);
+  }
+
   void join(String uid, String sid) {
     members.add(key(uid, sid));
   }

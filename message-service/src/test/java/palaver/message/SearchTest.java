@@ -15,6 +15,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.api.Address;
 import palaver.api.Field;
+import palaver.message.Neighbours.Member;
 import palaver.testing.Await;
 import palaver.testing.ServiceUnderTest;
 
@@ -22,9 +23,6 @@ import palaver.testing.ServiceUnderTest;
 class SearchTest {
   private static final Neighbours NEIGHBOURS = new Neighbours();
   private static ServiceUnderTest service;
-
-  private record Member(String uid, String sid) {
-  }
 
   @BeforeAll
   static void start() {
@@ -39,7 +37,7 @@ class SearchTest {
   @Test
   @DisplayName("A word finds the member's message whatever its case, with sender, session, seq and time")
   void findsByWord() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "Lunch at the harbour?");
     send(m, "c2", "something else");
     JsonArray hits = search(m.uid(), "HARBOUR").getJsonArray(Field.HITS);
@@ -56,7 +54,7 @@ class SearchTest {
   @Test
   @DisplayName("Several words find only the messages holding every one of them")
   void allWordsRequired() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "red apple");
     send(m, "c2", "green apple");
     send(m, "c3", "red car");
@@ -67,8 +65,8 @@ class SearchTest {
   @Test
   @DisplayName("Messages of sessions the caller is not a member of are never found")
   void othersSessionsExcluded() {
-    Member alice = member();
-    Member bob = member();
+    Member alice = NEIGHBOURS.member();
+    Member bob = NEIGHBOURS.member();
     send(alice, "a1", "secretword from alice");
     send(bob, "b1", "secretword from bob");
     assertEquals(List.of("secretword from bob"), contents(search(bob.uid(), "secretword").getJsonArray(Field.HITS)));
@@ -79,7 +77,7 @@ class SearchTest {
   @Test
   @DisplayName("One session can be searched alone (sid)")
   void oneSession() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     Member other = new Member(m.uid(), Neighbours.fresh("sid"));
     NEIGHBOURS.join(other.uid(), other.sid());
     send(m, "c1", "budget here");
@@ -92,7 +90,7 @@ class SearchTest {
   @Test
   @DisplayName("Pages run newest first across sessions, each hit once, and the last page says no more")
   void paging() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     Member other = new Member(m.uid(), Neighbours.fresh("sid"));
     NEIGHBOURS.join(other.uid(), other.sid());
     List<String> sent = new ArrayList<>();
@@ -123,7 +121,7 @@ class SearchTest {
   @Test
   @DisplayName("An edited message is found by its new words, no longer by its old ones")
   void editReindexes() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "meeting on tuesday");
     service.request(Address.MESSAGE_EDIT, new JsonObject().put(Field.UID, m.uid()).put(Field.SID, m.sid())
         .put(Field.SEQ, 1).put(Field.CONTENT, "meeting on wednesday"));
@@ -135,7 +133,7 @@ class SearchTest {
   @Test
   @DisplayName("A deleted message is not found, and its postings are gone")
   void deleteRemoves() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "oops password123");
     service.request(Address.MESSAGE_DELETE, new JsonObject().put(Field.UID, m.uid()).put(Field.SID, m.sid()).put(Field.SEQ, 1));
     assertTrue(search(m.uid(), "password123").getJsonArray(Field.HITS).isEmpty());
@@ -145,7 +143,7 @@ class SearchTest {
   @Test
   @DisplayName("Retention removes the postings of the messages it removes")
   void retentionRemoves() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "ancient history");
     send(m, "c2", "recent history");
     MessageStore store = new MessageStore(service.mongo());
@@ -161,7 +159,7 @@ class SearchTest {
   @Test
   @DisplayName("Regex metacharacters and operators are never interpreted: .* and ( are refused, $where and {\"$ne\":1} are plain words")
   void metacharactersLiteral() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     send(m, "c1", "anything at all");
     send(m, "c2", "where are you");
     assertEquals(400, service.failureCode(Address.MESSAGE_SEARCH, query(m.uid(), ".*")));
@@ -175,7 +173,7 @@ class SearchTest {
   @Test
   @DisplayName("Bad requests get 400: no q, q too long, too many words, a limit out of range, a forged cursor")
   void badRequests() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     assertEquals(400, service.failureCode(Address.MESSAGE_SEARCH, new JsonObject().put(Field.UID, m.uid())));
     assertEquals(400, service.failureCode(Address.MESSAGE_SEARCH, query(m.uid(), "x".repeat(201))));
     assertEquals(400, service.failureCode(Address.MESSAGE_SEARCH, query(m.uid(), "a b c d e f g h i")));
@@ -187,7 +185,7 @@ class SearchTest {
   @Test
   @DisplayName("Notices and change events are not searchable")
   void onlyMessages() {
-    Member m = member();
+    Member m = NEIGHBOURS.member();
     service.request(Address.MESSAGE_SYSTEM, new JsonObject().put(Field.UID, m.uid()).put(Field.SID, m.sid())
         .put(Field.CONTENT, new JsonObject().put("event", "joined")));
     send(m, "c1", "first");
@@ -202,15 +200,9 @@ class SearchTest {
 
   // ---- helpers ----
 
-  private static Member member() {
-    Member m = new Member(Neighbours.fresh("uid"), Neighbours.fresh("sid"));
-    NEIGHBOURS.join(m.uid(), m.sid());
-    return m;
-  }
 
   private static void send(Member m, String cid, String content) {
-    service.request(Address.MESSAGE_SEND, new JsonObject().put(Field.UID, m.uid()).put(Field.SID, m.sid())
-        .put(Field.CID, cid).put(Field.MSG_TYPE, "text").put(Field.CONTENT, content));
+    service.request(Address.MESSAGE_SEND, Neighbours.text(m, cid, content));
   }
 
   private static JsonObject query(String uid, String q) {
