@@ -60,6 +60,25 @@ final class ReceivedFrames {
     }
   }
 
+  /**
+   * For floods: runs {@code write} unless the server closed the socket meanwhile, which can happen between the
+   * caller's check and the write. False once closed; any other write failure still fails the test.
+   */
+  boolean whileOpen(Runnable write) {
+    if (ws.isClosed()) {
+      return false;
+    }
+    try {
+      write.run();
+      return true;
+    } catch (RuntimeException e) {
+      if (ws.isClosed()) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /** The close code the server closed with. */
   short closeCode() {
     try {

@@ -76,6 +76,11 @@ final class XlveinSocket implements AutoCloseable {
     }
   }
 
+  /** For floods: {@link ReceivedFrames#whileOpen}. */
+  boolean whileOpen(Runnable write) {
+    return received.whileOpen(write);
+  }
+
   /** A WebSocket ping control frame (not the protocol's own ping event). */
   void sendPing() {
     Await.result(ws.writePing(io.vertx.core.buffer.Buffer.buffer()));
