@@ -110,8 +110,6 @@ public class GatewayVerticle extends VerticleBase {
         // HTTP/1.1 only (no h2c): with h2c Vert.x makes the connection only once its first bytes arrived, so
         // a silent connection would never reach the ConnectionGuard (and no client of ours speaks h2c).
         .setHttp2ClearTextEnabled(false)
-        // Netty's own field limit closes the connection without an answer; UploadRelay counts the parts instead.
-        .setMaxFormFields(Integer.MAX_VALUE)
         // Closes connections that send and receive nothing (silent slowloris sockets). WebSockets stay
         // open: the heartbeats ping each one more often than this (see idleTimeoutMs()).
         .setIdleTimeout(idleTimeoutMs())

@@ -3,11 +3,9 @@ package palaver.gateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.Supplier;
 import palaver.api.Address;
@@ -22,7 +20,8 @@ import palaver.api.Field;
  * gateway holds about one chunk per upload however large the file. The size
  * limit is checked on the declared length before reading and on the bytes as
  * they come; over it, the upload is aborted (message-service removes what it
- * stored), 413 answered and the connection closed.
+ * stored), 413 answered and the connection closed. The body is parsed by
+ * {@link MultipartParser}, so a malformed one is always answered 400.
  */
 final class UploadRelay {
   /** The store's chunk size (GridFS default), so each relayed chunk is stored as one. */
@@ -33,36 +32,23 @@ final class UploadRelay {
   private static final String PURPOSE = "purpose";
   /** Finishing decodes images for the thumbnail: allow it more than a plain request. */
   private static final long FINISH_TIMEOUT_MS = 60_000;
-  /** How long a paused part may take to deliver what it buffered after the request ended. */
-  private static final long TRUNCATION_GRACE_MS = 200;
-  /** How often an upload looks for a decoder that stopped (see {@link #checkDecoderStopped}). */
-  private static final long DECODER_CHECK_MS = 250;
-  /** How long the whole declared body may sit read but not ended before the decoder is taken to have stopped. */
-  private static final long DECODER_STOPPED_MS = 1_000;
-
-  /** Most parts (fields and files) a form may have; Vert.x's default limit, counted here instead (GatewayVerticle). */
+  /** Most parts (fields and files) a form may have: Vert.x's default limit. */
   static final int MAX_FORM_FIELDS = 256;
 
   private final Vertx vertx;
   private final RoutingContext ctx;
   private final long maxSize;
-  private HttpServerFileUpload file;
+  private MultipartParser parser;
   private Future<Void> tail = Future.succeededFuture();
   private Buffer pending = Buffer.buffer();
   private long received;
   private String uploadId;
   private String address;
   private boolean failed;
-  private byte[] delimiter;
-  private Buffer carry = Buffer.buffer();
-  private int delimiters;
+  /** Every byte of the body so far, file or not. */
+  private long bodyBytes;
+  private boolean fileStarted;
   private boolean fileEnded;
-  private boolean requestEnded;
-  /** The body's Content-Length, or -1 when chunked or not a number. */
-  private long declaredLength = -1;
-  private long decoderCheck = -1;
-  private long lastBytesRead = -1;
-  private long lastProgress;
 
   UploadRelay(Vertx vertx, RoutingContext ctx, long maxSize) {
     this.vertx = vertx;
@@ -83,103 +69,68 @@ final class UploadRelay {
       refuse(ErrorCode.TOO_LARGE.exception("file larger than " + maxSize + " bytes"));
       return;
     }
-    declaredLength = declaredLength(length);
-    delimiter = delimiter(type);
-    if (delimiter == null) {
+    String boundary = MultipartParser.boundary(type);
+    if (boundary == null) {
       refuse(ErrorCode.INVALID.exception("multipart/form-data without a boundary"));
       return;
     }
-    request.setExpectMultipart(true);
-    request.handler(this::countParts);
-    request.uploadHandler(this::upload);
-    request.exceptionHandler(this::brokenBody);
+    parser = new MultipartParser(boundary, MAX_FORM_FIELDS, new Parts());
+    request.handler(this::body);
+    request.exceptionHandler(this::brokenConnection);
     request.endHandler(v -> requestEnded());
-    if (declaredLength >= 0) {
-      lastProgress = System.currentTimeMillis();
-      decoderCheck = vertx.setPeriodic(DECODER_CHECK_MS, id -> checkDecoderStopped());
-      ctx.addEndHandler(ar -> vertx.cancelTimer(decoderCheck));
-    }
     request.resume();
   }
 
-  /**
-   * Netty's multipart decoder throws some unchecked exceptions (an
-   * ArrayIndexOutOfBoundsException for a Content-Disposition parameter without
-   * {@code =}, found by UploadFuzzTest) that Vert.x neither catches nor reports:
-   * the request then never ends and no handler hears of it, and the client
-   * would wait for the body timeout's 408. Vert.x ends a request as soon as its
-   * last byte is decoded, so a body read to its declared length that has not
-   * ended a second later, while the relay is not holding it paused, was not
-   * decodable: answered 400 like the decoder's own refusals.
-   */
-  private void checkDecoderStopped() {
-    if (failed || requestEnded || fileEnded || ctx.response().ended()) {
-      // Done, or the file is complete and being finished: its answer comes from the finish step.
-      vertx.cancelTimer(decoderCheck);
-      return;
-    }
-    long now = System.currentTimeMillis();
-    long read = ctx.request().bytesRead();
-    if (read != lastBytesRead || !tail.isComplete()) {
-      lastBytesRead = read;
-      lastProgress = now;
-    } else if (read >= declaredLength && now - lastProgress >= DECODER_STOPPED_MS) {
-      vertx.cancelTimer(decoderCheck);
-      fail(ErrorCode.INVALID.exception("broken multipart body: it could not be decoded"));
-    }
-  }
-
-  private static long declaredLength(String length) {
-    try {
-      return length == null ? -1 : Long.parseLong(length.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  /** {@code --boundary}, which starts every part and the closing line; null when the type names none. */
-  private static byte[] delimiter(String type) {
-    int at = type.toLowerCase(Locale.ROOT).indexOf("boundary=");
-    if (at < 0) {
-      return null;
-    }
-    String boundary = type.substring(at + "boundary=".length()).split(";", 2)[0].trim();
-    if (boundary.length() > 1 && boundary.startsWith("\"") && boundary.endsWith("\"")) {
-      boundary = boundary.substring(1, boundary.length() - 1);
-    }
-    return boundary.isEmpty() ? null : ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-  }
-
-  /**
-   * Counts the delimiters in the raw body (the decoder sees the same bytes);
-   * over {@value #MAX_FORM_FIELDS} parts the form is refused with a 400.
-   * Bytes that could begin a delimiter split across chunks are carried over.
-   */
-  private void countParts(Buffer chunk) {
+  /** The raw body as it comes, parsed here (see {@link MultipartParser} for why not by Vert.x). */
+  private void body(Buffer chunk) {
     if (failed) {
       return;
     }
-    byte[] bytes = carry.appendBuffer(chunk).getBytes();
-    int i = 0;
-    for (; i + delimiter.length <= bytes.length; i++) {
-      if (startsAt(bytes, i)) {
-        delimiters++;
-        i += delimiter.length - 1;
-      }
+    bodyBytes += chunk.length();
+    if (bodyBytes > maxSize + MULTIPART_OVERHEAD) {
+      // A chunked body declares no length: its size is checked as it comes.
+      fail(ErrorCode.TOO_LARGE.exception("file larger than " + maxSize + " bytes"));
+      return;
     }
-    carry = Buffer.buffer().appendBytes(bytes, i, bytes.length - i);
-    if (delimiters > MAX_FORM_FIELDS + 1) {
-      fail(ErrorCode.INVALID.exception("broken multipart body: more than " + MAX_FORM_FIELDS + " form fields"));
+    try {
+      parser.feed(chunk);
+    } catch (MultipartParser.Malformed e) {
+      fail(ErrorCode.INVALID.exception("broken multipart body: " + e.getMessage()));
     }
   }
 
-  private boolean startsAt(byte[] bytes, int at) {
-    for (int k = 0; k < delimiter.length; k++) {
-      if (bytes[at + k] != delimiter[k]) {
-        return false;
+  /** The parts of the form: the first one named {@code file} is relayed, the others are read and dropped. */
+  private final class Parts implements MultipartParser.Receiver {
+    private boolean inFile;
+
+    @Override
+    public void partBegin(MultipartParser.Part part) {
+      inFile = "file".equals(part.name()) && !fileStarted;
+      if (inFile) {
+        fileStarted = true;
+        upload(part.filename() == null ? "" : part.filename());
       }
     }
-    return true;
+
+    @Override
+    public void partData(Buffer data) {
+      if (inFile) {
+        data(data);
+      }
+    }
+
+    @Override
+    public void partEnd() {
+      if (inFile) {
+        inFile = false;
+        fileEnded();
+      }
+    }
+
+    @Override
+    public void formEnd() {
+      // Nothing after the closing delimiter matters.
+    }
   }
 
   private boolean declaredTooLarge(String length) {
@@ -190,16 +141,7 @@ final class UploadRelay {
     }
   }
 
-  private void upload(HttpServerFileUpload part) {
-    if (!"file".equals(part.name()) || file != null) {
-      part.handler(ignored -> { });
-      return;
-    }
-    file = part;
-    part.handler(this::data);
-    part.endHandler(v -> fileEnded());
-    part.exceptionHandler(this::brokenBody);
-    String name = part.filename() == null ? "" : part.filename();
+  private void upload(String name) {
     JsonObject begin = new JsonObject().put(Field.UID, Rest.uid(ctx)).put(Field.NAME, name);
     String purpose = ctx.queryParams().get(PURPOSE);
     if (purpose != null) {
@@ -249,46 +191,30 @@ final class UploadRelay {
         .onFailure(this::fail);
   }
 
+  /** The whole body was read and parsed: a form without the file part, or cut inside it, is refused. */
   private void requestEnded() {
-    requestEnded = true;
-    if (file == null && !failed) {
-      failed = true;
-      Rest.error(ctx, ErrorCode.INVALID, "the multipart field file is required");
-    } else {
-      checkTruncated();
-    }
-  }
-
-  /**
-   * A body that ends inside the file part (no closing boundary) never ends
-   * the part. Once the relay has caught up and no more data comes after the
-   * request's end, the part is known to be cut short.
-   */
-  private void checkTruncated() {
-    if (!requestEnded || fileEnded || failed || !tail.isComplete()) {
+    if (failed) {
       return;
     }
-    long seen = received;
-    vertx.setTimer(TRUNCATION_GRACE_MS, id -> {
-      if (!fileEnded && !failed && tail.isComplete() && received == seen) {
-        fail(ErrorCode.INVALID.exception("broken multipart body: the file part does not end"));
-      } else {
-        checkTruncated();
-      }
-    });
+    if (!fileStarted) {
+      fail(ErrorCode.INVALID.exception(parser.complete() ? "the multipart field file is required"
+          : "broken multipart body: it ends before its closing delimiter"));
+    } else if (!fileEnded) {
+      fail(ErrorCode.INVALID.exception("broken multipart body: the file part does not end"));
+    }
+    // Else the finish step answers.
   }
 
   /** Runs {@code next} after what is in flight; the body stays paused until the relay has caught up. */
   private void enqueue(Supplier<Future<Void>> next) {
     Future<Void> mine = tail.compose(v -> failed ? Future.failedFuture("aborted") : next.get());
     tail = mine;
-    file.pause();
+    ctx.request().pause();
     mine.onComplete(ar -> {
       if (ar.failed()) {
         fail(ar.cause());
       } else if (tail == mine && !failed) {
-        file.resume();
-        checkTruncated();
+        ctx.request().resume();
       }
     });
   }
@@ -316,27 +242,9 @@ final class UploadRelay {
         .onComplete(ar -> refuse(cause));
   }
 
-  /**
-   * The multipart decoder refused the body (a malformed part header). The 400 is answered now, before
-   * message-service has removed what it stored (it does so right after), and the rest of the body is
-   * drained: closing with unread bytes resets the connection, and the client lost the 400 (UploadFuzzTest).
-   */
-  private void brokenBody(Throwable cause) {
-    if (failed) {
-      return;
-    }
-    refuse(ErrorCode.INVALID.exception(brokenBodyMessage(cause)));
-    // The rest of the body is read and dropped before the connection closes, as FileApi does after any
-    // answer: its end handlers have already run (failed) for this exception, so they won't drain it.
-    if (!ctx.request().isEnded()) {
-      FileApi.drainThenClose(vertx, ctx.request());
-    }
-    tail.transform(ignored -> uploadId == null ? Future.succeededFuture()
-        : Bus.request(vertx, address, request("abort")).transform(ar -> Future.succeededFuture()));
-  }
-
-  static String brokenBodyMessage(Throwable cause) {
-    return "broken multipart body: " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+  /** The connection failed while the body came (a reset, a timeout): nothing can be answered; what was stored goes. */
+  private void brokenConnection(Throwable cause) {
+    fail(cause);
   }
 
   /** Answers an error; when the body is still coming, the connection is closed rather than the rest read. */

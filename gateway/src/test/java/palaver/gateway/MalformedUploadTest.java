@@ -59,6 +59,14 @@ class MalformedUploadTest {
     assertInvalid(post(part + RawMultipart.oneFile("b.txt", "x".repeat(64 * 1024))));
   }
 
+  @Test
+  @DisplayName("A part header parameter without '=' that arrives after the request was authenticated is answered 400 invalid")
+  void parameterWithoutEqualsSignLate() throws Exception {
+    String part = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name-broken\r\n\r\nx\r\n";
+    byte[] body = (part + RawMultipart.oneFile("a.txt", "hello")).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertInvalid(RawMultipart.post(gateway.port(), GatewayUnderTest.token("alice"), body, 300));
+  }
+
   private static void assertInvalid(String answer) {
     assertTrue(answer.startsWith("HTTP/1.1 400"), "expected 400, got: " + answer);
     assertTrue(answer.contains("\"invalid\""), "expected the invalid code, got: " + answer);

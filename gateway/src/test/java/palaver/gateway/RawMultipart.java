@@ -28,12 +28,24 @@ final class RawMultipart {
 
   /** As {@link #post(int, String, String)}, with the body's bytes exactly as given. */
   static String post(int port, String token, byte[] bytes) throws Exception {
+    return post(port, token, bytes, 0);
+  }
+
+  /**
+   * As {@link #post(int, String, byte[])}, the body sent {@code bodyAfterMs} after the head: by then the gateway
+   * has authenticated the request and reads the body as it comes, not from what it buffered meanwhile.
+   */
+  static String post(int port, String token, byte[] bytes, long bodyAfterMs) throws Exception {
     String head = "POST /api/v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
         + "\r\nContent-Type: multipart/form-data; boundary=" + BOUNDARY
         + "\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n";
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(ANSWER_WITHIN_MS);
       socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      if (bodyAfterMs > 0) {
+        socket.getOutputStream().flush();
+        Thread.sleep(bodyAfterMs);
+      }
       socket.getOutputStream().write(bytes);
       socket.getOutputStream().flush();
       ByteArrayOutputStream got = new ByteArrayOutputStream();
