@@ -2,7 +2,7 @@ package palaver.gateway;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -11,10 +11,10 @@ import palaver.testing.Await;
 /** A raw WebSocket client on a Pusher path, read from the test thread: frames in order, and how it closed. */
 final class PusherSocket implements AutoCloseable {
   private final WebSocketClient client;
-  private final WebSocket ws;
+  private final ClientWebSocket ws;
   private final ReceivedFrames received;
 
-  private PusherSocket(WebSocketClient client, WebSocket ws) {
+  private PusherSocket(WebSocketClient client, ClientWebSocket ws) {
     this.client = client;
     this.ws = ws;
     this.received = ReceivedFrames.ofMessages(ws);
@@ -29,8 +29,9 @@ final class PusherSocket implements AutoCloseable {
     } else {
       options.setAllowOriginHeader(false); // Vert.x would send one of its own: be a non-browser client
     }
-    Future<PusherSocket> connected = client.connect(options).map(ws -> new PusherSocket(client, ws))
-        .onFailure(t -> client.close());
+    // Handlers are set before connecting: the server's first frame (connection_established) comes at once.
+    PusherSocket socket = new PusherSocket(client, client.webSocket());
+    Future<PusherSocket> connected = socket.ws.connect(options).map(ws -> socket).onFailure(t -> client.close());
     return Await.result(connected);
   }
 

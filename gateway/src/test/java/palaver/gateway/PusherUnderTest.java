@@ -166,7 +166,8 @@ final class PusherUnderTest implements AutoCloseable {
 
   /** The reports that match {@code filter}, waiting up to a few seconds for at least one. */
   List<JsonObject> reportsWhere(java.util.function.Predicate<JsonObject> filter) {
-    Await.until("a matching channel report", 5_000, () -> reports.stream().anyMatch(filter));
+    // Above two heartbeat periods: a heartbeat report comes on the node's own 5 s timer, whenever the test began.
+    Await.until("a matching channel report", 2 * ChannelReport.HEARTBEAT_MS + 2_000, () -> reports.stream().anyMatch(filter));
     return reports.stream().filter(filter).toList();
   }
 

@@ -3,7 +3,7 @@ package palaver.gateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
@@ -14,10 +14,10 @@ import palaver.testing.Await;
 /** A client WebSocket to the gateway under test, read from the test thread: frames in order, and how it closed. */
 final class TestSocket implements AutoCloseable {
   private final WebSocketClient client;
-  private final WebSocket ws;
+  private final ClientWebSocket ws;
   private final ReceivedFrames received;
 
-  private TestSocket(WebSocketClient client, WebSocket ws) {
+  private TestSocket(WebSocketClient client, ClientWebSocket ws) {
     this.client = client;
     this.ws = ws;
     this.received = ReceivedFrames.ofMessages(ws);
@@ -30,8 +30,9 @@ final class TestSocket implements AutoCloseable {
     if (origin != null) {
       options.addHeader("Origin", origin);
     }
-    // The handlers are set as the connection completes, on its event loop, so no frame is missed.
-    return client.connect(options).map(ws -> new TestSocket(client, ws)).onFailure(t -> client.close());
+    // Handlers are set before connecting, so no frame the server sends at once is missed.
+    TestSocket socket = new TestSocket(client, client.webSocket());
+    return socket.ws.connect(options).map(ws -> socket).onFailure(t -> client.close());
   }
 
   static TestSocket open(Vertx vertx, int port) {

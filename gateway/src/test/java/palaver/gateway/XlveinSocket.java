@@ -3,7 +3,7 @@ package palaver.gateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -13,11 +13,11 @@ import palaver.testing.Await;
 /** A raw client of xlvein's {@code /ws/connect}, read from the test thread: text frames in order, pings counted. */
 final class XlveinSocket implements AutoCloseable {
   private final WebSocketClient client;
-  private final WebSocket ws;
+  private final ClientWebSocket ws;
   private final ReceivedFrames received;
   final AtomicInteger pings = new AtomicInteger();
 
-  private XlveinSocket(WebSocketClient client, WebSocket ws) {
+  private XlveinSocket(WebSocketClient client, ClientWebSocket ws) {
     this.client = client;
     this.ws = ws;
     this.received = ReceivedFrames.ofFrames(ws);
@@ -43,7 +43,9 @@ final class XlveinSocket implements AutoCloseable {
     if (origin != null) {
       options.addHeader("Origin", origin);
     }
-    return client.connect(options).map(ws -> new XlveinSocket(client, ws)).onFailure(t -> client.close());
+    // Handlers are set before connecting, so no frame the server sends at once is missed.
+    XlveinSocket socket = new XlveinSocket(client, client.webSocket());
+    return socket.ws.connect(options).map(ws -> socket).onFailure(t -> client.close());
   }
 
   static XlveinSocket open(Vertx vertx, int port, String appKey, String token) {
