@@ -1,12 +1,17 @@
 package palaver.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -71,5 +76,63 @@ class BusTest {
     ReplyException e = assertThrows(ReplyException.class,
         () -> await(Bus.request(vertx, "t.nobody", new JsonObject(), 1000)));
     assertEquals(ErrorCode.UNAVAILABLE, ErrorCode.of(e));
+  }
+
+  // Palaver's code relies on every local delivery handing the receiver its own deep copy (Vert.x's JSON
+  // codec): callers resend and keep what they sent or received, message-service's tail shares nested
+  // values with what it publishes (docs/performance.md finding 8). A no-copy codec would break these.
+
+  private static JsonObject nested() {
+    return new JsonObject().put("sid", "s1").put("file", new JsonObject().put("name", "a.png"))
+        .put("mentions", new JsonArray().add("u1"));
+  }
+
+  private static void scribble(JsonObject body) {
+    body.put("sid", "changed").getJsonObject("file").put("name", "changed");
+    body.getJsonArray("mentions").add("changed");
+  }
+
+  @Test
+  @DisplayName("A service that changes the request it got leaves the caller's object, nested values too, as sent")
+  void requestIsTheServicesOwn() throws Exception {
+    await(Bus.serve(vertx, "t.scribble", body -> {
+      scribble(body);
+      return Future.succeededFuture();
+    }));
+    JsonObject sent = nested();
+    await(Bus.request(vertx, "t.scribble", sent));
+    assertEquals(nested(), sent);
+  }
+
+  @Test
+  @DisplayName("A reply the caller keeps is its own: the service changing its object afterwards does not reach it")
+  void replyIsTheCallersOwn() throws Exception {
+    JsonObject served = nested();
+    await(Bus.serve(vertx, "t.kept", body -> Future.succeededFuture(served)));
+    JsonObject kept = await(Bus.request(vertx, "t.kept", new JsonObject()));
+    assertNotSame(served, kept);
+    scribble(served);
+    assertEquals(nested(), kept);
+  }
+
+  @Test
+  @DisplayName("Each local consumer of a publish gets its own copy: one changing it reaches neither the others nor the publisher")
+  void publishCopiesPerConsumer() throws Exception {
+    List<JsonObject> seen = new CopyOnWriteArrayList<>();
+    Promise<Void> both = Promise.promise();
+    for (int i = 0; i < 2; i++) {
+      await(vertx.eventBus().<JsonObject>consumer("t.fanout", msg -> {
+        scribble(msg.body());
+        seen.add(msg.body());
+        if (seen.size() == 2) {
+          both.complete();
+        }
+      }).completion());
+    }
+    JsonObject published = nested();
+    vertx.eventBus().publish("t.fanout", published);
+    await(both.future());
+    assertNotSame(seen.get(0), seen.get(1));
+    assertEquals(nested(), published);
   }
 }
