@@ -114,11 +114,12 @@ final class PushLoad implements AutoCloseable {
     Promise<Void> subscribed = Promise.promise();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port)
         .setURI("/app/" + app.key() + "?protocol=7&client=palaver-bench&version=1");
-    wsClient.connect(options).onFailure(subscribed::tryFail).onSuccess(ws -> {
-      s.ws = ws;
-      ws.textMessageHandler(text -> onFrame(s, new JsonObject(text), subscribed));
-      ws.closeHandler(v -> subscribed.tryFail("closed " + ws.closeStatusCode()));
-    });
+    // Handlers before connecting: connection_established comes at once, and must not beat them.
+    io.vertx.core.http.ClientWebSocket ws = wsClient.webSocket();
+    s.ws = ws;
+    ws.textMessageHandler(text -> onFrame(s, new JsonObject(text), subscribed));
+    ws.closeHandler(v -> subscribed.tryFail("closed " + ws.closeStatusCode()));
+    ws.connect(options).onFailure(subscribed::tryFail);
     return subscribed.future().timeout(30, TimeUnit.SECONDS);
   }
 

@@ -3,7 +3,7 @@ package palaver.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -25,12 +25,12 @@ public final class WsClient implements AutoCloseable {
   private static final AtomicInteger RIDS = new AtomicInteger();
 
   private final WebSocketClient client;
-  private final WebSocket socket;
+  private final ClientWebSocket socket;
   private final List<JsonObject> frames = new ArrayList<>();
   private volatile Short closeStatus;
   private volatile String closeReason;
 
-  private WsClient(WebSocketClient client, WebSocket socket) {
+  private WsClient(WebSocketClient client, ClientWebSocket socket) {
     this.client = client;
     this.socket = socket;
     socket.textMessageHandler(text -> {
@@ -56,9 +56,10 @@ public final class WsClient implements AutoCloseable {
     if (origin != null) {
       options.addHeader("Origin", origin);
     }
-    // Handlers are set as the connection completes, on its event loop: a frame the server sends
-    // at once (the ready of ?token= auth) must not arrive before there is a handler for it.
-    return Await.result(client.connect(options).map(socket -> new WsClient(client, socket)));
+    // Handlers are set before connecting: a frame the server sends at once (the ready of ?token= auth)
+    // must not arrive before there is a handler for it.
+    WsClient ws = new WsClient(client, client.webSocket());
+    return Await.result(ws.socket.connect(options).map(socket -> ws));
   }
 
   /**
@@ -71,9 +72,9 @@ public final class WsClient implements AutoCloseable {
         .setMaxMessageSize(1 << 22).setConnectTimeout(millis));
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws")
         .setTimeout(millis);
-    WsClient ws;
+    WsClient ws = new WsClient(client, client.webSocket());
     try {
-      ws = Await.result(client.connect(options).map(socket -> new WsClient(client, socket)));
+      Await.result(ws.socket.connect(options));
     } catch (RuntimeException | AssertionError e) {
       client.close();
       throw new IllegalStateException("no connection to " + host + ":" + port + ": " + e.getMessage(), e);
