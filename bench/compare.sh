@@ -3,7 +3,7 @@
 # the machine's drift hits both alike: each round starts a build's standalone
 # jar on a fresh store, registers 200 users, and runs fan-out (20 groups x 100
 # sockets) at 100 and 1,000 sends/s and persisted sends over 200 sessions at
-# 300 and 1,000 sends/s, 20 s per step. The same generator (this checkout's
+# 300 and 1,000 sends/s (FANOUT_RATES, PERSIST_RATES), 20 s per step. The same generator (this checkout's
 # bench jar) drives both. Prints one line per step.
 #
 #   bench/compare.sh /path/to/build-A /path/to/build-B [rounds]
@@ -11,6 +11,9 @@
 # Each path is a checkout with `mvn -q package -DskipTests` already run.
 set -euo pipefail
 A=$1 B=$2 ROUNDS=${3:-2}
+# Offered rates per step (sends/s); override to aim at a target, e.g. PERSIST_RATES=400,1000,2000.
+FANOUT_RATES=${FANOUT_RATES:-100,1000}
+PERSIST_RATES=${PERSIST_RATES:-300,1000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=(java -Xmx1g -jar "$ROOT/bench/target/palaver-bench.jar")
 PORT=${BENCH_HTTP_PORT:-18180}
@@ -27,11 +30,11 @@ one() { # label checkout
   SERVER_PID=$!
   for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 1; done
   "${BENCH[@]}" setup --http "http://127.0.0.1:$PORT" --groups 20 --group-users 10 --population "$data/pop.json" >/dev/null 2>&1
-  "${BENCH[@]}" fanout --ws "127.0.0.1:$PORT" --population "$data/pop.json" --conns-per-user 10 --rates 100,1000 \
+  "${BENCH[@]}" fanout --ws "127.0.0.1:$PORT" --population "$data/pop.json" --conns-per-user 10 --rates "$FANOUT_RATES" \
     --seconds 20 --warmup 10 --warmup-max 60 --drain 15 --server-pid "$SERVER_PID" --label "$label" --addr-base 127.0.50 --out "$data/fanout.json" 2>&1 \
     | { grep "acked" || true; } | sed "s/^/$label /"
   sleep 10
-  "${BENCH[@]}" persist --ws "127.0.0.1:$PORT" --population "$data/pop.json" --rates 300,1000 \
+  "${BENCH[@]}" persist --ws "127.0.0.1:$PORT" --population "$data/pop.json" --rates "$PERSIST_RATES" \
     --seconds 20 --warmup 10 --warmup-max 60 --drain 15 --server-pid "$SERVER_PID" --label "$label" --addr-base 127.0.60 --out "$data/persist.json" 2>&1 \
     | { grep "acked" || true; } | sed "s/^/$label /"
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
