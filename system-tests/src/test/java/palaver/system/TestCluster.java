@@ -77,7 +77,13 @@ public final class TestCluster {
       throw e;
     }
     started.add(node);
+    node.peers(() -> peersOf(node));
     return node;
+  }
+
+  /** The running nodes other than {@code node}, for {@link TestServer#ws}'s wait on their publishes. */
+  private synchronized List<TestServer> peersOf(TestServer node) {
+    return started.stream().filter(s -> s != node && running(s)).toList();
   }
 
   private void awaitJoined(TestServer node) {

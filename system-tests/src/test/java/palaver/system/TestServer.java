@@ -31,6 +31,9 @@ public final class TestServer implements AutoCloseable {
   private final int httpPort;
   private final Map<String, User> users = new LinkedHashMap<>();
   private Http http;
+  /** How long a peer's publishes may take to reach a new socket before {@link #ws} stops waiting for it. */
+  private static final long PEER_REACH_MS = 10_000;
+  private volatile java.util.function.Supplier<List<TestServer>> peers = List::of;
 
   private TestServer(PalaverNode node, EmbeddedStore ownStore, int httpPort) {
     this.node = node;
@@ -139,7 +142,61 @@ public final class TestServer implements AutoCloseable {
   }
 
   public WsClient ws(String token) {
-    return WsClient.connect(node.vertx(), httpPort, token);
+    WsClient ws = WsClient.connect(node.vertx(), httpPort, token);
+    awaitReachFromPeers(ws);
+    return ws;
+  }
+
+  /** The other running nodes of this node's {@link TestCluster} (none for a node on its own). */
+  void peers(java.util.function.Supplier<List<TestServer>> peers) {
+    this.peers = peers;
+  }
+
+  /**
+   * In a cluster, a socket is handed to the test once what every other node publishes to its user and its
+   * sessions reaches it (see {@link #awaitReach}), so a test's next message is not published in the moment
+   * before the other nodes learnt of the socket's subscriptions. A peer that cannot reach it within
+   * {@value #PEER_REACH_MS} ms (cut off, frozen: fault tests) is not waited for further.
+   */
+  private void awaitReachFromPeers(WsClient ws) {
+    JsonObject ready = ws.ready();
+    for (TestServer peer : peers.get()) {
+      peer.awaitReach(palaver.api.Address.fanoutUser(ready.getString("uid")), ws, PEER_REACH_MS);
+      for (Object s : ready.getJsonArray("sessions", new io.vertx.core.json.JsonArray())) {
+        peer.awaitReach(palaver.api.Address.fanoutSession(((JsonObject) s).getString("sid")), ws, PEER_REACH_MS);
+      }
+    }
+  }
+
+  /**
+   * Waits until what this node publishes on {@code address} reaches {@code socket}, a socket on another node of
+   * the cluster. Hazelcast tells the other nodes of a new subscription asynchronously (an entry event, throttled),
+   * so for a moment after a socket subscribed on one node, a message published on another may not reach it live
+   * (the client gets it with its next sync, as designed). Tests that expect the very next publish to arrive live
+   * wait for this first: probe frames ({@code type: probe}) are published until one arrives.
+   */
+  public void awaitReach(String address, WsClient socket) {
+    if (!awaitReach(address, socket, Await.TIMEOUT_SECONDS * 1000)) {
+      throw new AssertionError("nothing published on " + address + " reached the socket within "
+          + Await.TIMEOUT_SECONDS + " s");
+    }
+  }
+
+  /** As {@link #awaitReach(String, WsClient)}, answering whether a probe arrived within {@code millis}. */
+  boolean awaitReach(String address, WsClient socket, long millis) {
+    String probe = UUID.randomUUID().toString();
+    long deadline = System.currentTimeMillis() + millis;
+    while (true) {
+      node.vertx().eventBus().publish(address, new JsonObject().put("type", "probe").put("probe", probe));
+      try {
+        socket.next(f -> probe.equals(f.getString("probe")), 200);
+        return true;
+      } catch (AssertionError notYet) {
+        if (System.currentTimeMillis() > deadline || socket.isClosed()) {
+          return false;
+        }
+      }
+    }
   }
 
   /** Registers a new user (a unique login) for each nickname; {@link #user} finds them by nickname. */

@@ -29,6 +29,7 @@ public final class WsClient implements AutoCloseable {
   private final List<JsonObject> frames = new ArrayList<>();
   private volatile Short closeStatus;
   private volatile String closeReason;
+  private volatile JsonObject ready;
 
   private WsClient(WebSocketClient client, ClientWebSocket socket) {
     this.client = client;
@@ -94,7 +95,13 @@ public final class WsClient implements AutoCloseable {
     if (!"ready".equals(ready.getString("type"))) {
       throw new AssertionError("auth failed: " + ready);
     }
+    ws.ready = ready;
     return ws;
+  }
+
+  /** The {@code ready} frame this socket's auth was answered with (null when it did not authenticate by connect). */
+  public JsonObject ready() {
+    return ready;
   }
 
   public void send(JsonObject frame) {
