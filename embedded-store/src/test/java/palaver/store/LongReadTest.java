@@ -115,4 +115,31 @@ class LongReadTest {
     assertEquals(DOCUMENTS, counted);
     assertTrue(mv.getCurrentVersion() - before >= 2 * HOT / PER_UPDATE, "the writes committed while it read");
   }
+
+  private int chunks() {
+    int[] count = new int[1];
+    mv.getFileStore().populateInfo((key, value) -> {
+      if (key.equals("info.CHUNK_COUNT")) {
+        count[0] = Integer.parseInt(value);
+      }
+    });
+    return count[0];
+  }
+
+  @Test
+  @DisplayName("Once the long read has ended, the chunks it kept are freed by the next commits")
+  void keptChunksFreedAfterTheRead() {
+    int[] keptDuringTheRead = new int[1];
+    duringNextRead(() -> {
+      rewrite(2);
+      rewrite(3);
+      keptDuringTheRead[0] = chunks();
+    });
+    await(store.mongo.count("docs", new JsonObject().put("v", new JsonObject().put("$gte", 0))));
+    int keptBefore = chunks();
+    rewrite(4);
+    assertTrue(keptDuringTheRead[0] >= keptBefore && keptBefore > DOCUMENTS / 1_000 + 2 * HOT / PER_UPDATE,
+        "the read kept the chunks of the commits during it: " + keptDuringTheRead[0]);
+    assertTrue(chunks() < keptBefore - HOT / PER_UPDATE, "after it, " + chunks() + " of " + keptBefore + " left");
+  }
 }
