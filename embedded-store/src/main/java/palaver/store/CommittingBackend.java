@@ -38,7 +38,7 @@ import org.h2.mvstore.MVStore;
  * those pages, and H2 frees a chunk whose pages are all replaced a few versions
  * later unless a registered reader still uses an older version: a long read
  * (a count or a sort over a large collection) during writes then found the chunk
- * gone ({@code MVStoreException: Chunk N not found}), or its space reused.
+ * gone ({@code MVStoreException: Chunk N not found}; LongReadTest).
  * Registered, the chunks stay until the command ends; a command's results are
  * all read before it replies (cursors hand out lists), so no later getMore
  * reads the maps of an earlier version.

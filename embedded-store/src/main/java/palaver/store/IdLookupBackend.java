@@ -41,7 +41,7 @@ import org.h2.mvstore.MVStore;
  */
 final class IdLookupBackend extends H2Backend {
   private final LongAdder documentsRead = new LongAdder();
-  /** Run as each document is read; tests hold a read half-way with it. */
+  /** Run as each document is read; tests write in the middle of a read with it. */
   private volatile Runnable onDocumentRead = () -> { };
 
   IdLookupBackend(MVStore mvStore) {
