@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.h2.mvstore.MVStore;
 
 /**
  * The H2 backend, committed to its file after every writing command before the
@@ -29,6 +31,17 @@ import java.util.concurrent.atomic.LongAdder;
  * that one, then one commit covers every command that finished meanwhile. So N
  * commands arriving together share one or two commits instead of N, and none
  * replies before a commit that holds it. Read-only commands commit nothing.
+ *
+ * <p>Every command also registers, for as long as it runs, the store version it
+ * reads ({@link MVStore#registerVersionUsage()}, what H2's own transactions do).
+ * A query walks the maps as they were when it began; commits meanwhile replace
+ * those pages, and H2 frees a chunk whose pages are all replaced a few versions
+ * later unless a registered reader still uses an older version: a long read
+ * (a count or a sort over a large collection) during writes then found the chunk
+ * gone ({@code MVStoreException: Chunk N not found}; LongReadTest).
+ * Registered, the chunks stay until the command ends; a command's results are
+ * all read before it replies (cursors hand out lists), so no later getMore
+ * reads the maps of an earlier version.
  */
 final class CommittingBackend implements MongoBackend {
   /** Commands that never change the store (the first key of an OP_MSG body). */
@@ -38,6 +51,7 @@ final class CommittingBackend implements MongoBackend {
       "getlog", "getcmdlineopts", "hostinfo", "saslstart", "saslcontinue", "logout");
 
   private final H2Backend h2;
+  private final MVStore mv;
   /** Writing commands finished so far; a command's changes are in the store before it counts itself. */
   private final AtomicLong finished = new AtomicLong();
   private final Object commitLock = new Object();
@@ -47,6 +61,7 @@ final class CommittingBackend implements MongoBackend {
 
   CommittingBackend(H2Backend h2) {
     this.h2 = h2;
+    this.mv = h2.getMvStore();
   }
 
   /** How many commits were written, for tests that commands share them. */
@@ -54,10 +69,20 @@ final class CommittingBackend implements MongoBackend {
     return commits.sum();
   }
 
+  /** Runs {@code command} with the version it reads registered, so no chunk that version needs is freed. */
+  private <T> T onOneVersion(Supplier<T> command) {
+    MVStore.TxCounter reading = mv.registerVersionUsage();
+    try {
+      return command.get();
+    } finally {
+      mv.deregisterVersionUsage(reading);
+    }
+  }
+
   @Override
   public Document handleCommand(Channel channel, String database, String command, Document query) {
     try {
-      return h2.handleCommand(channel, database, command, query);
+      return onOneVersion(() -> h2.handleCommand(channel, database, command, query));
     } finally {
       if (!READS.contains(command.toLowerCase(Locale.ROOT))) {
         commitFinished();
@@ -68,7 +93,7 @@ final class CommittingBackend implements MongoBackend {
   @Override
   public Document handleMessage(MongoMessage message) {
     try {
-      return h2.handleMessage(message);
+      return onOneVersion(() -> h2.handleMessage(message));
     } finally {
       if (!isRead(message.getDocument())) {
         commitFinished();
@@ -96,7 +121,7 @@ final class CommittingBackend implements MongoBackend {
 
   @Override
   public QueryResult handleQuery(MongoQuery query) {
-    return h2.handleQuery(query);
+    return onOneVersion(() -> h2.handleQuery(query));
   }
 
   @Override
@@ -106,7 +131,10 @@ final class CommittingBackend implements MongoBackend {
 
   @Override
   public void dropDatabase(String database) {
-    h2.dropDatabase(database);
+    onOneVersion(() -> {
+      h2.dropDatabase(database);
+      return null;
+    });
     commitFinished();
   }
 

@@ -41,6 +41,8 @@ import org.h2.mvstore.MVStore;
  */
 final class IdLookupBackend extends H2Backend {
   private final LongAdder documentsRead = new LongAdder();
+  /** Run as each document is read; tests write in the middle of a read with it. */
+  private volatile Runnable onDocumentRead = () -> { };
 
   IdLookupBackend(MVStore mvStore) {
     super(StoreFormat.open(mvStore));
@@ -49,6 +51,11 @@ final class IdLookupBackend extends H2Backend {
   /** How many documents queries have read from the data maps, for tests that a query reads O(result). */
   long documentsRead() {
     return documentsRead.sum();
+  }
+
+  /** For tests: {@code hook} runs on the reading thread as a query reads each document. */
+  void onDocumentRead(Runnable hook) {
+    onDocumentRead = hook;
   }
 
   @Override
@@ -109,6 +116,7 @@ final class IdLookupBackend extends H2Backend {
     LongAdder reads = documentsRead;
     if (reads != null) {
       reads.increment();
+      onDocumentRead.run();
     }
   }
 

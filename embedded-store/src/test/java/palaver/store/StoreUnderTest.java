@@ -24,7 +24,12 @@ final class StoreUnderTest implements AutoCloseable {
   private final MongoServer server;
 
   StoreUnderTest(Vertx vertx, Path dir) {
-    backend = new IdLookupBackend(new MVStore.Builder().fileName(dir.resolve(EmbeddedStore.FILE).toString()).open());
+    this(vertx, new MVStore.Builder().fileName(dir.resolve(EmbeddedStore.FILE).toString()).open());
+  }
+
+  /** On a store the test opened itself (to set what {@link EmbeddedStore} leaves at H2's defaults). */
+  StoreUnderTest(Vertx vertx, MVStore mv) {
+    backend = new IdLookupBackend(mv);
     committing = new CommittingBackend(backend);
     server = new MongoServer(committing);
     server.bind("127.0.0.1", 0);
