@@ -430,5 +430,6 @@ window.palaver = Object.freeze({
   get state() { return conn.state; },
   get outbox() { return state.outbox.length; },
   get closeCode() { return conn.closeCode; },
+  get closeCodes() { return conn.closeCodes.slice(); },
   call: calls.inspect,
 });

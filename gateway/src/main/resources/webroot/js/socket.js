@@ -96,6 +96,7 @@ export class Connection extends EventTarget {
     this.pongTimer = 0;
     this.retryAt = 0;
     this.closeCode = null; // of the last close, for the curious (window.palaver)
+    this.closeCodes = []; // the last closes' codes, oldest first (at most 20)
     window.addEventListener('online', () => this.reconnectNow());
   }
 
@@ -174,6 +175,8 @@ export class Connection extends EventTarget {
     for (const { reject } of this.waiting.values()) reject(Object.assign(new Error('disconnected'), { code: 'disconnected' }));
     this.waiting.clear();
     this.closeCode = code;
+    this.closeCodes.push(code);
+    if (this.closeCodes.length > 20) this.closeCodes.shift();
     if (this.stopped) return;
     if (afterClose(code) === 'login') {
       this.stopped = true;
