@@ -57,7 +57,7 @@ rm -rf "$RAW"; mkdir -p "$RAW" "$RESULTS"
 for N in ${SIZES//,/ }; do
   log "fill to $N messages (data $DATA)"
   T=$(date +%s)
-  run "${FILL[@]}" --data-dir "$DATA" --messages "$N" --population "$POPULATION" 2>&1 | grep -v ' WARN \| INFO ' >&2
+  run "${FILL[@]}" --data-dir "$DATA" --messages "$N" --population "$POPULATION" 2>&1 | grep --line-buffered -v ' WARN \| INFO ' >&2
   echo "{\"messages\":$N,\"fillSeconds\":$(( $(date +%s) - T )),\"storeBytes\":$(stat -c %s "$DATA/palaver.mv.db")}" >"$RAW/fill-$N.json"
   log "server on the $N-message store"
   "${SERVER_JAVA[@]}" -jar standalone/target/palaver.jar --data-dir "$DATA" --http-port "$HTTP_PORT" \

@@ -81,7 +81,7 @@ public final class Fill {
     System.exit(status);
   }
 
-  static void run(Vertx vertx, MongoClient mongo, Path dir, Path population, int users, int sessions, int members,
+  public static void run(Vertx vertx, MongoClient mongo, Path dir, Path population, int users, int sessions, int members,
       long messages) throws Exception {
     UserFill userFill = await(UserFill.open(vertx, mongo, dir.resolve("jwt.secret").toString()));
     SessionFill sessionFill = await(SessionFill.open(mongo));
