@@ -8,9 +8,13 @@
 # Both modes start on a fresh temp data dir: a store that kept earlier runs' messages measures a different
 # (slower, see docs/performance.md) server.
 #
+#   bench/run.sh growth         the same measurements on a store of 0, 100,000 and 1,000,000 messages (bench/growth.sh)
+#   bench/run.sh growth-quick   the same on 0, 10,000 and 30,000 messages, a few minutes
+#
 # SKIP_BUILD=1 reuses the jars already built. ONLY=push runs the push-platform scenario (7) alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+case "${1:-}" in growth|growth-quick) exec bench/growth.sh "$1" ;; esac
 . deploy/java-opts.sh
 MODE=${1:-quick}
 ROOT=$PWD
@@ -40,7 +44,7 @@ case "$MODE" in
     PERSIST_RATES=300,1000 STORM_CONNS_PER_USER=5 STORM_RATE=100 STORM_SECONDS=15
     PUSH_APPS=4 PUSH_CHANNELS=25 PUSH_SUBSCRIBERS=40 PUSH_RATES=200,500,1000
     ;;
-  *) echo "usage: $0 quick|full" >&2; exit 2 ;;
+  *) echo "usage: $0 quick|full|growth|growth-quick" >&2; exit 2 ;;
 esac
 DATA=$(mktemp -d /tmp/palaver-bench-data.XXXXXX)
 POPULATION=$DATA/population.json

@@ -20,7 +20,7 @@ public final class Bench {
 
   public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
-      System.err.println("usage: Bench baseline|setup|idle|hold|fanout|persist|storm|push|profile|report --key value ...");
+      System.err.println("usage: Bench baseline|setup|idle|hold|fanout|persist|storm|push|growth-probe|growth-report|profile|report --key value ...");
       System.exit(2);
     }
     Args args = new Args(argv, 1);
@@ -40,6 +40,8 @@ public final class Bench {
         case "persist" -> write(args, scenarios.persist());
         case "storm" -> write(args, scenarios.storm());
         case "push" -> write(args, scenarios.push());
+        case "growth-probe" -> write(args, new GrowthProbe(args).run());
+        case "growth-report" -> GrowthReport.write(args);
         case "profile" -> JfrTop.main(Path.of(args.get("recording")), Path.of(args.get("out")));
         case "report" -> new Report(Path.of(args.get("dir"))).write(Path.of(args.get("out")), Path.of(args.get("svg")),
             args.get("mode"));
