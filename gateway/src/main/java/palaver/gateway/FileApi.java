@@ -86,8 +86,8 @@ final class FileApi {
     });
     ctx.addEndHandler(ar -> {
       // Only after an answer went out. vertx-web also runs end handlers, failed, when the request reports an
-      // exception (the multipart decoder refusing the body), before the relay hears of it: draining then took
-      // the request's handlers away from the relay, and the client never got its 400 (UploadFuzzTest).
+      // exception, before the relay hears of it: draining then would take the request's handlers away from
+      // the relay, and the client could lose its answer (UploadFuzzTest).
       if (ar.succeeded() && !request.isEnded()) {
         drainThenClose(ctx.vertx(), request);
       }

@@ -101,25 +101,21 @@ final class MultipartParser {
         case CONTENT -> content(bytes, at);
         case DONE -> bytes.length;
       };
-      if (next == NEED_MORE) {
+      if (next < 0) {
+        at = ~next; // the step needs more bytes than came: hold from there
         break;
       }
       at = next;
     }
-    held = state == State.DONE ? new byte[0] : java.util.Arrays.copyOfRange(bytes, holdFrom(at), bytes.length);
-    resumeAt = -1;
+    held = state == State.DONE ? new byte[0] : java.util.Arrays.copyOfRange(bytes, at, bytes.length);
   }
 
-  /** What a step returns when the bytes it needs have not all come: the rest is held from {@link #resumeAt}. */
-  private static final int NEED_MORE = -1;
-  /** Set by a step that consumed part of what it was given before needing more (else the step's start). */
-  private int resumeAt = -1;
+  /*
+   * Each step below returns where the next one starts, or ~p (negative) when it needs bytes that have not come
+   * yet: everything from p on is held for the next chunk.
+   */
 
-  private int holdFrom(int at) {
-    return resumeAt >= 0 ? resumeAt : at;
-  }
-
-  /** Skips to the first delimiter; returns where it ends, or -1 with the possible delimiter start held. */
+  /** Skips to the first delimiter; returns where it ends. */
   private int preamble(byte[] bytes, int at) {
     int found = indexOf(bytes, delimiter, at);
     if (found < 0) {
@@ -132,7 +128,7 @@ final class MultipartParser {
   /** After a delimiter: "--" closes the form; optional spaces or tabs then CRLF open a part. */
   private int afterDelimiter(byte[] bytes, int at) {
     if (bytes.length - at < 2) {
-      return NEED_MORE;
+      return ~at;
     }
     if (bytes[at] == '-' && bytes[at + 1] == '-') {
       state = State.DONE;
@@ -147,7 +143,7 @@ final class MultipartParser {
       }
     }
     if (bytes.length - i < 2) {
-      return NEED_MORE;
+      return ~at;
     }
     if (bytes[i] != '\r' || bytes[i + 1] != '\n') {
       throw new Malformed("a delimiter followed by something other than a line break");
@@ -159,7 +155,7 @@ final class MultipartParser {
     return i + 2;
   }
 
-  /** A part's header block, up to the empty line; -1 while it is incomplete. */
+  /** A part's header block, up to the empty line. */
   private int headers(byte[] bytes, int at) {
     int end = indexOf(bytes, new byte[] {'\r', '\n', '\r', '\n'}, at);
     // A part with no headers at all starts with the empty line at once.
@@ -171,7 +167,7 @@ final class MultipartParser {
       if (bytes.length - at > MAX_HEADER_BYTES) {
         throw new Malformed("a part's headers are longer than " + MAX_HEADER_BYTES + " bytes");
       }
-      return NEED_MORE;
+      return ~at;
     }
     if (end - at > MAX_HEADER_BYTES) {
       throw new Malformed("a part's headers are longer than " + MAX_HEADER_BYTES + " bytes");
@@ -209,8 +205,7 @@ final class MultipartParser {
     if (deliver && safe > at) {
       receiver.partData(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, at, safe)));
     }
-    resumeAt = safe;
-    return NEED_MORE;
+    return ~safe;
   }
 
   private boolean isPrefix(byte[] bytes, int from) {
