@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import palaver.api.CloseCode;
-import palaver.store.EmbeddedStore;
 import palaver.system.Http.Response;
 import palaver.system.Http.User;
 import palaver.testing.Await;
@@ -23,28 +21,13 @@ import palaver.testing.Await;
  * users they act on are connected to B.
  */
 @DisplayName("Administration across two clustered nodes")
-class AdminClusterTest {
-  private static EmbeddedStore store;
-  private static TestCluster cluster;
-  private static TestServer a;
-  private static TestServer b;
+class AdminClusterTest extends TwoNodeTest {
   /** The first account registered on this store: the server admin. */
   private static User admin;
 
   @BeforeAll
-  static void start() {
-    store = TestServer.newStore();
-    cluster = new TestCluster(2);
-    a = cluster.start(0, store, "user-service", "session-service", "message-service", "message-files", "gateway");
-    b = cluster.start(1, store, "gateway");
+  static void registerAdmin() {
     admin = a.http().newUser("Admin");
-  }
-
-  @AfterAll
-  static void stop() {
-    b.close();
-    a.close();
-    store.close();
   }
 
   private static JsonObject login(User who) {
